@@ -1,0 +1,173 @@
+"""Schema migrations, using sqlite-utils' built-in :class:`sqlite_utils.migrations.Migrations`.
+
+Applied migrations are recorded by name in the ``_sqlite_migrations`` table
+(migration set ``"nianbao"``); the schema version is the number of applied
+migrations of this set, mirrored into ``PRAGMA user_version`` so that
+``sqlite3 nianbao.db 'pragma user_version'`` shows it too.
+
+:func:`apply_migrations` runs the whole upgrade inside one ``BEGIN IMMEDIATE``
+transaction: two processes opening the same file at once cannot both apply
+the same migration (the second waits on ``busy_timeout``, then finds nothing
+pending), and a failing migration leaves the file as it was. Consequently
+every migration here must be transactional (no ``VACUUM``; ``PRAGMA
+foreign_keys`` cannot be toggled - sqlite-utils' ``table.transform()`` copes
+by deferring foreign-key checks).
+
+Rules for adding a migration: append a new function (never edit or reorder
+applied ones), name it ``mNNNN_what``; enumerated values (levels, roles) are
+validated in Python, not with CHECK constraints, so adding one needs no
+table rebuild.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+__all__ = [
+    "MIGRATION_SET",
+    "migrations",
+    "apply_migrations",
+    "schema_version",
+    "latest_version",
+    "migration_names",
+]
+
+MIGRATION_SET = "nianbao"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m0001_initial(db: Database) -> None:
+    """v1: agencies, members, invites, submissions."""
+    db.execute(
+        """
+        CREATE TABLE agencies (
+            id          INTEGER PRIMARY KEY,
+            name        TEXT    NOT NULL UNIQUE,
+            level       TEXT    NOT NULL DEFAULT 'other',
+            region      TEXT,
+            parent      TEXT,
+            active      INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            created_at  TEXT    NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE members (
+            user_id       INTEGER PRIMARY KEY,
+            agency_id     INTEGER REFERENCES agencies(id),
+            role          TEXT    NOT NULL DEFAULT 'staff',
+            display_name  TEXT,
+            joined_at     TEXT    NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX members_agency_id ON members(agency_id)")
+    db.execute(
+        """
+        CREATE TABLE invites (
+            code        TEXT    PRIMARY KEY,
+            agency_id   INTEGER REFERENCES agencies(id),
+            role        TEXT    NOT NULL DEFAULT 'staff',
+            created_at  TEXT    NOT NULL,
+            expires_at  TEXT    NOT NULL,
+            used_by     INTEGER,
+            used_at     TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE submissions (
+            id             INTEGER PRIMARY KEY,
+            agency_id      INTEGER NOT NULL REFERENCES agencies(id),
+            year           INTEGER NOT NULL,
+            received_at    TEXT    NOT NULL,
+            user_id        INTEGER,
+            file_name      TEXT,
+            size           INTEGER,
+            sha256         TEXT,
+            input_format   TEXT    NOT NULL,
+            parsed         INTEGER NOT NULL CHECK (parsed IN (0, 1)),
+            error_count    INTEGER NOT NULL DEFAULT 0,
+            warning_count  INTEGER NOT NULL DEFAULT 0,
+            info_count     INTEGER NOT NULL DEFAULT 0,
+            issues_json    TEXT    NOT NULL DEFAULT '[]',
+            report_json    TEXT,
+            update_id      INTEGER
+        )
+        """
+    )
+    db.execute(
+        "CREATE INDEX submissions_agency_year_received"
+        " ON submissions(agency_id, year, received_at)"
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX submissions_update_id"
+        " ON submissions(update_id) WHERE update_id IS NOT NULL"
+    )
+
+
+@migrations()
+def m0002_reminders_and_message(db: Database) -> None:
+    """v2: ``submissions.message`` (free text, e.g. the read error) and ``reminders_sent``."""
+    db.execute("ALTER TABLE submissions ADD COLUMN message TEXT")
+    db.execute(
+        """
+        CREATE TABLE reminders_sent (
+            key      TEXT    PRIMARY KEY,
+            chat_id  INTEGER NOT NULL,
+            sent_at  TEXT    NOT NULL
+        )
+        """
+    )
+
+
+def migration_names() -> list[str]:
+    """Names of all migrations this code knows, in order."""
+    with Database(memory=True, execute_plugins=False) as empty:
+        return [m.name for m in migrations.pending(empty)]
+
+
+def latest_version() -> int:
+    """Schema version this code brings a database to."""
+    return len(migration_names())
+
+
+def schema_version(db: Database) -> int:
+    """Number of migrations of this set applied to ``db`` (0 for a fresh file)."""
+    return len(migrations.applied(db))
+
+
+def apply_migrations(db: Database, *, stop_before: str | Iterable[str] | None = None) -> int:
+    """Apply pending migrations in one ``BEGIN IMMEDIATE`` transaction; return the version.
+
+    A no-op (besides a short write lock) when nothing is pending.
+    ``stop_before`` (a migration name) exists for tests that build an old schema.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        raise RuntimeError("apply_migrations() must not run inside an open transaction")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        known = set(migration_names())
+        unknown = [m.name for m in migrations.applied(db) if m.name not in known]
+        if unknown:
+            raise RuntimeError(
+                f"database schema is newer than this code (unknown migrations: {unknown})"
+            )
+        if migrations.pending(db):
+            migrations.apply(db, stop_before=stop_before)
+        version = schema_version(db)
+        if conn.execute("PRAGMA user_version").fetchone()[0] != version:
+            conn.execute(f"PRAGMA user_version = {int(version)}")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return version
