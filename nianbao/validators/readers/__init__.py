@@ -1,0 +1,46 @@
+"""Sniff the input format from its bytes (not its name) and hand it to the right reader."""
+
+from __future__ import annotations
+
+from ..document import Document, ReadError
+from .docx import read_docx
+from .text import decode, read_text
+
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(data: bytes, filename: str = "") -> str:
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    if data.startswith(_OLE):
+        return "ole"
+    if data.lstrip()[:5] == b"%PDF-":
+        return "pdf"
+    if data[:8] in (b"\x89PNG\r\n\x1a\n",) or data[:3] == b"\xff\xd8\xff" or data[:4] in (b"GIF8", b"II*\x00", b"MM\x00*"):
+        return "image"
+    return "text"
+
+
+def read_document(data: bytes, filename: str = "") -> Document:
+    if not data or not data.strip():
+        raise ReadError("empty", "文件是空的，没有可审核的内容。")
+    if len(data) > MAX_INPUT_BYTES:
+        raise ReadError("too_large", f"文件超过 {MAX_INPUT_BYTES // 1024 // 1024} MB，太大了。年度报告的 .docx 通常不到 1 MB。")
+    kind = sniff(data, filename)
+    if kind == "docx":
+        return read_docx(data)
+    if kind == "ole":
+        raise ReadError(
+            "legacy_word",
+            "这是旧版 Word/WPS 格式（.doc/.wps）或加密的文档，暂时无法直接读取。请在 Word 或 WPS 中“另存为 .docx”（不要设置密码）后再发送。",
+        )
+    if kind == "pdf":
+        raise ReadError("pdf", "暂不支持 PDF。请发送报告的 Word 原稿（.docx），或把报告全文复制粘贴到对话框中发送。")
+    if kind == "image":
+        raise ReadError("image", "图片无法审核。请发送报告的 Word 原稿（.docx），或把报告全文复制粘贴发送。")
+    return read_text(decode(data))
+
+
+__all__ = ["Document", "ReadError", "read_document", "read_text", "sniff"]

@@ -1,0 +1,119 @@
+"""The rule registry: every check is declared once, with a stable code, a severity, a Chinese
+message template and a fix hint. ``nianbao rules``, docs/rules.md and the bot's /rules are all
+generated from ``all_rules()``.
+
+A rule is a generator over the Report that yields ``Finding``s; the registry turns them into
+numbered ``Issue``s with the rule's templates filled in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from ..model import Issue, Locator, Report, Severity
+from ..template import SECTION_BY_NUMBER, TABLE_BY_KEY
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may know besides the report."""
+
+    today: dt.date | None = None
+    deadline: dt.date | None = None  # default: 31 January of report year + 1
+
+
+@dataclass
+class Finding:
+    params: dict[str, Any] = field(default_factory=dict)
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    section: str | None = None
+    expected: str | None = None
+    found: str | None = None
+    locator: Locator | None = None
+
+
+Check = Callable[[Report, Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str  # what it checks, one line (Chinese)
+    message: str  # template over Finding.params (Chinese)
+    hint: str  # how to fix it (Chinese), may use the same params
+    check: Check
+    explanation: str = ""  # longer rationale for the docs (Chinese)
+
+    def issue(self, finding: Finding) -> Issue:
+        params = {"expected": finding.expected, "found": finding.found, **finding.params}
+        return Issue(
+            code=self.code,
+            severity=self.severity,
+            table=finding.table,
+            row=finding.row,
+            column=finding.column,
+            section=finding.section,
+            message=self.message.format(**params),
+            expected=finding.expected,
+            found=finding.found,
+            hint=self.hint.format(**params),
+            locator=finding.locator,
+        )
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def rule(*, code: str, name: str, severity: Severity, summary: str, message: str, hint: str, explanation: str = ""):
+    def register(check: Check) -> Check:
+        if code in _REGISTRY:
+            raise ValueError(f"duplicate rule code {code}")
+        _REGISTRY[code] = Rule(code, name, severity, summary, message, hint, check, explanation or (check.__doc__ or "").strip())
+        return check
+
+    return register
+
+
+def all_rules() -> list[Rule]:
+    _load_rule_modules()
+    return sorted(_REGISTRY.values(), key=lambda r: r.code)
+
+
+def get_rule(code: str) -> Rule:
+    _load_rule_modules()
+    return _REGISTRY[code]
+
+
+def _load_rule_modules() -> None:
+    from . import arithmetic, cells, content, dates, level, structure  # noqa: F401  (registration)
+
+
+def _position(issue: Issue) -> tuple[int, int]:
+    if issue.table:
+        spec = TABLE_BY_KEY[issue.table]
+        rows = [r.label for r in spec.rows]
+        return SECTION_BY_NUMBER[spec.section].ordinal, rows.index(issue.row) + 1 if issue.row in rows else 0
+    if issue.section in SECTION_BY_NUMBER:
+        return SECTION_BY_NUMBER[issue.section].ordinal, 0
+    return {"title": (0, 0), "period": (0, 1), "signature": (9, 0)}.get(issue.section or "", (8, 0))
+
+
+def run_rules(report: Report, context: Context | None = None, select: Iterable[str] | None = None) -> list[Issue]:
+    """Run every rule (or the selected codes) and number the issues, most serious first."""
+    context = context or Context()
+    chosen = set(select) if select else None
+    issues: list[Issue] = []
+    for registered in all_rules():
+        if chosen is not None and registered.code not in chosen:
+            continue
+        issues.extend(registered.issue(finding) for finding in registered.check(report, context))
+    issues.sort(key=lambda i: (i.severity.rank, _position(i)))
+    for number, issue in enumerate(issues, start=1):
+        issue.number = number
+    return issues

@@ -1,0 +1,77 @@
+"""The one entry point every face uses: bytes in, a checked report (or a read error) out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from .document import ReadError
+from .mapper import map_document
+from .model import Issue, Level, Report, Severity
+from .readers import read_document, sniff
+from .rules import Context, run_rules
+
+
+@dataclass
+class CheckResult:
+    source_name: str
+    sha256: str
+    size: int
+    input_format: str
+    report: Report | None = None
+    issues: list[Issue] = field(default_factory=list)
+    error: ReadError | None = None
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for issue in self.issues if issue.severity == severity)
+
+    @property
+    def errors(self) -> int:
+        return self.count(Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return self.count(Severity.WARNING)
+
+    @property
+    def infos(self) -> int:
+        return self.count(Severity.INFO)
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and self.errors == 0
+
+    def exit_code(self) -> int:
+        return 2 if self.error else (1 if self.errors else 0)
+
+
+def check_report(report: Report, level: Level | None = None, today: dt.date | None = None, deadline: dt.date | None = None) -> list[Issue]:
+    if level:
+        report.level = level
+    return run_rules(report, Context(today=today, deadline=deadline))
+
+
+def check_bytes(
+    data: bytes,
+    source_name: str = "",
+    *,
+    level: Level | None = None,
+    today: dt.date | None = None,
+    deadline: dt.date | None = None,
+) -> CheckResult:
+    """Read, map and check one draft. Never raises for bad input: the error is in the result."""
+    result = CheckResult(source_name, hashlib.sha256(data).hexdigest(), len(data), sniff(data, source_name) if data else "empty")
+    try:
+        document = read_document(data, source_name)
+    except ReadError as error:
+        result.error = error
+        return result
+    result.input_format = document.layout
+    result.report = map_document(document, source_name)
+    result.issues = check_report(result.report, level, today, deadline)
+    return result
+
+
+def check_text(text: str, source_name: str = "粘贴的文本", **options) -> CheckResult:
+    return check_bytes(text.encode("utf-8"), source_name, **options)

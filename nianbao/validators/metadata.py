@@ -1,0 +1,131 @@
+"""Title, agency, level, report year and date of issue, read from the body text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .model import Level, Report
+from .text import squash
+
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DATE_LINE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
+_DATE_ISO = re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})")
+_CN_DATE = re.compile(r"^(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日$")
+_PUBLISHED = re.compile(r"(发布时间|发布日期|成文日期|公开日期)[:：]?")
+_AGENCY_END = re.compile(r"(人民政府|政府|办事处|服务中心|中心|局|委员会|办公室|委|办|院|所|站|队|厅|署|乡|镇|街道)$")
+_AGENCY_IN_TEXT = re.compile(r"([\u4e00-\u9fff]{2,20}?(?:人民政府|街道办事处|办事处))")
+_TOWNSHIP = re.compile(r"(乡|镇|街道|苏木)(人民政府|政府|办事处|党政|综合|便民|$)")
+_DEPARTMENT_END = re.compile(r"(局|委员会|办公室|委|办|院|所|站|队|中心|厅|署|馆|社|会)$")
+
+
+def _cn_number(text: str) -> int:
+    if all(ch in _CN_DIGITS for ch in text) and "十" not in text:
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+    tens, _, units = text.partition("十")
+    return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(units, 0) if units else 0)
+
+
+def parse_date(text: str) -> dt.date | None:
+    value = squash(text)
+    for pattern, convert in ((_DATE_LINE, int), (_CN_DATE, _cn_number)):
+        match = pattern.match(value)
+        if match:
+            try:
+                return dt.date(convert(match["y"]), convert(match["m"]), convert(match["d"]))
+            except ValueError:
+                return None
+    return None
+
+
+def guess_level(agency: str | None) -> Level:
+    if not agency:
+        return "other"
+    if _TOWNSHIP.search(agency):
+        return "township"
+    if agency.endswith(("人民政府", "政府")):
+        return "government"
+    if _DEPARTMENT_END.search(agency):
+        if re.search(r"(省|自治区)", agency) and not re.search(r"(市|州|盟|县|区|旗)", agency):
+            return "provincial_department"
+        if re.search(r"(县|旗)|[^市]区", agency) or agency.startswith(("区", "县")):
+            return "county_department"
+        if "市" in agency or "州" in agency:
+            return "city_department"
+    return "other"
+
+
+def _title(report: Report) -> None:
+    lines = []
+    for paragraph in report.paragraphs[:4]:
+        text = squash(paragraph.text)
+        if len(text) > 60:
+            break
+        if _PUBLISHED.search(text) or not text:
+            continue
+        lines.append((paragraph, text))
+        if "报告" in text:
+            break
+    if lines and "报告" in lines[-1][1]:
+        report.title = "".join(text for _, text in lines)
+        report.title_locator = lines[0][0].locator
+
+
+def _year(report: Report) -> None:
+    if report.title:
+        match = _YEAR.search(report.title)
+        if match:
+            report.year = int(match.group(1))
+            return
+    for paragraph in report.paragraphs[:10]:
+        if "统计" in paragraph.text:
+            match = _YEAR.search(paragraph.text)
+            if match:
+                report.year = int(match.group(1))
+                return
+
+
+def _issue_date(report: Report) -> None:
+    for paragraph in reversed(report.paragraphs[-8:]):
+        date = parse_date(paragraph.text)
+        if date:
+            report.issue_date, report.issue_date_text, report.issue_date_locator = date, paragraph.text.strip(), paragraph.locator
+            return
+    for paragraph in report.paragraphs[:6]:
+        if _PUBLISHED.search(paragraph.text):
+            match = _DATE_ISO.search(paragraph.text) or re.search(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日", squash(paragraph.text))
+            if match:
+                try:
+                    report.issue_date = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+                except ValueError:
+                    continue
+                report.issue_date_text, report.issue_date_locator = match.group(0), paragraph.locator
+                return
+
+
+def _agency(report: Report) -> None:
+    if report.title:
+        match = re.match(r"^(.*?)20\d{2}年", report.title)
+        prefix = match.group(1).strip() if match else ""
+        if len(prefix) >= 2:
+            report.agency = prefix
+            return
+    for paragraph in reversed(report.paragraphs[-6:]):
+        text = squash(paragraph.text)
+        if 2 <= len(text) <= 30 and _AGENCY_END.search(text) and not parse_date(text):
+            report.agency = text
+            return
+    for paragraph in report.paragraphs[:4]:
+        match = _AGENCY_IN_TEXT.search(squash(paragraph.text).split("年", 1)[-1])
+        if match:
+            report.agency = match.group(1)
+            return
+
+
+def extract_metadata(report: Report) -> None:
+    _title(report)
+    _year(report)
+    _issue_date(report)
+    _agency(report)
+    report.level = guess_level(report.agency)

@@ -1,0 +1,155 @@
+"""Plain text in the three layouts seen in the wild, detected from the content.
+
+- ``tabbed``: table cells one per line, each starting with a tab, rows separated by blank lines
+  (text extracted from Word); a line without a tab right after a cell continues that cell.
+- ``markdown``: tables as ``| a | b |`` lines (PDF converters), split across pages.
+- ``one_per_line``: every paragraph and every cell on its own line, blank lines between them
+  (text copied from a web page); the rows are not known, the mapper reads it as a stream.
+"""
+
+from __future__ import annotations
+
+from ..document import DocCell, DocParagraph, DocTable, Document, ReadError
+from ..model import Locator
+from ..text import looks_like_value, strip_artifacts
+
+MAX_TEXT_CHARS = 2_000_000
+
+
+def decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    if b"\x00" in data[:4096]:
+        raise ReadError("not_text", "文件不是文本，也不是 Word（.docx）文档，无法读取。请上传 .docx 文件或直接粘贴报告全文。")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
+def detect_layout(lines: list[str]) -> str:
+    pipe = sum(1 for line in lines if line.lstrip().startswith("|") and line.rstrip().endswith("|"))
+    tabbed = sum(1 for line in lines if line.startswith("\t"))
+    if pipe >= 5 and pipe >= tabbed:
+        return "markdown"
+    if tabbed >= 10:
+        return "tabbed"
+    return "one_per_line"
+
+
+def read_text(text: str) -> Document:
+    if len(text) > MAX_TEXT_CHARS:
+        raise ReadError("too_large", f"文本过长（超过 {MAX_TEXT_CHARS // 10000} 万字），不像一份年度报告。")
+    lines = strip_artifacts(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    layout = detect_layout(lines)
+    reader = {"markdown": _read_markdown, "tabbed": _read_tabbed}.get(layout, _read_one_per_line)
+    return Document(source="text", layout=layout, blocks=reader(lines))
+
+
+def _paragraph(line: str, number: int) -> DocParagraph:
+    return DocParagraph(line.strip(), Locator(source="text", line=number))
+
+
+def _read_one_per_line(lines: list[str]) -> list:
+    return [_paragraph(line, i + 1) for i, line in enumerate(lines) if line.strip()]
+
+
+class _TableBuilder:
+    def __init__(self, index: int, first_line: int):
+        self.table = DocTable(index, [], Locator(source="text", line=first_line, table=index))
+        self.row: list[DocCell] = []
+
+    def add_cell(self, text: str, line: int) -> None:
+        row_no = len(self.table.rows)
+        self.row.append(
+            DocCell(text, Locator(source="text", line=line, table=self.table.index, grid_row=row_no, grid_col=len(self.row)))
+        )
+
+    def extend_cell(self, text: str) -> None:
+        last = self.row[-1]
+        last.text = f"{last.text}\n{text}"
+
+    def end_row(self) -> None:
+        if self.row:
+            self.table.rows.append(self.row)
+            self.row = []
+
+    def finish(self) -> DocTable:
+        self.end_row()
+        return self.table
+
+
+def _read_tabbed(lines: list[str]) -> list:
+    blocks: list = []
+    builder: _TableBuilder | None = None
+    previous_was_cell = False
+    table_count = 0
+    for i, line in enumerate(lines):
+        number = i + 1
+        if line.startswith("\t"):
+            if builder is None:
+                builder = _TableBuilder(table_count, number)
+                table_count += 1
+            builder.add_cell(line[1:].strip(), number)
+            previous_was_cell = True
+        elif not line.strip():
+            if builder is not None:
+                builder.end_row()
+            previous_was_cell = False
+        elif previous_was_cell and builder is not None and _continues(builder.row, line):
+            builder.extend_cell(line.strip())
+        else:
+            if builder is not None:
+                blocks.append(builder.finish())
+                builder = None
+            blocks.append(_paragraph(line, number))
+    if builder is not None:
+        blocks.append(builder.finish())
+    return blocks
+
+
+def _continues(row: list[DocCell], line: str) -> bool:
+    """A line without a tab right after a label cell is the rest of that label ("本年制" / "发件数")."""
+    previous = row[-1].text if row else ""
+    return bool(previous.strip()) and not looks_like_value(previous) and len(line.strip()) <= 20
+
+
+def _split_markdown_row(line: str) -> list[str]:
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") else inner
+    return [cell.strip() for cell in inner.split("|")]
+
+
+def _is_separator(cells: list[str]) -> bool:
+    return all(set(cell) <= set("-: ") for cell in cells) and any("-" in cell for cell in cells)
+
+
+def _read_markdown(lines: list[str]) -> list:
+    blocks: list = []
+    builder: _TableBuilder | None = None
+    table_count = 0
+    for i, line in enumerate(lines):
+        number = i + 1
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            cells = _split_markdown_row(stripped)
+            if _is_separator(cells):
+                continue
+            if builder is None:
+                builder = _TableBuilder(table_count, number)
+                table_count += 1
+            for cell in cells:
+                builder.add_cell(cell, number)
+            builder.end_row()
+            continue
+        if builder is not None:
+            blocks.append(builder.finish())
+            builder = None
+        if stripped:
+            blocks.append(_paragraph(line, number))
+    if builder is not None:
+        blocks.append(builder.finish())
+    return blocks

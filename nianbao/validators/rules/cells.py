@@ -1,0 +1,169 @@
+"""Every cell: filled in, a number, not negative, a whole number where it counts things."""
+
+from __future__ import annotations
+
+
+from ..model import Report, Severity
+from ..template import TABLE3, TABLE4, TABLES
+from . import Context, Finding, rule
+from ._where import cell_name, fmt, row_name
+from .arithmetic import solve
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+MAX_FEE_DECIMALS = 4
+
+
+def _derived_values(report: Report) -> dict:
+    derived = {}
+    for spec in (TABLE3, TABLE4):
+        if report.tables[spec.key].found:
+            derived.update({(spec.key, *k): v for k, v in solve(report, spec).derived.items()})
+    return derived
+
+
+@rule(
+    code="C101",
+    name="blank-cell",
+    severity=ERROR,
+    summary="统计表没有空白单元格（空白不等于 0）",
+    message="{where}{what}为空{computed}",
+    hint="{fix}",
+)
+def blank_cell(report: Report, context: Context):
+    """空白单元格无法汇总，也说不清是 0 还是漏填；没有发生的事项要填 0。能由其他数字推算的合计，给出应填的数值。"""
+    derived = _derived_values(report)
+    for spec in TABLES:
+        table = report.tables[spec.key]
+        if not table.found:
+            continue
+        for row in spec.rows:
+            cells = table.rows[row.label]
+            blanks = [cell for cell in cells.values() if cell.blank]
+            if not blanks:
+                continue
+            computed = [derived.get((spec.key, c.row, c.column)) for c in blanks]
+            yield _blank_finding(spec, row, blanks, computed, whole_row=len(blanks) == len(cells) > 1)
+
+
+def _blank_finding(spec, row, blanks, computed, whole_row: bool) -> Finding:
+    known = [v for v in computed if v is not None]
+    if whole_row:
+        what = "整行"
+        where = row_name(spec.key, row.label)
+    elif len(blanks) == 1:
+        what, where = "", cell_name(spec.key, row.label, blanks[0].column)
+    else:
+        what = "「" + "」「".join(c.column for c in blanks) + "」"
+        where = row_name(spec.key, row.label)
+    if known and len(known) == len(blanks):
+        values = "、".join(fmt(v) for v in computed)
+        reason = "应为各办理结果之和，" if row.label == "总计" and spec is TABLE3 else "按表中其他数字推算，"
+        computed_text = f"：{reason}按各列应为 {values}。" if len(blanks) > 1 else f"：{reason}应为 {values}。"
+        fix = f"填入 {values}（由表中其他数字算出），并核对与之相关的数字。"
+        expected = values
+    else:
+        computed_text = "。"
+        fix = "填写数字；没有发生的事项填 0，不要留空。"
+        expected = "0 或实际数字"
+    first = blanks[0]
+    return Finding(
+        params={"where": where, "what": what, "computed": computed_text, "fix": fix},
+        table=spec.key,
+        row=row.label,
+        column=None if len(blanks) > 1 else first.column,
+        section=spec.section,
+        expected=expected,
+        found="空白",
+        locator=first.locator,
+    )
+
+
+def _filled_cells(report: Report):
+    for spec in TABLES:
+        table = report.tables[spec.key]
+        if not table.found:
+            continue
+        for row in spec.rows:
+            for cell in table.rows[row.label].values():
+                if cell.found and not cell.blank:
+                    yield spec, row, cell
+
+
+@rule(
+    code="C102",
+    name="not-a-number",
+    severity=ERROR,
+    summary="单元格填的是数字，不是文字或符号",
+    message="{where}填的是「{found}」，不是数字。",
+    hint="改为阿拉伯数字；没有发生的填 0，不要填「无」「—」「/」或文字说明。",
+)
+def not_a_number(report: Report, context: Context):
+    """统计表只能填数字：「无」「—」或文字会让合计和上级汇总出错。"""
+    for spec, row, cell in _filled_cells(report):
+        if cell.number is None:
+            yield Finding(
+                params={"where": cell_name(spec.key, row.label, cell.column)},
+                table=spec.key, row=row.label, column=cell.column, section=spec.section,
+                expected="数字", found=cell.raw, locator=cell.locator,
+            )
+
+
+@rule(
+    code="C103",
+    name="negative-number",
+    severity=ERROR,
+    summary="没有负数",
+    message="{where}为负数 {found}。",
+    hint="件数和金额不能为负，请核对后改为实际数字。",
+)
+def negative_number(report: Report, context: Context):
+    """件数、案件数和收费金额都不可能为负。"""
+    for spec, row, cell in _filled_cells(report):
+        if cell.number is not None and cell.number < 0:
+            yield Finding(
+                params={"where": cell_name(spec.key, row.label, cell.column)},
+                table=spec.key, row=row.label, column=cell.column, section=spec.section,
+                expected="≥ 0", found=fmt(cell.number), locator=cell.locator,
+            )
+
+
+@rule(
+    code="C104",
+    name="not-a-whole-number",
+    severity=ERROR,
+    summary="件数是整数（只有收费金额可以有小数）",
+    message="{where}为 {found}，件数应为整数。",
+    hint="件数、决定数量和案件数只能是整数，请核对。",
+)
+def not_a_whole_number(report: Report, context: Context):
+    """除「行政事业性收费」的金额（万元）外，表中都是件数，不能有小数。"""
+    for spec, row, cell in _filled_cells(report):
+        if row.amount or cell.number is None:
+            continue
+        if cell.number != cell.number.to_integral_value():
+            yield Finding(
+                params={"where": cell_name(spec.key, row.label, cell.column)},
+                table=spec.key, row=row.label, column=cell.column, section=spec.section,
+                expected="整数", found=fmt(cell.number), locator=cell.locator,
+            )
+
+
+@rule(
+    code="C105",
+    name="fee-precision",
+    severity=WARNING,
+    summary="收费金额（万元）的小数位数合理（不超过 4 位，即精确到元）",
+    message="{where}为 {found} 万元，小数位数过多（超过 {digits} 位）。",
+    hint="金额单位是万元，保留到小数点后 4 位（即精确到元）即可，请确认没有把元当成万元填写。",
+)
+def fee_precision(report: Report, context: Context):
+    """190.457379 万元这样的金额精确到了分以下，通常是单位换算错误。"""
+    for spec, row, cell in _filled_cells(report):
+        if row.amount and cell.number is not None and cell.number.as_tuple().exponent < -MAX_FEE_DECIMALS:
+            yield Finding(
+                params={"where": cell_name(spec.key, row.label, cell.column), "digits": MAX_FEE_DECIMALS},
+                table=spec.key, row=row.label, column=cell.column, section=spec.section,
+                found=fmt(cell.number), locator=cell.locator,
+            )
+
+

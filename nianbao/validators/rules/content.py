@@ -1,0 +1,240 @@
+"""The text: what section 六 must state, text against tables, totals in the text, residue, slips."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Report, Severity
+from ..template import T3_CARRIED, T3_FORWARD, T3_NEW, TABLE3, TABLE4, T4_GROUPS
+from ..text import compact
+from . import Context, Finding, rule
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+
+
+def _sentences(report: Report):
+    for section in report.sections:
+        for paragraph in section.paragraphs:
+            for sentence in _SENTENCE.findall(compact(paragraph.text)):
+                yield section.number, paragraph, sentence
+
+
+def _t3_total(report: Report, row: str):
+    table = report.tables[TABLE3.key]
+    return table.value(row, "总计") if table.found else None
+
+
+def _t4_cases(report: Report):
+    table = report.tables[TABLE4.key]
+    if not table.found:
+        return None
+    values = [table.value(group, "总计") for group in T4_GROUPS]
+    return None if any(v is None for v in values) else sum(values)
+
+
+# ---------------------------------------------------------------- section 六
+
+
+@rule(
+    code="X101",
+    name="fee-statement",
+    severity=ERROR,
+    summary="第六部分说明本年度是否收取信息处理费（件数、金额）",
+    message="第六部分没有说明本年度是否收取政府信息公开信息处理费。",
+    hint="在第六部分写明：本年度（未）收取信息处理费；如收取，写明发出收费通知的件数和总金额。例如「本机关{year}年度未收取政府信息公开信息处理费。」",
+)
+def fee_statement(report: Report, context: Context):
+    """国办 2021 年格式要求在第六部分报告《政府信息公开信息处理费管理办法》的执行情况，即使没有收费也要写明。"""
+    section = report.section("六")
+    text = compact(section.text if section.heading_found else "\n".join(p.text for p in report.paragraphs))
+    if "处理费" in text or re.search(r"(收取|收费)[^。]{0,15}费|未收取[^。]{0,6}费用", text):
+        return
+    yield Finding(params={"year": report.year or ""}, section="六", found=text[:30] or "（空）", locator=section.locator)
+
+
+# ---------------------------------------------------------------- totals stated in the text
+
+_TOTAL_WITH_PARTS = re.compile(r"(\d+)(条|件|篇|个|次|项|期)[,，]?(其中|包括|含)(.*)")
+_PART = re.compile(r"(\d+)(条|件|篇|个|次|项|期)")
+
+
+@rule(
+    code="X102",
+    name="stated-total",
+    severity=WARNING,
+    summary="正文中「共N条，其中…」的分项之和等于总数",
+    message="第{section}部分写「{found}」：分项之和为 {parts}，与总数 {total} 不符。",
+    hint="核对总数和各分项数字，使分项之和等于总数。",
+)
+def stated_total(report: Report, context: Context):
+    """正文常写「主动公开信息63条，其中工作动态35条……」，分项之和应等于总数。"""
+    for number, paragraph, sentence in _sentences(report):
+        match = _TOTAL_WITH_PARTS.search(sentence)
+        if not match:
+            continue
+        total, unit, rest = int(match.group(1)), match.group(2), match.group(4)
+        parts = [int(n) for n, u in _PART.findall(rest) if u == unit]
+        if len(parts) >= 2 and (sum(parts) > total or (len(parts) >= 3 and sum(parts) != total)):
+            yield Finding(
+                params={"section": number, "parts": sum(parts), "total": total},
+                section=number, found=sentence[:50], expected=str(sum(parts)), locator=paragraph.locator,
+            )
+
+
+# ---------------------------------------------------------------- text against the tables
+
+_RECEIVED = re.compile(r"(收到|受理|接收)[^，,。；]{0,12}?申请[^，,。；\d]{0,4}?(共|合计)?(\d+)(件|条|个|份)")
+_NONE_RECEIVED = re.compile(r"(未|没有|无)(收到|受理|接到|发生)[^。；]{0,12}申请|(无|没有)依申请公开(事项|申请)|依申请公开[^。；]{0,6}(为零|为0|0件)")
+_ALL_DONE = re.compile(r"(均已|全部|均)(按期|按时|依法)?(办结|答复完毕|办理完毕)")
+_NO_REVIEW = re.compile(r"(未|没有|无)(发生|收到|产生)?[^。；]{0,6}(行政复议|行政诉讼)")
+_HANDLING = re.compile(r"(处理|办理|答复|受理)")
+_THIS_YEAR = re.compile(r"(本年|全年|今年|年内|本年度|20\d{2}年)")
+_NEGATION = re.compile(r"(未|无|没有|零|0件)")
+
+
+@rule(
+    code="X103",
+    name="text-application-count",
+    severity=WARNING,
+    summary="正文写的收到申请件数与表三「本年新收」总计一致",
+    message="第{section}部分写「{found}」，而表三「一、本年新收政府信息公开申请数量」总计为 {table_value}。",
+    hint="核对正文和表三，使本年收到申请的件数一致。",
+)
+def text_application_count(report: Report, context: Context):
+    """正文概述的申请件数应与表三一致，不一致说明其中之一填错。"""
+    new = _t3_total(report, T3_NEW)
+    if new is None:
+        return
+    for number, paragraph, sentence in _sentences(report):
+        match = _RECEIVED.search(sentence)
+        if match and int(match.group(3)) != new and "上年" not in sentence and "结转" not in sentence:
+            yield Finding(
+                params={"section": number, "table_value": int(new)},
+                section=number, found=match.group(0), expected=f"{int(new)}件", table=TABLE3.key, row=T3_NEW, column="总计",
+                locator=paragraph.locator,
+            )
+            return
+
+
+@rule(
+    code="X104",
+    name="text-contradicts-table",
+    severity=ERROR,
+    summary="正文说「未收到申请」「未发生行政复议、诉讼」时，表中没有相应数字",
+    message="第{section}部分写「{found}」，但{table_part}。",
+    hint="核对正文和统计表：两者必须一致，改正错误的一方。",
+)
+def text_contradicts_table(report: Report, context: Context):
+    """正文与统计表矛盾（如正文「未收到政府信息公开申请」而表三有申请），上级审核时一定会退回。"""
+    new = _t3_total(report, T3_NEW)
+    cases = _t4_cases(report)
+    for number, paragraph, sentence in _sentences(report):
+        if new and _NONE_RECEIVED.search(sentence) and "上年" not in sentence:
+            yield Finding(
+                params={"section": number, "table_part": f"表三本年新收申请总计为 {int(new)} 件"},
+                section=number, found=_NONE_RECEIVED.search(sentence).group(0), table=TABLE3.key, row=T3_NEW, column="总计",
+                locator=paragraph.locator,
+            )
+            return
+        if cases and _NO_REVIEW.search(sentence):
+            yield Finding(
+                params={"section": number, "table_part": f"表四共有 {int(cases)} 件行政复议、行政诉讼"},
+                section=number, found=_NO_REVIEW.search(sentence).group(0), table=TABLE4.key, locator=paragraph.locator,
+            )
+            return
+
+
+@rule(
+    code="X105",
+    name="text-without-table",
+    severity=WARNING,
+    summary="正文描述本年办理了申请或结转时，表三确有相应数字",
+    message="第{section}部分写「{found}」，但{table_part}。",
+    hint="如果本年没有收到申请，正文应写明「本年度未收到政府信息公开申请」；如果收到了，请在表三填写。",
+)
+def text_without_table(report: Report, context: Context):
+    """正文写了本年处理申请的经过、或称申请「均已办结」，而表三显示没有申请或仍有结转，两者至少有一处不实。"""
+    new, carried = _t3_total(report, T3_NEW), _t3_total(report, T3_CARRIED)
+    forward = _t3_total(report, T3_FORWARD)
+    for number, paragraph, sentence in _sentences(report):
+        if forward and _ALL_DONE.search(sentence) and "申请" in sentence:
+            yield Finding(
+                params={"section": number, "table_part": f"表三「四、结转下年度继续办理」总计为 {int(forward)} 件"},
+                section=number, found=sentence[:40], table=TABLE3.key, row=T3_FORWARD, column="总计", locator=paragraph.locator,
+            )
+            return
+        if (
+            new == 0 and carried == 0 and "申请" in sentence and _HANDLING.search(sentence)
+            and _THIS_YEAR.search(sentence) and not _NEGATION.search(sentence)
+        ):
+            yield Finding(
+                params={"section": number, "table_part": "表三本年新收和上年结转申请都是 0"},
+                section=number, found=sentence[:40], table=TABLE3.key, row=T3_NEW, column="总计", locator=paragraph.locator,
+            )
+            return
+
+
+# ---------------------------------------------------------------- residue and slips
+
+_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(X{2,}|x{2,})(?![A-Za-z])|×{2,}|某某|\[填写[^\]]*\]|【填写[^】]*】|（文字描述[^）]*）|\(文字描述[^)]*\)|○○|〇〇年")
+
+
+@rule(
+    code="X106",
+    name="template-residue",
+    severity=ERROR,
+    summary="没有模板残留和占位符（XX、××、某某、「（文字描述）」）",
+    message="第{section}部分有模板残留或占位符「{found}」。",
+    hint="把占位符替换为本机关的实际内容，删除模板中的说明文字。",
+)
+def template_residue(report: Report, context: Context):
+    """照模板填写时留下的「XX」「（文字描述）」等占位符会原样公开，必须删除或替换。"""
+    places = [(s.number, p) for s in report.sections for p in s.paragraphs]
+    if report.title_locator:
+        places.insert(0, ("标题", next(p for p in report.paragraphs if p.locator == report.title_locator)))
+    for number, paragraph in places:
+        match = _PLACEHOLDER.search(paragraph.text)
+        if match and not (match.group(0).startswith("○○") and "年" not in match.group(0)):
+            yield Finding(params={"section": number}, section=number if number != "标题" else "title", found=match.group(0), locator=paragraph.locator)
+
+
+_DOUBLED = re.compile(r"(的的|了了|和和|是是|在在|对对|与与|及及|政府政府|公开公开|信息信息)")
+_ASCII_PUNCT = re.compile(r"[\u4e00-\u9fff][,;:?!]|[,;:][\u4e00-\u9fff]|\([\u4e00-\u9fff]")
+
+
+@rule(
+    code="X107",
+    name="doubled-word",
+    severity=INFO,
+    summary="没有重复的字词（「的的」「政府政府」）",
+    message="第{section}部分有重复的字词「{found}」{more}。",
+    hint="删除重复的字词。",
+)
+def doubled_word(report: Report, context: Context):
+    """校对时容易漏掉的重复字词。"""
+    hits = [(n, p, m.group(0)) for n, p, s in _sentences(report) for m in [_DOUBLED.search(s)] if m]
+    if hits:
+        number, paragraph, word = hits[0]
+        more = f"（全文共 {len(hits)} 处）" if len(hits) > 1 else ""
+        yield Finding(params={"section": number, "more": more}, section=number, found=word, locator=paragraph.locator)
+
+
+@rule(
+    code="X108",
+    name="ascii-punctuation",
+    severity=INFO,
+    summary="中文句子使用中文标点（，；：（）而不是 , ; : ( )）",
+    message="正文中有 {count} 处在中文句子里使用了英文标点，如第{section}部分「{found}」。",
+    hint="把英文逗号、分号、冒号、括号改为中文全角标点。",
+)
+def ascii_punctuation(report: Report, context: Context):
+    """公文使用全角中文标点；从网页或其他系统复制的文字常混入英文标点。"""
+    hits = []
+    for section in report.sections:
+        for paragraph in section.paragraphs:
+            for match in _ASCII_PUNCT.finditer(paragraph.text):
+                hits.append((section.number, paragraph, paragraph.text[max(0, match.start() - 6) : match.end() + 6]))
+    if hits:
+        number, paragraph, snippet = hits[0]
+        yield Finding(params={"section": number, "count": len(hits)}, section=number, found=snippet, locator=paragraph.locator)

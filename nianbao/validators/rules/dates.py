@@ -1,0 +1,158 @@
+"""The report year everywhere: title, 统计期限, plans in 五, the date of issue and the deadline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..model import Report, Severity
+from ..text import compact
+from . import Context, Finding, rule
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+STANDARD_TITLE = "政府信息公开工作年度报告"
+_YEAR = re.compile(r"(20\d{2})年")
+_PERIOD = re.compile(r"统计(期限|年限|时限|区间|期间|时间|范围)")
+_PLAN_WORDS = re.compile(r"(将|计划|拟|打算|下一步|下一年|明年|继续)")
+_GARBLED_DATE = re.compile(r"(?<!\d)(\d{5,})月|(?<!\d)(20\d{2})(1[0-2]|[1-9])月\d{1,2}日")
+_SENTENCE = re.compile(r"[^。；;！!？?]+")
+
+
+def deadline_for(report: Report, context: Context) -> dt.date | None:
+    if context.deadline:
+        return context.deadline
+    return dt.date(report.year + 1, 1, 31) if report.year else None
+
+
+@rule(
+    code="Y101",
+    name="title",
+    severity=WARNING,
+    summary="标题是「××机关××××年政府信息公开工作年度报告」",
+    message="{detail}",
+    hint="标题写为「（机关全称）{year}年政府信息公开工作年度报告」。",
+)
+def title(report: Report, context: Context):
+    """标题要写明机关名称、年度和「政府信息公开工作年度报告」，错字（如「工作告年度报」）会被退回。"""
+    year = report.year or "××××"
+    if not report.title:
+        yield Finding(params={"detail": "没有找到报告标题（××××年政府信息公开工作年度报告）。", "year": year}, section="title")
+    elif STANDARD_TITLE not in report.title.replace("年度政府", "年政府"):
+        yield Finding(
+            params={"detail": f"标题「{report.title}」与标准写法「××××年{STANDARD_TITLE}」不一致，可能有错字或漏字。", "year": year},
+            section="title", found=report.title, expected=f"{year}年{STANDARD_TITLE}", locator=report.title_locator,
+        )
+    elif not report.year:
+        yield Finding(params={"detail": "标题中没有年份。", "year": year}, section="title", found=report.title, locator=report.title_locator)
+
+
+@rule(
+    code="Y102",
+    name="period-year",
+    severity=ERROR,
+    summary="统计期限是报告年度的 1 月 1 日至 12 月 31 日",
+    message="统计期限写的是「{found}」，与报告年度 {year} 年不一致。",
+    hint="统计期限应为「{year}年1月1日至{year}年12月31日」。",
+)
+def period_year(report: Report, context: Context):
+    """数据统计期限必须是报告年度的全年；沿用上一年报告时最容易忘改。"""
+    if not report.year:
+        return
+    for paragraph in report.paragraphs[:12]:
+        for sentence in _SENTENCE.findall(compact(paragraph.text)):
+            if not _PERIOD.search(sentence):
+                continue
+            years = {int(y) for y in _YEAR.findall(sentence)}
+            if years and years != {report.year}:
+                yield Finding(params={"year": report.year}, section="period", found=sentence[:60], expected=f"{report.year}年1月1日至12月31日", locator=paragraph.locator)
+                return
+
+
+@rule(
+    code="Y103",
+    name="plan-year",
+    severity=WARNING,
+    summary="第五部分的改进计划说的是下一年（2024 年度报告写「2025年将…」）",
+    message="第五部分的改进计划写的是「{found}」：{year}年度报告的改进措施应针对 {next_year} 年。",
+    hint="把计划中的年份改为 {next_year} 年（报告年度的下一年）。",
+)
+def plan_year(report: Report, context: Context):
+    """改进措施是对下一年度的安排；写成报告年度本身，通常是照抄了上一年的报告。"""
+    if not report.year:
+        return
+    for paragraph in report.section("五").paragraphs:
+        for sentence in _SENTENCE.findall(compact(paragraph.text)):
+            years = [int(y) for y in _YEAR.findall(sentence)]
+            if years and _PLAN_WORDS.search(sentence) and max(years) <= report.year:
+                yield Finding(
+                    params={"year": report.year, "next_year": report.year + 1},
+                    section="五", found=sentence[:40], expected=f"{report.year + 1}年", locator=paragraph.locator,
+                )
+                return
+
+
+@rule(
+    code="Y104",
+    name="date-missing",
+    severity=ERROR,
+    summary="报告末尾有机关名称和成文日期",
+    message="报告末尾没有成文日期（落款日期）。",
+    hint="在报告最后写明机关名称和成文日期，如「{year_after}年1月20日」。",
+)
+def date_missing(report: Report, context: Context):
+    """年度报告以机关名称和成文日期结尾，日期用来判断是否按期（1 月 31 日前）报送。"""
+    if report.issue_date is None:
+        yield Finding(params={"year_after": (report.year or 2024) + 1}, section="signature")
+
+
+@rule(
+    code="Y105",
+    name="date-too-early",
+    severity=ERROR,
+    summary="成文日期在报告年度结束之后",
+    message="成文日期「{found}」早于报告年度结束（{year}年12月31日），不可能。",
+    hint="核对成文日期，应在 {year_after} 年 1 月。",
+)
+def date_too_early(report: Report, context: Context):
+    """年度报告总结全年情况，不可能在当年结束前成文；常见于照抄上一年的落款。"""
+    if report.issue_date and report.year and report.issue_date <= dt.date(report.year, 12, 31):
+        yield Finding(
+            params={"year": report.year, "year_after": report.year + 1},
+            section="signature", found=report.issue_date_text, expected=f"{report.year + 1}年1月", locator=report.issue_date_locator,
+        )
+
+
+@rule(
+    code="Y106",
+    name="date-late",
+    severity=WARNING,
+    summary="成文日期不晚于报送截止日期（默认次年 1 月 31 日）",
+    message="成文日期「{found}」晚于截止日期 {deadline}。",
+    hint="按《条例》第四十九条，部门和乡镇报告应于每年 1 月 31 日前报送；请核对日期或说明原因。",
+)
+def date_late(report: Report, context: Context):
+    """《条例》第四十九条规定部门报告在每年 1 月 31 日前报送（县级以上政府 3 月 31 日前公布本级报告）。"""
+    deadline = deadline_for(report, context)
+    if report.issue_date and deadline and report.issue_date > deadline and report.level != "government":
+        yield Finding(
+            params={"deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日"},
+            section="signature", found=report.issue_date_text, expected=f"不晚于{deadline.isoformat()}", locator=report.issue_date_locator,
+        )
+
+
+@rule(
+    code="Y107",
+    name="garbled-date",
+    severity=WARNING,
+    summary="日期没有缺字或粘连（如「20231月1日」）",
+    message="第{section}部分的日期「{found}」不完整，可能缺少「年」字。",
+    hint="日期写成「2024年1月1日」的完整形式。",
+)
+def garbled_date(report: Report, context: Context):
+    """「20231月1日」之类的日期是编辑时删掉了「年」字。"""
+    for section in report.sections:
+        for paragraph in section.paragraphs:
+            match = _GARBLED_DATE.search(compact(paragraph.text))
+            if match:
+                yield Finding(params={"section": section.number}, section=section.number, found=match.group(0), locator=paragraph.locator)
+                return

@@ -1,0 +1,75 @@
+"""Find the six section headings (一、总体情况 … 六、其他需要报告的事项), however numbered."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from .model import Locator
+from .template import SECTIONS
+from .text import squash
+
+_NUMBERING = re.compile(
+    r"^(?P<num>第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.,]?|[(（][一二三四五六七八九十\d]+[)）][、.]?|\d+[、.]?)?(?P<title>.+)$"
+)
+_TRAILING = "。:：;；.,，"
+MAX_EXTRA_CHARS = 4
+_TITLE_CHARS = frozenset("情况事项")
+
+
+@dataclass(slots=True)
+class Heading:
+    number: str
+    index: int  # position in the mapper's stream
+    text: str
+    numbering: str  # as written, without spaces: "二、", "2、", "（二）", ""
+    locator: Locator
+
+
+def _title_matches(candidate: str, title: str) -> bool:
+    candidate = candidate.rstrip(_TRAILING).replace("、", "").replace("，", "").replace(",", "")
+    title = title.replace("、", "")
+    if candidate == title:
+        return True
+    if len(candidate) > len(title) + MAX_EXTRA_CHARS or len(candidate) < len(title) - 2:
+        return False
+    if candidate.startswith(title):
+        return True
+    return difflib.SequenceMatcher(None, candidate, title).ratio() >= 0.8
+
+
+def classify_heading(text: str) -> tuple[str, str] | None:
+    """(section number, numbering as written) when the line is a section heading."""
+    squashed = squash(text)
+    if len(squashed) > 40 or not any(ch in squashed for ch in _TITLE_CHARS):
+        return None
+    match = _NUMBERING.match(squashed)
+    if not match:
+        return None
+    numbering, title = match.group("num") or "", match.group("title")
+    for spec in SECTIONS:
+        if (spec.title[:2] in title or spec.title[-2:] in title) and _title_matches(title, spec.title):
+            return spec.number, numbering
+    return None
+
+
+def find_headings(stream) -> dict[str, Heading]:
+    """The first heading of each section, in order: a heading must follow the previous one."""
+    headings: dict[str, Heading] = {}
+    last_ordinal = 0
+    ordinals = {s.number: s.ordinal for s in SECTIONS}
+    for cell in stream:
+        if cell.row_id is not None:
+            continue
+        if len(cell.key) > 40:
+            continue
+        found = classify_heading(cell.text)
+        if not found:
+            continue
+        number, numbering = found
+        if number in headings or ordinals[number] <= last_ordinal:
+            continue
+        headings[number] = Heading(number, cell.index, cell.text.strip(), numbering, cell.locator)
+        last_ordinal = ordinals[number]
+    return headings

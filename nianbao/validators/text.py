@@ -1,0 +1,80 @@
+"""Text normalisation shared by readers, mapper and rules."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+CN_NUMERALS = "一二三四五六七八九十"
+_WHITESPACE = re.compile(r"[\s\u3000\u00a0\u2000-\u200b\ufeff]+")
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+# An ordinal that starts a label or heading: 一、 （一） (1) 1. 1、 1．
+ORDINAL = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）][、.]?|\d+[.、．](?!\d))"
+)
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:,\d{3})*|\d*)(?:\.\d+)?$")
+_ZERO_WORDS = {"无", "—", "-", "－", "/", "／", "——", "空"}
+
+
+def strip_artifacts(text: str) -> str:
+    """Remove extraction artefacts ([bookmark: _GoBack]) that are not part of the text."""
+    return _BOOKMARK.sub("", text)
+
+
+def squash(text: str) -> str:
+    """NFKC-normalise and drop every kind of white space (labels are broken anywhere)."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def compact(text: str) -> str:
+    """Drop white space but keep the characters as written (for text shown back to the user)."""
+    return _WHITESPACE.sub("", text)
+
+
+def strip_ordinal(text: str) -> str:
+    return ORDINAL.sub("", text, count=1)
+
+
+def label_key(text: str) -> str:
+    """The comparable form of a label: no space, no ordinal, unified punctuation and quotes."""
+    key = strip_ordinal(squash(text))
+    return key.replace("“", '"').replace("”", '"').replace("：", ":").strip("：:")
+
+
+def is_blank(text: str) -> bool:
+    return not squash(text)
+
+
+_PLAIN_INT = re.compile(r"\d{1,15}")
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A table value: full-width digits, spaces, thousands separators and a unit are tolerated."""
+    plain = text.strip()
+    if _PLAIN_INT.fullmatch(plain) and plain.isascii():
+        return Decimal(plain)
+    value = squash(text)
+    for unit in ("万元", "件", "个", "条", "元", "次"):
+        if value.endswith(unit) and len(value) > len(unit):
+            value = value[: -len(unit)]
+            break
+    if not value or not _NUMBER.match(value) or value in {"+", "-", "."}:
+        return None
+    try:
+        return Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def looks_like_value(text: str) -> bool:
+    """A cell that holds a table value (or is an empty value cell), not a label."""
+    plain = text.strip()
+    if not plain or plain.isdigit():
+        return True
+    value = squash(plain)
+    return not value or parse_number(value) is not None or value in _ZERO_WORDS or len(value) <= 2 and value.isdigit()
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
