@@ -46,10 +46,10 @@ class CheckResult:
         return 2 if self.error else (1 if self.errors else 0)
 
 
-def check_report(report: Report, level: Level | None = None, today: dt.date | None = None, deadline: dt.date | None = None) -> list[Issue]:
+def check_report(report: Report, level: Level | None = None, **context) -> list[Issue]:
     if level:
         report.level = level
-    return run_rules(report, Context(today=today, deadline=deadline))
+    return run_rules(report, Context(**context))
 
 
 def check_bytes(
@@ -59,6 +59,7 @@ def check_bytes(
     level: Level | None = None,
     today: dt.date | None = None,
     deadline: dt.date | None = None,
+    expected_year: int | None = None,
 ) -> CheckResult:
     """Read, map and check one draft. Never raises for bad input: the error is in the result."""
     result = CheckResult(source_name, hashlib.sha256(data).hexdigest(), len(data), sniff(data, source_name) if data else "empty")
@@ -69,7 +70,7 @@ def check_bytes(
         return result
     result.input_format = document.layout
     result.report = map_document(document, source_name)
-    result.issues = check_report(result.report, level, today, deadline)
+    result.issues = check_report(result.report, level, today=today, deadline=deadline, expected_year=expected_year)
     return result
 
 

@@ -156,3 +156,17 @@ def garbled_date(report: Report, context: Context):
             if match:
                 yield Finding(params={"section": section.number}, section=section.number, found=match.group(0), locator=paragraph.locator)
                 return
+
+
+@rule(
+    code="Y108",
+    name="report-year",
+    severity=ERROR,
+    summary="报告年度是正在审核的年度（如 2025 年 1 月报送的是 2024 年度报告）",
+    message="这份报告是 {found} 年度的，现在审核的是 {expected} 年度报告。",
+    hint="确认发送的是 {expected} 年度的报告；如果是沿用上一年的文件，请把标题、统计期限和全部数字改为 {expected} 年度。",
+)
+def report_year(report: Report, context: Context):
+    """发错年度的文件，或者沿用上一年报告忘了改标题，都会在这里发现。"""
+    if context.expected_year and report.year and report.year != context.expected_year:
+        yield Finding(section="title", found=str(report.year), expected=str(context.expected_year), locator=report.title_locator)
