@@ -1,0 +1,78 @@
+"""Wire the bot once: configuration, storage, services, handlers, reminders; then run it."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import AsyncIterator, Callable
+
+from telegram import BotCommand
+from telegram.ext import Application, ApplicationBuilder, Defaults
+
+from ..storage import Store
+from .config import Config, load_config
+from .handlers import COMMANDS, Services, register_handlers
+from .reminders import schedule_reminders
+
+log = logging.getLogger("nianbao")
+
+
+async def _post_init(application: Application) -> None:
+    await application.bot.set_my_commands([BotCommand(name, description) for name, description, _ in COMMANDS])
+    schedule_reminders(application)
+
+
+async def _post_shutdown(application: Application) -> None:
+    application.bot_data["services"].executor.shutdown(wait=False, cancel_futures=True)
+
+
+def build_application(config: Config, store: Store, clock: Callable | None = None) -> Application:
+    if not config.token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(config.token)
+        .defaults(Defaults(tzinfo=config.tz))
+        .concurrent_updates(64)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if config.api_base_url:
+        file_url = config.file_base_url or config.api_base_url.replace("/bot", "/file/bot", 1)
+        builder = builder.base_url(config.api_base_url).base_file_url(file_url)
+    application = builder.build()
+    application.bot_data["services"] = Services.create(config, store, clock)
+    register_handlers(application)
+    return application
+
+
+@asynccontextmanager
+async def running(application: Application, poll_timeout: float = 10) -> AsyncIterator[Application]:
+    """Run inside an existing event loop (tests, the demo); run_polling does the same for serve."""
+    async with application:
+        await _post_init(application)
+        await application.start()
+        await application.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            await _post_shutdown(application)
+
+
+def serve(config_path: str | None = None, demo: bool = False) -> int:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines contain the token
+    config = load_config(config_path)
+    if demo or not config.token:
+        from .demo import run_demo
+
+        return run_demo(config)
+    store = Store(config.database)
+    log.info("nianbao bot starting (database %s)", config.database)
+    try:
+        build_application(config, store).run_polling(drop_pending_updates=False)
+    finally:
+        store.close()
+    return 0

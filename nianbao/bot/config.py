@@ -1,0 +1,116 @@
+"""Configuration: a TOML file with defaults that work, overridden by environment variables.
+
+Environment variables (they win over the file, so an operator or a test never edits files):
+TELEGRAM_BOT_TOKEN, NIANBAO_API_BASE_URL, NIANBAO_FILE_BASE_URL, NIANBAO_DB, NIANBAO_SUPERVISORS,
+NIANBAO_ADMINS, NIANBAO_CONFIG (path of the TOML file), NIANBAO_REPORT_YEAR.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class ReminderConfig:
+    start_month: int = 1
+    start_day: int = 10
+    hour: int = 9  # local time at which the day's reminders go out
+    days_before: tuple[int, ...] = (15, 7, 3, 1, 0)  # 0 = on the deadline day
+
+
+@dataclass(frozen=True)
+class Config:
+    token: str | None = None
+    api_base_url: str | None = None  # a self-hosted Bot API server, e.g. http://127.0.0.1:8081/bot
+    file_base_url: str | None = None
+    database: str = "nianbao.db"
+    supervisors: frozenset[int] = frozenset()
+    admins: frozenset[int] = frozenset()
+    timezone: str = "Asia/Shanghai"
+    deadline_month: int = 1
+    deadline_day: int = 31
+    report_year: int | None = None  # None: the year before the current one
+    max_file_mb: float = 10.0
+    check_workers: int = 2
+    paste_delay_seconds: float = 2.5  # Telegram splits a long paste into several messages
+    reminders: ReminderConfig = field(default_factory=ReminderConfig)
+    files_dir: str | None = None  # where drafts are kept (content-addressed); None: next to the database
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def year_under_review(self, now: dt.datetime) -> int:
+        return self.report_year or now.astimezone(self.tz).year - 1
+
+    def deadline(self, year: int) -> dt.date:
+        return dt.date(year + 1, self.deadline_month, self.deadline_day)
+
+    def reminder_start(self, year: int) -> dt.date:
+        return dt.date(year + 1, self.reminders.start_month, self.reminders.start_day)
+
+
+def _ids(text: str | list | None) -> frozenset[int]:
+    if text is None:
+        return frozenset()
+    items = text if isinstance(text, list) else str(text).replace("，", ",").split(",")
+    return frozenset(int(str(item).strip()) for item in items if str(item).strip())
+
+
+def _from_file(path: Path) -> dict:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def load_config(path: str | os.PathLike | None = None, environ: dict[str, str] | None = None) -> Config:
+    env = os.environ if environ is None else environ
+    path = path or env.get("NIANBAO_CONFIG")
+    data = _from_file(Path(path)) if path else {}
+    bot = data.get("bot", {})
+    schedule = data.get("reminders", {})
+    deadline = data.get("deadline", {})
+    config = Config(
+        token=env.get(bot.get("token_env", "TELEGRAM_BOT_TOKEN")) or None,
+        api_base_url=bot.get("api_base_url"),
+        file_base_url=bot.get("file_base_url"),
+        database=data.get("database", {}).get("path", Config.database),
+        supervisors=_ids(data.get("people", {}).get("supervisors")),
+        admins=_ids(data.get("people", {}).get("admins")),
+        timezone=data.get("timezone", Config.timezone),
+        deadline_month=deadline.get("month", 1),
+        deadline_day=deadline.get("day", 31),
+        report_year=data.get("report_year"),
+        max_file_mb=bot.get("max_file_mb", Config.max_file_mb),
+        check_workers=bot.get("check_workers", Config.check_workers),
+        paste_delay_seconds=bot.get("paste_delay_seconds", Config.paste_delay_seconds),
+        reminders=ReminderConfig(
+            start_month=schedule.get("start_month", 1),
+            start_day=schedule.get("start_day", 10),
+            hour=schedule.get("hour", 9),
+            days_before=tuple(schedule.get("days_before", ReminderConfig.days_before)),
+        ),
+        files_dir=data.get("database", {}).get("files_dir"),
+    )
+    return _apply_env(config, env)
+
+
+def _apply_env(config: Config, env) -> Config:
+    changes: dict = {}
+    if env.get("NIANBAO_API_BASE_URL"):
+        changes["api_base_url"] = env["NIANBAO_API_BASE_URL"]
+    if env.get("NIANBAO_FILE_BASE_URL"):
+        changes["file_base_url"] = env["NIANBAO_FILE_BASE_URL"]
+    if env.get("NIANBAO_DB"):
+        changes["database"] = env["NIANBAO_DB"]
+    if env.get("NIANBAO_SUPERVISORS"):
+        changes["supervisors"] = _ids(env["NIANBAO_SUPERVISORS"])
+    if env.get("NIANBAO_ADMINS"):
+        changes["admins"] = _ids(env["NIANBAO_ADMINS"])
+    if env.get("NIANBAO_REPORT_YEAR"):
+        changes["report_year"] = int(env["NIANBAO_REPORT_YEAR"])
+    return replace(config, **changes)

@@ -1,0 +1,351 @@
+"""Chat handlers: each translates one kind of message into service and storage calls.
+
+Services are wired once (``Services`` in ``bot_data``); handlers stay short. Heavy work (reading
+and checking a draft) runs in a bounded thread pool, off the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Callable
+
+from telegram import InputFile, Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+
+from ..storage import AmbiguousAgency, InviteError, Store
+from ..validators.template import LEVELS
+from . import messages as say
+from .config import Config
+from .service import ReviewService
+
+log = logging.getLogger(__name__)
+
+REPORT_MARKERS = ("政府信息公开", "年度报告", "主动公开", "依申请公开")
+MIN_REPORT_CHARS = 200
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclass
+class PasteBuffer:
+    parts: list[str] = field(default_factory=list)
+    first_update_id: int | None = None
+
+
+@dataclass
+class Services:
+    config: Config
+    store: Store
+    review: ReviewService
+    executor: ThreadPoolExecutor
+    clock: Callable[[], dt.datetime] = utc_now
+    pastes: dict[int, PasteBuffer] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, config: Config, store: Store, clock: Callable[[], dt.datetime] | None = None) -> "Services":
+        executor = ThreadPoolExecutor(max_workers=config.check_workers, thread_name_prefix="check")
+        return cls(config, store, ReviewService(store, config), executor, clock or utc_now)
+
+    def role_of(self, user_id: int) -> str | None:
+        member = self.store.get_member(user_id)
+        if user_id in self.config.admins or (member and member.role == "admin"):
+            return "admin"
+        if user_id in self.config.supervisors or (member and member.role == "supervisor"):
+            return "supervisor"
+        if member and member.role == "staff" and member.agency_id is not None:
+            return "staff"
+        return None
+
+    def year(self) -> int:
+        return self.config.year_under_review(self.clock())
+
+    def today(self) -> dt.date:
+        return self.clock().astimezone(self.config.tz).date()
+
+
+def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.application.bot_data["services"]
+
+
+async def reply(update: Update, texts: str | list[str]) -> None:
+    for text in [texts] if isinstance(texts, str) else texts:
+        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+
+
+async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, texts: str | list[str]) -> None:
+    for text in [texts] if isinstance(texts, str) else texts:
+        await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+
+
+def _is_supervisor(role: str | None) -> bool:
+    return role in ("supervisor", "admin")
+
+
+# ---------------------------------------------------------------- joining and help
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context)
+    user = update.effective_user
+    if context.args:
+        try:
+            member = services.store.redeem_invite(context.args[0], user.id, display_name=user.full_name, now=services.clock())
+        except InviteError as error:
+            await reply(update, say.INVITE_ERRORS.get(error.reason, say.INVITE_ERRORS["unknown"]))
+            return
+        agency = services.store.get_agency(member.agency_id) if member.agency_id else None
+        await reply(update, say.bound_message(agency.name if agency else "", member.role))
+        return
+    role = services.role_of(user.id)
+    if role == "staff":
+        agency = services.store.get_agency(services.store.get_member(user.id).agency_id)
+        await reply(update, say.bound_message(agency.name, "staff"))
+    elif role:
+        await reply(update, say.bound_message("", "supervisor"))
+    else:
+        await reply(update, say.WELCOME)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply(update, say.help_message(services_of(context).role_of(update.effective_user.id)))
+
+
+async def rules_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply(update, say.rules_messages())
+
+
+# ---------------------------------------------------------------- drafts
+
+
+async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context)
+    role = services.role_of(update.effective_user.id)
+    if role is None:
+        await reply(update, say.NOT_BOUND)
+        return
+    document = update.effective_message.document
+    limit_mb = services.config.max_file_mb
+    if document.file_size and document.file_size > limit_mb * 1024 * 1024:
+        await reply(update, say.FILE_TOO_LARGE.format(size=document.file_size / 1024 / 1024, limit=limit_mb))
+        return
+    await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+    telegram_file = await document.get_file()
+    data = bytes(await telegram_file.download_as_bytearray())
+    await review_and_reply(context, update.effective_chat.id, update.effective_user.id, data, document.file_name or "文件", update.update_id)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A long paste arrives as several messages: collect them briefly, then check them as one."""
+    services = services_of(context)
+    user_id = update.effective_user.id
+    if services.role_of(user_id) is None:
+        await reply(update, say.NOT_BOUND)
+        return
+    buffer = services.pastes.setdefault(user_id, PasteBuffer(first_update_id=update.update_id))
+    buffer.parts.append(update.effective_message.text or "")
+    for job in context.job_queue.get_jobs_by_name(f"paste:{user_id}"):
+        job.schedule_removal()
+    context.job_queue.run_once(
+        flush_paste, services.config.paste_delay_seconds, chat_id=update.effective_chat.id, user_id=user_id, name=f"paste:{user_id}"
+    )
+
+
+async def flush_paste(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context)
+    buffer = services.pastes.pop(context.job.user_id, None)
+    if buffer is None:
+        return
+    text = "\n".join(buffer.parts)
+    if len(text) < MIN_REPORT_CHARS or not any(marker in text for marker in REPORT_MARKERS):
+        await send(context, context.job.chat_id, say.SHORT_TEXT)
+        return
+    await review_and_reply(context, context.job.chat_id, context.job.user_id, text.encode("utf-8"), "粘贴的文本", buffer.first_update_id)
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply(update, say.SHORT_TEXT)
+
+
+async def review_and_reply(context, chat_id: int, user_id: int, data: bytes, file_name: str, update_id: int | None) -> None:
+    services = services_of(context)
+    member = services.store.get_member(user_id)
+    agency = services.store.get_agency(member.agency_id) if member and member.role == "staff" and member.agency_id else None
+    job = partial(services.review.review, agency=agency, user_id=user_id, data=data, file_name=file_name, now=services.clock(), update_id=update_id)
+    review = await asyncio.get_running_loop().run_in_executor(services.executor, job)
+    texts = say.review_messages(review, agency.name if agency else None, services.config.tz)
+    if agency is None:
+        texts[-1] += "\n\n" + say.SUPERVISOR_DRAFT
+    await send(context, chat_id, texts)
+
+
+# ---------------------------------------------------------------- history and supervision
+
+
+async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context)
+    member = services.store.get_member(update.effective_user.id)
+    role = services.role_of(update.effective_user.id)
+    if role is None:
+        await reply(update, say.NOT_BOUND)
+        return
+    if role != "staff":
+        await reply(update, "督导员请用 /agency 单位名称 查看某个单位的记录。")
+        return
+    agency = services.store.get_agency(member.agency_id)
+    submissions = services.store.list_submissions(agency.id, services.year())
+    await reply(update, say.history_message(agency.name, submissions, services.config.tz))
+
+
+async def _require_supervisor(update: Update, services: Services) -> bool:
+    role = services.role_of(update.effective_user.id)
+    if _is_supervisor(role):
+        return True
+    await reply(update, say.NOT_BOUND if role is None else say.SUPERVISORS_ONLY)
+    return False
+
+
+async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context)
+    if not await _require_supervisor(update, services):
+        return
+    year = services.year()
+    statuses = services.store.year_status(year)
+    await reply(update, say.split_message(say.status_message(year, statuses, services.config.deadline(year), services.today())))
+
+
+async def overdue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context)
+    if not await _require_supervisor(update, services):
+        return
+    year = services.year()
+    statuses = services.store.year_status(year)
+    await reply(update, say.split_message(say.overdue_message(year, statuses, services.config.deadline(year), services.today())))
+
+
+async def _find_agency(update: Update, services: Services, name: str):
+    if not name:
+        await reply(update, "请在命令后写单位名称，例如：<code>/agency 学张乡</code>")
+        return None
+    try:
+        agency = services.store.find_agency(name)
+    except AmbiguousAgency as exc:
+        names = "、".join(a.name for a in exc.candidates[:10])
+        await reply(update, f"「{say.escape(name)}」对应多个单位：{say.escape(names)}。请写得更完整一些。")
+        return None
+    if agency is None:
+        await reply(update, f"没有找到单位「{say.escape(name)}」。")
+    return agency
+
+
+async def agency_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context)
+    if not await _require_supervisor(update, services):
+        return
+    agency = await _find_agency(update, services, " ".join(context.args))
+    if agency:
+        submissions = services.store.list_submissions(agency.id, services.year())
+        await reply(update, say.agency_messages(agency, submissions, services.config.tz))
+
+
+async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context)
+    if not await _require_supervisor(update, services):
+        return
+    agency = await _find_agency(update, services, " ".join(context.args))
+    if agency is None:
+        return
+    code = services.store.create_invite(agency.id, now=services.clock())
+    link = f"https://t.me/{context.bot.username}?start={code}"
+    await reply(
+        update,
+        f"<b>{say.escape(agency.name)}</b> 的邀请码：<code>{code}</code>\n"
+        f"14 天内有效，只能使用一次。工作人员发送 <code>/start {code}</code> 或打开链接即可绑定：\n{link}",
+    )
+
+
+async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context)
+    if not await _require_supervisor(update, services):
+        return
+    year = services.year()
+    data = status_csv(services, year)
+    await update.effective_message.reply_document(
+        InputFile(io.BytesIO(data), filename=f"{year}年度报告报送情况.csv"), caption=f"{year} 年度报告报送情况（CSV，可用 Excel/WPS 打开）"
+    )
+
+
+def status_csv(services: Services, year: int) -> bytes:
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(["单位", "层级", "地区", "状态", "报送次数", "最新报送时间", "错误", "警告", "文件名"])
+    for status in services.store.year_status(year):
+        latest = status.latest
+        writer.writerow(
+            [
+                status.agency.name,
+                LEVELS.get(status.agency.level, status.agency.level),
+                status.agency.region or "",
+                say.STATE_LABEL[status.state],
+                status.submission_count,
+                latest.received_at.astimezone(services.config.tz).strftime("%Y-%m-%d %H:%M") if latest else "",
+                latest.error_count if latest else "",
+                latest.warning_count if latest else "",
+                latest.file_name if latest else "",
+            ]
+        )
+    return output.getvalue().encode("utf-8-sig")
+
+
+async def promote_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context)
+    if services.role_of(update.effective_user.id) != "admin":
+        await reply(update, say.ADMINS_ONLY)
+        return
+    if not context.args or not context.args[0].isdigit():
+        await reply(update, "用法：<code>/promote 用户ID</code>")
+        return
+    user_id = int(context.args[0])
+    services.store.bind_member(user_id, None, role="supervisor", now=services.clock())
+    await reply(update, f"已把用户 {user_id} 设为督导员。")
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat:
+        try:
+            await context.bot.send_message(update.effective_chat.id, "抱歉，处理您的消息时出错了。请稍后再试一次；如果一直出错，请联系县政务公开办。")
+        except Exception:  # the error may be the network itself
+            log.warning("could not tell the user about the error", exc_info=True)
+
+
+COMMANDS = [
+    ("start", "绑定单位（/start 邀请码）", start),
+    ("help", "使用说明", help_command),
+    ("rules", "审核规则目录", rules_command),
+    ("history", "本单位报送记录", history_command),
+    ("status", "报送情况汇总（督导员）", status_command),
+    ("overdue", "尚未通过的单位（督导员）", overdue_command),
+    ("agency", "某单位的记录（督导员）", agency_command),
+    ("invite", "生成邀请码（督导员）", invite_command),
+    ("export", "导出报送情况（督导员）", export_command),
+    ("promote", "设为督导员（管理员）", promote_command),
+]
+
+
+def register_handlers(application: Application) -> None:
+    for name, _, callback in COMMANDS:
+        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(MessageHandler(filters.Document.ALL, on_document))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
+    application.add_handler(MessageHandler(~filters.COMMAND, on_other))
+    application.add_error_handler(on_error)

@@ -1,0 +1,250 @@
+"""Everything the bot says, in simplified Chinese, as Telegram HTML (escaped), split to fit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from ..storage import AgencyStatus, Submission
+from ..validators.rules.catalog import AREAS
+from ..validators.rules import all_rules
+from ..validators.template import LEVELS
+from .service import Comparison, Review, issue_key
+
+TELEGRAM_LIMIT = 4096
+SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_MARK = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
+STATE_LABEL = {"passing": "已通过", "errors": "有错误", "unreadable": "无法读取", "not_submitted": "未报送"}
+
+
+def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Split at blank lines, then lines, so no tag or issue is cut in the middle."""
+    chunks: list[str] = []
+    current = ""
+    for block in text.split("\n\n"):
+        for piece in _fit(block, limit):
+            candidate = f"{current}\n\n{piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                chunks.append(current)
+                current = piece
+    if current:
+        chunks.append(current)
+    return chunks or [""]
+
+
+def _fit(block: str, limit: int) -> list[str]:
+    if len(block) <= limit:
+        return [block]
+    pieces, current = [], ""
+    for line in block.split("\n"):
+        while len(line) > limit:  # a single huge line: cut (plain text only reaches here)
+            pieces.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            pieces.append(current)
+            current = line
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _issue_html(issue: dict, marker: str = "") -> str:
+    label = SEVERITY_LABEL.get(issue["severity"], issue["severity"])
+    text = f"{issue['number']}. {SEVERITY_MARK.get(issue['severity'], '')}<b>[{label}]</b> {escape(issue['message'])}{marker}"
+    if issue.get("hint"):
+        text += f"\n   <i>修改建议：{escape(issue['hint'])}</i>"
+    return text
+
+
+def _comparison_html(comparison: Comparison, tz=None) -> str:
+    when = _local(comparison.previous.received_at, tz)
+    lines = [
+        f"<b>与上一稿（{when}）相比</b>：已改正 {len(comparison.fixed)} 项，"
+        f"仍未改正 {len(comparison.remaining)} 项，新出现 {len(comparison.new)} 项。"
+    ]
+    for issue in comparison.fixed:
+        lines.append(f"✅ 已改正：{escape(issue['message'])}")
+    return "\n".join(lines)
+
+
+def _local(moment: dt.datetime, tz=None) -> str:
+    moment = moment.astimezone(tz) if tz else moment
+    return f"{moment.month}月{moment.day}日 {moment:%H:%M}"
+
+
+def review_messages(review: Review, agency_name: str | None, tz=None) -> list[str]:
+    result = review.result
+    if result.error:
+        return [f"❗ <b>无法审核「{escape(result.source_name)}」</b>\n{escape(result.error.message)}"]
+    report = result.report
+    name = agency_name or report.agency or "报告"
+    year = f"{report.year}年度" if report.year else ""
+    head = [f"<b>审核结果：{escape(name)} {year}政府信息公开工作年度报告</b>"]
+    counts = f"{result.errors} 个错误，{result.warnings} 个警告" + (f"，{result.infos} 条提示" if result.infos else "")
+    head.append(counts + ("。✅ 没有错误，可以报送。" if result.errors == 0 else "。请改正错误后重新发送。"))
+    blocks = ["\n".join(head)]
+    if review.comparison:
+        blocks.append(_comparison_html(review.comparison, tz))
+    new_keys = {issue_key(i) for i in review.comparison.new} if review.comparison else set()
+    for issue in review.issues:
+        marker = " 🆕" if review.comparison and issue_key(issue) in new_keys else ""
+        blocks.append(_issue_html(issue, marker))
+    if review.comparison and result.errors == 0:
+        blocks.append("🎉 所有错误都已改正。")
+    return split_message("\n\n".join(blocks))
+
+
+# ---------------------------------------------------------------- people and access
+
+WELCOME = (
+    "您好！我是<b>年报审核助手</b>，审核政府信息公开工作年度报告。\n\n"
+    "请先绑定本单位：向县政务公开办索取邀请码，然后发送 <code>/start 邀请码</code>。"
+)
+NOT_BOUND = "您还没有绑定单位，不能提交或查看报告。请向县政务公开办索取邀请码，然后发送 <code>/start 邀请码</code>。"
+SUPERVISORS_ONLY = "抱歉，这个命令只有督导员可以使用。"
+ADMINS_ONLY = "抱歉，这个命令只有管理员可以使用。"
+INVITE_ERRORS = {
+    "unknown": "邀请码无效，请核对后重新发送（不区分大小写）。",
+    "used": "这个邀请码已经使用过了。每个邀请码只能用一次，请向县政务公开办重新索取。",
+    "expired": "这个邀请码已过期，请向县政务公开办重新索取。",
+}
+FILE_TOO_LARGE = "文件太大（{size:.1f} MB），超过 {limit:.0f} MB 的限制。年度报告的 .docx 通常不到 1 MB，请确认没有插入大图片。"
+CHECKING = "收到「{name}」，正在审核……"
+SHORT_TEXT = "请发送年度报告的 Word 文件（.docx），或把报告全文粘贴发送。发送 /help 查看使用说明。"
+BUSY = "审核服务暂时繁忙，请稍后再发送一次。您的文件没有丢失，重新发送即可。"
+SUPERVISOR_DRAFT = "（督导员发送的报告只审核，不计入任何单位的报送记录。）"
+
+
+def bound_message(agency_name: str, role: str) -> str:
+    if role == "supervisor":
+        return "✅ 已登记为<b>督导员</b>。发送 /status 查看本年度报送情况，/help 查看全部命令。"
+    return (
+        f"✅ 绑定成功：<b>{escape(agency_name)}</b>。\n"
+        "现在可以直接发送年度报告的 Word 文件（.docx），或把全文粘贴发送，几秒钟内返回审核意见。"
+    )
+
+
+def help_message(role: str | None) -> str:
+    lines = ["<b>年报审核助手使用说明</b>", ""]
+    if role is None:
+        return WELCOME
+    lines += [
+        "• 直接发送年度报告 .docx 文件（或 .txt），或把报告全文粘贴发送，即可审核。",
+        "• 再次发送修改稿时，会告诉您哪些问题已改正、哪些仍未改正。",
+        "/history 查看本单位的报送记录",
+        "/rules 查看全部审核规则",
+        "/help 显示本说明",
+    ]
+    if role in ("supervisor", "admin"):
+        lines += [
+            "",
+            "<b>督导员命令</b>",
+            "/status 本年度报送情况汇总",
+            "/overdue 尚未通过审核的单位",
+            "/agency 单位名称 —— 某单位的报送记录和最新审核意见",
+            "/invite 单位名称 —— 生成该单位的邀请码",
+            "/export 导出本年度报送情况（CSV 文件）",
+        ]
+    if role == "admin":
+        lines += ["/promote 用户ID —— 设为督导员"]
+    return "\n".join(lines)
+
+
+def rules_messages() -> list[str]:
+    blocks = ["<b>审核规则目录</b>（❌错误必须改正；⚠️警告需要核实；ℹ️提示供校对）"]
+    rules = all_rules()
+    for prefix, area in AREAS.items():
+        members = [r for r in rules if r.code.startswith(prefix)]
+        lines = [f"<b>{prefix} {area}</b>"]
+        lines += [f"{SEVERITY_MARK[r.severity.value]} <code>{r.code}</code> {escape(r.summary)}" for r in members]
+        blocks.append("\n".join(lines))
+    return split_message("\n\n".join(blocks))
+
+
+# ---------------------------------------------------------------- history and status
+
+
+def history_message(agency_name: str, submissions: list[Submission], tz=None) -> str:
+    if not submissions:
+        return f"<b>{escape(agency_name)}</b> 还没有报送记录。"
+    lines = [f"<b>{escape(agency_name)} 的报送记录</b>（共 {len(submissions)} 次，最新在前）"]
+    for index, item in enumerate(submissions, start=1):
+        when = _local(item.received_at, tz)
+        if not item.parsed:
+            verdict = "无法读取"
+        elif item.error_count == 0:
+            verdict = f"✅ 通过（{item.warning_count} 个警告）"
+        else:
+            verdict = f"❌ {item.error_count} 个错误，{item.warning_count} 个警告"
+        lines.append(f"{index}. {when} {escape(item.file_name or '粘贴文本')} —— {verdict}")
+    return "\n".join(lines)
+
+
+def status_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, today: dt.date) -> str:
+    counts = {state: sum(1 for s in statuses if s.state == state) for state in STATE_LABEL}
+    submitted = len(statuses) - counts["not_submitted"]
+    days = (deadline - today).days
+    when = f"距截止日期（{deadline.month}月{deadline.day}日）还有 {days} 天" if days >= 0 else f"已超过截止日期 {-days} 天"
+    lines = [
+        f"<b>{year} 年度报告报送情况</b>",
+        when,
+        f"应报单位 {len(statuses)} 个：已报送 {submitted} 个，通过 {counts['passing']} 个，"
+        f"有错误 {counts['errors']} 个，无法读取 {counts['unreadable']} 个，未报送 {counts['not_submitted']} 个。",
+    ]
+    failing = [s for s in statuses if s.state != "passing"]
+    if failing:
+        lines += ["", "<b>尚未通过的单位</b>"]
+        lines += [_status_line(i, s) for i, s in enumerate(failing, start=1)]
+    else:
+        lines.append("🎉 所有单位都已通过审核。")
+    return "\n".join(lines)
+
+
+def _status_line(index: int, status: AgencyStatus) -> str:
+    detail = STATE_LABEL[status.state]
+    if status.state == "errors" and status.latest:
+        detail += f"（{status.latest.error_count} 个错误）"
+    return f"{index}. {escape(status.agency.name)} —— {detail}"
+
+
+def overdue_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, today: dt.date) -> str:
+    failing = [s for s in statuses if s.state != "passing"]
+    late = today > deadline
+    title = f"<b>{year} 年度：{'已逾期' if late else '尚未通过审核'}的单位（{len(failing)} 个）</b>"
+    if not failing:
+        return title + "\n🎉 没有。所有单位都已通过。"
+    return "\n".join([title, *(_status_line(i, s) for i, s in enumerate(failing, start=1))])
+
+
+def agency_messages(agency, submissions: list[Submission], tz=None) -> list[str]:
+    blocks = [history_message(agency.name, submissions, tz)]
+    if submissions:
+        latest = submissions[0]
+        if latest.parsed and latest.issues:
+            blocks.append("<b>最新一稿的审核意见</b>")
+            blocks += [_issue_html(issue) for issue in latest.issues]
+        elif latest.parsed:
+            blocks.append("最新一稿没有发现问题。")
+        else:
+            blocks.append(f"最新一稿无法读取：{escape(latest.message or '')}")
+    level = LEVELS.get(agency.level, agency.level)
+    blocks[0] = blocks[0].replace("</b>", f"</b>（{escape(level)}）", 1)
+    return split_message("\n\n".join(blocks))
+
+
+def reminder_message(agency_name: str, year: int, days_left: int, deadline: dt.date, state: str) -> str:
+    when = "今天就是截止日期" if days_left == 0 else f"距截止日期还有 {days_left} 天"
+    status = "还没有报送" if state == "not_submitted" else "最新一稿还有错误未改正"
+    return (
+        f"⏰ <b>提醒</b>：{escape(agency_name)} 的 {year} 年度政府信息公开工作年度报告{status}。\n"
+        f"{when}（{deadline.month}月{deadline.day}日）。请尽快把报告发给我审核。"
+    )
+
+
+def digest_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, today: dt.date) -> str:
+    return "⏰ <b>督导提醒</b>\n" + status_message(year, statuses, deadline, today)

@@ -1,0 +1,107 @@
+"""What the bot does with a draft, without Telegram: check it, keep it, compare with the last one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..storage import Agency, Store, Submission, SubmissionIn
+from ..validators.engine import CheckResult, check_bytes
+from ..validators.render import result_json
+from .config import Config
+
+IssueKey = tuple
+
+
+def issue_key(issue: dict) -> IssueKey:
+    """Issues are the same across drafts when they are the same rule at the same place."""
+    return (issue.get("code"), issue.get("table"), issue.get("row"), issue.get("column"), issue.get("section"))
+
+
+@dataclass
+class Comparison:
+    previous: Submission
+    fixed: list[dict] = field(default_factory=list)
+    remaining: list[dict] = field(default_factory=list)
+    new: list[dict] = field(default_factory=list)
+
+    @property
+    def remaining_keys(self) -> set[IssueKey]:
+        return {issue_key(i) for i in self.remaining}
+
+
+def compare(previous: Submission, current: list[dict]) -> Comparison:
+    before = {issue_key(i): i for i in previous.issues}
+    now = {issue_key(i): i for i in current}
+    return Comparison(
+        previous=previous,
+        fixed=[i for k, i in before.items() if k not in now],
+        remaining=[i for k, i in now.items() if k in before],
+        new=[i for k, i in now.items() if k not in before],
+    )
+
+
+@dataclass
+class Review:
+    result: CheckResult
+    issues: list[dict]
+    submission_id: int | None
+    comparison: Comparison | None
+    year: int
+
+
+class ReviewService:
+    def __init__(self, store: Store, config: Config):
+        self.store = store
+        self.config = config
+
+    def check(self, data: bytes, file_name: str, now: dt.datetime, level: str | None = None) -> CheckResult:
+        year = self.config.year_under_review(now)
+        return check_bytes(
+            data, file_name, level=level, expected_year=year, deadline=self.config.deadline(year), today=now.astimezone(self.config.tz).date()
+        )
+
+    def review(
+        self,
+        *,
+        agency: Agency | None,
+        user_id: int | None,
+        data: bytes,
+        file_name: str,
+        now: dt.datetime,
+        update_id: int | None = None,
+    ) -> Review:
+        """Check a draft; when it belongs to an agency, store it and compare it with the last one."""
+        year = self.config.year_under_review(now)
+        result = self.check(data, file_name, now, level=agency.level if agency else None)
+        issues = [issue.json_dict() for issue in result.issues]
+        if agency is None:
+            return Review(result, issues, None, None, year)
+        previous = self.store.latest_submission(agency.id, year, parsed_only=True)
+        submission_id = self.store.add_submission(self._submission(agency, user_id, file_name, result, issues, year, update_id), now=now)
+        if previous is not None and previous.id == submission_id:
+            previous = self.store.latest_submission(agency.id, year, before_id=submission_id, parsed_only=True)
+        comparison = compare(previous, issues) if previous is not None and result.error is None else None
+        return Review(result, issues, submission_id, comparison, year)
+
+    @staticmethod
+    def _submission(agency, user_id, file_name, result: CheckResult, issues, year, update_id) -> SubmissionIn:
+        report = result_json(result)
+        report.pop("issues", None)
+        return SubmissionIn(
+            agency_id=agency.id,
+            year=year,
+            input_format=result.input_format,
+            parsed=result.error is None,
+            user_id=user_id,
+            file_name=file_name,
+            size=result.size,
+            sha256=result.sha256,
+            error_count=result.errors,
+            warning_count=result.warnings,
+            info_count=result.infos,
+            issues=issues,
+            report=report,
+            update_id=update_id,
+            message=result.error.message if result.error else None,
+        )

@@ -1,0 +1,306 @@
+"""End to end: the real Application talks HTTP to the local Bot API server; users are simulated
+there, and the tests assert on what the bot sent back and on what the database holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pytest
+
+from nianbao.bot.app import build_application, running
+from nianbao.bot.config import Config, ReminderConfig
+from nianbao.bot.local_api import LocalBotApi
+from nianbao.bot.reminders import JOB_NAME
+from nianbao.storage import Store
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+SUPERVISOR = 9001
+STAFF_XUEZHANG, STAFF_CHAGAN, STAFF_OTHER = 1001, 1002, 1003
+AGENCIES = {"学张乡人民政府": "township", "大安市叉干镇综合服务中心": "township", "策勒乡人民政府": "township", "水城区坪寨乡人民政府": "township"}
+
+
+def sample_text(prefix: str) -> str:
+    return next(SAMPLES.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+@dataclass
+class Clock:
+    now: dt.datetime = field(default_factory=lambda: dt.datetime(2025, 1, 15, 10, 0, tzinfo=SHANGHAI))
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@dataclass
+class Env:
+    api: LocalBotApi
+    store: Store
+    clock: Clock
+    app: object
+    config: Config
+
+    async def send(self, user_id: int, text: str, count: int | None = None, timeout: float = 20):
+        since = self.api.message_count(user_id)
+        await self.api.user_sends_text(user_id, text)
+        return await self._replies(user_id, since, count, timeout)
+
+    async def upload(self, user_id: int, name: str, data: bytes, count: int | None = None, timeout: float = 30):
+        since = self.api.message_count(user_id)
+        await self.api.user_sends_document(user_id, name, data)
+        return await self._replies(user_id, since, count, timeout)
+
+    async def _replies(self, user_id, since, count, timeout):
+        if count is not None:
+            return await self.api.wait_for_replies(user_id, count=count, timeout=timeout, since=since)
+        return await self.api.collect_replies(user_id, timeout=timeout, quiet=0.6, since=since)
+
+    def text(self, messages) -> str:
+        return "\n".join(m.plain_text for m in messages)
+
+
+@asynccontextmanager
+async def running_bot(tmp_path: Path, store: Store | None = None, clock: Clock | None = None, api: LocalBotApi | None = None):
+    own_api = api is None
+    api = api or LocalBotApi()
+    if own_api:
+        await api.start()
+    store = store or Store(tmp_path / "nianbao.db")
+    clock = clock or Clock()
+    config = Config(
+        token=api.token,
+        api_base_url=api.base_url,
+        file_base_url=api.base_file_url,
+        database=str(tmp_path / "nianbao.db"),
+        supervisors=frozenset({SUPERVISOR}),
+        report_year=None,
+        paste_delay_seconds=0.4,
+        reminders=ReminderConfig(hour=9),
+    )
+    app = build_application(config, store, clock)
+    async with running(app, poll_timeout=1):
+        yield Env(api, store, clock, app, config)
+    if own_api:
+        await api.stop()
+
+
+def seed(store: Store) -> dict[str, int]:
+    ids = {name: store.add_agency(name, level) for name, level in AGENCIES.items()}
+    store.bind_member(STAFF_XUEZHANG, ids["学张乡人民政府"], "staff", "张三")
+    store.bind_member(STAFF_CHAGAN, ids["大安市叉干镇综合服务中心"], "staff", "王五")
+    store.bind_member(STAFF_OTHER, ids["策勒乡人民政府"], "staff", "赵六")
+    return ids
+
+
+@pytest.fixture
+async def env(tmp_path):
+    store = Store(tmp_path / "nianbao.db")
+    seed(store)
+    async with running_bot(tmp_path, store) as environment:
+        for user in (STAFF_XUEZHANG, STAFF_CHAGAN, STAFF_OTHER, SUPERVISOR):
+            environment.api.add_user(user)
+        yield environment
+    store.close()
+
+
+def cli_check(path: Path) -> str:
+    run = subprocess.run([sys.executable, "-m", "nianbao.bot.cli", "check", str(path)], capture_output=True, text=True)
+    return run.stdout
+
+
+def issue_lines(text: str) -> list[str]:
+    """The numbered issue lines, without severity decoration, as both faces print them."""
+    import re
+
+    lines = []
+    for line in text.splitlines():
+        match = re.match(r"^(\d+)\. (?:❌|⚠️|ℹ️)?\[(错误|警告|提示)\] (.*?)( 🆕)?$", line.strip())
+        if match:
+            lines.append(f"{match.group(1)}. [{match.group(2)}] {match.group(3)}")
+    return lines
+
+
+# ---------------------------------------------------------------- joining
+
+
+async def test_invite_binds_staff_once(tmp_path):
+    store = Store(tmp_path / "nianbao.db")
+    agency_id = store.add_agency("学张乡人民政府", "township")
+    code = store.create_invite(agency_id)
+    async with running_bot(tmp_path, store) as env:
+        replies = await env.send(2001, f"/start {code.lower()}", count=1)
+        assert "绑定成功" in replies[0].plain_text and "学张乡人民政府" in replies[0].plain_text
+        assert store.get_member(2001).agency_id == agency_id
+        again = await env.send(2002, f"/start {code}", count=1)
+        assert "已经使用过" in again[0].plain_text
+        assert store.get_member(2002) is None
+        unknown = await env.send(2003, "/start NOPE1234", count=1)
+        assert "邀请码无效" in unknown[0].plain_text
+    store.close()
+
+
+async def test_unbound_user_is_refused_and_nothing_is_stored(env):
+    replies = await env.upload(4242, "报告.txt", sample_text("000").encode(), count=1)
+    assert "还没有绑定单位" in replies[0].plain_text
+    for command in ("/status", "/history", "/agency 学张乡"):
+        reply = await env.send(4242, command, count=1)
+        assert "还没有绑定单位" in reply[0].plain_text
+    assert all(not env.store.list_submissions(a.id) for a in env.store.list_agencies())
+
+
+async def test_staff_cannot_use_supervisor_commands_or_see_other_agencies(env):
+    await env.upload(STAFF_CHAGAN, "叉干镇.txt", sample_text("003").encode())
+    for command in ("/status", "/agency 大安市叉干镇综合服务中心", "/overdue", "/invite 学张乡", "/export"):
+        reply = await env.send(STAFF_XUEZHANG, command, count=1)
+        assert reply[0].plain_text == "抱歉，这个命令只有督导员可以使用。", command
+    history = await env.send(STAFF_XUEZHANG, "/history", count=1)
+    assert "学张乡人民政府" in history[0].plain_text and "还没有报送记录" in history[0].plain_text
+    assert "叉干" not in env.text(env.api.sent_to(STAFF_XUEZHANG))
+
+
+# ---------------------------------------------------------------- drafts
+
+
+async def test_docx_draft_gets_the_same_issues_as_the_cli(env, tmp_path, sample_docx):
+    data = sample_docx["003"]
+    path = tmp_path / "叉干镇年报.docx"
+    path.write_bytes(data)
+    replies = await env.upload(STAFF_CHAGAN, path.name, data)
+    chat = env.text(replies)
+    assert "7 个错误，1 个警告" in chat
+    assert issue_lines(chat) == issue_lines(cli_check(path))
+    assert len(issue_lines(chat)) == 8
+    agency = env.store.find_agency("大安市叉干镇综合服务中心")
+    [submission] = env.store.list_submissions(agency.id, 2024)
+    assert submission.input_format == "docx" and submission.error_count == 7
+    assert {i["code"] for i in submission.issues} >= {"L101", "C101", "S102", "X101", "Y104"}
+    assert submission.report["tables"]["依申请公开"]["本年新收政府信息公开申请数量"]["总计"] == 9
+
+
+async def test_corrected_draft_reports_fixed_issues_and_passes(env):
+    text = sample_text("000")
+    first = env.text(await env.upload(STAFF_XUEZHANG, "初稿.txt", text.encode()))
+    assert "2 个错误" in first
+    fixed = text.replace("2、 主动公开政府信息情况", "二、主动公开政府信息情况").replace("3、 收到和处理", "三、收到和处理")
+    second = env.text(await env.upload(STAFF_XUEZHANG, "修改稿.txt", fixed.encode()))
+    assert "与上一稿" in second and "已改正 2 项" in second and "仍未改正 0 项" in second
+    assert "✅ 已改正：第二部分标题编号有误" in second
+    assert "没有错误，可以报送" in second and "所有错误都已改正" in second
+    status = env.text(await env.send(SUPERVISOR, "/status", count=1))
+    assert "应报单位 4 个：已报送 1 个，通过 1 个" in status
+    assert "学张乡人民政府" not in status.split("尚未通过的单位")[1]
+
+
+async def test_pasted_text_is_checked_like_a_file(env, tmp_path):
+    text = sample_text("003")
+    path = tmp_path / "003.txt"
+    path.write_text(text, encoding="utf-8")
+    since = env.api.message_count(STAFF_CHAGAN)
+    for start in range(0, len(text), 3000):  # Telegram clients split a long paste
+        await env.api.user_sends_text(STAFF_CHAGAN, text[start : start + 3000])
+    replies = await env.api.collect_replies(STAFF_CHAGAN, timeout=20, quiet=1.0, since=since)
+    chat = env.text(replies)
+    assert issue_lines(chat) == issue_lines(cli_check(path))
+    agency = env.store.find_agency("大安市叉干镇综合服务中心")
+    [submission] = env.store.list_submissions(agency.id, 2024)
+    assert submission.file_name == "粘贴的文本" and submission.input_format == "tabbed"
+
+
+async def test_short_chat_is_not_mistaken_for_a_report(env):
+    reply = await env.send(STAFF_XUEZHANG, "你好，请问怎么用？", count=1)
+    assert "请发送年度报告" in reply[0].plain_text
+
+
+async def test_long_reply_arrives_complete_in_several_messages(env, tmp_path):
+    # sixty cells holding 「无」 instead of 0: a review longer than one Telegram message
+    broken = sample_text("000").replace("\t0\n", "\t无\n", 60)
+    replies = await env.upload(STAFF_XUEZHANG, "长回复.txt", broken.encode())
+    assert len(replies) >= 2
+    assert all(len(m.plain_text) <= 4096 for m in replies)
+    path = tmp_path / "长回复.txt"
+    path.write_bytes(broken.encode())
+    lines = issue_lines(env.text(replies))
+    assert lines == issue_lines(cli_check(path)) and len(lines) > 40
+    assert [int(line.split(".")[0]) for line in lines] == list(range(1, len(lines) + 1))
+
+
+async def test_unreadable_file_gets_a_clear_answer_and_is_recorded(env):
+    reply = await env.upload(STAFF_XUEZHANG, "年报.docx", b"PK\x03\x04 this is not a zip", count=1)
+    assert "无法审核" in reply[0].plain_text and "损坏" in reply[0].plain_text
+    agency = env.store.find_agency("学张乡人民政府")
+    [submission] = env.store.list_submissions(agency.id, 2024)
+    assert submission.parsed is False
+    ok = await env.send(STAFF_OTHER, "/history", count=1)
+    assert "策勒乡人民政府" in ok[0].plain_text
+
+
+# ---------------------------------------------------------------- supervisors
+
+
+async def test_supervisor_sees_agency_history_and_export(env):
+    await env.upload(STAFF_CHAGAN, "叉干镇.txt", sample_text("003").encode())
+    agency = env.text(await env.send(SUPERVISOR, "/agency 叉干镇"))
+    assert "大安市叉干镇综合服务中心 的报送记录" in agency and "7 个错误" in agency and "最新一稿的审核意见" in agency
+    overdue = env.text(await env.send(SUPERVISOR, "/overdue", count=1))
+    assert "尚未通过审核的单位（4 个）" in overdue
+    exported = await env.send(SUPERVISOR, "/export", count=1)
+    assert exported[0].filename.endswith(".csv")
+    rows = exported[0].data.decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("单位,层级") and any(r.startswith("大安市叉干镇综合服务中心,乡镇（街道）,,有错误,1,") for r in rows)
+    invite = env.text(await env.send(SUPERVISOR, "/invite 策勒乡", count=1))
+    code = invite.split("邀请码：")[1].split()[0]
+    assert env.store.get_invite(code).agency_id == env.store.find_agency("策勒乡人民政府").id
+
+
+# ---------------------------------------------------------------- reminders
+
+
+async def test_reminders_go_out_once_to_the_right_people_even_after_a_restart(tmp_path):
+    store = Store(tmp_path / "nianbao.db")
+    seed(store)
+    clock = Clock(dt.datetime(2025, 1, 24, 9, 30, tzinfo=SHANGHAI))  # 7 days before 31 January
+    api = LocalBotApi()
+    await api.start()
+    try:
+        for user in (STAFF_XUEZHANG, STAFF_CHAGAN, STAFF_OTHER, SUPERVISOR):
+            api.add_user(user)
+        async with running_bot(tmp_path, store, clock, api) as env:
+            fixed = sample_text("000").replace("2、 主动", "二、主动").replace("3、 收到", "三、收到")
+            await env.upload(STAFF_XUEZHANG, "通过.txt", fixed.encode())
+            marks = {u: api.message_count(u) for u in (STAFF_XUEZHANG, STAFF_CHAGAN, STAFF_OTHER, SUPERVISOR)}
+            job = env.app.job_queue.get_jobs_by_name(JOB_NAME)[0]
+            await job.run(env.app)
+            await job.run(env.app)  # the same day again: nothing new
+        async with running_bot(tmp_path, store, clock, api) as env:  # a restart
+            await env.app.job_queue.get_jobs_by_name(JOB_NAME)[0].run(env.app)
+        new = {u: api.sent_to(u)[marks[u]:] for u in marks}
+        assert new[STAFF_XUEZHANG] == []  # passing: no reminder
+        for user in (STAFF_CHAGAN, STAFF_OTHER):
+            assert len(new[user]) == 1 and "距截止日期还有 7 天" in new[user][0].plain_text
+        assert len(new[SUPERVISOR]) == 1 and "督导提醒" in new[SUPERVISOR][0].plain_text
+        assert "通过 1 个" in new[SUPERVISOR][0].plain_text
+        clock.now = dt.datetime(2025, 1, 25, 10, 0, tzinfo=SHANGHAI)  # 6 days: not a reminder day
+        async with running_bot(tmp_path, store, clock, api) as env:
+            await env.app.job_queue.get_jobs_by_name(JOB_NAME)[0].run(env.app)
+        assert all(len(api.sent_to(u)) == marks[u] + len(new[u]) for u in marks)
+    finally:
+        await api.stop()
+        store.close()
+
+
+def test_config_reads_environment_over_file(tmp_path):
+    from nianbao.bot.config import load_config
+
+    path = tmp_path / "nianbao.toml"
+    path.write_text('[database]\npath = "file.db"\n[people]\nsupervisors = [1, 2]\n[reminders]\nhour = 8\n', encoding="utf-8")
+    config = load_config(path, {"NIANBAO_DB": "env.db", "TELEGRAM_BOT_TOKEN": "123:abc", "NIANBAO_SUPERVISORS": "7,8"})
+    assert config.database == "env.db" and config.token == "123:abc" and config.supervisors == {7, 8}
+    assert config.reminders.hour == 8
+    assert replace(config, report_year=2024).deadline(2024) == dt.date(2025, 1, 31)
+
+
