@@ -55,10 +55,16 @@ class ReviewService:
         self.store = store
         self.config = config
 
-    def check(self, data: bytes, file_name: str, now: dt.datetime, level: str | None = None) -> CheckResult:
+    def check(self, data: bytes, file_name: str, now: dt.datetime, agency: Agency | None = None) -> CheckResult:
         year = self.config.year_under_review(now)
         return check_bytes(
-            data, file_name, level=level, expected_year=year, deadline=self.config.deadline(year), today=now.astimezone(self.config.tz).date()
+            data,
+            file_name,
+            level=agency.level if agency else None,
+            expected_year=year,
+            expected_agency=agency.name if agency else None,
+            deadline=self.config.deadline(year),
+            today=now.astimezone(self.config.tz).date(),
         )
 
     def review(
@@ -73,7 +79,7 @@ class ReviewService:
     ) -> Review:
         """Check a draft; when it belongs to an agency, store it and compare it with the last one."""
         year = self.config.year_under_review(now)
-        result = self.check(data, file_name, now, level=agency.level if agency else None)
+        result = self.check(data, file_name, now, agency)
         issues = [issue.json_dict() for issue in result.issues]
         if agency is None:
             return Review(result, issues, None, None, year)

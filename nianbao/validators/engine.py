@@ -60,6 +60,7 @@ def check_bytes(
     today: dt.date | None = None,
     deadline: dt.date | None = None,
     expected_year: int | None = None,
+    expected_agency: str | None = None,
 ) -> CheckResult:
     """Read, map and check one draft. Never raises for bad input: the error is in the result."""
     result = CheckResult(source_name, hashlib.sha256(data).hexdigest(), len(data), sniff(data, source_name) if data else "empty")
@@ -70,7 +71,7 @@ def check_bytes(
         return result
     result.input_format = document.layout
     result.report = map_document(document, source_name)
-    result.issues = check_report(result.report, level, today=today, deadline=deadline, expected_year=expected_year)
+    result.issues = check_report(result.report, level, today=today, deadline=deadline, expected_year=expected_year, expected_agency=expected_agency)
     return result
 
 

@@ -23,6 +23,7 @@ class Context:
     today: dt.date | None = None
     deadline: dt.date | None = None  # default: 31 January of report year + 1
     expected_year: int | None = None  # the year under review, when the caller knows it
+    expected_agency: str | None = None  # the agency the sender is bound to, when known
 
 
 @dataclass

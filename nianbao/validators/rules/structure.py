@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from ..model import Report, Severity
 from ..template import TABLE_BY_KEY
 from ..text import squash
@@ -193,3 +195,22 @@ def other_collapsed(report: Report, context: Context):
             yield Finding(table=note.table, row=note.row, section="三", found=note.found_text, locator=note.locator)
 
 
+
+
+def _same_agency(written: str, bound: str) -> bool:
+    written, bound = squash(written), squash(bound)
+    return written in bound or bound in written or difflib.SequenceMatcher(None, written, bound).ratio() >= 0.75
+
+
+@rule(
+    code="S104",
+    name="agency-mismatch",
+    severity=WARNING,
+    summary="报告写的机关名称与发送人所在单位一致（防止发错文件或照抄别的单位）",
+    message="报告的机关名称是「{found}」，而您绑定的单位是「{expected}」。",
+    hint="确认发送的是本单位的报告；如果是参照其他单位的报告修改的，请把机关名称和全部内容改为本单位的。",
+)
+def agency_mismatch(report: Report, context: Context):
+    """发错文件，或照抄其他单位的报告忘了改名称，都会在这里发现（只在知道发送人单位时检查）。"""
+    if context.expected_agency and report.agency and not _same_agency(report.agency, context.expected_agency):
+        yield Finding(section="title", found=report.agency, expected=context.expected_agency, locator=report.title_locator)

@@ -1,0 +1,114 @@
+"""Without a Telegram token: the real bot against a local Bot API server, a demo roster and a
+console chat in which a person plays staff or supervisor and sees what a Telegram user would."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ..storage import Store
+from .app import build_application, running
+from .config import Config
+from .console import run_console
+from .local_api import LocalBotApi
+
+DEMO_YEAR = 2024  # the year of the sample reports
+DEMO_AGENCIES = {
+    "学张乡人民政府": "township",
+    "水城区坪寨乡人民政府": "township",
+    "文水县刘胡兰镇": "township",
+    "大安市叉干镇综合服务中心": "township",
+    "策勒乡人民政府": "township",
+}
+STAFF = {"张三": (1001, "学张乡人民政府"), "王五": (1002, "大安市叉干镇综合服务中心")}
+SUPERVISOR = ("李四", 9001)
+NEWCOMER = ("新同事", 1003)
+
+
+def _samples_dir() -> Path | None:
+    here = Path(__file__).resolve()
+    for candidate in (Path.cwd() / ".." / "shared" / "samples", here.parents[3] / "shared" / "samples"):
+        if candidate.is_dir():
+            return candidate.resolve()
+    return None
+
+
+def seed_demo(store: Store) -> str:
+    ids = {name: store.add_agency(name, level) for name, level in DEMO_AGENCIES.items()}
+    for name, (user_id, agency) in STAFF.items():
+        store.bind_member(user_id, ids[agency], "staff", name)
+    return store.create_invite(ids["策勒乡人民政府"])
+
+
+def _banner(api: LocalBotApi, database: Path, invite: str) -> str:
+    samples = _samples_dir()
+    lines = [
+        "=" * 60,
+        "年报审核助手 · 本地演示（没有 TELEGRAM_BOT_TOKEN，机器人连接本机的 Bot API 服务器）",
+        f"本地 Bot API：{api.base_url}    演示数据库：{database}",
+        "",
+        "演示用户（用 /as 姓名 切换）：",
+        f"  张三 —— 学张乡人民政府 工作人员（当前）",
+        f"  王五 —— 大安市叉干镇综合服务中心 工作人员",
+        f"  李四 —— 督导员（可用 /status /overdue /agency /invite /export）",
+        f"  新同事 —— 未绑定，可发送 /start {invite} 绑定到策勒乡人民政府",
+        "",
+        "发送报告：/send 文件路径（.docx 或 .txt），或直接粘贴报告全文。",
+    ]
+    if samples:
+        lines.append("示例报告：")
+        lines += [f"  /send {path}" for path in sorted(samples.glob("*.txt"))]
+    lines += ["输入 /? 查看控制台命令，/quit 退出。", "=" * 60]
+    return "\n".join(lines)
+
+
+async def _demo(config: Config) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="nianbao-demo-"))
+    database = workdir / "demo.db"
+    store = Store(database)
+    invite = seed_demo(store)
+    port = int(os.environ.get("NIANBAO_DEMO_PORT", "0"))
+    async with LocalBotApi(port=port, bot_username="nianbao_demo_bot") as api:
+        config = dataclasses.replace(
+            config,
+            token=api.token,
+            api_base_url=api.base_url,
+            file_base_url=api.base_file_url,
+            database=str(database),
+            supervisors=config.supervisors | {SUPERVISOR[1]},
+            report_year=config.report_year or DEMO_YEAR,
+            paste_delay_seconds=min(config.paste_delay_seconds, 1.0),
+        )
+        users = {name: user_id for name, (user_id, _) in STAFF.items()}
+        users |= {SUPERVISOR[0]: SUPERVISOR[1], NEWCOMER[0]: NEWCOMER[1]}
+        for name, user_id in users.items():
+            api.add_user(user_id, first_name=name)
+        application = build_application(config, store)
+        async with running(application, poll_timeout=2):
+            print(_banner(api, database, invite), flush=True)
+            if sys.stdin.isatty():
+                await run_console(api, users, download_dir=workdir / "下载")
+            else:  # a script or a pipe: show each line it sends, as a transcript
+                await run_console(api, users, input_fn=_piped_line, download_dir=workdir / "下载", echo_input=True)
+    store.close()
+
+
+async def _piped_line(prompt: str) -> str:
+    line = await asyncio.to_thread(sys.stdin.readline)
+    if not line:
+        raise EOFError
+    return line
+
+
+def run_demo(config: Config) -> int:
+    logging.getLogger().setLevel(logging.WARNING)  # keep the chat readable
+    try:
+        asyncio.run(_demo(config))
+    except KeyboardInterrupt:
+        print("\n已退出演示。")
+    return 0
