@@ -71,8 +71,18 @@ def serve(config_path: str | None = None, demo: bool = False) -> int:
         return run_demo(config)
     store = Store(config.database)
     log.info("nianbao bot starting (database %s)", config.database)
+    application = build_application(config, store)
     try:
-        build_application(config, store).run_polling(drop_pending_updates=False)
+        if config.webhook_url:
+            application.run_webhook(
+                listen=config.webhook_listen,
+                port=config.webhook_port,
+                url_path="telegram",
+                webhook_url=config.webhook_url,
+                secret_token=config.webhook_secret,
+            )
+        else:
+            application.run_polling(drop_pending_updates=False)
     finally:
         store.close()
     return 0

@@ -40,6 +40,10 @@ class Config:
     paste_delay_seconds: float = 2.5  # Telegram splits a long paste into several messages
     reminders: ReminderConfig = field(default_factory=ReminderConfig)
     files_dir: str | None = None  # where drafts are kept (content-addressed); None: next to the database
+    webhook_url: str | None = None  # public HTTPS URL; unset = long polling
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str | None = None  # from the environment (NIANBAO_WEBHOOK_SECRET) only
 
     @property
     def tz(self) -> ZoneInfo:
@@ -95,6 +99,10 @@ def load_config(path: str | os.PathLike | None = None, environ: dict[str, str] |
             days_before=tuple(schedule.get("days_before", ReminderConfig.days_before)),
         ),
         files_dir=data.get("database", {}).get("files_dir"),
+        webhook_url=bot.get("webhook_url"),
+        webhook_listen=bot.get("webhook_listen", Config.webhook_listen),
+        webhook_port=bot.get("webhook_port", Config.webhook_port),
+        webhook_secret=env.get("NIANBAO_WEBHOOK_SECRET") or None,
     )
     return _apply_env(config, env)
 

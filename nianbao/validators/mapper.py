@@ -44,6 +44,9 @@ class StreamCell:
 
 
 def _stream_cell(index: int, text: str, locator: Locator, row_id: int | None, paragraph=None) -> StreamCell:
+    plain = text.strip()
+    if not plain or (plain.isascii() and plain.isdigit()):  # most cells: skip normalisation
+        return StreamCell(index, text, plain, locator, row_id, paragraph, True)
     key = label_key(text)
     return StreamCell(index, text, key, locator, row_id, paragraph, len(key) <= 16 and looks_like_value(key))
 

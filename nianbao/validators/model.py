@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 TableKey = Literal["主动公开", "依申请公开", "复议诉讼"]
 Level = Literal["township", "county_department", "city_department", "government", "provincial_department", "other"]
@@ -155,6 +155,13 @@ class Report(BaseModel):
     paragraphs: list[Paragraph] = Field(default_factory=list)  # all body text outside the tables
     tables: dict[str, TableData] = Field(default_factory=dict)
     notes: list[MapNote] = Field(default_factory=list)
+    _memo: dict = PrivateAttr(default_factory=dict)
+
+    def memo(self, key, compute):
+        """Analyses several rules share (the solved tables, the sentences), computed once."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def section(self, number: str) -> Section:
         return next(s for s in self.sections if s.number == number)

@@ -106,17 +106,36 @@ def _sides(equation: Equation, values) -> tuple[Decimal, Decimal]:
     return plus, minus
 
 
+@dataclass
+class Analysis:
+    solved: Solved
+    broken: list[Broken]
+    located: tuple[Coordinate, Decimal] | None
+
+
+def analyse(report: Report, spec: TableSpec) -> Analysis:
+    """Solve the table and find what is broken, once per report (several rules read it)."""
+
+    def compute() -> Analysis:
+        solved = solve(report, spec)
+        broken, balanced = broken_equations(spec, solved.values)
+        if not broken:
+            return Analysis(solved, [], None)
+        original = {(c.row, c.column) for c in report.tables[spec.key].all_cells() if c.number is not None}
+        return Analysis(solved, broken, locate_single_cell(broken, balanced, original))
+
+    return report.memo(("arithmetic", spec.key), compute)
+
+
 def table_findings(report: Report, spec: TableSpec, kinds: set[str] | None, single: bool):
     """Findings for one table: the located single cell (single=True) or the broken equations."""
     table = report.tables[spec.key]
     if not table.found:
         return
-    solved = solve(report, spec)
-    broken, balanced = broken_equations(spec, solved.values)
+    analysis = analyse(report, spec)
+    solved, broken, located = analysis.solved, analysis.broken, analysis.located
     if not broken:
         return
-    original = {(c.row, c.column) for c in table.all_cells() if c.number is not None}
-    located = locate_single_cell(broken, balanced, original)
     if single:
         if located:
             (row, column), delta = located

@@ -7,7 +7,7 @@ from ..model import Report, Severity
 from ..template import TABLE3, TABLE4, TABLES
 from . import Context, Finding, rule
 from ._where import cell_name, fmt, row_name
-from .arithmetic import solve
+from .arithmetic import analyse
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 MAX_FEE_DECIMALS = 4
@@ -17,7 +17,7 @@ def _derived_values(report: Report) -> dict:
     derived = {}
     for spec in (TABLE3, TABLE4):
         if report.tables[spec.key].found:
-            derived.update({(spec.key, *k): v for k, v in solve(report, spec).derived.items()})
+            derived.update({(spec.key, *k): v for k, v in analyse(report, spec).solved.derived.items()})
     return derived
 
 

@@ -13,11 +13,18 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 
 
-def _sentences(report: Report):
-    for section in report.sections:
-        for paragraph in section.paragraphs:
-            for sentence in _SENTENCE.findall(compact(paragraph.text)):
-                yield section.number, paragraph, sentence
+def _sentences(report: Report) -> list[tuple[str, object, str]]:
+    """(section number, paragraph, sentence without spaces) for the whole body, computed once."""
+
+    def compute():
+        return [
+            (section.number, paragraph, sentence)
+            for section in report.sections
+            for paragraph in section.paragraphs
+            for sentence in _SENTENCE.findall(compact(paragraph.text))
+        ]
+
+    return report.memo("sentences", compute)
 
 
 def _t3_total(report: Report, row: str):
