@@ -7,6 +7,7 @@ heading or sentence it is about.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from typing import Literal
@@ -31,10 +32,9 @@ class Severity(str, Enum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
-class Locator(BaseModel):
-    """Where something came from in the source file."""
-
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Locator:
+    """Where something came from in the source file (a plain dataclass: readers make hundreds)."""
 
     source: Literal["docx", "text", "pdf"] = "text"
     line: int | None = None  # 1-based line of a text file

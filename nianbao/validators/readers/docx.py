@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+from lxml import etree
+
 from ..document import DocCell, DocParagraph, DocTable, Document, ReadError
 from ..model import Locator
 
@@ -17,6 +19,16 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _SDT = f"{W}p", f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}sdt"
 _T, _TAB, _BR, _CR = f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"
 _VAL = f"{W}val"
+_TCPR, _GRIDSPAN, _VMERGE = f"{W}tcPr", f"{W}gridSpan", f"{W}vMerge"
+_GRIDBEFORE = f"{W}gridBefore"
+_GRIDBEFORE_PATH = f"{W}trPr/{W}gridBefore"
+_MAIN_TYPES = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+)
+# no entities resolved, no network, no huge trees: hostile XML cannot expand or reach out
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
 MAX_UNCOMPRESSED = 64 * 1024 * 1024  # a real report's document.xml is well under 5 MB
 MAX_RATIO = 200
@@ -39,14 +51,30 @@ def check_package(data: bytes) -> None:
         raise ReadError("too_large", "文档解压后体积异常（可能是压缩炸弹），已拒绝读取。请发送正常保存的 .docx 文件。")
 
 
-def read_docx(data: bytes) -> Document:
-    check_package(data)
-    import docx  # python-docx: package and part handling
+def main_document_xml(data: bytes) -> bytes:
+    """The main document part, found through the package's content types and relationships
+    (python-docx's OPC reader), without parsing the other parts."""
+    from docx.opc.pkgreader import PackageReader
 
     try:
-        body = docx.Document(io.BytesIO(data)).element.body
+        reader = PackageReader.from_file(io.BytesIO(data))
+        for _, content_type, _, blob in reader.iter_sparts():
+            if content_type in _MAIN_TYPES:
+                return blob
     except Exception as exc:  # python-docx raises many types for broken packages
         raise ReadError("corrupt_docx", "无法打开这个 Word 文档（文件结构损坏）。请在 Word/WPS 中重新保存为 .docx 后再发送。") from exc
+    raise ReadError("not_docx", "这个文件不是 Word 文档（没有正文部分）。请发送 .docx 文件。")
+
+
+def read_docx(data: bytes) -> Document:
+    check_package(data)
+    try:
+        root = etree.fromstring(main_document_xml(data), _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise ReadError("corrupt_docx", "Word 文档的正文已损坏，无法读取。请在 Word/WPS 中重新保存为 .docx 后再发送。") from exc
+    body = root.find(f"{W}body")
+    if body is None:
+        raise ReadError("corrupt_docx", "Word 文档没有正文内容。")
     reader = _BodyReader()
     reader.walk(body)
     return Document(source="docx", layout="docx", blocks=reader.blocks)
@@ -93,31 +121,92 @@ def paragraph_text(p) -> str:
 
 
 def _cell_text(tc) -> str:
-    return "\n".join(paragraph_text(p) for p in tc.iter(_P)).strip()
+    """Paragraphs of a cell joined by line breaks (labels are broken over lines: 本年制 / 发件数)."""
+    return "\n".join("".join(p.itertext(_T)) for p in tc.iter(_P)).strip()
 
 
-def _int_attr(parent, path: str, default: int) -> int:
-    node = parent.find(path)
-    if node is None:
-        return default
+def _val(element, default: int) -> int:
     try:
-        return max(1, int(node.get(_VAL, default)))
+        return max(1, int(element.get(_VAL, default)))
     except ValueError:
         return default
 
 
+def _cell_properties(tc) -> tuple[int, bool]:
+    """(grid span, continues a vertical merge from above)."""
+    span, continues = 1, False
+    properties = tc.find(_TCPR)
+    if properties is not None:
+        for child in properties:
+            if child.tag == _GRIDSPAN:
+                span = _val(child, 1)
+            elif child.tag == _VMERGE:
+                continues = child.get(_VAL, "continue") == "continue"
+    return span, continues
+
+
+def _grid_before(tr) -> int:
+    node = tr.find(_GRIDBEFORE_PATH)
+    return _val(node, 0) if node is not None else 0
+
+
 def read_table(tbl, index: int) -> DocTable:
+    """One pass over the table's rows, cells, merge marks, paragraphs and text runs, in document
+    order (a nested table falls back to the cell-by-cell reader)."""
+    if tbl.find(f".//{_TBL}") is not None:
+        return _read_table_by_cell(tbl, index)
+    rows: list[list[DocCell]] = []
+    cells: list[DocCell] = []
+    parts: list[str] = []
+    column = span = 0
+    skip = False
+    row_no = -1
+
+    def close_cell() -> None:
+        if not skip:
+            cells.append(DocCell("".join(parts).strip(), Locator(source="docx", table=index, grid_row=row_no, grid_col=column)))
+
+    open_cell = False
+    for element in tbl.iter(_TR, _TC, _GRIDBEFORE, _GRIDSPAN, _VMERGE, _P, _T):
+        tag = element.tag
+        if tag == _T:
+            parts.append(element.text or "")
+        elif tag == _P:
+            if parts:
+                parts.append("\n")
+        elif tag == _TC:
+            if open_cell:
+                close_cell()
+                column += span
+            open_cell, parts, span, skip = True, [], 1, False
+        elif tag == _GRIDSPAN:
+            span = _val(element, 1)
+        elif tag == _VMERGE:
+            skip = element.get(_VAL, "continue") == "continue"
+        elif tag == _GRIDBEFORE:
+            column = _val(element, 0)
+        else:  # a new row
+            if open_cell:
+                close_cell()
+            if row_no >= 0:
+                rows.append(cells)
+            row_no, cells, column, open_cell = row_no + 1, [], 0, False
+    if open_cell:
+        close_cell()
+    if row_no >= 0:
+        rows.append(cells)
+    return DocTable(index, rows, Locator(source="docx", table=index))
+
+
+def _read_table_by_cell(tbl, index: int) -> DocTable:
     rows: list[list[DocCell]] = []
     for row_no, tr in enumerate(tbl.iterchildren(_TR)):
-        column = _int_attr(tr, f"{W}trPr/{W}gridBefore", 0) if tr.find(f"{W}trPr/{W}gridBefore") is not None else 0
+        column = _grid_before(tr)
         cells: list[DocCell] = []
         for tc in tr.iterchildren(_TC):
-            span = _int_attr(tc, f"{W}tcPr/{W}gridSpan", 1)
-            vmerge = tc.find(f"{W}tcPr/{W}vMerge")
-            continues_above = vmerge is not None and vmerge.get(_VAL, "continue") == "continue"
+            span, continues_above = _cell_properties(tc)
             if not continues_above:
-                locator = Locator(source="docx", table=index, grid_row=row_no, grid_col=column)
-                cells.append(DocCell(_cell_text(tc), locator))
+                cells.append(DocCell(_cell_text(tc), Locator(source="docx", table=index, grid_row=row_no, grid_col=column)))
             column += span
         rows.append(cells)
     return DocTable(index, rows, Locator(source="docx", table=index))

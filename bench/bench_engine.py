@@ -1,0 +1,85 @@
+"""Parse + check time per report for the samples as .docx and as text, and peak RSS.
+
+    python bench/bench_engine.py [--rounds 50]
+
+Also prints two baselines for the .docx figures: unzip + XML parse of word/document.xml alone,
+and the naive python-docx ``row.cells`` read of the tables (what the reader avoids).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import resource
+import statistics
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fixtures.docx_builder import build_docx, content_from_sample, find_samples_dir  # noqa: E402
+from lxml import etree  # noqa: E402
+
+from nianbao.validators.engine import check_bytes  # noqa: E402
+
+
+def timings(function, payloads: list[bytes], rounds: int) -> list[float]:
+    for payload in payloads:  # warm up imports and caches
+        function(payload)
+    times = []
+    for _ in range(rounds):
+        for payload in payloads:
+            start = time.perf_counter()
+            function(payload)
+            times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def describe(name: str, times: list[float]) -> str:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return f"{name:<34} n={len(times):<5} median {statistics.median(times):7.2f} ms   p95 {p95:7.2f} ms"
+
+
+def unzip_and_parse(data: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        etree.fromstring(archive.read("word/document.xml"))
+
+
+def naive_python_docx(data: bytes) -> None:
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    for table in document.tables:
+        for row in table.rows:
+            [cell.text for cell in row.cells]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=50)
+    args = parser.parse_args()
+    samples = sorted(find_samples_dir().glob("*.txt"))
+    texts = [path.read_bytes() for path in samples]
+    docx_files = [build_docx(content_from_sample(path.read_text(encoding="utf-8"), path.name)) for path in samples]
+    split = [build_docx(content_from_sample(path.read_text(encoding="utf-8"), path.name), split_table3=3, extra_tables=True) for path in samples]
+    print(f"{len(samples)} sample reports, {args.rounds} rounds each, one process, python {sys.version.split()[0]}")
+    rss_before = peak_rss_mb()
+    print(describe("text: parse + check", timings(lambda d: check_bytes(d, "r.txt"), texts, args.rounds)))
+    print(describe(".docx: parse + check", timings(lambda d: check_bytes(d, "r.docx"), docx_files, args.rounds)))
+    print(describe(".docx split in 3 + extra tables", timings(lambda d: check_bytes(d, "r.docx"), split, args.rounds)))
+    print(describe("baseline: unzip + XML parse", timings(unzip_and_parse, docx_files, args.rounds)))
+    print(describe("baseline: python-docx row.cells", timings(naive_python_docx, docx_files, max(5, args.rounds // 5))))
+    print(f"peak RSS {peak_rss_mb():.1f} MB (after loading samples and imports: {rss_before:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
