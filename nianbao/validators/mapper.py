@@ -41,6 +41,7 @@ class StreamCell:
     row_id: int | None  # same id = same table row; None for a paragraph
     paragraph: DocParagraph | None = None
     is_value: bool = False
+    heading: bool = False  # a section heading (never a row label)
 
 
 def _stream_cell(index: int, text: str, locator: Locator, row_id: int | None, paragraph=None) -> StreamCell:
@@ -91,11 +92,27 @@ def _match_at(stream: list[StreamCell], i: int, limit: int, keys: frozenset[str]
     return None
 
 
-def find_label(stream, start: int, limit: int, keys: frozenset[str]) -> LabelMatch | None:
+def _in_header_row(stream, i: int, header_keys: frozenset[str]) -> bool:
+    """A column-header row repeated at the top of a split table holds "其他" and "总计" too."""
+    row_id = stream[i].row_id
+    if row_id is None or not header_keys:
+        return False
+    others = 0
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(stream) and stream[j].row_id == row_id:
+            others += stream[j].key in header_keys
+            j += step
+    return others >= 2
+
+
+def find_label(stream, start: int, limit: int, keys: frozenset[str], header_keys: frozenset[str] = frozenset()) -> LabelMatch | None:
     for i in range(start, limit):
-        if stream[i].is_value:
+        if stream[i].is_value or stream[i].heading:
             continue
         end = _match_at(stream, i, limit, keys)
+        if end is not None and _in_header_row(stream, i, header_keys):
+            continue
         if end is not None:
             return LabelMatch(i, end, "".join(stream[k].text for k in range(i, end + 1)))
         if _split_by_page(stream, i, limit, keys):
@@ -125,7 +142,7 @@ def find_deviating_label(stream, start: int, limit: int, spec: RowSpec, table: T
     """The first text cell between start and limit that is the row's label in other words."""
     for i in range(start, limit):
         cell = stream[i]
-        if cell.is_value or cell.key in table.header_keys or not has_cjk(cell.key):
+        if cell.is_value or cell.heading or cell.key in table.header_keys or not has_cjk(cell.key):
             continue
         if cell.key in spec.deviation_keys or any(
             _similarity(cell.key, key) >= FUZZY_THRESHOLD or (len(cell.key) >= 2 and cell.key in key) for key in spec.keys
@@ -206,7 +223,7 @@ def map_row_table(stream, spec: TableSpec, start: int, limit: int) -> TableResul
     matches: dict[str, LabelMatch] = {}
     position = start
     for row in spec.rows:
-        found = find_label(stream, position, limit, row.keys)
+        found = find_label(stream, position, limit, row.keys, spec.header_keys)
         if found:
             matches[row.label] = found
             position = found.end + 1
@@ -339,6 +356,8 @@ def _old_format_notes(stream, start: int, limit: int) -> list[MapNote]:
 def map_document(document: Document, source_name: str = "") -> Report:
     stream = build_stream(document)
     headings = find_headings(stream)
+    for heading in headings.values():
+        stream[heading.index].heading = True
     section_start = {number: h.index for number, h in headings.items()}
     end = len(stream)
 
