@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 from ..model import Report, Severity
 from ..template import TABLE_BY_KEY
@@ -197,8 +198,20 @@ def other_collapsed(report: Report, context: Context):
 
 
 
+_GOVERNMENT_SUFFIX = re.compile(r"(人民政府|政府|街道办事处|办事处)$")
+_REGION_PREFIX = re.compile(r"^.*?[省市州盟县区旗](?=..)")
+
+
+def _core_name(name: str) -> str:
+    """文水县刘胡兰镇 and 刘胡兰镇人民政府 are the same agency: drop the region and the suffix."""
+    core = _GOVERNMENT_SUFFIX.sub("", squash(name))
+    while _REGION_PREFIX.match(core) and len(_REGION_PREFIX.sub("", core, count=1)) >= 2:
+        core = _REGION_PREFIX.sub("", core, count=1)
+    return core
+
+
 def _same_agency(written: str, bound: str) -> bool:
-    written, bound = squash(written), squash(bound)
+    written, bound = _core_name(written), _core_name(bound)
     return written in bound or bound in written or difflib.SequenceMatcher(None, written, bound).ratio() >= 0.75
 
 

@@ -1,0 +1,198 @@
+"""Every rule fires on a mutated copy of a sample and stays silent on the correct one, in every
+format a draft arrives in: a real .docx built on the official template, and the three text layouts.
+
+The base is sample 002 with its one real mistake (the plan year in 五) corrected: no issue at all.
+Each case makes one mistake and asserts the exact issues that follow, with their locations.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+from fixtures.docx_builder import LAYOUTS, build_docx, content_to_text
+
+from nianbao.validators.engine import check_bytes
+from nianbao.validators.rules import all_rules
+
+FORMATS = ["docx", *LAYOUTS]
+T2, T3, T4 = "主动公开", "依申请公开", "复议诉讼"
+
+
+@pytest.fixture(scope="module")
+def clean(sample_texts):
+    from fixtures.docx_builder import content_from_sample
+
+    name = next(n for n in sample_texts if n.startswith("002"))
+    content = content_from_sample(sample_texts[name], f"{name}.txt")
+    plan = next(s for s in content["sections"] if s["number"] == "五")
+    plan["paragraphs"] = [p.replace("2024年，我镇将继续", "2025年，我镇将继续") for p in plan["paragraphs"]]
+    return content
+
+
+def render(content, fmt: str, replace: tuple[str, str] | None = None) -> bytes:
+    if fmt == "docx":
+        data = build_docx(content)
+        return _replace_in_docx(data, *replace) if replace else data
+    text = content_to_text(content, fmt)
+    if replace:
+        assert replace[0] in text, replace
+        text = text.replace(*replace)
+    return text.encode("utf-8")
+
+
+def _replace_in_docx(data: bytes, old: str, new: str) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            blob = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                assert old.encode() in blob, old
+                blob = blob.replace(old.encode(), new.encode())
+            target.writestr(info, blob)
+    return out.getvalue()
+
+
+def section(content, number):
+    return next(s for s in content["sections"] if s["number"] == number)
+
+
+def cell(content, table, row, column, value):
+    content["tables"][table][row]["values"][column] = value
+
+
+def t3_row(content, row, **values):
+    for column, value in values.items():
+        cell(content, T3, row, {"natural": "自然人", "total": "总计"}.get(column, column), str(value))
+
+
+@dataclass
+class Case:
+    expected: set  # {(code, table, row, column, section)} — the complete set of issues
+    mutate: Callable | None = None
+    replace: tuple[str, str] | None = None  # a literal change in the rendered file
+    options: dict = field(default_factory=dict)  # check_bytes keyword arguments
+    formats: tuple[str, ...] = tuple(FORMATS)
+
+
+def _applications(content):
+    for row in ("本年新收政府信息公开申请数量", "予以公开", "总计"):
+        t3_row(content, row, natural=1, total=1)
+
+
+CASES: dict[str, Case] = {
+    "S101": Case({("S101", None, None, None, "五")}, lambda c: section(c, "五").update(heading=None)),
+    "S102": Case({("S102", None, None, None, "二")}, lambda c: section(c, "二").update(heading="2、主动公开政府信息情况")),
+    "S103": Case({("S103", None, None, None, "五")}, lambda c: section(c, "五").update(paragraphs=["无。"])),
+    "S104": Case({("S104", None, None, None, "title")}, options={"expected_agency": "策勒乡人民政府"}),
+    "T101": Case({("T101", T4, None, None, "四")}, lambda c: c["tables"].pop(T4), formats=("tabbed", "one_per_line", "markdown")),
+    "T102": Case({("T102", T2, "行政强制", None, "二")}, lambda c: c["tables"][T2].pop("行政强制")),
+    "T103": Case({("T103", T2, "行政规范性文件", None, "二")}, lambda c: c["tables"][T2]["行政规范性文件"].update(label="规范性文件")),
+    "T104": Case({("T104", T2, "行政许可", None, "二")}, replace=("| 行政许可 | 0 |  |", "| 行政许可 | 0 | 3 |"), formats=("markdown",)),
+    "T105": Case({("T105", T2, None, None, "二")}, replace=("本年废止件数", "本年新公开数量")),
+    "T106": Case(
+        {("T106", T3, "其他", None, "三")},
+        lambda c: [c["tables"][T3].pop(r) for r in list(c["tables"][T3]) if r.startswith("申请人")]
+        + [c["tables"][T3]["其他"].update(label="（六）其他处理")],
+        formats=("docx", "tabbed", "markdown"),
+    ),
+    "C101": Case({("C101", T2, "行政处罚", "本年处理决定数量", "二")}, lambda c: cell(c, T2, "行政处罚", "本年处理决定数量", ""), formats=("docx", "tabbed", "markdown")),
+    "C102": Case({("C102", T2, "行政处罚", "本年处理决定数量", "二")}, lambda c: cell(c, T2, "行政处罚", "本年处理决定数量", "无")),
+    "C103": Case({("C103", T2, "行政许可", "本年处理决定数量", "二")}, lambda c: cell(c, T2, "行政许可", "本年处理决定数量", "-2")),
+    "C104": Case({("C104", T2, "行政处罚", "本年处理决定数量", "二")}, lambda c: cell(c, T2, "行政处罚", "本年处理决定数量", "1.5")),
+    "C105": Case(
+        {("C105", T2, "行政事业性收费", "本年收费金额（单位：万元）", "二"), ("L103", T2, "行政事业性收费", "本年收费金额（单位：万元）", "二")},
+        lambda c: cell(c, T2, "行政事业性收费", "本年收费金额（单位：万元）", "0.123456"),
+    ),
+    "A100": Case({("A100", T3, "予以公开", "自然人", "三")}, lambda c: t3_row(c, "予以公开", natural=2)),
+    "A101": Case(
+        {("A101", T3, "总计", "自然人", "三"), ("A101", T3, "总计", "总计", "三"), ("X104", T3, "本年新收政府信息公开申请数量", "总计", "一")},
+        lambda c: t3_row(c, "本年新收政府信息公开申请数量", natural=1, total=1),
+    ),
+    "A102": Case(
+        {("A102", T3, "总计", "自然人", "三"), ("A102", T3, "总计", "总计", "三")},
+        lambda c: t3_row(c, "予以公开", natural=1, total=1),
+    ),
+    "A103": Case(
+        {("A103", T3, "上年结转政府信息公开申请数量", "总计", "三"), ("A103", T3, "结转下年度继续办理", "总计", "三")},
+        lambda c: (t3_row(c, "上年结转政府信息公开申请数量", total=1), t3_row(c, "结转下年度继续办理", total=1)),
+    ),
+    "A104": Case({("A104", T4, "行政复议", "总计", "四")}, lambda c: cell(c, T4, "行政复议", "总计", "1")),
+    "L101": Case(
+        {("L101", T2, "规章", None, "二")},
+        lambda c: (cell(c, T2, "规章", "本年制发件数", "2"), cell(c, T2, "规章", "现行有效件数", "2")),
+    ),
+    "L102": Case(
+        {("L102", T2, "规章", "本年制发件数", "二")},
+        lambda c: cell(c, T2, "规章", "本年制发件数", "1"),
+        options={"level": "city_department"},
+    ),
+    "L103": Case({("L103", T2, "行政事业性收费", "本年收费金额（单位：万元）", "二")}, lambda c: cell(c, T2, "行政事业性收费", "本年收费金额（单位：万元）", "1.5")),
+    "L104": Case({("L104", None, None, None, "一")}, lambda c: section(c, "一")["paragraphs"].append("我镇积极组织推动全省政府信息公开工作。")),
+    "X101": Case({("X101", None, None, None, "六")}, lambda c: section(c, "六").update(paragraphs=["无。"])),
+    "X102": Case({("X102", None, None, None, "一")}, lambda c: section(c, "一")["paragraphs"].append("本年主动公开信息20条，其中工作动态10条、政策文件6条、通知公告8条。")),
+    "X103": Case({("X103", T3, "本年新收政府信息公开申请数量", "总计", "一")}, lambda c: section(c, "一")["paragraphs"].append("全年共收到政府信息公开申请5件。")),
+    "X104": Case({("X104", T3, "本年新收政府信息公开申请数量", "总计", "一")}, _applications),
+    "X105": Case({("X105", T3, "本年新收政府信息公开申请数量", "总计", "一")}, lambda c: section(c, "一")["paragraphs"].append("本年度，我镇依法办理政府信息公开申请并及时答复。")),
+    "X106": Case({("X106", None, None, None, "五")}, lambda c: section(c, "五")["paragraphs"].append("（文字描述）")),
+    "X107": Case({("X107", None, None, None, "一")}, lambda c: section(c, "一")["paragraphs"].append("我镇加强了政务公开的的规范化建设。")),
+    "X108": Case({("X108", None, None, None, "一")}, lambda c: section(c, "一")["paragraphs"].append("我镇加强管理,提升质量。")),
+    "Y101": Case({("Y101", None, None, None, "title")}, lambda c: c.update(title=["文水县刘胡兰镇2024年政府信息公开工作告年度报"])),
+    "Y102": Case({("Y102", None, None, None, "period")}, replace=("统计期限为2024年1月1日", "统计期限为2023年1月1日")),
+    "Y103": Case({("Y103", None, None, None, "五")}, lambda c: section(c, "五")["paragraphs"].append("2024年，我镇将继续加强培训。")),
+    "Y104": Case({("Y104", None, None, None, "signature")}, lambda c: c.update(signature=["刘胡兰镇人民政府"])),
+    "Y105": Case({("Y105", None, None, None, "signature")}, lambda c: c.update(signature=["刘胡兰镇人民政府", "2024年12月20日"])),
+    "Y106": Case({("Y106", None, None, None, "signature")}, lambda c: c.update(signature=["刘胡兰镇人民政府", "2025年2月15日"])),
+    "Y107": Case({("Y107", None, None, None, "一")}, lambda c: section(c, "一")["paragraphs"].append("自20241月起，我镇按月更新公开目录。")),
+    "Y108": Case({("Y108", None, None, None, "title")}, options={"expected_year": 2025}),
+}
+
+
+def issue_keys(result) -> set:
+    return {(i.code, i.table, i.row, i.column, i.section) for i in result.issues}
+
+
+def run(clean, case: Case, fmt: str):
+    import copy
+
+    content = copy.deepcopy(clean)
+    if case.mutate:
+        case.mutate(content)
+    return check_bytes(render(content, fmt, case.replace), f"mutated.{'docx' if fmt == 'docx' else 'txt'}", **case.options)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_correct_report_has_no_issue(clean, fmt):
+    result = check_bytes(render(clean, fmt), f"clean.{fmt}", expected_year=2024, expected_agency="刘胡兰镇人民政府")
+    assert result.error is None
+    assert [(i.code, i.message) for i in result.issues] == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_fires_on_its_mistake_only(clean, code, fmt):
+    case = CASES[code]
+    if fmt not in case.formats:
+        pytest.skip(f"{fmt} cannot express this mistake")
+    result = run(clean, case, fmt)
+    assert result.error is None
+    assert issue_keys(result) == case.expected
+    fired = next(i for i in result.issues if i.code == code)
+    assert fired.message and fired.hint
+    assert "{" not in fired.message and "{" not in fired.hint  # every template placeholder filled
+
+
+def test_every_rule_has_a_case():
+    assert {r.code for r in all_rules()} == set(CASES)
+
+
+def test_single_wrong_cell_is_reported_once_with_its_value(clean):
+    result = run(clean, CASES["A100"], "docx")
+    [issue] = result.issues
+    assert issue.found == "2" and issue.expected == "0"
+    assert "表三「（一）予以公开」「自然人」" in issue.message
+    assert issue.locator.table is not None and issue.locator.grid_row is not None
