@@ -1,0 +1,19 @@
+"""Documentation generated from the code stays in step with it."""
+
+from pathlib import Path
+
+from nianbao.validators.rules import all_rules
+from nianbao.validators.rules.catalog import rules_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_rules_catalogue_is_generated_from_the_registry():
+    committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert committed == rules_markdown(), "docs/rules.md is stale: run `nianbao rules --markdown > docs/rules.md`"
+
+
+def test_every_rule_is_documented_with_message_and_hint():
+    for item in all_rules():
+        assert item.summary and item.message and item.hint and item.explanation, item.code
+        assert item.code[0] in "STCALYX" and item.code[1:].isdigit()
