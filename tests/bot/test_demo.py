@@ -9,7 +9,7 @@ import sys
 
 def test_serve_without_token_runs_a_demo_a_person_can_use(samples_dir):
     sample = next(samples_dir.glob("003_*.txt"))
-    script = f"/send {sample}\n/as 李四\n/status\n/as 新同事\n/history\n/quit\n"
+    script = f"/as 王五\n/send {sample}\n/as 李四\n/status\n/as 新同事\n/history\n/quit\n"
     env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "NIANBAO_CONFIG", "NIANBAO_DB")}
     run = subprocess.run(
         [sys.executable, "-m", "nianbao.bot.cli", "serve"], input=script, capture_output=True, text=True, env=env, timeout=120
