@@ -26,7 +26,7 @@ from .template import (
     RowSpec,
     TableSpec,
 )
-from .text import ORDINAL, has_cjk, is_blank, label_key, looks_like_value, parse_number, squash
+from .text import ORDINAL, has_cjk, key_of_squashed, label_key, parse_number, squash, squashed_is_value
 
 MAX_LABEL_FRAGMENTS = 6
 FUZZY_THRESHOLD = 0.6
@@ -42,14 +42,17 @@ class StreamCell:
     paragraph: DocParagraph | None = None
     is_value: bool = False
     heading: bool = False  # a section heading (never a row label)
+    blank: bool = False
 
 
 def _stream_cell(index: int, text: str, locator: Locator, row_id: int | None, paragraph=None) -> StreamCell:
     plain = text.strip()
     if not plain or (plain.isascii() and plain.isdigit()):  # most cells: skip normalisation
-        return StreamCell(index, text, plain, locator, row_id, paragraph, True)
-    key = label_key(text)
-    return StreamCell(index, text, key, locator, row_id, paragraph, len(key) <= 16 and looks_like_value(key))
+        return StreamCell(index, text, plain, locator, row_id, paragraph, True, blank=not plain)
+    squashed = squash(text)
+    key = key_of_squashed(squashed)
+    is_value = len(squashed) <= 16 and squashed_is_value(squashed)
+    return StreamCell(index, text, key, locator, row_id, paragraph, is_value, blank=not squashed)
 
 
 @dataclass(slots=True)
@@ -172,8 +175,8 @@ def _values_after(stream, match: LabelMatch, limit: int) -> list[StreamCell]:
     for index in candidates:
         values = [c for c in _segment_after(stream, index, limit) if c.is_value]
         if stream[index].row_id is None:
-            values = [c for c in values if not is_blank(c.text)]
-        if sum(not is_blank(c.text) for c in values) > sum(not is_blank(c.text) for c in best) or not best:
+            values = [c for c in values if not c.blank]
+        if sum(not c.blank for c in values) > sum(not c.blank for c in best) or not best:
             best = values
     return best
 
@@ -182,9 +185,9 @@ def fit_values(values: list[StreamCell], count: int) -> tuple[list[StreamCell | 
     """Drop structural blanks at the ends until count remain; returns (values, surplus)."""
     values = list(values)
     while len(values) > count:
-        if is_blank(values[-1].text):
+        if values[-1].blank:
             values.pop()
-        elif is_blank(values[0].text):
+        elif values[0].blank:
             values.pop(0)
         else:
             break
@@ -292,7 +295,7 @@ def _collapsed_other(stream, span, data: TableData) -> MapNote | None:
         if stream[i].key == T3_OTHER_GROUP:
             match = LabelMatch(i, i, stream[i].text)
             fitted, _ = fit_values(_values_after(stream, match, span[1] + 1), len(spec.columns))
-            if any(v is not None and not is_blank(v.text) for v in fitted):
+            if any(v is not None and not v.blank for v in fitted):
                 cells = _make_cells(spec, fitted, stream[i].locator)
                 data.rows[spec.label] = cells
                 return MapNote(kind="collapsed_other", table=TABLE3.key, row=spec.label, found_text=stream[i].text, locator=stream[i].locator)
@@ -330,7 +333,7 @@ def _table4_values(stream, start: int, limit: int) -> list[StreamCell]:
     loose: list[StreamCell] = []
     for cell in stream[start:limit]:
         if cell.row_id is None:
-            if cell.is_value and not is_blank(cell.text):
+            if cell.is_value and not cell.blank:
                 loose.append(cell)
             elif not cell.is_value and loose:
                 break  # text after the values: the table has ended

@@ -38,7 +38,11 @@ def strip_ordinal(text: str) -> str:
 
 def label_key(text: str) -> str:
     """The comparable form of a label: no space, no ordinal, unified punctuation and quotes."""
-    key = strip_ordinal(squash(text))
+    return key_of_squashed(squash(text))
+
+
+def key_of_squashed(squashed: str) -> str:
+    key = strip_ordinal(squashed)
     return key.replace("“", '"').replace("”", '"').replace("：", ":").strip("：:")
 
 
@@ -46,13 +50,10 @@ def is_blank(text: str) -> bool:
     return not squash(text)
 
 
-_PLAIN_INT = re.compile(r"\d{1,15}")
-
-
 def parse_number(text: str) -> Decimal | None:
     """A table value: full-width digits, spaces, thousands separators and a unit are tolerated."""
     plain = text.strip()
-    if _PLAIN_INT.fullmatch(plain) and plain.isascii():
+    if plain.isascii() and plain.isdigit() and len(plain) <= 15:
         return Decimal(plain)
     value = squash(text)
     for unit in ("万元", "件", "个", "条", "元", "次"):
@@ -72,8 +73,12 @@ def looks_like_value(text: str) -> bool:
     plain = text.strip()
     if not plain or plain.isdigit():
         return True
-    value = squash(plain)
-    return not value or parse_number(value) is not None or value in _ZERO_WORDS or len(value) <= 2 and value.isdigit()
+    return squashed_is_value(squash(plain))
+
+
+def squashed_is_value(value: str) -> bool:
+    """looks_like_value for text already squashed (no second normalisation)."""
+    return not value or value.isdigit() or value in _ZERO_WORDS or parse_number(value) is not None
 
 
 def has_cjk(text: str) -> bool:

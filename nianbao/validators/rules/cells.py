@@ -78,15 +78,20 @@ def _blank_finding(spec, row, blanks, computed, whole_row: bool) -> Finding:
     )
 
 
-def _filled_cells(report: Report):
-    for spec in TABLES:
-        table = report.tables[spec.key]
-        if not table.found:
-            continue
-        for row in spec.rows:
-            for cell in table.rows[row.label].values():
-                if cell.found and not cell.blank:
-                    yield spec, row, cell
+def _filled_cells(report: Report) -> list:
+    """(table spec, row spec, cell) for every cell with something in it, computed once."""
+
+    def compute():
+        return [
+            (spec, row, cell)
+            for spec in TABLES
+            if report.tables[spec.key].found
+            for row in spec.rows
+            for cell in report.tables[spec.key].rows[row.label].values()
+            if cell.found and cell.raw.strip()
+        ]
+
+    return report.memo("filled cells", compute)
 
 
 @rule(
