@@ -325,6 +325,7 @@ async def bench(args) -> int:
                 # Quiet period, then look for anything sent beyond the replies.
                 await asyncio.sleep(args.quiet)
                 strays = {o.user_id: monitor.extra_messages(o) for o in outcomes}
+                strays[SUPERVISOR] = monitor.extra_messages(status)
                 strays = {user_id: extra for user_id, extra in strays.items() if extra}
                 pending_updates = api.pending_update_count
 

@@ -88,20 +88,38 @@ def cmd_agencies(args) -> int:
             agency_id = store.add_agency(args.name, args.level, region=args.region)
             print(f"已添加：{args.name}（编号 {agency_id}）")
             return 0
-        if args.agencies_command == "deactivate":
-            agency = store.find_agency(args.name)
-            if agency is None:
-                print(f"没有找到机关「{args.name}」。", file=sys.stderr)
-                return 1
-            store.set_agency_active(agency.id, False)
-            print(f"已停用：{agency.name}")
-            return 0
+        if args.agencies_command in ("deactivate", "activate", "rename", "set-level"):
+            return _edit_agency(store, args)
         for agency in store.list_agencies(active_only=not args.all):
             state = "" if agency.active else "（已停用）"
             print(f"{agency.id}\t{agency.name}\t{LEVELS.get(agency.level, agency.level)}\t{agency.region or ''}{state}")
         return 0
     finally:
         store.close()
+
+
+def _edit_agency(store, args) -> int:
+    from ..storage import AmbiguousAgency
+
+    try:
+        agency = store.find_agency(args.name, include_inactive=True)
+    except AmbiguousAgency as exc:
+        print("机关名称不唯一，可能是：" + "、".join(a.name for a in exc.candidates), file=sys.stderr)
+        return 1
+    if agency is None:
+        print(f"没有找到机关「{args.name}」。", file=sys.stderr)
+        return 1
+    if args.agencies_command == "rename":
+        store.rename_agency(agency.id, args.new_name)
+        print(f"已改名：{agency.name} → {args.new_name}")
+    elif args.agencies_command == "set-level":
+        store.set_agency_level(agency.id, args.level)
+        print(f"已修改层级：{agency.name} → {args.level}")
+    else:
+        active = args.agencies_command == "activate"
+        store.set_agency_active(agency.id, active)
+        print(f"已{'启用' if active else '停用'}：{agency.name}")
+    return 0
 
 
 def cmd_invite(args) -> int:
@@ -164,8 +182,14 @@ def build_parser() -> argparse.ArgumentParser:
     adder.add_argument("name")
     adder.add_argument("--level", required=True)
     adder.add_argument("--region")
-    deactivate = agencies_sub.add_parser("deactivate", help="停用一个机关")
-    deactivate.add_argument("name")
+    for command, help_text in (("deactivate", "停用一个机关（不再统计、不再提醒）"), ("activate", "重新启用一个机关")):
+        agencies_sub.add_parser(command, help=help_text).add_argument("name")
+    rename = agencies_sub.add_parser("rename", help="修改机关名称")
+    rename.add_argument("name")
+    rename.add_argument("new_name")
+    set_level = agencies_sub.add_parser("set-level", help="修改机关层级")
+    set_level.add_argument("name")
+    set_level.add_argument("level")
     agencies.set_defaults(func=cmd_agencies)
 
     invite = sub.add_parser("invite", help="为机关生成一次性邀请码（最后一行是邀请码）")

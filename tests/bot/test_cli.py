@@ -108,6 +108,11 @@ def test_roster_import_and_invite(tmp_path):
     member = store.redeem_invite(code, 555)
     assert store.get_agency(member.agency_id).name == "学张乡人民政府"
     store.close()
+    renamed = nianbao("agencies", "rename", "芮城县财政局", "芮城县财政局（国资局）", env=env)
+    assert renamed.returncode == 0
+    assert nianbao("agencies", "deactivate", "国资局", env=env).returncode == 0
+    assert "国资局" not in nianbao("agencies", "list", env=env).stdout
+    assert "芮城县财政局（国资局）\t县级部门\t芮城县（已停用）" in nianbao("agencies", "list", "--all", env=env).stdout
     unknown = nianbao("invite", "不存在的单位", env=env)
     assert unknown.returncode == 1 and "没有找到机关" in unknown.stderr
 
