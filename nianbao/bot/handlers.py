@@ -29,6 +29,7 @@ from .service import ReviewService
 log = logging.getLogger(__name__)
 
 REPORT_MARKERS = ("政府信息公开", "年度报告", "主动公开", "依申请公开")
+MAX_DRAFTS_IN_FLIGHT = 16  # downloaded and waiting for a check; commands never wait behind them
 MIN_REPORT_CHARS = 200
 
 
@@ -50,6 +51,7 @@ class Services:
     executor: ThreadPoolExecutor
     clock: Callable[[], dt.datetime] = utc_now
     pastes: dict[int, PasteBuffer] = field(default_factory=dict)
+    drafts_in_flight: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(MAX_DRAFTS_IN_FLIGHT))
 
     @classmethod
     def create(cls, config: Config, store: Store, clock: Callable[[], dt.datetime] | None = None) -> "Services":
@@ -138,10 +140,11 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if document.file_size and document.file_size > limit_mb * 1024 * 1024:
         await reply(update, say.FILE_TOO_LARGE.format(size=document.file_size / 1024 / 1024, limit=limit_mb))
         return
-    await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
-    telegram_file = await document.get_file()
-    data = bytes(await telegram_file.download_as_bytearray())
-    await review_and_reply(context, update.effective_chat.id, update.effective_user.id, data, document.file_name or "文件", update.update_id)
+    async with services.drafts_in_flight:
+        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+        telegram_file = await document.get_file()
+        data = bytes(await telegram_file.download_as_bytearray())
+        await review_and_reply(context, update.effective_chat.id, update.effective_user.id, data, document.file_name or "文件", update.update_id)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -169,7 +172,8 @@ async def flush_paste(context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(text) < MIN_REPORT_CHARS or not any(marker in text for marker in REPORT_MARKERS):
         await send(context, context.job.chat_id, say.SHORT_TEXT)
         return
-    await review_and_reply(context, context.job.chat_id, context.job.user_id, text.encode("utf-8"), "粘贴的文本", buffer.first_update_id)
+    async with services.drafts_in_flight:
+        await review_and_reply(context, context.job.chat_id, context.job.user_id, text.encode("utf-8"), "粘贴的文本", buffer.first_update_id)
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -345,7 +349,8 @@ COMMANDS = [
 def register_handlers(application: Application) -> None:
     for name, _, callback in COMMANDS:
         application.add_handler(CommandHandler(name, callback))
-    application.add_handler(MessageHandler(filters.Document.ALL, on_document))
+    # drafts do not block the update queue: a supervisor's /status is answered during a burst
+    application.add_handler(MessageHandler(filters.Document.ALL, on_document, block=False))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
     application.add_handler(MessageHandler(~filters.COMMAND, on_other))
     application.add_error_handler(on_error)
