@@ -350,7 +350,9 @@ def register_handlers(application: Application) -> None:
     for name, _, callback in COMMANDS:
         application.add_handler(CommandHandler(name, callback))
     # drafts do not block the update queue: a supervisor's /status is answered during a burst
-    application.add_handler(MessageHandler(filters.Document.ALL, on_document, block=False))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
-    application.add_handler(MessageHandler(~filters.COMMAND, on_other))
+    # only new messages: an edited message is not a new draft
+    new = filters.UpdateType.MESSAGE
+    application.add_handler(MessageHandler(new & filters.Document.ALL, on_document, block=False))
+    application.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, on_text))
+    application.add_handler(MessageHandler(new & ~filters.COMMAND, on_other))
     application.add_error_handler(on_error)

@@ -108,6 +108,17 @@ async def env(tmp_path):
     store.close()
 
 
+def paste_parts(text: str, size: int = 3000) -> list[str]:
+    """What Telegram delivers of a long paste: pieces split between lines, each trimmed."""
+    parts, current = [], ""
+    for line in text.split("\n"):
+        if len(current) + len(line) + 1 > size:
+            parts.append(current.strip())
+            current = ""
+        current += line + "\n"
+    return parts + [current.strip()]
+
+
 def cli_check(path: Path) -> str:
     run = subprocess.run([sys.executable, "-m", "nianbao.bot.cli", "check", str(path)], capture_output=True, text=True)
     return run.stdout
@@ -201,8 +212,8 @@ async def test_pasted_text_is_checked_like_a_file(env, tmp_path):
     path = tmp_path / "003.txt"
     path.write_text(text, encoding="utf-8")
     since = env.api.message_count(STAFF_CHAGAN)
-    for start in range(0, len(text), 3000):  # Telegram clients split a long paste
-        await env.api.user_sends_text(STAFF_CHAGAN, text[start : start + 3000])
+    for part in paste_parts(text):
+        await env.api.user_sends_text(STAFF_CHAGAN, part)
     replies = await env.api.collect_replies(STAFF_CHAGAN, timeout=20, quiet=1.0, since=since)
     chat = env.text(replies)
     assert issue_lines(chat) == issue_lines(cli_check(path))

@@ -100,6 +100,8 @@ def _read_tabbed(lines: list[str]) -> list:
             previous_was_cell = False
         elif previous_was_cell and builder is not None and _continues(builder.row, line):
             builder.extend_cell(line.strip())
+        elif previous_was_cell and builder is not None and looks_like_value(line):
+            builder.add_cell(line.strip(), number)  # its tab was lost (a pasted message is trimmed)
         else:
             if builder is not None:
                 blocks.append(builder.finish())
@@ -113,7 +115,7 @@ def _read_tabbed(lines: list[str]) -> list:
 def _continues(row: list[DocCell], line: str) -> bool:
     """A line without a tab right after a label cell is the rest of that label ("本年制" / "发件数")."""
     previous = row[-1].text if row else ""
-    return bool(previous.strip()) and not looks_like_value(previous) and len(line.strip()) <= 20
+    return bool(previous.strip()) and not looks_like_value(previous) and not looks_like_value(line) and len(line.strip()) <= 20
 
 
 def _split_markdown_row(line: str) -> list[str]:

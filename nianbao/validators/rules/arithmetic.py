@@ -13,7 +13,7 @@ from decimal import Decimal
 from ..model import Report, Severity, TableData
 from ..template import T3_OTHER_ITEMS, TABLE3, TABLE4, Equation, TableSpec
 from . import Context, Finding, rule
-from ._where import cell_name, fmt
+from ._where import cell_name, fmt, row_name
 
 Coordinate = tuple[str, str]
 
@@ -39,24 +39,41 @@ def _blank_cells(table: TableData) -> set[Coordinate]:
     return {(c.row, c.column) for c in table.all_cells() if c.blank}
 
 
+def _candidates(equations, values, unknown: set[Coordinate]) -> dict[Coordinate, list[tuple[bool, Decimal]]]:
+    """For each unknown cell that is the only unknown of an equation: (is it that equation's
+    total, the value the equation asks for)."""
+    found: dict[Coordinate, list[tuple[bool, Decimal]]] = {}
+    for equation in equations:
+        missing = [(k, (r, c)) for k, r, c in equation.terms if (r, c) not in values]
+        if len(missing) != 1 or missing[0][1] not in unknown:
+            continue
+        coefficient, coordinate = missing[0]
+        rest = sum((k * values[(r, c)] for k, r, c in equation.terms if (r, c) != coordinate), Decimal(0))
+        own_total = equation.kind != "balance" and equation.total == coordinate
+        found.setdefault(coordinate, []).append((own_total, -rest / coefficient))
+    return found
+
+
+def derive(equations, values: dict[Coordinate, Decimal], unknown: set[Coordinate]) -> dict[Coordinate, Decimal]:
+    """Values for unknown cells from the equations they are the only unknown in. Where the
+    equations disagree, a total is the sum of its own parts (that is what a total means)."""
+    values = dict(values)
+    derived: dict[Coordinate, Decimal] = {}
+    while True:
+        candidates = _candidates(equations, values, unknown - set(derived))
+        if not candidates:
+            return derived
+        for coordinate, options in candidates.items():
+            own = [value for is_total, value in options if is_total]
+            values[coordinate] = derived[coordinate] = own[0] if own else options[0][1]
+
+
 def solve(report: Report, spec: TableSpec) -> Solved:
-    """Derive blank cells from equations in which they are the only unknown."""
+    """Known values, plus blank cells derived from the other numbers."""
     table = report.tables[spec.key]
     values = known_values(report, table)
-    blanks = _blank_cells(table)
-    derived: dict[Coordinate, Decimal] = {}
-    progress = True
-    while progress:
-        progress = False
-        for equation in spec.equations:
-            unknown = [(k, (r, c)) for k, r, c in equation.terms if (r, c) not in values]
-            if len(unknown) != 1 or unknown[0][1] not in blanks:
-                continue
-            coefficient, coordinate = unknown[0]
-            rest = sum((k * values[(r, c)] for k, r, c in equation.terms if (r, c) != coordinate), Decimal(0))
-            values[coordinate] = derived[coordinate] = -rest / coefficient
-            progress = True
-    return Solved(values, derived)
+    derived = derive(spec.equations, values, _blank_cells(table))
+    return Solved({**values, **derived}, derived)
 
 
 def residual(equation: Equation, values: dict[Coordinate, Decimal]) -> Decimal | None:
@@ -106,11 +123,29 @@ def _sides(equation: Equation, values) -> tuple[Decimal, Decimal]:
     return plus, minus
 
 
+def locate_single_row(spec: TableSpec, values, broken: list[Broken], original: set[Coordinate]):
+    """The one row whose cells, recomputed from the rest of the table, balance every equation
+    (a 总计 row printed as 0 under non-zero parts): (row, {column: value})."""
+    rows = {r for b in broken for _, r, _ in b.equation.terms}
+    found = []
+    for row in sorted(rows):
+        cells = {(r, c) for r, c in original if r == row}
+        if not cells:
+            continue
+        rest = {k: v for k, v in values.items() if k not in cells}
+        recomputed = derive(spec.equations, rest, cells)
+        if len(recomputed) == len(cells) and all(residual(e, {**rest, **recomputed}) in (None, 0) for e in spec.equations):
+            if any(recomputed[k] != values[k] for k in cells):
+                found.append((row, {c: recomputed[(r, c)] for r, c in cells}))
+    return found[0] if len(found) == 1 else None
+
+
 @dataclass
 class Analysis:
     solved: Solved
     broken: list[Broken]
-    located: tuple[Coordinate, Decimal] | None
+    cell: tuple[Coordinate, Decimal] | None = None
+    row: tuple[str, dict[str, Decimal]] | None = None
 
 
 def analyse(report: Report, spec: TableSpec) -> Analysis:
@@ -120,56 +155,60 @@ def analyse(report: Report, spec: TableSpec) -> Analysis:
         solved = solve(report, spec)
         broken, balanced = broken_equations(spec, solved.values)
         if not broken:
-            return Analysis(solved, [], None)
+            return Analysis(solved, [])
         original = {(c.row, c.column) for c in report.tables[spec.key].all_cells() if c.number is not None}
-        return Analysis(solved, broken, locate_single_cell(broken, balanced, original))
+        cell = locate_single_cell(broken, balanced, original)
+        row = None if cell else locate_single_row(spec, solved.values, broken, original)
+        return Analysis(solved, broken, cell, row)
 
     return report.memo(("arithmetic", spec.key), compute)
 
 
-def table_findings(report: Report, spec: TableSpec, kinds: set[str] | None, single: bool):
-    """Findings for one table: the located single cell (single=True) or the broken equations."""
+def cell_finding(report: Report, spec: TableSpec, analysis: Analysis) -> Finding:
+    (row, column), delta = analysis.cell
+    cell = report.tables[spec.key].cell(row, column)
+    return Finding(
+        params={"where": cell_name(spec.key, row, column), "reasons": "；".join(b.equation.name for b in analysis.broken)},
+        table=spec.key, row=row, column=column, section=spec.section,
+        expected=fmt(cell.number + delta), found=fmt(cell.number), locator=cell.locator,
+    )
+
+
+def row_finding(report: Report, spec: TableSpec, analysis: Analysis) -> Finding:
+    row, recomputed = analysis.row
+    cells = report.tables[spec.key].rows[row]
+    columns = [c for c in cells if c in recomputed]
+    return Finding(
+        params={"where": row_name(spec.key, row)},
+        table=spec.key, row=row, section=spec.section,
+        expected="、".join(fmt(recomputed[c]) for c in columns),
+        found="、".join(fmt(cells[c].number) for c in columns),
+        locator=cells[columns[0]].locator,
+    )
+
+
+def equation_findings(report: Report, spec: TableSpec, analysis: Analysis, kind: str):
+    if analysis.cell or analysis.row:
+        return
     table = report.tables[spec.key]
-    if not table.found:
-        return
-    analysis = analyse(report, spec)
-    solved, broken, located = analysis.solved, analysis.broken, analysis.located
-    if not broken:
-        return
-    if single:
-        if located:
-            (row, column), delta = located
-            cell = table.cell(row, column)
-            reasons = "；".join(b.equation.name for b in broken)
-            yield Finding(
-                params={"where": cell_name(spec.key, row, column), "reasons": reasons},
-                table=spec.key,
-                row=row,
-                column=column,
-                section=spec.section,
-                expected=fmt(cell.number + delta),
-                found=fmt(cell.number),
-                locator=cell.locator,
-            )
-        return
-    if located:
-        return
-    for item in broken:
-        if item.equation.kind not in kinds:
-            continue
+    for item in analysis.broken:
         row, column = item.equation.total
-        plus, minus = _sides(item.equation, solved.values)
-        cell = table.cell(row, column)
+        if item.equation.kind != kind or (kind != "balance" and (row, column) in analysis.solved.derived):
+            continue  # a blank total is reported, with its computed value, by C101
+        plus, minus = _sides(item.equation, analysis.solved.values)
         yield Finding(
-            params={"name": item.equation.name, "table_number": spec.number, "plus": fmt(plus), "minus": fmt(minus)},
-            table=spec.key,
-            row=row,
-            column=column,
-            section=spec.section,
-            expected=fmt(plus) if item.equation.kind == "balance" else fmt(minus),
-            found=fmt(minus) if item.equation.kind == "balance" else fmt(plus),
-            locator=cell.locator,
+            params={"name": item.equation.name, "plus": fmt(plus), "minus": fmt(minus)},
+            table=spec.key, row=row, column=column, section=spec.section,
+            expected=fmt(plus) if kind == "balance" else fmt(minus),
+            found=fmt(minus) if kind == "balance" else fmt(plus),
+            locator=table.cell(row, column).locator,
         )
+
+
+def _found_tables(report: Report, *specs: TableSpec):
+    for spec in specs:
+        if report.tables[spec.key].found:
+            yield spec, analyse(report, spec)
 
 
 ERROR = Severity.ERROR
@@ -185,8 +224,24 @@ ERROR = Severity.ERROR
 )
 def inconsistent_cell(report: Report, context: Context):
     """一个数字填错，会让它所在的行合计、列合计和勾稽关系同时出错；当只有一个单元格能解释全部错误时，只报告这一个单元格及其正确数值。"""
-    for spec in (TABLE3, TABLE4):
-        yield from table_findings(report, spec, None, single=True)
+    for spec, analysis in _found_tables(report, TABLE3, TABLE4):
+        if analysis.cell:
+            yield cell_finding(report, spec, analysis)
+
+
+@rule(
+    code="A105",
+    name="inconsistent-row",
+    severity=ERROR,
+    summary="能定位到整行的算术错误（如（七）总计整行填 0）：只报这一行和它应有的数值",
+    message="{where}一行填的是 {found}，与表中其他数字不符，按各列应为 {expected}。",
+    hint="按表中其他数字重新计算这一行：各列应为 {expected}。",
+)
+def inconsistent_row(report: Report, context: Context):
+    """整行合计填错（常见的是（七）总计整行填 0），会让每一列的勾稽关系都出错；当只有这一行能解释全部错误时，只报告这一行及其应有数值。"""
+    for spec, analysis in _found_tables(report, TABLE3, TABLE4):
+        if analysis.row:
+            yield row_finding(report, spec, analysis)
 
 
 @rule(
@@ -199,7 +254,8 @@ def inconsistent_cell(report: Report, context: Context):
 )
 def application_balance(report: Report, context: Context):
     """表三自带的勾稽关系（表头注明）：第一项加第二项之和，等于第三项加第四项之和。"""
-    yield from table_findings(report, TABLE3, {"balance"}, single=False)
+    for spec, analysis in _found_tables(report, TABLE3):
+        yield from equation_findings(report, spec, analysis, "balance")
 
 
 @rule(
@@ -212,7 +268,8 @@ def application_balance(report: Report, context: Context):
 )
 def result_total(report: Report, context: Context):
     """（七）总计是（一）至（六）所有办理结果子项的合计。"""
-    yield from table_findings(report, TABLE3, {"column_total"}, single=False)
+    for spec, analysis in _found_tables(report, TABLE3):
+        yield from equation_findings(report, spec, analysis, "column_total")
 
 
 @rule(
@@ -225,7 +282,8 @@ def result_total(report: Report, context: Context):
 )
 def applicant_total(report: Report, context: Context):
     """表三每一行的总计列是六类申请人之和。"""
-    yield from table_findings(report, TABLE3, {"row_total"}, single=False)
+    for spec, analysis in _found_tables(report, TABLE3):
+        yield from equation_findings(report, spec, analysis, "row_total")
 
 
 @rule(
@@ -238,4 +296,5 @@ def applicant_total(report: Report, context: Context):
 )
 def review_total(report: Report, context: Context):
     """表四三组数字各自的总计等于四种结果之和。"""
-    yield from table_findings(report, TABLE4, {"group_total"}, single=False)
+    for spec, analysis in _found_tables(report, TABLE4):
+        yield from equation_findings(report, spec, analysis, "group_total")

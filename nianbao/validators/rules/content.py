@@ -32,12 +32,27 @@ def _t3_total(report: Report, row: str):
     return table.value(row, "总计") if table.found else None
 
 
-def _t4_cases(report: Report):
+def _t4_cases(report: Report, groups) -> int | None:
     table = report.tables[TABLE4.key]
     if not table.found:
         return None
-    values = [table.value(group, "总计") for group in T4_GROUPS]
-    return None if any(v is None for v in values) else sum(values)
+    values = [table.value(group, "总计") for group in groups]
+    return None if any(v is None for v in values) else int(sum(values))
+
+
+_CASE_GROUPS = {"行政复议": ("行政复议",), "行政诉讼": ("未经复议直接起诉", "复议后起诉")}
+
+
+def _denied_cases(report: Report, sentence: str) -> tuple[str, str] | None:
+    """(the phrase, what table 4 says) when the text denies cases that table 4 counts."""
+    match = _NO_CASE.search(sentence)
+    if not match:
+        return None
+    for kind in {match.group(3), match.group(4)} - {None}:
+        count = _t4_cases(report, _CASE_GROUPS[kind])
+        if count:
+            return match.group(0), f"表四{kind}共 {count} 件"
+    return None
 
 
 # ---------------------------------------------------------------- section 六
@@ -92,9 +107,13 @@ def stated_total(report: Report, context: Context):
 # ---------------------------------------------------------------- text against the tables
 
 _RECEIVED = re.compile(r"(收到|受理|接收)[^，,。；]{0,12}?申请[^，,。；\d]{0,4}?(共|合计)?(\d+)(件|条|个|份)")
-_NONE_RECEIVED = re.compile(r"(未|没有|无)(收到|受理|接到|发生)[^。；]{0,12}申请|(无|没有)依申请公开(事项|申请)|依申请公开[^。；]{0,6}(为零|为0|0件)")
+_NONE_RECEIVED = re.compile(
+    r"(未|没有|无)(收到|受理|接到)(任何|过)?(政府信息公开|信息公开|依申请公开)(的)?申请"
+    r"|(无|没有)依申请公开(事项|申请)|依申请公开[^。；]{0,6}(为零|为0|0件)"
+)
+_OTHER_SUBJECTS = re.compile(r"(复议|诉讼|处理费|投诉|举报)")
 _ALL_DONE = re.compile(r"(均已|全部|均)(按期|按时|依法)?(办结|答复完毕|办理完毕)")
-_NO_REVIEW = re.compile(r"(未|没有|无)(发生|收到|产生)?[^。；]{0,6}(行政复议|行政诉讼)")
+_NO_CASE = re.compile(r"(未|没有|无)(发生|收到|产生|出现)?[^。；，,]{0,12}?(行政复议|行政诉讼)(?:[、和及与]?(行政诉讼))?")
 _HANDLING = re.compile(r"(处理|办理|答复|受理)")
 _THIS_YEAR = re.compile(r"(本年|全年|今年|年内|本年度|20\d{2}年)")
 _NEGATION = re.compile(r"(未|无|没有|零|0件)")
@@ -135,20 +154,18 @@ def text_application_count(report: Report, context: Context):
 def text_contradicts_table(report: Report, context: Context):
     """正文与统计表矛盾（如正文「未收到政府信息公开申请」而表三有申请），上级审核时一定会退回。"""
     new = _t3_total(report, T3_NEW)
-    cases = _t4_cases(report)
     for number, paragraph, sentence in _sentences(report):
-        if new and _NONE_RECEIVED.search(sentence) and "上年" not in sentence:
+        denied = _NONE_RECEIVED.search(sentence)
+        if new and denied and "上年" not in sentence and not _OTHER_SUBJECTS.search(sentence):
             yield Finding(
                 params={"section": number, "table_part": f"表三本年新收申请总计为 {int(new)} 件"},
-                section=number, found=_NONE_RECEIVED.search(sentence).group(0), table=TABLE3.key, row=T3_NEW, column="总计",
+                section=number, found=denied.group(0), table=TABLE3.key, row=T3_NEW, column="总计",
                 locator=paragraph.locator,
             )
             return
-        if cases and _NO_REVIEW.search(sentence):
-            yield Finding(
-                params={"section": number, "table_part": f"表四共有 {int(cases)} 件行政复议、行政诉讼"},
-                section=number, found=_NO_REVIEW.search(sentence).group(0), table=TABLE4.key, locator=paragraph.locator,
-            )
+        cases = _denied_cases(report, sentence)
+        if cases:
+            yield Finding(params={"section": number, "table_part": cases[1]}, section=number, found=cases[0], table=TABLE4.key, locator=paragraph.locator)
             return
 
 
