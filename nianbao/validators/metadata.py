@@ -47,13 +47,19 @@ def guess_level(agency: str | None) -> Level:
     if agency.endswith(("人民政府", "政府")):
         return "government"
     if _DEPARTMENT_END.search(agency):
-        if re.search(r"(省|自治区)", agency) and not re.search(r"(市|州|盟|县|区|旗)", agency):
+        below_province = re.sub(r"^.*?(省|自治区)", "", agency)
+        if below_province != agency and not re.search(r"(市|州|盟|县|区|旗)", below_province):
             return "provincial_department"
-        if re.search(r"(县|旗)|[^市]区", agency) or agency.startswith(("区", "县")):
+        if re.search(r"(县|旗)|[^市]区", below_province) or below_province.startswith(("区", "县")):
             return "county_department"
-        if "市" in agency or "州" in agency:
+        if "市" in below_province or "州" in below_province:
             return "city_department"
     return "other"
+
+
+def _ends_title(text: str) -> bool:
+    """The title's last line: "…年度报告", or a garbled one ("…工作告年度报") still recognisable."""
+    return "报告" in text or bool(re.search(r"政府信息公开.*(年度|报)", text))
 
 
 def _title(report: Report) -> None:
@@ -65,9 +71,9 @@ def _title(report: Report) -> None:
         if _PUBLISHED.search(text) or not text:
             continue
         lines.append((paragraph, text))
-        if "报告" in text:
+        if _ends_title(text):
             break
-    if lines and "报告" in lines[-1][1]:
+    if lines and _ends_title(lines[-1][1]):
         report.title = "".join(text for _, text in lines)
         report.title_locator = lines[0][0].locator
 

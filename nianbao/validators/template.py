@@ -151,8 +151,8 @@ APPLICANT_COLUMNS = ("自然人", "商业企业", "科研机构", "社会公益�
 APPLICANT_PARTS = APPLICANT_COLUMNS[:-1]
 
 
-def _t3(label: str, printed: str, group: str | None = None, aliases: tuple[str, ...] = ()) -> RowSpec:
-    return RowSpec(label, printed, APPLICANT_COLUMNS, group=group, aliases=aliases)
+def _t3(label: str, printed: str, group: str | None = None, aliases: tuple[str, ...] = (), deviations: tuple[str, ...] = ()) -> RowSpec:
+    return RowSpec(label, printed, APPLICANT_COLUMNS, group=group, aliases=aliases, deviations=deviations)
 
 
 _T3_ROWS = (
@@ -191,8 +191,8 @@ _T3_ROWS = (
         "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
         "（六）其他处理",
     ),
-    _t3("其他", "3.其他", "（六）其他处理"),
-    _t3("总计", "（七）总计", "三、本年度办理结果"),
+    _t3("其他", "3.其他", "（六）其他处理", deviations=("其它",)),
+    _t3("总计", "（七）总计", "三、本年度办理结果", deviations=("合计", "小计")),
     _t3("结转下年度继续办理", "四、结转下年度继续办理"),
 )
 

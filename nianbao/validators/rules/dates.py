@@ -83,7 +83,8 @@ def plan_year(report: Report, context: Context):
     for paragraph in report.section("五").paragraphs:
         for sentence in _SENTENCE.findall(compact(paragraph.text)):
             years = [int(y) for y in _YEAR.findall(sentence)]
-            if years and _PLAN_WORDS.search(sentence) and max(years) <= report.year:
+            done = "了" in sentence or "已" in sentence  # what was improved this year, not a plan
+            if years and _PLAN_WORDS.search(sentence) and not done and max(years) <= report.year:
                 yield Finding(
                     params={"year": report.year, "next_year": report.year + 1},
                     section="五", found=sentence[:40], expected=f"{report.year + 1}年", locator=paragraph.locator,
