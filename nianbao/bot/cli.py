@@ -36,8 +36,7 @@ def _check_file(path: Path, args) -> CheckResult:
         result = CheckResult(str(path), "", 0, "missing")
         result.error = ReadError("unreadable_file", f"无法打开文件：{exc.strerror or exc}")
         return result
-    deadline = dt.date.fromisoformat(args.deadline) if args.deadline else None
-    return check_bytes(data, str(path), level=args.level, deadline=deadline, expected_year=args.year)
+    return check_bytes(data, str(path), level=args.level, deadline=args.deadline, expected_year=args.year)
 
 
 def cmd_check(args) -> int:
@@ -153,6 +152,13 @@ def cmd_serve(args) -> int:
     return serve(args.config, demo=args.demo)
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text.replace("/", "-"), "%Y-%m-%d").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期「{text}」的格式应为 YYYY-MM-DD，例如 2025-01-31") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nianbao", description="年报审核助手：政府信息公开工作年度报告审核")
     parser.add_argument("--config", help="配置文件（TOML）路径，默认读取环境变量 NIANBAO_CONFIG")
@@ -163,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="输出 JSON（多个文件时每行一个 JSON 对象）")
     check.add_argument("--pretty", action="store_true", help="单个文件的 JSON 缩进输出")
     check.add_argument("--level", choices=sorted(LEVELS), help="机关层级（默认根据机关名称判断）")
-    check.add_argument("--deadline", help="报送截止日期 YYYY-MM-DD（默认次年 1 月 31 日）")
+    check.add_argument("--deadline", type=_date, help="报送截止日期 YYYY-MM-DD（默认次年 1 月 31 日）")
     check.add_argument("--year", type=int, help="正在审核的报告年度（报告年度不同时报错）")
     check.add_argument("--no-hints", action="store_true", help="不显示修改建议")
     check.set_defaults(func=cmd_check)

@@ -207,7 +207,7 @@ async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     agency = services.store.get_agency(member.agency_id)
     submissions = services.store.list_submissions(agency.id, services.year())
-    await reply(update, say.history_message(agency.name, submissions, services.config.tz))
+    await reply(update, say.split_message(say.history_message(agency.name, submissions, services.config.tz)))
 
 
 async def _require_supervisor(update: Update, services: Services) -> bool:
@@ -223,7 +223,7 @@ async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not await _require_supervisor(update, services):
         return
     year = services.year()
-    statuses = services.store.year_status(year)
+    statuses = await asyncio.to_thread(services.store.year_status, year)
     await reply(update, say.split_message(say.status_message(year, statuses, services.config.deadline(year), services.today())))
 
 
@@ -232,7 +232,7 @@ async def overdue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if not await _require_supervisor(update, services):
         return
     year = services.year()
-    statuses = services.store.year_status(year)
+    statuses = await asyncio.to_thread(services.store.year_status, year)
     await reply(update, say.split_message(say.overdue_message(year, statuses, services.config.deadline(year), services.today())))
 
 
@@ -282,7 +282,7 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not await _require_supervisor(update, services):
         return
     year = services.year()
-    data = status_csv(services, year)
+    data = await asyncio.to_thread(status_csv, services, year)
     await update.effective_message.reply_document(
         InputFile(io.BytesIO(data), filename=f"{year}年度报告报送情况.csv"), caption=f"{year} 年度报告报送情况（CSV，可用 Excel/WPS 打开）"
     )
@@ -295,7 +295,8 @@ def status_csv(services: Services, year: int) -> bytes:
     for status in services.store.year_status(year):
         latest = status.latest
         writer.writerow(
-            [
+            _csv_safe(
+                [
                 status.agency.name,
                 LEVELS.get(status.agency.level, status.agency.level),
                 status.agency.region or "",
@@ -305,9 +306,15 @@ def status_csv(services: Services, year: int) -> bytes:
                 latest.error_count if latest else "",
                 latest.warning_count if latest else "",
                 latest.file_name if latest else "",
-            ]
+                ]
+            )
         )
     return output.getvalue().encode("utf-8-sig")
+
+
+def _csv_safe(cells: list) -> list:
+    """Staff choose file names; a cell starting with = + - @ would run as a formula in Excel/WPS."""
+    return [f"'{c}" if isinstance(c, str) and c[:1] in ("=", "+", "-", "@", "\t", "\r") else c for c in cells]
 
 
 async def promote_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

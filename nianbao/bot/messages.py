@@ -239,7 +239,7 @@ def agency_messages(agency, submissions: list[Submission], tz=None) -> list[str]
 
 def reminder_message(agency_name: str, year: int, days_left: int, deadline: dt.date, state: str) -> str:
     when = "今天就是截止日期" if days_left == 0 else f"距截止日期还有 {days_left} 天"
-    status = "还没有报送" if state == "not_submitted" else "最新一稿还有错误未改正"
+    status = {"not_submitted": "还没有报送", "unreadable": "发送的文件无法读取，还没有可审核的稿件"}.get(state, "最新一稿还有错误未改正")
     return (
         f"⏰ <b>提醒</b>：{escape(agency_name)} 的 {year} 年度政府信息公开工作年度报告{status}。\n"
         f"{when}（{deadline.month}月{deadline.day}日）。请尽快把报告发给我审核。"

@@ -6,6 +6,7 @@ bot restarts or the job runs again the same day. The clock is injected (Services
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram.constants import ParseMode
@@ -46,7 +47,7 @@ async def send_due_reminders(application: Application) -> list[str]:
         return []
     year, days_left = due
     deadline = services.config.deadline(year)
-    statuses = services.store.year_status(year)
+    statuses = await asyncio.to_thread(services.store.year_status, year)
     sent: list[str] = []
     for status in statuses:
         if status.state == "passing":

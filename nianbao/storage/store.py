@@ -332,6 +332,8 @@ _SUBMISSION_COLUMNS = (
     " parsed, error_count, warning_count, info_count, issues_json, report_json,"
     " update_id, message"
 )
+# the same without the large JSON columns, for summaries over every agency
+_SUMMARY_COLUMNS = _SUBMISSION_COLUMNS.replace("issues_json, report_json,", "NULL AS issues_json, NULL AS report_json,")
 
 
 # --------------------------------------------------------------------------- store
@@ -863,9 +865,11 @@ class Store:
     def year_status(self, year: int) -> list[AgencyStatus]:
         """One row per active agency (creation order) with its latest submission of ``year``.
 
-        ``state``: "not_submitted" (none), "unreadable" (latest not parsed),
-        "errors" (latest parsed, error_count > 0), "passing" (latest parsed,
-        no errors). One statement, so a consistent snapshot.
+        The latest *readable* draft decides the state, so an unreadable upload (a PDF sent "for
+        the record") does not undo a passing draft: "not_submitted" (none), "unreadable" (no
+        draft could be read), "errors" (latest readable one has errors), "passing". The
+        submissions come without their issues and report (summaries only). One statement,
+        so a consistent snapshot.
         """
         agency_cols = ", ".join(
             f"a.{c} AS a_{c}" for c in ("id", "name", "level", "region", "parent", "active", "created_at")
@@ -873,12 +877,12 @@ class Store:
         rows = self._rows(
             f"""
             WITH ranked AS (
-                SELECT {_SUBMISSION_COLUMNS},
+                SELECT {_SUMMARY_COLUMNS},
                        ROW_NUMBER() OVER w AS rn,
                        COUNT(*) OVER (PARTITION BY agency_id) AS n
                 FROM submissions
                 WHERE year = ?
-                WINDOW w AS (PARTITION BY agency_id ORDER BY received_at DESC, id DESC)
+                WINDOW w AS (PARTITION BY agency_id ORDER BY parsed DESC, received_at DESC, id DESC)
             )
             SELECT {agency_cols}, r.*
             FROM agencies a

@@ -255,6 +255,7 @@ async def test_unreadable_file_gets_a_clear_answer_and_is_recorded(env):
 
 async def test_supervisor_sees_agency_history_and_export(env):
     await env.upload(STAFF_CHAGAN, "叉干镇.txt", sample_text("003").encode())
+    await env.upload(STAFF_OTHER, "=SUM(1,2)+草稿.txt", sample_text("004").encode())
     agency = env.text(await env.send(SUPERVISOR, "/agency 叉干镇"))
     assert "大安市叉干镇综合服务中心 的报送记录" in agency and "7 个错误" in agency and "最新一稿的审核意见" in agency
     overdue = env.text(await env.send(SUPERVISOR, "/overdue", count=1))
@@ -263,6 +264,7 @@ async def test_supervisor_sees_agency_history_and_export(env):
     assert exported[0].filename.endswith(".csv")
     rows = exported[0].data.decode("utf-8-sig").splitlines()
     assert rows[0].startswith("单位,层级") and any(r.startswith("大安市叉干镇综合服务中心,乡镇（街道）,,有错误,1,") for r in rows)
+    assert any(r.startswith("策勒乡人民政府,") and r.endswith(",\"'=SUM(1,2)+草稿.txt\"") for r in rows), rows
     invite = env.text(await env.send(SUPERVISOR, "/invite 策勒乡", count=1))
     code = invite.split("邀请码：")[1].split()[0]
     assert env.store.get_invite(code).agency_id == env.store.find_agency("策勒乡人民政府").id

@@ -448,8 +448,9 @@ def test_year_status_four_states(store: Store) -> None:
     store.add_submission(sub(ok, error_count=0, warning_count=2, received_at=t + timedelta(hours=1)))
     store.add_submission(sub(bad, error_count=0, received_at=t))
     store.add_submission(sub(bad, error_count=2, received_at=t + timedelta(hours=1)))
-    store.add_submission(sub(unread, error_count=0, received_at=t))
     last = store.add_submission(sub(unread, parsed=False, input_format="doc", received_at=t + timedelta(hours=1)))
+    # an unreadable upload after a passing draft does not undo it
+    store.add_submission(sub(ok, parsed=False, input_format="pdf", received_at=t + timedelta(hours=2)))
     store.add_submission(sub(none, year=2023, received_at=t))  # other year does not count
     store.add_submission(sub(gone, received_at=t))
 
@@ -458,12 +459,13 @@ def test_year_status_four_states(store: Store) -> None:
     by_id = {r.agency.id: r for r in rows}
     assert by_id[none].state == "not_submitted" and by_id[none].latest is None
     assert by_id[none].submission_count == 0
-    assert by_id[ok].state == "passing" and by_id[ok].submission_count == 2
+    assert by_id[ok].state == "passing" and by_id[ok].submission_count == 3
     assert by_id[ok].latest.warning_count == 2
     assert by_id[bad].state == "errors" and by_id[bad].latest.error_count == 2
     assert by_id[unread].state == "unreadable" and by_id[unread].latest.id == last
     assert by_id[ok].agency.name == "乙镇" and by_id[ok].agency.level == "township"
     assert [r.state for r in store.year_status(2023)] == ["passing", "not_submitted", "not_submitted", "not_submitted"]
+    assert by_id[ok].latest.issues == [] and by_id[ok].latest.report is None  # summaries only
 
 
 # --------------------------------------------------------------------------- reminders
