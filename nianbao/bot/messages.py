@@ -6,13 +6,14 @@ import datetime as dt
 from html import escape
 
 from ..storage import AgencyStatus, Submission
+from ..validators.model import Severity
 from ..validators.rules.catalog import AREAS
 from ..validators.rules import all_rules
 from ..validators.template import LEVELS
 from .service import Comparison, Review, issue_key
 
 TELEGRAM_LIMIT = 4096
-SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_LABEL = {s.value: s.label for s in Severity}
 SEVERITY_MARK = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
 STATE_LABEL = {"passing": "已通过", "errors": "有错误", "unreadable": "无法读取", "not_submitted": "未报送"}
 
@@ -114,9 +115,7 @@ INVITE_ERRORS = {
     "expired": "这个邀请码已过期，请向县政务公开办重新索取。",
 }
 FILE_TOO_LARGE = "文件太大（{size:.1f} MB），超过 {limit:.0f} MB 的限制。年度报告的 .docx 通常不到 1 MB，请确认没有插入大图片。"
-CHECKING = "收到「{name}」，正在审核……"
 SHORT_TEXT = "请发送年度报告的 Word 文件（.docx），或把报告全文粘贴发送。发送 /help 查看使用说明。"
-BUSY = "审核服务暂时繁忙，请稍后再发送一次。您的文件没有丢失，重新发送即可。"
 SUPERVISOR_DRAFT = "（督导员发送的报告只审核，不计入任何单位的报送记录。）"
 
 

@@ -25,10 +25,6 @@ class Comparison:
     remaining: list[dict] = field(default_factory=list)
     new: list[dict] = field(default_factory=list)
 
-    @property
-    def remaining_keys(self) -> set[IssueKey]:
-        return {issue_key(i) for i in self.remaining}
-
 
 def compare(previous: Submission, current: list[dict]) -> Comparison:
     before = {issue_key(i): i for i in previous.issues}

@@ -27,6 +27,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..levels import LEVELS as AGENCY_LEVELS
+
 __all__ = [
     "LEVELS",
     "LEVEL_ALIASES",
@@ -41,22 +43,10 @@ __all__ = [
     "parse_roster_csv",
 ]
 
-LEVELS: tuple[str, ...] = (
-    "township",
-    "county_department",
-    "city_department",
-    "government",
-    "other",
-)
+LEVELS: tuple[str, ...] = tuple(AGENCY_LEVELS)
 
 #: Chinese display label of each level (for messages).
-LEVEL_LABELS: dict[str, str] = {
-    "township": "乡镇（街道）",
-    "county_department": "县直部门",
-    "city_department": "市直部门",
-    "government": "政府",
-    "other": "其他",
-}
+LEVEL_LABELS: dict[str, str] = dict(AGENCY_LEVELS)
 
 #: Accepted spellings -> canonical level. English values are matched
 #: case-insensitively with ``-``/space treated as ``_``.
@@ -70,6 +60,8 @@ LEVEL_ALIASES: dict[str, str] = {
     "乡镇（街道）": "township",
     "乡镇(街道)": "township",
     "街道办事处": "township",
+    "省直部门": "provincial_department",
+    "省级部门": "provincial_department",
     "县直部门": "county_department",
     "县级部门": "county_department",
     "县直单位": "county_department",
@@ -129,7 +121,7 @@ def normalize_level(value: str) -> str:
     if raw in LEVEL_ALIASES:
         return LEVEL_ALIASES[raw]
     raise ValueError(
-        f"未知的单位类型“{raw}”，可用：乡镇、街道、县直部门、县级部门、市直部门、政府、其他"
+        f"未知的单位类型“{raw}”，可用：乡镇、街道、县直部门、县级部门、市直部门、省直部门、政府、其他"
         f"（或 {'/'.join(LEVELS)}）"
     )
 

@@ -166,9 +166,6 @@ class Report(BaseModel):
     def section(self, number: str) -> Section:
         return next(s for s in self.sections if s.number == number)
 
-    def table(self, key: str) -> TableData:
-        return self.tables[key]
-
     def tables_json(self) -> dict[str, dict[str, dict[str, int | float | str | None]]]:
         return {
             key: {row: {col: cell.json_value() for col, cell in cells.items()} for row, cells in table.rows.items()}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..levels import LEVELS as AGENCY_LEVELS
 from .text import label_key
 
 
@@ -261,7 +262,6 @@ TABLE3 = TableSpec(
 # ---------------------------------------------------------------- table 4: 复议诉讼
 REVIEW_OUTCOMES = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
 T4_GROUPS = ("行政复议", "未经复议直接起诉", "复议后起诉")
-T4_COLUMNS = REVIEW_OUTCOMES
 
 
 def _table4_equations() -> tuple[Equation, ...]:
@@ -291,11 +291,4 @@ TABLES: tuple[TableSpec, ...] = (TABLE2, TABLE3, TABLE4)
 TABLE_BY_KEY = {t.key: t for t in TABLES}
 TOTAL_CELLS = sum(t.cell_count for t in TABLES)  # 200
 
-LEVELS = {
-    "township": "乡镇（街道）",
-    "county_department": "县级部门",
-    "city_department": "市级部门",
-    "government": "县级以上人民政府",
-    "provincial_department": "省级部门",
-    "other": "其他机关",
-}
+LEVELS = AGENCY_LEVELS  # re-exported: the rules and messages name levels from here

@@ -46,10 +46,6 @@ def key_of_squashed(squashed: str) -> str:
     return key.replace("“", '"').replace("”", '"').replace("：", ":").strip("：:")
 
 
-def is_blank(text: str) -> bool:
-    return not squash(text)
-
-
 def parse_number(text: str) -> Decimal | None:
     """A table value: full-width digits, spaces, thousands separators and a unit are tolerated."""
     plain = text.strip()

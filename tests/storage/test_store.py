@@ -136,7 +136,7 @@ def test_add_agency_is_idempotent_and_updates_level(store: Store) -> None:
     assert len(store.list_agencies()) == 1
     assert store.get_agency(999) is None
     with pytest.raises(ValueError):
-        store.add_agency("某单位", "省直部门")
+        store.add_agency("某单位", "外星部门")
     with pytest.raises(ValueError):
         store.add_agency("   ", "township")
 

@@ -87,11 +87,6 @@ def all_rules() -> list[Rule]:
     return sorted(_REGISTRY.values(), key=lambda r: r.code)
 
 
-def get_rule(code: str) -> Rule:
-    _load_rule_modules()
-    return _REGISTRY[code]
-
-
 def _load_rule_modules() -> None:
     from . import arithmetic, cells, content, dates, level, structure  # noqa: F401  (registration)
 

@@ -97,7 +97,6 @@ def fee_at_township(report: Report, context: Context):
             )
 
 
-_SCOPE = re.compile(r"(全省|全市|全国|全区|全县)")
 _OWN_WORK = re.compile(r"(组织|推动|推进|指导|统筹|部署|牵头|负责)[^，。；]{0,12}(全省|全市|全国)")
 
 
