@@ -12,6 +12,7 @@ _YEAR = re.compile(r"(20\d{2})\s*年")
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _DATE_LINE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
 _DATE_ISO = re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})")
+_DATE_SHAPED = re.compile(r"^(\d{4}|[〇○零一二三四五六七八九]{4})[年\-/.]\S{1,3}[月\-/.]\S{1,4}日?$")
 _CN_DATE = re.compile(r"^(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日$")
 _PUBLISHED = re.compile(r"(发布时间|发布日期|成文日期|公开日期)[:：]?")
 _AGENCY_END = re.compile(r"(人民政府|政府|办事处|服务中心|中心|局|委员会|办公室|委|办|院|所|站|队|厅|署|乡|镇|街道)$")
@@ -29,7 +30,7 @@ def _cn_number(text: str) -> int:
 
 def parse_date(text: str) -> dt.date | None:
     value = squash(text)
-    for pattern, convert in ((_DATE_LINE, int), (_CN_DATE, _cn_number)):
+    for pattern, convert in ((_DATE_LINE, int), (_CN_DATE, _cn_number), (re.compile(f"^{_DATE_ISO.pattern}$"), int)):
         match = pattern.match(value)
         if match:
             try:
@@ -95,7 +96,7 @@ def _year(report: Report) -> None:
 def _issue_date(report: Report) -> None:
     for paragraph in reversed(report.paragraphs[-8:]):
         date = parse_date(paragraph.text)
-        if date:
+        if date or _DATE_SHAPED.match(squash(paragraph.text)):  # an impossible date is still the date line
             report.issue_date, report.issue_date_text, report.issue_date_locator = date, paragraph.text.strip(), paragraph.locator
             return
     for paragraph in report.paragraphs[:6]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..model import Report
 from ..template import TABLE_BY_KEY
 
 
@@ -25,3 +26,16 @@ def fmt(value: Decimal | int | None) -> str:
         value = value.normalize() if value else Decimal(0)
         return f"{value:f}"
     return str(value)
+
+
+def places(report: Report):
+    """(section, how to name it, paragraph) for every body paragraph: the title and preamble too."""
+    in_sections = {p.locator for s in report.sections for p in s.paragraphs}
+    for paragraph in report.paragraphs:
+        if paragraph.locator in in_sections:
+            break
+        title = paragraph.locator == report.title_locator
+        yield ("title", "标题", paragraph) if title else ("title", "报告开头", paragraph)
+    for section in report.sections:
+        for paragraph in section.paragraphs:
+            yield section.number, f"第{section.number}部分", paragraph

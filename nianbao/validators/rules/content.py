@@ -8,6 +8,7 @@ from ..model import Report, Severity
 from ..template import T3_CARRIED, T3_FORWARD, T3_NEW, TABLE3, TABLE4, T4_GROUPS
 from ..text import compact
 from . import Context, Finding, rule
+from ._where import places
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
@@ -201,7 +202,7 @@ def text_without_table(report: Report, context: Context):
 
 # ---------------------------------------------------------------- residue and slips
 
-_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(X{2,}|x{2,})(?![A-Za-z])|×{2,}|某某|\[填写[^\]]*\]|【填写[^】]*】|（文字描述[^）]*）|\(文字描述[^)]*\)|○○|〇〇年")
+_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(X{2,}|x{2,})(?![A-Za-z])|×{2,}|某某|\[填写[^\]]*\]|【填写[^】]*】|（文字描述[^）]*）|\(文字描述[^)]*\)|〇〇年|○○年")
 
 
 @rule(
@@ -209,18 +210,15 @@ _PLACEHOLDER = re.compile(r"(?<![A-Za-z])(X{2,}|x{2,})(?![A-Za-z])|×{2,}|某某
     name="template-residue",
     severity=ERROR,
     summary="没有模板残留和占位符（XX、××、某某、「（文字描述）」）",
-    message="第{section}部分有模板残留或占位符「{found}」。",
+    message="{where}有模板残留或占位符「{found}」。",
     hint="把占位符替换为本机关的实际内容，删除模板中的说明文字。",
 )
 def template_residue(report: Report, context: Context):
     """照模板填写时留下的「XX」「（文字描述）」等占位符会原样公开，必须删除或替换。"""
-    places = [(s.number, p) for s in report.sections for p in s.paragraphs]
-    if report.title_locator:
-        places.insert(0, ("标题", next(p for p in report.paragraphs if p.locator == report.title_locator)))
-    for number, paragraph in places:
+    for section, where, paragraph in places(report):
         match = _PLACEHOLDER.search(paragraph.text)
-        if match and not (match.group(0).startswith("○○") and "年" not in match.group(0)):
-            yield Finding(params={"section": number}, section=number if number != "标题" else "title", found=match.group(0), locator=paragraph.locator)
+        if match:
+            yield Finding(params={"where": where}, section=section, found=match.group(0), locator=paragraph.locator)
 
 
 _DOUBLED = re.compile(r"(的的|了了|和和|是是|在在|对对|与与|及及|政府政府|公开公开|信息信息)")

@@ -8,13 +8,14 @@ import re
 from ..model import Report, Severity
 from ..text import compact
 from . import Context, Finding, rule
+from ._where import places
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 STANDARD_TITLE = "政府信息公开工作年度报告"
 _YEAR = re.compile(r"(20\d{2})年")
 _PERIOD = re.compile(r"统计(期限|年限|时限|区间|期间|时间|范围)")
 _PLAN_WORDS = re.compile(r"(将|计划|拟|打算|下一步|下一年|明年|继续)")
-_GARBLED_DATE = re.compile(r"(?<!\d)(\d{5,})月|(?<!\d)(20\d{2})(1[0-2]|[1-9])月\d{1,2}日")
+_GARBLED_DATE = re.compile(r"(?<!\d)(\d{5,})月|(?<!\d)(20\d{2})(1[0-2]|[1-9])月\d{1,2}日|〔\d{5,}号|〔\d{1,3}〕")
 _SENTENCE = re.compile(r"[^。；;！!？?]+")
 
 
@@ -102,7 +103,7 @@ def plan_year(report: Report, context: Context):
 )
 def date_missing(report: Report, context: Context):
     """年度报告以机关名称和成文日期结尾，日期用来判断是否按期（1 月 31 日前）报送。"""
-    if report.issue_date is None:
+    if report.issue_date is None and not report.issue_date_text:
         yield Finding(params={"year_after": (report.year or 2024) + 1}, section="signature")
 
 
@@ -145,18 +146,17 @@ def date_late(report: Report, context: Context):
     code="Y107",
     name="garbled-date",
     severity=WARNING,
-    summary="日期没有缺字或粘连（如「20231月1日」）",
-    message="第{section}部分的日期「{found}」不完整，可能缺少「年」字。",
-    hint="日期写成「2024年1月1日」的完整形式。",
+    summary="日期和文号没有缺字或粘连（如「20231月1日」「国办公开办函〔202130号」）",
+    message="{where}的「{found}」不完整，可能缺字（年份后的「年」或文号的「〕」）。",
+    hint="日期写成「2024年1月1日」，文号写成「国办公开办函〔2021〕30号」的完整形式。",
 )
 def garbled_date(report: Report, context: Context):
-    """「20231月1日」之类的日期是编辑时删掉了「年」字。"""
-    for section in report.sections:
-        for paragraph in section.paragraphs:
-            match = _GARBLED_DATE.search(compact(paragraph.text))
-            if match:
-                yield Finding(params={"section": section.number}, section=section.number, found=match.group(0), locator=paragraph.locator)
-                return
+    """「20231月1日」「〔202130号」之类是编辑时删掉了「年」字或括号。"""
+    for section, where, paragraph in places(report):
+        match = _GARBLED_DATE.search(compact(paragraph.text))
+        if match:
+            yield Finding(params={"where": where}, section=section, found=match.group(0), locator=paragraph.locator)
+            return
 
 
 @rule(
@@ -171,3 +171,17 @@ def report_year(report: Report, context: Context):
     """发错年度的文件，或者沿用上一年报告忘了改标题，都会在这里发现。"""
     if context.expected_year and report.year and report.year != context.expected_year:
         yield Finding(section="title", found=str(report.year), expected=str(context.expected_year), locator=report.title_locator)
+
+
+@rule(
+    code="Y109",
+    name="date-invalid",
+    severity=ERROR,
+    summary="成文日期是真实存在的日期（没有「1月32日」「13月」）",
+    message="成文日期「{found}」不是有效的日期。",
+    hint="核对落款日期，写成「{year_after}年1月20日」这样的有效日期。",
+)
+def date_invalid(report: Report, context: Context):
+    """落款日期打错（1月32日、13月1日）会让报送时间无法判断。"""
+    if report.issue_date is None and report.issue_date_text:
+        yield Finding(params={"year_after": (report.year or 2024) + 1}, section="signature", found=report.issue_date_text, locator=report.issue_date_locator)

@@ -199,19 +199,22 @@ def other_collapsed(report: Report, context: Context):
 
 
 _GOVERNMENT_SUFFIX = re.compile(r"(人民政府|政府|街道办事处|办事处)$")
-_REGION_PREFIX = re.compile(r"^.*?[省市州盟县区旗](?=..)")
+_REGION_PREFIX = re.compile(r"^.*?[省市州盟县区旗](?!场)(?=..)")  # 市场监督管理局 is not a city
 
 
-def _core_name(name: str) -> str:
-    """文水县刘胡兰镇 and 刘胡兰镇人民政府 are the same agency: drop the region and the suffix."""
+def _split_name(name: str) -> tuple[str, str]:
+    """(region, core): 文水县刘胡兰镇 → (文水县, 刘胡兰镇); 刘胡兰镇人民政府 → ("", 刘胡兰镇)."""
     core = _GOVERNMENT_SUFFIX.sub("", squash(name))
-    while _REGION_PREFIX.match(core) and len(_REGION_PREFIX.sub("", core, count=1)) >= 2:
-        core = _REGION_PREFIX.sub("", core, count=1)
-    return core
+    region = ""
+    while (match := _REGION_PREFIX.match(core)) and len(core) - match.end() >= 2:
+        region, core = region + match.group(0), core[match.end() :]
+    return region, core
 
 
 def _same_agency(written: str, bound: str) -> bool:
-    written, bound = _core_name(written), _core_name(bound)
+    (written_region, written), (bound_region, bound) = _split_name(written), _split_name(bound)
+    if written_region and bound_region and not (written_region in bound_region or bound_region in written_region):
+        return False  # the same department of another county: copied
     return written in bound or bound in written or difflib.SequenceMatcher(None, written, bound).ratio() >= 0.75
 
 

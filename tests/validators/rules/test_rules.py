@@ -157,7 +157,8 @@ CASES: dict[str, Case] = {
     "Y104": Case({("Y104", None, None, None, "signature")}, lambda c: c.update(signature=["刘胡兰镇人民政府"])),
     "Y105": Case({("Y105", None, None, None, "signature")}, lambda c: c.update(signature=["刘胡兰镇人民政府", "2024年12月20日"])),
     "Y106": Case({("Y106", None, None, None, "signature")}, lambda c: c.update(signature=["刘胡兰镇人民政府", "2025年2月15日"])),
-    "Y107": Case({("Y107", None, None, None, "一")}, lambda c: section(c, "一")["paragraphs"].append("自20241月起，我镇按月更新公开目录。")),
+    "Y107": Case({("Y107", None, None, None, "一")}, lambda c: section(c, "一")["paragraphs"].append("自20241月起，我镇按月更新公开目录。"), says="第一部分的「20241月」不完整"),
+    "Y109": Case({("Y109", None, None, None, "signature")}, lambda c: c.update(signature=["刘胡兰镇人民政府", "2025年1月32日"]), says="「2025年1月32日」不是有效的日期"),
     "Y108": Case({("Y108", None, None, None, "title")}, options={"expected_year": 2025}),
 }
 
