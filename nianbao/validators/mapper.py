@@ -174,8 +174,6 @@ def _values_after(stream, match: LabelMatch, limit: int) -> list[StreamCell]:
     best: list[StreamCell] = []
     for index in candidates:
         values = [c for c in _segment_after(stream, index, limit) if c.is_value]
-        if stream[index].row_id is None:
-            values = [c for c in values if not c.blank]
         if sum(not c.blank for c in values) > sum(not c.blank for c in best) or not best:
             best = values
     return best
@@ -206,6 +204,11 @@ def _make_cells(spec: RowSpec, values: list[StreamCell | None], fallback: Locato
             raw = value.text.strip()
             cells[column] = Cell(row=spec.label, column=column, raw=raw, number=parse_number(raw), locator=value.locator)
     return cells
+
+
+def _unplaced_cells(spec: RowSpec) -> dict[str, Cell]:
+    """A short row in text without rows: which value belongs to which column is unknown."""
+    return {c: Cell(row=spec.label, column=c, found=False) for c in spec.columns}
 
 
 def _missing_cells(spec: RowSpec) -> dict[str, Cell]:
@@ -244,7 +247,10 @@ def map_row_table(stream, spec: TableSpec, start: int, limit: int) -> TableResul
         values = _values_after(stream, match, min([limit, *following]))
         fitted, surplus = fit_values(values, len(row.columns))
         locator = stream[match.start].locator
-        data.rows[row.label] = _make_cells(row, fitted, locator)
+        if None in fitted and stream[match.start].row_id is None:
+            data.rows[row.label] = _unplaced_cells(row)  # columns unknown: do not guess
+        else:
+            data.rows[row.label] = _make_cells(row, fitted, locator)
         last_index = max([last_index or 0, match.end, *(v.index for v in fitted if v is not None)])
         if match.deviation:
             notes.append(MapNote(kind="label_deviation", table=spec.key, row=row.label, found_text=match.text.strip(), expected_text=row.printed, locator=locator))
@@ -385,12 +391,9 @@ def map_document(document: Document, source_name: str = "") -> Report:
         notes += result.notes
 
     in_table = _table_indices(stream, results, section_start.get("二"))
-    body = [
-        Paragraph(text=c.text, locator=c.locator)
-        for c in stream
-        if c.paragraph is not None and c.index not in in_table
-    ]
-    body_index = [c.index for c in stream if c.paragraph is not None and c.index not in in_table]
+    in_body = [c for c in stream if c.paragraph is not None and c.index not in in_table and c.text]
+    body = [Paragraph(text=c.text, locator=c.locator) for c in in_body]
+    body_index = [c.index for c in in_body]
     sections = _sections(stream, headings, body, body_index, results)
     report = Report(
         source_name=source_name,

@@ -53,7 +53,17 @@ def _paragraph(line: str, number: int) -> DocParagraph:
 
 
 def _read_one_per_line(lines: list[str]) -> list:
-    return [_paragraph(line, i + 1) for i, line in enumerate(lines) if line.strip()]
+    """One blank line separates cells; an empty cell shows as two more blank lines."""
+    blocks, blanks = [], 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            blanks += 1
+            continue
+        if blocks and blanks >= 3:
+            blocks += [DocParagraph("", Locator(source="text", line=i + 1 - blanks + 1))] * ((blanks - 1) // 2)
+        blocks.append(_paragraph(line, i + 1))
+        blanks = 0
+    return blocks
 
 
 class _TableBuilder:
