@@ -64,19 +64,20 @@ def _ends_title(text: str) -> bool:
 
 
 def _title(report: Report) -> None:
-    lines = []
-    for paragraph in report.paragraphs[:4]:
+    """The first short line near the top that ends a title, with the line before it when the
+    title is broken in two (" 2024年政府信息公开工作" / "年 度 报 告")."""
+    head = report.paragraphs[:15]
+    for i, paragraph in enumerate(head):
         text = squash(paragraph.text)
-        if len(text) > 60:
-            break
-        if _PUBLISHED.search(text) or not text:
+        if len(text) > 60 or _PUBLISHED.search(text) or not _ends_title(text):
             continue
-        lines.append((paragraph, text))
-        if _ends_title(text):
-            break
-    if lines and _ends_title(lines[-1][1]):
-        report.title = "".join(text for _, text in lines)
-        report.title_locator = lines[0][0].locator
+        first = paragraph
+        if i > 0:
+            before = squash(head[i - 1].text)
+            if len(before) <= 40 and not _ends_title(before) and ("政府信息公开" in before or _YEAR.search(before)):
+                text, first = before + text, head[i - 1]
+        report.title, report.title_locator = text, first.locator
+        return
 
 
 def _year(report: Report) -> None:
