@@ -5,7 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model import Report
-from ..template import TABLE_BY_KEY
+from ..template import TABLE_BY_KEY, TableSpec
+
+
+def at_cell(spec: TableSpec, cell, expected: str | None = None, found: str | None = None, **params) -> "Finding":
+    """A finding located at one table cell, named the way reviewers name it."""
+    from . import Finding
+
+    return Finding(
+        params={"where": cell_name(spec.key, cell.row, cell.column), **params},
+        table=spec.key, row=cell.row, column=cell.column, section=spec.section,
+        expected=expected, found=found, locator=cell.locator,
+    )
 
 
 def row_name(table: str, row: str) -> str:

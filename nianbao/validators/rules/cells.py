@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..model import Report, Severity
 from ..template import TABLE3, TABLE4, TABLES
 from . import Context, Finding, rule
-from ._where import cell_name, fmt, row_name
+from ._where import at_cell, cell_name, fmt, row_name
 from .arithmetic import analyse
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -106,11 +106,7 @@ def not_a_number(report: Report, context: Context):
     """统计表只能填数字：「无」「—」或文字会让合计和上级汇总出错。"""
     for spec, row, cell in _filled_cells(report):
         if cell.number is None:
-            yield Finding(
-                params={"where": cell_name(spec.key, row.label, cell.column)},
-                table=spec.key, row=row.label, column=cell.column, section=spec.section,
-                expected="数字", found=cell.raw, locator=cell.locator,
-            )
+            yield at_cell(spec, cell, expected="数字", found=cell.raw)
 
 
 @rule(
@@ -125,11 +121,7 @@ def negative_number(report: Report, context: Context):
     """件数、案件数和收费金额都不可能为负。"""
     for spec, row, cell in _filled_cells(report):
         if cell.number is not None and cell.number < 0:
-            yield Finding(
-                params={"where": cell_name(spec.key, row.label, cell.column)},
-                table=spec.key, row=row.label, column=cell.column, section=spec.section,
-                expected="≥ 0", found=fmt(cell.number), locator=cell.locator,
-            )
+            yield at_cell(spec, cell, expected="≥ 0", found=fmt(cell.number))
 
 
 @rule(
@@ -146,11 +138,7 @@ def not_a_whole_number(report: Report, context: Context):
         if row.amount or cell.number is None:
             continue
         if cell.number != cell.number.to_integral_value():
-            yield Finding(
-                params={"where": cell_name(spec.key, row.label, cell.column)},
-                table=spec.key, row=row.label, column=cell.column, section=spec.section,
-                expected="整数", found=fmt(cell.number), locator=cell.locator,
-            )
+            yield at_cell(spec, cell, expected="整数", found=fmt(cell.number))
 
 
 @rule(
@@ -165,10 +153,6 @@ def fee_precision(report: Report, context: Context):
     """190.457379 万元这样的金额精确到了分以下，通常是单位换算错误。"""
     for spec, row, cell in _filled_cells(report):
         if row.amount and cell.number is not None and cell.number.as_tuple().exponent < -MAX_FEE_DECIMALS:
-            yield Finding(
-                params={"where": cell_name(spec.key, row.label, cell.column), "digits": MAX_FEE_DECIMALS},
-                table=spec.key, row=row.label, column=cell.column, section=spec.section,
-                found=fmt(cell.number), locator=cell.locator,
-            )
+            yield at_cell(spec, cell, found=fmt(cell.number), digits=MAX_FEE_DECIMALS)
 
 

@@ -8,7 +8,7 @@ from ..model import Report, Severity
 from ..template import LEVELS, TABLE2
 from ..text import compact
 from . import Context, Finding, rule
-from ._where import cell_name, fmt, row_name
+from ._where import at_cell, fmt, row_name
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 CANNOT_MAKE_RULES = {"township", "county_department", "government"}
@@ -90,11 +90,7 @@ def fee_at_township(report: Report, context: Context):
         return
     for cell in report.tables[TABLE2.key].rows["行政事业性收费"].values():
         if cell.number is not None and cell.number > 0:
-            yield Finding(
-                params={"where": cell_name(TABLE2.key, "行政事业性收费", cell.column)},
-                table=TABLE2.key, row="行政事业性收费", column=cell.column, section="二",
-                found=fmt(cell.number), locator=cell.locator,
-            )
+            yield at_cell(TABLE2, cell, found=fmt(cell.number))
 
 
 _OWN_WORK = re.compile(r"(组织|推动|推进|指导|统筹|部署|牵头|负责)[^，。；]{0,12}(全省|全市|全国)")
