@@ -317,3 +317,27 @@ def test_config_reads_environment_over_file(tmp_path):
     assert replace(config, report_year=2024).deadline(2024) == dt.date(2025, 1, 31)
 
 
+
+
+async def test_help_and_rules_fit_the_role(env):
+    staff_help = env.text(await env.send(STAFF_XUEZHANG, "/help", count=1))
+    assert "/history" in staff_help and "/status" not in staff_help
+    supervisor_help = env.text(await env.send(SUPERVISOR, "/help", count=1))
+    assert "/status" in supervisor_help and "/invite 单位名称" in supervisor_help
+    rules = env.text(await env.send(STAFF_XUEZHANG, "/rules"))
+    from nianbao.validators.rules import all_rules
+
+    assert all(r.code in rules for r in all_rules())
+
+
+async def test_admin_promotes_a_supervisor(tmp_path):
+    store = Store(tmp_path / "nianbao.db")
+    seed(store)
+    store.bind_member(7777, None, role="admin")
+    async with running_bot(tmp_path, store) as env:
+        refused = await env.send(STAFF_XUEZHANG, "/promote 8888", count=1)
+        assert "只有管理员" in refused[0].plain_text
+        assert "已把用户 8888 设为督导员" in (await env.send(7777, "/promote 8888", count=1))[0].plain_text
+        status = await env.send(8888, "/status", count=1)
+        assert "年度报告报送情况" in status[0].plain_text
+    store.close()
