@@ -133,7 +133,7 @@ def help_message(role: str | None) -> str:
     if role is None:
         return WELCOME
     lines += [
-        "• 直接发送年度报告 .docx 文件（或 .txt），或把报告全文粘贴发送，即可审核。",
+        "• 直接发送年度报告 .docx 文件（也可以是 .txt 或带文字层的 PDF），或把报告全文粘贴发送，即可审核。",
         "• 再次发送修改稿时，会告诉您哪些问题已改正、哪些仍未改正。",
         "/history 查看本单位的报送记录",
         "/rules 查看全部审核规则",

@@ -44,6 +44,8 @@ class Locator:
     grid_col: int | None = None  # 0-based column on the table grid (merged cells expanded)
 
     def describe(self) -> str:
+        if self.source == "pdf" and self.table is None:
+            return f"第{self.line}页" if self.line else ""
         if self.table is not None and self.grid_row is not None and self.source != "text":
             where = f"第{self.table + 1}个表格第{self.grid_row + 1}行"
             return where + (f"第{self.grid_col + 1}列" if self.grid_col is not None else "")

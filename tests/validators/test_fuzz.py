@@ -61,6 +61,12 @@ def test_mutated_docx_packages(sample_docx, data):
     assert_handled(out.getvalue())
 
 
+@FAST
+@given(st.binary(max_size=3000))
+def test_bytes_that_claim_to_be_pdf(data):
+    assert_handled(b"%PDF-1.4\n" + data)
+
+
 def test_truncated_docx(sample_docx):
     data = next(iter(sample_docx.values()))
     for size in (10, 100, len(data) // 2, len(data) - 10):

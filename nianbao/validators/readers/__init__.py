@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..document import Document, ReadError
 from .docx import read_docx
+from .pdf import read_pdf
 from .text import decode, read_text
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
@@ -37,7 +38,7 @@ def read_document(data: bytes, filename: str = "") -> Document:
             "这是旧版 Word/WPS 格式（.doc/.wps）或加密的文档，暂时无法直接读取。请在 Word 或 WPS 中“另存为 .docx”（不要设置密码）后再发送。",
         )
     if kind == "pdf":
-        raise ReadError("pdf", "暂不支持 PDF。请发送报告的 Word 原稿（.docx），或把报告全文复制粘贴到对话框中发送。")
+        return read_pdf(data)
     if kind == "image":
         raise ReadError("image", "图片无法审核。请发送报告的 Word 原稿（.docx），或把报告全文复制粘贴发送。")
     return read_text(decode(data))
