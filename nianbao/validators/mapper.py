@@ -206,11 +206,6 @@ def _make_cells(spec: RowSpec, values: list[StreamCell | None], fallback: Locato
     return cells
 
 
-def _unplaced_cells(spec: RowSpec) -> dict[str, Cell]:
-    """A short row in text without rows: which value belongs to which column is unknown."""
-    return {c: Cell(row=spec.label, column=c, found=False) for c in spec.columns}
-
-
 def _missing_cells(spec: RowSpec) -> dict[str, Cell]:
     return {c: Cell(row=spec.label, column=c, found=False) for c in spec.columns}
 
@@ -248,7 +243,7 @@ def map_row_table(stream, spec: TableSpec, start: int, limit: int) -> TableResul
         fitted, surplus = fit_values(values, len(row.columns))
         locator = stream[match.start].locator
         if None in fitted and stream[match.start].row_id is None:
-            data.rows[row.label] = _unplaced_cells(row)  # columns unknown: do not guess
+            data.rows[row.label] = _missing_cells(row)  # a short row without known columns: do not guess
         else:
             data.rows[row.label] = _make_cells(row, fitted, locator)
         last_index = max([last_index or 0, match.end, *(v.index for v in fitted if v is not None)])
