@@ -14,6 +14,7 @@ ORDINAL = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）][、.]?|\d+[.、．](?!\d))"
 )
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:,\d{3})*|\d*)(?:\.\d+)?$")
+_SMALL_NUMBERS = {str(n): Decimal(n) for n in range(100)}  # most cells: no Decimal parsing
 _ZERO_WORDS = {"无", "—", "-", "－", "/", "／", "——", "空"}
 
 
@@ -49,6 +50,8 @@ def key_of_squashed(squashed: str) -> str:
 def parse_number(text: str) -> Decimal | None:
     """A table value: full-width digits, spaces, thousands separators and a unit are tolerated."""
     plain = text.strip()
+    if plain in _SMALL_NUMBERS:
+        return _SMALL_NUMBERS[plain]
     if plain.isascii() and plain.isdigit() and len(plain) <= 15:
         return Decimal(plain)
     value = squash(text)
