@@ -98,24 +98,43 @@ def _is_supervisor(role: str | None) -> bool:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
-    user = update.effective_user
     if context.args:
-        try:
-            member = services.store.redeem_invite(context.args[0], user.id, display_name=user.full_name, now=services.clock())
-        except InviteError as error:
-            await reply(update, say.INVITE_ERRORS.get(error.reason, say.INVITE_ERRORS["unknown"]))
-            return
-        agency = services.store.get_agency(member.agency_id) if member.agency_id else None
-        await reply(update, say.bound_message(agency.name if agency else "", member.role))
+        await _redeem(update, services, context.args[0])
         return
-    role = services.role_of(user.id)
+    role = services.role_of(update.effective_user.id)
     if role == "staff":
-        agency = services.store.get_agency(services.store.get_member(user.id).agency_id)
-        await reply(update, say.bound_message(agency.name, "staff"))
+        await reply(update, say.already_bound(_own_agency(services, update.effective_user.id).name))
     elif role:
         await reply(update, say.bound_message("", "supervisor"))
     else:
         await reply(update, say.WELCOME)
+
+
+def _own_agency(services: Services, user_id: int):
+    return services.store.get_agency(services.store.get_member(user_id).agency_id)
+
+
+async def _redeem(update: Update, services: Services, code: str) -> None:
+    user = update.effective_user
+    role_before = services.role_of(user.id)
+    invite = services.store.get_invite(code)
+    if role_before in ("supervisor", "admin") and invite is not None and invite.role == "staff":
+        await reply(update, say.SUPERVISOR_CANNOT_JOIN)
+        return
+    before = _own_agency(services, user.id) if role_before == "staff" else None
+    try:
+        member = services.store.redeem_invite(code, user.id, display_name=user.full_name, now=services.clock())
+    except InviteError as error:
+        if error.reason == "used" and error.used_by == user.id and before is not None:
+            await reply(update, say.already_bound(before.name))
+        else:
+            await reply(update, say.INVITE_ERRORS.get(error.reason, say.INVITE_ERRORS["unknown"]))
+        return
+    agency = services.store.get_agency(member.agency_id) if member.agency_id else None
+    text = say.bound_message(agency.name if agency else "", member.role)
+    if before is not None and agency is not None and before.id != agency.id:
+        text += f"\n（原来绑定的单位是「{say.escape(before.name)}」，已改为新单位。）"
+    await reply(update, text)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -236,9 +255,9 @@ async def overdue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await reply(update, say.split_message(say.overdue_message(year, statuses, services.config.deadline(year), services.today())))
 
 
-async def _find_agency(update: Update, services: Services, name: str):
+async def _find_agency(update: Update, services: Services, name: str, command: str):
     if not name:
-        await reply(update, "请在命令后写单位名称，例如：<code>/agency 学张乡</code>")
+        await reply(update, f"请在命令后写单位名称，例如：<code>/{command} 学张乡</code>")
         return None
     try:
         agency = services.store.find_agency(name)
@@ -247,7 +266,7 @@ async def _find_agency(update: Update, services: Services, name: str):
         await reply(update, f"「{say.escape(name)}」对应多个单位：{say.escape(names)}。请写得更完整一些。")
         return None
     if agency is None:
-        await reply(update, f"没有找到单位「{say.escape(name)}」。")
+        await reply(update, f"没有找到单位「{say.escape(name)}」。单位名单由管理员用 <code>nianbao agencies add</code> 或 <code>nianbao agencies import</code> 维护。")
     return agency
 
 
@@ -255,7 +274,7 @@ async def agency_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     services = services_of(context)
     if not await _require_supervisor(update, services):
         return
-    agency = await _find_agency(update, services, " ".join(context.args))
+    agency = await _find_agency(update, services, " ".join(context.args), "agency")
     if agency:
         submissions = services.store.list_submissions(agency.id, services.year())
         await reply(update, say.agency_messages(agency, submissions, services.config.tz))
@@ -265,7 +284,7 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     services = services_of(context)
     if not await _require_supervisor(update, services):
         return
-    agency = await _find_agency(update, services, " ".join(context.args))
+    agency = await _find_agency(update, services, " ".join(context.args), "invite")
     if agency is None:
         return
     code = services.store.create_invite(agency.id, now=services.clock())
@@ -330,6 +349,10 @@ async def promote_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await reply(update, f"已把用户 {user_id} 设为督导员。")
 
 
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply(update, say.UNKNOWN_COMMAND)
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat:
@@ -361,5 +384,6 @@ def register_handlers(application: Application) -> None:
     new = filters.UpdateType.MESSAGE
     application.add_handler(MessageHandler(new & filters.Document.ALL, on_document, block=False))
     application.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, on_text))
+    application.add_handler(MessageHandler(new & filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(new & ~filters.COMMAND, on_other))
     application.add_error_handler(on_error)

@@ -116,6 +116,8 @@ INVITE_ERRORS = {
 }
 FILE_TOO_LARGE = "文件太大（{size:.1f} MB），超过 {limit:.0f} MB 的限制。年度报告的 .docx 通常不到 1 MB，请确认没有插入大图片。"
 SHORT_TEXT = "请发送年度报告的 Word 文件（.docx），或把报告全文粘贴发送。发送 /help 查看使用说明。"
+SUPERVISOR_CANNOT_JOIN = "您是督导员，不能绑定到某个单位（绑定后会以该单位名义报送）。请把邀请码转给该单位的工作人员。"
+UNKNOWN_COMMAND = "未知命令。发送 /help 查看可用命令。"
 SUPERVISOR_DRAFT = "（督导员发送的报告只审核，不计入任何单位的报送记录。）"
 
 
@@ -126,6 +128,10 @@ def bound_message(agency_name: str, role: str) -> str:
         f"✅ 绑定成功：<b>{escape(agency_name)}</b>。\n"
         "现在可以直接发送年度报告的 Word 文件（.docx），或把全文粘贴发送，几秒钟内返回审核意见。"
     )
+
+
+def already_bound(agency_name: str) -> str:
+    return f"您已绑定：<b>{escape(agency_name)}</b>。直接发送年度报告即可审核；发送 /help 查看使用说明。"
 
 
 def help_message(role: str | None) -> str:
@@ -232,7 +238,7 @@ def agency_messages(agency, submissions: list[Submission], tz=None) -> list[str]
         else:
             blocks.append(f"最新一稿无法读取：{escape(latest.message or '')}")
     level = LEVELS.get(agency.level, agency.level)
-    blocks[0] = blocks[0].replace("</b>", f"</b>（{escape(level)}）", 1)
+    blocks[0] = blocks[0].replace("</b>", f"</b> · {escape(level)}", 1)
     return split_message("\n\n".join(blocks))
 
 

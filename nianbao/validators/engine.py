@@ -46,6 +46,12 @@ class CheckResult:
         return 2 if self.error else (1 if self.errors else 0)
 
 
+def looks_like_a_report(report: Report) -> bool:
+    """A title, two section headings or one of the tables: enough to review (and to say what is missing)."""
+    headings = sum(s.heading_found for s in report.sections)
+    return bool(report.title) or headings >= 2 or any(t.found for t in report.tables.values())
+
+
 def check_report(report: Report, level: Level | None = None, **context) -> list[Issue]:
     if level:
         report.level = level
@@ -70,7 +76,14 @@ def check_bytes(
         result.error = error
         return result
     result.input_format = document.layout
-    result.report = map_document(document, source_name)
+    report = map_document(document, source_name)
+    if not looks_like_a_report(report):
+        result.error = ReadError(
+            "not_a_report",
+            "这不像政府信息公开工作年度报告：没有找到报告标题、六个部分的标题或三张统计表。请发送年度报告的全文。",
+        )
+        return result
+    result.report = report
     result.issues = check_report(result.report, level, today=today, deadline=deadline, expected_year=expected_year, expected_agency=expected_agency)
     return result
 

@@ -341,3 +341,30 @@ async def test_admin_promotes_a_supervisor(tmp_path):
         status = await env.send(8888, "/status", count=1)
         assert "年度报告报送情况" in status[0].plain_text
     store.close()
+
+
+async def test_start_tells_people_where_they_stand(env):
+    again = await env.send(STAFF_XUEZHANG, "/start", count=1)
+    assert "您已绑定：学张乡人民政府" in again[0].plain_text
+    code = env.store.create_invite(env.store.find_agency("策勒乡人民政府").id)
+    refused = await env.send(SUPERVISOR, f"/start {code}", count=1)
+    assert "督导员，不能绑定到某个单位" in refused[0].plain_text
+    moved = await env.send(STAFF_XUEZHANG, f"/start {code}", count=1)
+    assert "绑定成功：策勒乡人民政府" in moved[0].plain_text and "原来绑定的单位是「学张乡人民政府」" in moved[0].plain_text
+    same = await env.send(STAFF_XUEZHANG, f"/start {code}", count=1)
+    assert "您已绑定：策勒乡人民政府" in same[0].plain_text
+    unknown = await env.send(STAFF_XUEZHANG, "/foo", count=1)
+    assert "未知命令" in unknown[0].plain_text
+
+
+async def test_another_agencys_report_does_not_pass(env):
+    replies = env.text(await env.upload(STAFF_XUEZHANG, "别人的报告.txt", sample_text("002").encode()))
+    assert "报告的机关名称是「文水县刘胡兰镇」，而您绑定的单位是「学张乡人民政府」" in replies
+    assert "没有错误" not in replies
+    status = env.text(await env.send(SUPERVISOR, "/status", count=1))
+    assert "通过 0 个" in status
+
+
+async def test_a_file_that_is_not_a_report_is_answered_and_not_reviewed(env):
+    reply = await env.upload(STAFF_XUEZHANG, "hello.txt", "你好，这是测试。".encode(), count=1)
+    assert "这不像政府信息公开工作年度报告" in reply[0].plain_text

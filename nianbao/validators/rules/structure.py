@@ -221,7 +221,7 @@ def _same_agency(written: str, bound: str) -> bool:
 @rule(
     code="S104",
     name="agency-mismatch",
-    severity=WARNING,
+    severity=ERROR,
     summary="报告写的机关名称与发送人所在单位一致（防止发错文件或照抄别的单位）",
     message="报告的机关名称是「{found}」，而您绑定的单位是「{expected}」。",
     hint="确认发送的是本单位的报告；如果是参照其他单位的报告修改的，请把机关名称和全部内容改为本单位的。",
