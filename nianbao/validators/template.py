@@ -43,7 +43,7 @@ class RowSpec:
 class Equation:
     """sum(coefficient * cell) == 0 over (row, column) cells of one table."""
 
-    name: str  # short Chinese description used in messages
+    name: str  # where it holds, as messages name it: 「自然人」列, 「（一）予以公开」行, 「行政复议」
     terms: tuple[tuple[int, str, str], ...]  # (coefficient, row label, column)
     kind: str  # "row_total" | "column_total" | "balance" | "group_total"
     total: tuple[str, str]  # the cell that is "the total" of this equation (for messages)
@@ -213,7 +213,7 @@ def _table3_equations() -> tuple[Equation, ...]:
     for column in APPLICANT_COLUMNS:
         equations.append(
             Equation(
-                f"「{column}」列：第一项加第二项之和等于第三项（七）总计加第四项之和",
+                f"「{column}」列",
                 ((1, T3_NEW, column), (1, T3_CARRIED, column), (-1, T3_TOTAL, column), (-1, T3_FORWARD, column)),
                 "balance",
                 (T3_TOTAL, column),
@@ -221,7 +221,7 @@ def _table3_equations() -> tuple[Equation, ...]:
         )
         equations.append(
             Equation(
-                f"「{column}」列：（七）总计等于各项办理结果之和",
+                f"「{column}」列",
                 ((1, T3_TOTAL, column), *((-1, item, column) for item in T3_RESULT_ITEMS)),
                 "column_total",
                 (T3_TOTAL, column),
@@ -230,7 +230,7 @@ def _table3_equations() -> tuple[Equation, ...]:
     for row in _T3_ROWS:
         equations.append(
             Equation(
-                f"「{row.printed}」行：总计等于自然人与五类法人或其他组织之和",
+                f"「{row.printed}」行",
                 ((1, row.label, "总计"), *((-1, row.label, c) for c in APPLICANT_PARTS)),
                 "row_total",
                 (row.label, "总计"),
@@ -267,7 +267,7 @@ T4_GROUPS = ("行政复议", "未经复议直接起诉", "复议后起诉")
 def _table4_equations() -> tuple[Equation, ...]:
     return tuple(
         Equation(
-            f"「{group}」：总计等于结果维持、结果纠正、其他结果、尚未审结之和",
+            f"「{group}」",
             ((1, group, "总计"), *((-1, group, c) for c in REVIEW_OUTCOMES[:-1])),
             "group_total",
             (group, "总计"),

@@ -50,3 +50,8 @@ def places(report: Report):
     for section in report.sections:
         for paragraph in section.paragraphs:
             yield section.number, f"第{section.number}部分", paragraph
+
+
+def clip(text: str, limit: int = 40) -> str:
+    """A quotation from the draft, cut with an ellipsis when it is long."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

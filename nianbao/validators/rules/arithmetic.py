@@ -168,7 +168,7 @@ def cell_finding(report: Report, spec: TableSpec, analysis: Analysis) -> Finding
     (row, column), delta = analysis.cell
     cell = report.tables[spec.key].cell(row, column)
     return Finding(
-        params={"where": cell_name(spec.key, row, column), "reasons": "；".join(b.equation.name for b in analysis.broken)},
+        params={"where": cell_name(spec.key, row, column), "reasons": "、".join(b.equation.name for b in analysis.broken)},
         table=spec.key, row=row, column=column, section=spec.section,
         expected=fmt(cell.number + delta), found=fmt(cell.number), locator=cell.locator,
     )
@@ -219,7 +219,7 @@ ERROR = Severity.ERROR
     name="inconsistent-cell",
     severity=ERROR,
     summary="能定位到单个单元格的算术错误：只报这个单元格和它应有的数值",
-    message="{where}填的是 {found}，与表中其他数字不符，应为 {expected}（{reasons}）。",
+    message="{where}填的是 {found}，与表中其他数字不符，应为 {expected}（按{reasons}的合计）。",
     hint="核对这个单元格：改为 {expected} 后，相关的合计与勾稽关系都能对上；如果 {found} 是对的，请核对与它相关的其他数字。",
 )
 def inconsistent_cell(report: Report, context: Context):
@@ -249,7 +249,7 @@ def inconsistent_row(report: Report, context: Context):
     name="application-balance",
     severity=ERROR,
     summary="表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理",
-    message="表三{name}不成立：第一项加第二项为 {plus}，第三项（七）总计加第四项为 {minus}。",
+    message="表三{name}的勾稽关系不成立：第一项加第二项为 {plus}，第三项（七）总计加第四项为 {minus}，两者应相等。",
     hint="核对这一列的新收、结转和办理结果数字：本年新收加上年结转，必须等于本年办结（七）总计加结转下年度。",
 )
 def application_balance(report: Report, context: Context):
@@ -263,7 +263,7 @@ def application_balance(report: Report, context: Context):
     name="result-total",
     severity=ERROR,
     summary="表三每一列：（七）总计 = （一）至（六）各项办理结果之和",
-    message="表三{name}不成立：各项办理结果之和为 {minus}，（七）总计填的是 {plus}。",
+    message="表三{name}的（七）总计填的是 {plus}，应等于各项办理结果之和 {minus}。",
     hint="（七）总计应等于（一）予以公开、（二）部分公开及（三）至（六）各子项之和，请重新合计。",
 )
 def result_total(report: Report, context: Context):
@@ -277,7 +277,7 @@ def result_total(report: Report, context: Context):
     name="applicant-total",
     severity=ERROR,
     summary="表三每一行：总计 = 自然人 + 五类法人或其他组织",
-    message="表三{name}不成立：自然人与各类法人或其他组织之和为 {minus}，总计列填的是 {plus}。",
+    message="表三{name}的总计填的是 {plus}，应等于自然人与各类法人或其他组织之和 {minus}。",
     hint="这一行的「总计」应等于自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他六列之和。",
 )
 def applicant_total(report: Report, context: Context):
@@ -291,7 +291,7 @@ def applicant_total(report: Report, context: Context):
     name="review-total",
     severity=ERROR,
     summary="表四每一组（行政复议、未经复议直接起诉、复议后起诉）：总计 = 四种结果之和",
-    message="表四{name}不成立：四种结果之和为 {minus}，总计填的是 {plus}。",
+    message="表四{name}的总计填的是 {plus}，应等于结果维持、结果纠正、其他结果、尚未审结之和 {minus}。",
     hint="表四每组的「总计」应等于结果维持、结果纠正、其他结果、尚未审结之和。",
 )
 def review_total(report: Report, context: Context):

@@ -8,7 +8,7 @@ from ..model import Report, Severity
 from ..template import T3_CARRIED, T3_FORWARD, T3_NEW, TABLE3, TABLE4, T4_GROUPS
 from ..text import compact
 from . import Context, Finding, rule
-from ._where import places
+from ._where import clip, places
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
@@ -65,7 +65,7 @@ def _denied_cases(report: Report, sentence: str) -> tuple[str, str] | None:
     severity=ERROR,
     summary="第六部分说明本年度是否收取信息处理费（件数、金额）",
     message="第六部分没有说明本年度是否收取政府信息公开信息处理费。",
-    hint="在第六部分写明：本年度（未）收取信息处理费；如收取，写明发出收费通知的件数和总金额。例如「本机关{year}年度未收取政府信息公开信息处理费。」",
+    hint="在第六部分写明：本年度（未）收取信息处理费；如收取，写明发出收费通知的件数和总金额。例如「本机关{year}未收取政府信息公开信息处理费。」",
 )
 def fee_statement(report: Report, context: Context):
     """国办 2021 年格式要求在第六部分报告《政府信息公开信息处理费管理办法》的执行情况，即使没有收费也要写明。"""
@@ -73,7 +73,7 @@ def fee_statement(report: Report, context: Context):
     text = compact(section.text if section.heading_found else "\n".join(p.text for p in report.paragraphs))
     if "处理费" in text or re.search(r"(收取|收费)[^。]{0,15}费|未收取[^。]{0,6}费用", text):
         return
-    yield Finding(params={"year": report.year or ""}, section="六", found=text[:30] or "（空）", locator=section.locator)
+    yield Finding(params={"year": f"{report.year}年度" if report.year else "本年度"}, section="六", found=clip(text, 30) or "（空）", locator=section.locator)
 
 
 # ---------------------------------------------------------------- totals stated in the text
@@ -101,7 +101,7 @@ def stated_total(report: Report, context: Context):
         if len(parts) >= 2 and (sum(parts) > total or (len(parts) >= 3 and sum(parts) != total)):
             yield Finding(
                 params={"section": number, "parts": sum(parts), "total": total},
-                section=number, found=sentence[:50], expected=str(sum(parts)), locator=paragraph.locator,
+                section=number, found=clip(sentence, 50), expected=str(sum(parts)), locator=paragraph.locator,
             )
 
 
@@ -186,7 +186,7 @@ def text_without_table(report: Report, context: Context):
         if forward and _ALL_DONE.search(sentence) and "申请" in sentence:
             yield Finding(
                 params={"section": number, "table_part": f"表三「四、结转下年度继续办理」总计为 {int(forward)} 件"},
-                section=number, found=sentence[:40], table=TABLE3.key, row=T3_FORWARD, column="总计", locator=paragraph.locator,
+                section=number, found=clip(sentence), table=TABLE3.key, row=T3_FORWARD, column="总计", locator=paragraph.locator,
             )
             return
         if (
@@ -195,7 +195,7 @@ def text_without_table(report: Report, context: Context):
         ):
             yield Finding(
                 params={"section": number, "table_part": "表三本年新收和上年结转申请都是 0"},
-                section=number, found=sentence[:40], table=TABLE3.key, row=T3_NEW, column="总计", locator=paragraph.locator,
+                section=number, found=clip(sentence), table=TABLE3.key, row=T3_NEW, column="总计", locator=paragraph.locator,
             )
             return
 
@@ -221,7 +221,8 @@ def template_residue(report: Report, context: Context):
             yield Finding(params={"where": where}, section=section, found=match.group(0), locator=paragraph.locator)
 
 
-_DOUBLED = re.compile(r"(的的|了了|和和|是是|在在|对对|与与|及及|政府政府|公开公开|信息信息)")
+_DOUBLED = re.compile(r"(的的(?!确确)|了了|和和|是是|在在|对对|与与|及及|政府政府|公开公开|信息信息)")
+_PAGE_CHROME = re.compile(r"(发布时间|发布日期|来源|字体|浏览次数)\s*[:：]")  # a web page's header line
 _ASCII_PUNCT = re.compile(r"[\u4e00-\u9fff][,;:?!]|[,;:][\u4e00-\u9fff]|\([\u4e00-\u9fff]")
 
 
@@ -230,16 +231,16 @@ _ASCII_PUNCT = re.compile(r"[\u4e00-\u9fff][,;:?!]|[,;:][\u4e00-\u9fff]|\([\u4e0
     name="doubled-word",
     severity=INFO,
     summary="没有重复的字词（「的的」「政府政府」）",
-    message="第{section}部分有重复的字词「{found}」{more}。",
+    message="{where}有重复的字词「{found}」{more}。",
     hint="删除重复的字词。",
 )
 def doubled_word(report: Report, context: Context):
     """校对时容易漏掉的重复字词。"""
-    hits = [(n, p, m.group(0)) for n, p, s in _sentences(report) for m in [_DOUBLED.search(s)] if m]
+    hits = [(section, where, p, m.group(0)) for section, where, p in places(report) for m in [_DOUBLED.search(compact(p.text))] if m]
     if hits:
-        number, paragraph, word = hits[0]
+        section, where, paragraph, word = hits[0]
         more = f"（全文共 {len(hits)} 处）" if len(hits) > 1 else ""
-        yield Finding(params={"section": number, "more": more}, section=number, found=word, locator=paragraph.locator)
+        yield Finding(params={"where": where, "more": more}, section=section, found=word, locator=paragraph.locator)
 
 
 @rule(
@@ -247,16 +248,17 @@ def doubled_word(report: Report, context: Context):
     name="ascii-punctuation",
     severity=INFO,
     summary="中文句子使用中文标点（，；：（）而不是 , ; : ( )）",
-    message="正文中有 {count} 处在中文句子里使用了英文标点，如第{section}部分「{found}」。",
+    message="正文中有 {count} 处在中文句子里使用了英文标点，如{where}「{found}」。",
     hint="把英文逗号、分号、冒号、括号改为中文全角标点。",
 )
 def ascii_punctuation(report: Report, context: Context):
     """公文使用全角中文标点；从网页或其他系统复制的文字常混入英文标点。"""
-    hits = []
-    for section in report.sections:
-        for paragraph in section.paragraphs:
-            for match in _ASCII_PUNCT.finditer(paragraph.text):
-                hits.append((section.number, paragraph, paragraph.text[max(0, match.start() - 6) : match.end() + 6]))
+    hits = [
+        (section, where, paragraph, "…" + paragraph.text[max(0, m.start() - 6) : m.end() + 6] + "…")
+        for section, where, paragraph in places(report)
+        if not _PAGE_CHROME.search(paragraph.text)
+        for m in _ASCII_PUNCT.finditer(paragraph.text)
+    ]
     if hits:
-        number, paragraph, snippet = hits[0]
-        yield Finding(params={"section": number, "count": len(hits)}, section=number, found=snippet, locator=paragraph.locator)
+        section, where, paragraph, snippet = hits[0]
+        yield Finding(params={"where": where, "count": len(hits)}, section=section, found=snippet, locator=paragraph.locator)

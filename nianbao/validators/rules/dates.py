@@ -8,7 +8,7 @@ import re
 from ..model import Report, Severity
 from ..text import compact
 from . import Context, Finding, rule
-from ._where import places
+from ._where import clip, places
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 STANDARD_TITLE = "政府信息公开工作年度报告"
@@ -65,7 +65,7 @@ def period_year(report: Report, context: Context):
                 continue
             years = {int(y) for y in _YEAR.findall(sentence)}
             if years and years != {report.year}:
-                yield Finding(params={"year": report.year}, section="period", found=sentence[:60], expected=f"{report.year}年1月1日至12月31日", locator=paragraph.locator)
+                yield Finding(params={"year": report.year}, section="period", found=clip(sentence, 60), expected=f"{report.year}年1月1日至12月31日", locator=paragraph.locator)
                 return
 
 
@@ -88,7 +88,7 @@ def plan_year(report: Report, context: Context):
             if years and _PLAN_WORDS.search(sentence) and not done and max(years) <= report.year:
                 yield Finding(
                     params={"year": report.year, "next_year": report.year + 1},
-                    section="五", found=sentence[:40], expected=f"{report.year + 1}年", locator=paragraph.locator,
+                    section="五", found=clip(sentence), expected=f"{report.year + 1}年", locator=paragraph.locator,
                 )
                 return
 

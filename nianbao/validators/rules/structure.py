@@ -9,7 +9,7 @@ from ..model import Report, Severity
 from ..template import TABLE_BY_KEY
 from ..text import squash
 from . import Context, Finding, rule
-from ._where import row_name
+from ._where import clip, row_name
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -83,7 +83,7 @@ def section_empty(report: Report, context: Context):
         detail = "没有写明改进措施。"
     else:
         return
-    yield Finding(params={"detail": detail}, section="五", found=text[:30] or "（空）", locator=section.locator)
+    yield Finding(params={"detail": detail}, section="五", found=clip(text, 30) or "（空）", locator=section.locator)
 
 
 @rule(
