@@ -49,12 +49,14 @@ def cmd_check(args) -> int:
     for path in files:
         result = _check_file(path, args)
         worst = max(worst, result.exit_code())
-        if result.error:
-            print(summary_line(result), file=sys.stderr)
         if args.json:
+            if result.error and single:
+                print(summary_line(result), file=sys.stderr)
             print(json.dumps(result_json(result), ensure_ascii=False, indent=2 if single and args.pretty else None))
-        elif result.error is None:
-            print(render_text(result, hints=not args.no_hints) if single else summary_line(result))
+        elif single:
+            print(render_text(result, hints=not args.no_hints)) if result.error is None else print(summary_line(result), file=sys.stderr)
+        else:
+            print(f"{path.name}\t{summary_line(result)}")
     return worst
 
 
@@ -215,7 +217,11 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # `nianbao check --json dir | head`: the reader has had enough
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ HELP_TEXT = """\
 可用命令：
   直接输入文字        以当前用户身份给机器人发消息
   /send 文件路径      以当前用户身份上传文件（如 /send 报告.docx）
+  /paste 文件路径     把文本文件的内容当作粘贴的文字发送（长文本分成几条消息）
   /as 姓名            切换当前用户（不带姓名则列出全部用户）
   /press 序号         点击最近一条消息里的第几个按钮（从 1 开始）
   /?                  显示本帮助
@@ -127,9 +128,34 @@ async def _handle_line(console: _Console, line: str) -> str:
         return "local"
     if command == "/send":
         return await _send_file(console, argument)
+    if command == "/paste":
+        return await _paste_file(console, argument)
     if command == "/press":
         return await _press_button(console, argument)
     await console.api.user_sends_text(console.user_id, line, first_name=console.current)
+    return "sent"
+
+
+PASTE_PART_CHARS = 4000  # Telegram splits a long paste into messages of at most 4096 characters
+
+
+async def _paste_file(console: _Console, path: str) -> str:
+    """Send a text file's content as if pasted into the chat: several trimmed messages."""
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        console.output(f"无法读取文件：{exc}")
+        return "local"
+    parts, current = [], ""
+    for line in text.split("\n"):
+        if current and len(current) + len(line) + 1 > PASTE_PART_CHARS:
+            parts.append(current.strip())
+            current = ""
+        current += line + "\n"
+    parts.append(current.strip())
+    for part in filter(None, parts):
+        await console.api.user_sends_text(console.user_id, part, first_name=console.current)
+    console.output(f"已粘贴：{Path(path).name}（{len(text)} 字，分 {len(parts)} 条消息发送）")
     return "sent"
 
 

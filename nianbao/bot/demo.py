@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
+import shutil
+import time
 import logging
 import os
 import sys
@@ -18,6 +21,7 @@ from .console import run_console
 from .local_api import LocalBotApi
 
 DEMO_YEAR = 2024  # the year of the sample reports
+DEMO_START = dt.datetime(2025, 1, 20, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # in the January campaign
 DEMO_AGENCIES = {
     "学张乡人民政府": "township",
     "水城区坪寨乡人民政府": "township",
@@ -58,7 +62,8 @@ def _banner(api: LocalBotApi, database: Path, invite: str) -> str:
         f"  李四 —— 督导员（可用 /status /overdue /agency /invite /export）",
         f"  新同事 —— 未绑定，可发送 /start {invite} 绑定到策勒乡人民政府",
         "",
-        "发送报告：/send 文件路径（.docx 或 .txt），或直接粘贴报告全文。",
+        "发送报告：/send 文件路径（.docx、.txt 或 PDF）；模拟粘贴全文：/paste 文件路径。",
+        f"演示时钟从 {DEMO_START:%Y年%-m月%-d日} 开始（报送截止日期前），审核 {DEMO_YEAR} 年度报告；演示数据在退出后删除。",
     ]
     if samples:
         lines.append("示例报告：")
@@ -88,7 +93,7 @@ async def _demo(config: Config) -> None:
         users |= {SUPERVISOR[0]: SUPERVISOR[1], NEWCOMER[0]: NEWCOMER[1]}
         for name, user_id in users.items():
             api.add_user(user_id, first_name=name)
-        application = build_application(config, store)
+        application = build_application(config, store, demo_clock())
         async with running(application, poll_timeout=2):
             print(_banner(api, database, invite), flush=True)
             if sys.stdin.isatty():
@@ -96,6 +101,13 @@ async def _demo(config: Config) -> None:
             else:  # a script or a pipe: show each line it sends, as a transcript
                 await run_console(api, users, input_fn=_piped_line, download_dir=workdir / "下载", echo_input=True)
     store.close()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def demo_clock():
+    """January of the sample year, running forward from the moment the demo starts."""
+    started = time.monotonic()
+    return lambda: DEMO_START + dt.timedelta(seconds=time.monotonic() - started)
 
 
 async def _piped_line(prompt: str) -> str:

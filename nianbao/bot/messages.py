@@ -90,7 +90,8 @@ def review_messages(review: Review, agency_name: str | None, tz=None) -> list[st
     head.append(counts + ("。✅ 没有错误，可以报送。" if result.errors == 0 else "。请改正错误后重新发送。"))
     blocks = ["\n".join(head)]
     if review.comparison:
-        blocks.append(_comparison_html(review.comparison, tz))
+        same = review.comparison.previous.sha256 == result.sha256
+        blocks.append("（这一稿与上一稿的文件内容完全相同。）" if same else _comparison_html(review.comparison, tz))
     new_keys = {issue_key(i) for i in review.comparison.new} if review.comparison else set()
     for issue in review.issues:
         marker = " 🆕" if review.comparison and issue_key(issue) in new_keys else ""

@@ -10,7 +10,7 @@ from .model import Issue
 
 def summary_line(result: CheckResult) -> str:
     if result.error:
-        return f"{result.source_name}：无法读取（{result.error.message}）"
+        return f"{result.source_name}：无法审核（{result.error.message}）"
     report = result.report
     name = report.agency or result.source_name or "报告"
     year = f" {report.year}年度报告" if report.year else ""

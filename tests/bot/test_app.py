@@ -202,6 +202,8 @@ async def test_corrected_draft_reports_fixed_issues_and_passes(env):
     assert "与上一稿" in second and "已改正 2 项" in second and "仍未改正 0 项" in second
     assert "✅ 已改正：第二部分标题编号有误" in second
     assert "没有错误，可以报送" in second and "所有错误都已改正" in second
+    third = env.text(await env.upload(STAFF_XUEZHANG, "修改稿（再发一次）.txt", fixed.encode()))
+    assert "与上一稿的文件内容完全相同" in third
     status = env.text(await env.send(SUPERVISOR, "/status", count=1))
     assert "应报单位 4 个：已报送 1 个，通过 1 个" in status
     assert "学张乡人民政府" not in status.split("尚未通过的单位")[1]

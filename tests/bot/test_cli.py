@@ -63,7 +63,8 @@ def test_check_json_contract(samples_dir):
 def test_check_a_folder_gives_one_line_per_file_and_json_lines(samples_dir, tmp_path):
     run = nianbao("check", str(samples_dir))
     assert run.returncode == 1
-    assert len(run.stdout.splitlines()) == 5
+    lines = run.stdout.splitlines()
+    assert len(lines) == 5 and lines[2].startswith("002_d783aba02661c840.txt\t文水县刘胡兰镇 2024年度报告：0 个错误")
     lines = nianbao("check", "--json", str(samples_dir)).stdout.splitlines()
     names = [Path(json.loads(line)["file"]).name for line in lines]
     assert names == sorted(p.name for p in samples_dir.glob("*.txt"))
@@ -74,7 +75,7 @@ def test_unreadable_file_exits_2_with_a_clear_message(tmp_path):
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     run = nianbao("check", str(broken))
     assert run.returncode == 2
-    assert "无法读取" in run.stderr and "损坏" in run.stderr
+    assert "无法审核" in run.stderr and "损坏" in run.stderr
     missing = nianbao("check", str(tmp_path / "没有这个文件.docx"))
     assert missing.returncode == 2 and "无法打开文件" in missing.stderr
 
