@@ -15,6 +15,7 @@ ORDINAL = re.compile(
 )
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:,\d{3})*|\d*)(?:\.\d+)?$")
 _SMALL_NUMBERS = {str(n): Decimal(n) for n in range(100)}  # most cells: no Decimal parsing
+_NUMBER_CHARS = frozenset("0123456789.,+-")
 _ZERO_WORDS = {"无", "—", "-", "－", "/", "／", "——", "空"}
 
 
@@ -77,7 +78,10 @@ def looks_like_value(text: str) -> bool:
 
 def squashed_is_value(value: str) -> bool:
     """looks_like_value for text already squashed (no second normalisation)."""
-    return not value or value.isdigit() or value in _ZERO_WORDS or parse_number(value) is not None
+    if not value or value.isdigit() or value in _ZERO_WORDS:
+        return True
+    core = value.rstrip("万元件个条次")
+    return bool(core) and set(core) <= _NUMBER_CHARS and parse_number(value) is not None
 
 
 def has_cjk(text: str) -> bool:
