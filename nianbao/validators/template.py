@@ -6,7 +6,7 @@ the rules check identities with it, the docs and the blank template are generate
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from ..levels import LEVELS as AGENCY_LEVELS

@@ -6,12 +6,11 @@ from decimal import Decimal
 
 from ..model import Report
 from ..template import TABLE_BY_KEY, TableSpec
+from . import Finding
 
 
-def at_cell(spec: TableSpec, cell, expected: str | None = None, found: str | None = None, **params) -> "Finding":
+def at_cell(spec: TableSpec, cell, expected: str | None = None, found: str | None = None, **params) -> Finding:
     """A finding located at one table cell, named the way reviewers name it."""
-    from . import Finding
-
     return Finding(
         params={"where": cell_name(spec.key, cell.row, cell.column), **params},
         table=spec.key, row=cell.row, column=cell.column, section=spec.section,

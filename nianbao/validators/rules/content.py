@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import Report, Severity
-from ..template import T3_CARRIED, T3_FORWARD, T3_NEW, TABLE3, TABLE4, T4_GROUPS
+from ..template import T3_CARRIED, T3_FORWARD, T3_NEW, TABLE3, TABLE4
 from ..text import compact
 from . import Context, Finding, rule
 from ._where import clip, places
