@@ -27,24 +27,33 @@ def deadline_for(report: Report, context: Context) -> dt.date | None:
 
 @rule(
     code="Y101",
-    name="title",
+    name="title-missing",
     severity=WARNING,
-    summary="标题是「××机关××××年政府信息公开工作年度报告」",
-    message="{detail}",
+    summary="报告有标题「××机关××××年政府信息公开工作年度报告」",
+    message="没有找到报告标题（「（机关名称）{year}年政府信息公开工作年度报告」）。",
+    hint="在报告开头写上标题「（机关全称）{year}年政府信息公开工作年度报告」。",
+)
+def title_missing(report: Report, context: Context):
+    """标题写明机关名称和年度，公开后才能被检索和归档。"""
+    if not report.title:
+        yield Finding(params={"year": report.year or "××××"}, section="title")
+
+
+@rule(
+    code="Y110",
+    name="title-nonstandard",
+    severity=WARNING,
+    summary="标题与标准写法一致，有年份，没有错字漏字（如「工作告年度报」）",
+    message="标题「{found}」与标准写法「（机关名称）××××年政府信息公开工作年度报告」不一致，可能有错字、漏字或缺少年份。",
     hint="标题写为「（机关全称）{year}年政府信息公开工作年度报告」。",
 )
-def title(report: Report, context: Context):
-    """标题要写明机关名称、年度和「政府信息公开工作年度报告」，错字（如「工作告年度报」）会被退回。"""
-    year = report.year or "××××"
-    if not report.title:
-        yield Finding(params={"detail": "没有找到报告标题（××××年政府信息公开工作年度报告）。", "year": year}, section="title")
-    elif STANDARD_TITLE not in report.title.replace("年度政府", "年政府"):
+def title_nonstandard(report: Report, context: Context):
+    """标题的错字（如「工作告年度报」）和缺少年份，在公开后最显眼，上级审核一定会退回。"""
+    if report.title and (STANDARD_TITLE not in report.title.replace("年度政府", "年政府") or not report.year):
         yield Finding(
-            params={"detail": f"标题「{report.title}」与标准写法「××××年{STANDARD_TITLE}」不一致，可能有错字或漏字。", "year": year},
-            section="title", found=report.title, expected=f"{year}年{STANDARD_TITLE}", locator=report.title_locator,
+            params={"year": report.year or "××××"},
+            section="title", found=report.title, expected=f"{report.year or '××××'}年{STANDARD_TITLE}", locator=report.title_locator,
         )
-    elif not report.year:
-        yield Finding(params={"detail": "标题中没有年份。", "year": year}, section="title", found=report.title, locator=report.title_locator)
 
 
 @rule(

@@ -147,8 +147,9 @@ CASES: dict[str, Case] = {
     "X106": Case({("X106", None, None, None, "五")}, lambda c: section(c, "五")["paragraphs"].append("（文字描述）")),
     "X107": Case({("X107", None, None, None, "一")}, lambda c: section(c, "一")["paragraphs"].append("我镇加强了政务公开的的规范化建设。")),
     "X108": Case({("X108", None, None, None, "一")}, lambda c: section(c, "一")["paragraphs"].append("我镇加强管理,提升质量。")),
-    "Y101": Case(
-        {("Y101", None, None, None, "title")},
+    "Y101": Case({("Y101", None, None, None, "title")}, lambda c: c.update(title=[]), says="没有找到报告标题"),
+    "Y110": Case(
+        {("Y110", None, None, None, "title")},
         lambda c: c.update(title=["文水县刘胡兰镇2024年政府信息公开工作告年度报"]),
         says="标题「文水县刘胡兰镇2024年政府信息公开工作告年度报」与标准写法",
     ),
