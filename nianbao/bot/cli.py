@@ -99,16 +99,23 @@ def cmd_agencies(args) -> int:
         store.close()
 
 
-def _edit_agency(store, args) -> int:
+def _lookup_agency(store, name: str, include_inactive: bool = False):
+    """The agency of that name, or None after telling the user why not (on stderr)."""
     from ..storage import AmbiguousAgency
 
     try:
-        agency = store.find_agency(args.name, include_inactive=True)
+        agency = store.find_agency(name, include_inactive=include_inactive)
     except AmbiguousAgency as exc:
         print("机关名称不唯一，可能是：" + "、".join(a.name for a in exc.candidates), file=sys.stderr)
-        return 1
+        return None
     if agency is None:
-        print(f"没有找到机关「{args.name}」。", file=sys.stderr)
+        print(f"没有找到机关「{name}」。先用 `nianbao agencies import` 或 `nianbao agencies add` 维护名单。", file=sys.stderr)
+    return agency
+
+
+def _edit_agency(store, args) -> int:
+    agency = _lookup_agency(store, args.name, include_inactive=True)
+    if agency is None:
         return 1
     if args.agencies_command == "rename":
         store.rename_agency(agency.id, args.new_name)
@@ -124,19 +131,12 @@ def _edit_agency(store, args) -> int:
 
 
 def cmd_invite(args) -> int:
-    from ..storage import AmbiguousAgency
-
     store = _store(args)
     try:
         agency_id = None
         if args.role != "supervisor" or args.agency:
-            try:
-                agency = store.find_agency(args.agency or "")
-            except AmbiguousAgency as exc:
-                print("机关名称不唯一，可能是：" + "、".join(a.name for a in exc.candidates), file=sys.stderr)
-                return 1
+            agency = _lookup_agency(store, args.agency or "")
             if agency is None:
-                print(f"没有找到机关「{args.agency}」。先用 `nianbao agencies import` 导入名单。", file=sys.stderr)
                 return 1
             agency_id = agency.id
             print(f"机关：{agency.name}")

@@ -237,22 +237,22 @@ async def _require_supervisor(update: Update, services: Services) -> bool:
     return False
 
 
-async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _year_summary(update: Update, context: ContextTypes.DEFAULT_TYPE, render) -> None:
+    """A supervisor's view of the year under review, rendered by ``render``."""
     services = services_of(context)
     if not await _require_supervisor(update, services):
         return
     year = services.year()
     statuses = await asyncio.to_thread(services.store.year_status, year)
-    await reply(update, say.split_message(say.status_message(year, statuses, services.config.deadline(year), services.today())))
+    await reply(update, say.split_message(render(year, statuses, services.config.deadline(year), services.today())))
+
+
+async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _year_summary(update, context, say.status_message)
 
 
 async def overdue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    services = services_of(context)
-    if not await _require_supervisor(update, services):
-        return
-    year = services.year()
-    statuses = await asyncio.to_thread(services.store.year_status, year)
-    await reply(update, say.split_message(say.overdue_message(year, statuses, services.config.deadline(year), services.today())))
+    await _year_summary(update, context, say.overdue_message)
 
 
 async def _find_agency(update: Update, services: Services, name: str, command: str):

@@ -57,7 +57,7 @@ def rules_markdown() -> str:
             continue
         lines += [f"## {prefix} {area}", ""]
         for item in members:
-            lines += [line for line in _rule_markdown(item)]
+            lines += _rule_markdown(item)
     text = "\n".join(lines)
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
