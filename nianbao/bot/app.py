@@ -11,19 +11,24 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from ..storage import Store
 from .config import Config, load_config
-from .handlers import COMMANDS, Services, register_handlers
+from .handlers import COMMANDS, Services, purge_files, recover_drafts, register_handlers
 from .reminders import schedule_reminders
 
 log = logging.getLogger("nianbao")
+
+RECOVERY_INTERVAL_SECONDS = 60  # journalled drafts still unanswered are retried this often
 
 
 async def _post_init(application: Application) -> None:
     await application.bot.set_my_commands([BotCommand(name, description) for name, description, _ in COMMANDS])
     schedule_reminders(application)
+    jobs = application.job_queue
+    jobs.run_repeating(recover_drafts, interval=RECOVERY_INTERVAL_SECONDS, first=0, name="recover_drafts")
+    jobs.run_repeating(purge_files, interval=24 * 3600, first=60, name="purge_files")
 
 
 async def _post_shutdown(application: Application) -> None:
-    application.bot_data["services"].executor.shutdown(wait=False, cancel_futures=True)
+    application.bot_data["services"].pool.shutdown()
 
 
 def build_application(config: Config, store: Store, clock: Callable | None = None) -> Application:
@@ -69,7 +74,7 @@ def serve(config_path: str | None = None, demo: bool = False) -> int:
         from .demo import run_demo
 
         return run_demo(config)
-    store = Store(config.database)
+    store = Store(config.database, busy_timeout_ms=config.busy_timeout_ms)
     log.info("nianbao bot starting (database %s)", config.database)
     application = build_application(config, store)
     try:

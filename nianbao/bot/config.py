@@ -36,7 +36,13 @@ class Config:
     deadline_day: int = 31
     report_year: int | None = None  # None: the year before the current one
     max_file_mb: float = 10.0
-    check_workers: int = 2
+    check_workers: int = 2  # worker processes checking drafts at the same time
+    check_timeout_seconds: float = 120.0  # a check (with a LibreOffice conversion) running longer is stopped
+    worker_memory_mb: int = 2048  # address-space limit of a check worker
+    drafts_per_user: int = 6  # per-user rate limit: drafts per ``rate_window_seconds``
+    rate_window_seconds: float = 60.0
+    retention_days: int = 400  # stored drafts older than this are deleted (each agency's latest is kept)
+    busy_timeout_ms: int = 5000  # how long a write waits for a database locked by another process
     paste_delay_seconds: float = 2.5  # Telegram splits a long paste into several messages
     reminders: ReminderConfig = field(default_factory=ReminderConfig)
     files_dir: str | None = None  # where drafts are kept (content-addressed); None: next to the database
@@ -44,6 +50,10 @@ class Config:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: str | None = None  # from the environment (NIANBAO_WEBHOOK_SECRET) only
+
+    @property
+    def files_path(self) -> str:
+        return self.files_dir or str(Path(self.database).resolve().parent / "files")
 
     @property
     def tz(self) -> ZoneInfo:
@@ -91,6 +101,12 @@ def load_config(path: str | os.PathLike | None = None, environ: dict[str, str] |
         report_year=data.get("report_year"),
         max_file_mb=bot.get("max_file_mb", Config.max_file_mb),
         check_workers=bot.get("check_workers", Config.check_workers),
+        check_timeout_seconds=bot.get("check_timeout_seconds", Config.check_timeout_seconds),
+        worker_memory_mb=bot.get("worker_memory_mb", Config.worker_memory_mb),
+        drafts_per_user=bot.get("drafts_per_user", Config.drafts_per_user),
+        rate_window_seconds=bot.get("rate_window_seconds", Config.rate_window_seconds),
+        retention_days=data.get("database", {}).get("retention_days", Config.retention_days),
+        busy_timeout_ms=data.get("database", {}).get("busy_timeout_ms", Config.busy_timeout_ms),
         paste_delay_seconds=bot.get("paste_delay_seconds", Config.paste_delay_seconds),
         reminders=ReminderConfig(
             start_month=schedule.get("start_month", 1),

@@ -1,7 +1,9 @@
 """Chat handlers: each translates one kind of message into service and storage calls.
 
-Services are wired once (``Services`` in ``bot_data``); handlers stay short. Heavy work (reading
-and checking a draft) runs in a bounded thread pool, off the event loop.
+Services are wired once (``Services`` in ``bot_data``); handlers stay short. A draft is written to
+the journal (``inbox``) before any work, checked in a worker process (``CheckPool``), recorded,
+answered with retries, and only then marked answered: a crash at any point leaves it pending,
+and ``recover_drafts`` finishes it after the restart.
 """
 
 from __future__ import annotations
@@ -9,21 +11,28 @@ from __future__ import annotations
 import asyncio
 import csv
 import datetime as dt
+import hashlib
 import io
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import sqlite3
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable
 
 from telegram import InputFile, Update
 from telegram.constants import ChatAction, ParseMode
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
-from ..storage import AmbiguousAgency, InviteError, Store
+from ..storage import AmbiguousAgency, FileStore, InboxEntry, InviteError, StorageError, Store
+from ..validators.document import ReadError
+from ..validators.engine import CheckResult, check_bytes
 from ..validators.template import LEVELS
 from . import messages as say
 from .config import Config
+from .delivery import DeliveryFailed, with_retries
+from .pool import CheckFailed, CheckPool, CheckTimedOut
+from .ratelimit import RateLimiter
 from .service import ReviewService
 
 log = logging.getLogger(__name__)
@@ -39,24 +48,29 @@ def utc_now() -> dt.datetime:
 
 @dataclass
 class PasteBuffer:
+    first_update: Update
     parts: list[str] = field(default_factory=list)
-    first_update_id: int | None = None
 
 
 @dataclass
 class Services:
     config: Config
     store: Store
+    files: FileStore
     review: ReviewService
-    executor: ThreadPoolExecutor
+    pool: CheckPool
+    limiter: RateLimiter
     clock: Callable[[], dt.datetime] = utc_now
     pastes: dict[int, PasteBuffer] = field(default_factory=dict)
     drafts_in_flight: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(MAX_DRAFTS_IN_FLIGHT))
+    in_progress: set[int] = field(default_factory=set)  # update ids being handled by this process
 
     @classmethod
     def create(cls, config: Config, store: Store, clock: Callable[[], dt.datetime] | None = None) -> "Services":
-        executor = ThreadPoolExecutor(max_workers=config.check_workers, thread_name_prefix="check")
-        return cls(config, store, ReviewService(store, config), executor, clock or utc_now)
+        pool = CheckPool(config.check_workers, timeout=config.check_timeout_seconds, memory_mb=config.worker_memory_mb)
+        limiter = RateLimiter(config.drafts_per_user, config.rate_window_seconds)
+        files = FileStore(config.files_path)
+        return cls(config, store, files, ReviewService(store, config), pool, limiter, clock or utc_now)
 
     def role_of(self, user_id: int) -> str | None:
         member = self.store.get_member(user_id)
@@ -81,12 +95,16 @@ def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 async def reply(update: Update, texts: str | list[str]) -> None:
     for text in [texts] if isinstance(texts, str) else texts:
-        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+        await with_retries(
+            lambda: update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+        )
 
 
 async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, texts: str | list[str]) -> None:
     for text in [texts] if isinstance(texts, str) else texts:
-        await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+        await with_retries(
+            lambda: context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+        )
 
 
 def _is_supervisor(role: str | None) -> bool:
@@ -150,8 +168,7 @@ async def rules_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
-    role = services.role_of(update.effective_user.id)
-    if role is None:
+    if services.role_of(update.effective_user.id) is None:
         await reply(update, say.NOT_BOUND)
         return
     document = update.effective_message.document
@@ -159,11 +176,42 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if document.file_size and document.file_size > limit_mb * 1024 * 1024:
         await reply(update, say.FILE_TOO_LARGE.format(size=document.file_size / 1024 / 1024, limit=limit_mb))
         return
-    async with services.drafts_in_flight:
-        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
-        telegram_file = await document.get_file()
-        data = bytes(await telegram_file.download_as_bytearray())
-        await review_and_reply(context, update.effective_chat.id, update.effective_user.id, data, document.file_name or "文件", update.update_id)
+    if not await _within_rate_limit(update, services):
+        return
+    entry = await _journal(
+        update, services, kind="document", file_id=document.file_id, file_name=document.file_name or "文件"
+    )
+    if entry is not None:
+        await process_draft(context, entry)
+
+
+async def _within_rate_limit(update: Update, services: Services) -> bool:
+    wait = services.limiter.wait_needed(update.effective_user.id)
+    if wait:
+        await reply(update, say.RATE_LIMITED.format(seconds=wait, limit=services.config.drafts_per_user))
+    return not wait
+
+
+async def _journal(update: Update, services: Services, **draft) -> InboxEntry | None:
+    """Write the draft to the journal before any work, so a crash cannot lose it. None when there
+    is nothing to do (a redelivered update already answered) or the database refused."""
+    try:
+        entry, created = await asyncio.to_thread(
+            services.store.journal_draft,
+            update.update_id,
+            chat_id=update.effective_chat.id,
+            user_id=update.effective_user.id,
+            now=services.clock(),
+            **draft,
+        )
+    except STORAGE_FAILURES:
+        log.warning("could not journal update %s", update.update_id, exc_info=True)
+        await reply(update, say.STORAGE_UNAVAILABLE)
+        return None
+    if not created and not entry.pending:
+        log.info("update %s was already answered; ignored", update.update_id)
+        return None
+    return entry
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -173,7 +221,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if services.role_of(user_id) is None:
         await reply(update, say.NOT_BOUND)
         return
-    buffer = services.pastes.setdefault(user_id, PasteBuffer(first_update_id=update.update_id))
+    buffer = services.pastes.setdefault(user_id, PasteBuffer(first_update=update))
     buffer.parts.append(update.effective_message.text or "")
     for job in context.job_queue.get_jobs_by_name(f"paste:{user_id}"):
         job.schedule_removal()
@@ -191,24 +239,134 @@ async def flush_paste(context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(text) < MIN_REPORT_CHARS or not any(marker in text for marker in REPORT_MARKERS):
         await send(context, context.job.chat_id, say.SHORT_TEXT)
         return
-    async with services.drafts_in_flight:
-        await review_and_reply(context, context.job.chat_id, context.job.user_id, text.encode("utf-8"), "粘贴的文本", buffer.first_update_id)
+    update = buffer.first_update
+    if not await _within_rate_limit(update, services):
+        return
+    data = text.encode("utf-8")
+    try:
+        sha256 = await asyncio.to_thread(services.files.put, data)
+    except OSError:
+        log.warning("could not store a pasted draft", exc_info=True)
+        await send(context, context.job.chat_id, say.STORAGE_UNAVAILABLE)
+        return
+    entry = await _journal(update, services, kind="paste", file_name="粘贴的文本", sha256=sha256)
+    if entry is not None:
+        await process_draft(context, entry, data)
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, say.SHORT_TEXT)
 
 
-async def review_and_reply(context, chat_id: int, user_id: int, data: bytes, file_name: str, update_id: int | None) -> None:
+STORAGE_FAILURES = (sqlite3.Error, StorageError, OSError)
+
+
+async def process_draft(context, entry: InboxEntry, data: bytes | None = None) -> None:
+    """Check one journalled draft and answer it, at most once per process at a time."""
     services = services_of(context)
-    member = services.store.get_member(user_id)
-    agency = services.store.get_agency(member.agency_id) if member and member.role == "staff" and member.agency_id else None
-    job = partial(services.review.review, agency=agency, user_id=user_id, data=data, file_name=file_name, now=services.clock(), update_id=update_id)
-    review = await asyncio.get_running_loop().run_in_executor(services.executor, job)
+    if entry.update_id in services.in_progress:
+        return
+    services.in_progress.add(entry.update_id)
+    try:
+        async with services.drafts_in_flight:
+            await _check_and_answer(context, services, entry, data)
+    except DeliveryFailed:
+        log.warning("could not deliver the review of update %s; it stays in the journal", entry.update_id)
+    except Forbidden:
+        await asyncio.to_thread(services.store.inbox_failed, entry.update_id, "the user blocked the bot")
+    except STORAGE_FAILURES:
+        log.warning("storage failed while handling update %s", entry.update_id, exc_info=True)
+        await _tell_storage_failed(context, services, entry)
+    finally:
+        services.in_progress.discard(entry.update_id)
+
+
+async def _check_and_answer(context, services: Services, entry: InboxEntry, data: bytes | None) -> None:
+    store = services.store
+    await asyncio.to_thread(store.inbox_attempt, entry.update_id)
+    if data is None:
+        data = await _draft_bytes(context, services, entry)
+    member = store.get_member(entry.user_id)
+    agency = store.get_agency(member.agency_id) if member and member.role == "staff" and member.agency_id else None
+    now = entry.received_at
+    result = await _run_check(services, data, entry.file_name or "文件", now, agency)
+    review = await asyncio.to_thread(
+        services.review.record,
+        agency=agency, user_id=entry.user_id, file_name=entry.file_name or "文件", result=result, now=now, update_id=entry.update_id,
+    )
+    await asyncio.to_thread(store.inbox_checked, entry.update_id, review.submission_id)
     texts = say.review_messages(review, agency.name if agency else None, services.config.tz)
     if agency is None:
         texts[-1] += "\n\n" + say.SUPERVISOR_DRAFT
-    await send(context, chat_id, texts)
+    await send(context, entry.chat_id, texts)
+    await asyncio.to_thread(store.inbox_answered, entry.update_id, now=services.clock())
+
+
+async def _draft_bytes(context, services: Services, entry: InboxEntry) -> bytes:
+    """The draft's bytes: from our own copy, or downloaded (again, after a crash) from Telegram."""
+    if entry.sha256:
+        stored = await asyncio.to_thread(services.files.get, entry.sha256)
+        if stored is not None:
+            return stored
+    try:
+        await context.bot.send_chat_action(entry.chat_id, ChatAction.TYPING)
+    except TelegramError:
+        pass  # only a courtesy
+    telegram_file = await with_retries(lambda: context.bot.get_file(entry.file_id))
+    data = bytes(await with_retries(telegram_file.download_as_bytearray))
+    sha256 = await asyncio.to_thread(services.files.put, data)
+    await asyncio.to_thread(services.store.inbox_file_stored, entry.update_id, sha256)
+    return data
+
+
+async def _run_check(services: Services, data: bytes, file_name: str, now: dt.datetime, agency) -> CheckResult:
+    options = services.review.check_options(now, agency)
+    try:
+        return await services.pool.run(check_bytes, data, file_name, **options)
+    except CheckTimedOut:
+        error = ReadError("check_timed_out", say.CHECK_TIMED_OUT.format(seconds=services.config.check_timeout_seconds))
+    except CheckFailed:
+        error = ReadError("check_crashed", say.CHECK_CRASHED)
+    log.warning("check of %r failed: %s", file_name, error.code)
+    return CheckResult(file_name, hashlib.sha256(data).hexdigest(), len(data), "unknown", error=error)
+
+
+async def _tell_storage_failed(context, services: Services, entry: InboxEntry) -> None:
+    try:
+        await asyncio.to_thread(services.store.inbox_failed, entry.update_id, "storage failure", now=services.clock())
+    except STORAGE_FAILURES:
+        pass  # the journal keeps it pending: a later run answers it
+    try:
+        await send(context, entry.chat_id, say.STORAGE_UNAVAILABLE)
+    except (DeliveryFailed, TelegramError):
+        log.warning("could not tell the user about the storage failure", exc_info=True)
+
+
+MAX_ATTEMPTS = 5
+
+
+async def recover_drafts(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer the drafts of the journal still pending: after a crash or restart, or after every
+    attempt to deliver a review failed. Runs at start-up and then every minute."""
+    services = services_of(context)
+    for entry in await asyncio.to_thread(services.store.pending_drafts):
+        if entry.update_id in services.in_progress:
+            continue
+        if entry.attempts >= MAX_ATTEMPTS:
+            await asyncio.to_thread(services.store.inbox_failed, entry.update_id, "too many attempts", now=services.clock())
+            continue
+        log.info("finishing journalled draft %s (attempt %d)", entry.update_id, entry.attempts + 1)
+        context.application.create_task(process_draft(context, entry), update=None)
+
+
+async def purge_files(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Delete stored drafts past the retention period (each agency's latest one stays)."""
+    services = services_of(context)
+    retention = dt.timedelta(days=services.config.retention_days)
+    keep = await asyncio.to_thread(services.store.files_to_keep, services.clock() - retention)
+    removed = await asyncio.to_thread(services.files.purge, keep, retention.total_seconds())
+    if removed:
+        log.info("retention: %d stored drafts deleted", removed)
 
 
 # ---------------------------------------------------------------- history and supervision

@@ -119,6 +119,19 @@ FILE_TOO_LARGE = "文件太大（{size:.1f} MB），超过 {limit:.0f} MB 的限
 SHORT_TEXT = "请发送年度报告的 Word 文件（.docx），或把报告全文粘贴发送。发送 /help 查看使用说明。"
 SUPERVISOR_CANNOT_JOIN = "您是督导员，不能绑定到某个单位（绑定后会以该单位名义报送）。请把邀请码转给该单位的工作人员。"
 UNKNOWN_COMMAND = "未知命令。发送 /help 查看可用命令。"
+RATE_LIMITED = "您发送得太频繁了，请 {seconds} 秒后再发送。（每人每分钟最多审核 {limit} 份报告。）"
+STORAGE_UNAVAILABLE = (
+    "抱歉，系统暂时无法保存您的报告（数据库繁忙或磁盘空间不足），本次没有记录任何内容。"
+    "请过几分钟重新发送同一份文件；如果一直如此，请联系县政务公开办。"
+)
+CHECK_TIMED_OUT = (
+    "抱歉，这个文件处理时间过长（超过 {seconds:.0f} 秒），已停止处理。"
+    "请在 Word/WPS 中打开后另存为 .docx（文件 → 另存为 → Word 文档）再发送；本次报送已记录为“无法读取”。"
+)
+CHECK_CRASHED = (
+    "抱歉，这个文件无法处理（文件可能已损坏，或结构异常、占用内存过大）。"
+    "请在 Word/WPS 中打开后另存为 .docx 再发送；本次报送已记录为“无法读取”。"
+)
 SUPERVISOR_DRAFT = "（督导员发送的报告只审核，不计入任何单位的报送记录。）"
 
 

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from . import messages as say
+from .delivery import DeliveryFailed, with_retries
 
 log = logging.getLogger(__name__)
 CHECK_INTERVAL_SECONDS = 600
@@ -70,8 +71,8 @@ async def _send_once(application, services, key: str, chat_id: int, text: str) -
         return False
     try:
         for chunk in say.split_message(text):
-            await application.bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML)
-    except TelegramError:
+            await with_retries(lambda: application.bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML))
+    except (TelegramError, DeliveryFailed):
         log.warning("reminder %s to %s failed; it will be retried", key, chat_id, exc_info=True)
         services.store.release_reminder(key)
         return False

@@ -51,17 +51,20 @@ class ReviewService:
         self.store = store
         self.config = config
 
-    def check(self, data: bytes, file_name: str, now: dt.datetime, agency: Agency | None = None) -> CheckResult:
+    def check_options(self, now: dt.datetime, agency: Agency | None = None) -> dict:
+        """The engine's keyword arguments for a draft received ``now`` from ``agency``
+        (plain values: they travel to a worker process)."""
         year = self.config.year_under_review(now)
-        return check_bytes(
-            data,
-            file_name,
+        return dict(
             level=agency.level if agency else None,
             expected_year=year,
             expected_agency=agency.name if agency else None,
             deadline=self.config.deadline(year),
             today=now.astimezone(self.config.tz).date(),
         )
+
+    def check(self, data: bytes, file_name: str, now: dt.datetime, agency: Agency | None = None) -> CheckResult:
+        return check_bytes(data, file_name, **self.check_options(now, agency))
 
     def review(
         self,
@@ -73,9 +76,22 @@ class ReviewService:
         now: dt.datetime,
         update_id: int | None = None,
     ) -> Review:
-        """Check a draft; when it belongs to an agency, store it and compare it with the last one."""
-        year = self.config.year_under_review(now)
+        """Check a draft here and record it (the bot checks in a worker, then calls ``record``)."""
         result = self.check(data, file_name, now, agency)
+        return self.record(agency=agency, user_id=user_id, file_name=file_name, result=result, now=now, update_id=update_id)
+
+    def record(
+        self,
+        *,
+        agency: Agency | None,
+        user_id: int | None,
+        file_name: str,
+        result: CheckResult,
+        now: dt.datetime,
+        update_id: int | None = None,
+    ) -> Review:
+        """When the draft belongs to an agency, store it and compare it with the last one."""
+        year = self.config.year_under_review(now)
         issues = [issue.json_dict() for issue in result.issues]
         if agency is None:
             return Review(result, issues, None, None, year)

@@ -9,6 +9,7 @@ Usage::
 """
 
 from . import store as _store
+from .files import FileStore
 from .migrations import latest_version
 from .roster import LEVEL_LABELS, LEVELS, ROLES, normalize_level, normalize_role
 from .store import *  # noqa: F403  (its __all__ is the public storage API)
@@ -21,4 +22,5 @@ __all__ = [
     "normalize_level",
     "normalize_role",
     "latest_version",
+    "FileStore",
 ]

@@ -127,6 +127,48 @@ def m0002_reminders_and_message(db: Database) -> None:
     )
 
 
+@migrations()
+def m0003_inbox_and_prior_reports(db: Database) -> None:
+    """v3: ``inbox`` (every draft journalled before it is checked, so a crash loses nothing)
+    and ``prior_reports`` (earlier years' reports, imported or accepted, for year-to-year checks)."""
+    db.execute(
+        """
+        CREATE TABLE inbox (
+            update_id      INTEGER PRIMARY KEY,
+            chat_id        INTEGER NOT NULL,
+            user_id        INTEGER NOT NULL,
+            kind           TEXT    NOT NULL,
+            file_id        TEXT,
+            file_name      TEXT,
+            sha256         TEXT,
+            state          TEXT    NOT NULL DEFAULT 'received',
+            submission_id  INTEGER REFERENCES submissions(id),
+            attempts       INTEGER NOT NULL DEFAULT 0,
+            received_at    TEXT    NOT NULL,
+            answered_at    TEXT,
+            note           TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX inbox_state ON inbox(state)")
+    db.execute("CREATE INDEX submissions_sha256 ON submissions(sha256)")
+    db.execute(
+        """
+        CREATE TABLE prior_reports (
+            id           INTEGER PRIMARY KEY,
+            agency_id    INTEGER NOT NULL REFERENCES agencies(id),
+            year         INTEGER NOT NULL,
+            source       TEXT    NOT NULL,
+            file_name    TEXT,
+            sha256       TEXT,
+            tables_json  TEXT    NOT NULL,
+            imported_at  TEXT    NOT NULL,
+            UNIQUE (agency_id, year)
+        )
+        """
+    )
+
+
 def migration_names() -> list[str]:
     """Names of all migrations this code knows, in order."""
     with Database(memory=True, execute_plugins=False) as empty:

@@ -45,6 +45,8 @@ __all__ = [
     "Submission",
     "AgencyStatus",
     "ImportResult",
+    "InboxEntry",
+    "PriorReport",
     "StorageError",
     "NotFound",
     "AgencyNameTaken",
@@ -205,6 +207,41 @@ class ImportResult:
     unchanged: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    """A draft journalled on arrival: ``received`` → ``checked`` → ``answered`` (or ``failed``)."""
+
+    update_id: int
+    chat_id: int
+    user_id: int
+    kind: str  # "document" | "paste"
+    file_id: str | None  # Telegram's id, to download the file again after a crash
+    file_name: str | None
+    sha256: str | None  # the content-addressed copy, once downloaded
+    state: str
+    submission_id: int | None
+    attempts: int
+    received_at: datetime
+    answered_at: datetime | None
+    note: str | None
+
+    @property
+    def pending(self) -> bool:
+        return self.state in ("received", "checked")
+
+
+@dataclass(frozen=True, slots=True)
+class PriorReport:
+    """An earlier year's tables of an agency (imported, or its last accepted draft)."""
+
+    agency_id: int
+    year: int
+    source: str  # "imported" | "accepted"
+    file_name: str | None
+    sha256: str | None
+    tables: dict[str, Any]
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -311,6 +348,12 @@ def _submission(row: dict[str, Any]) -> Submission:
     )
 
 
+def _inbox(row: dict[str, Any]) -> InboxEntry:
+    return InboxEntry(
+        **{**row, "received_at": datetime.fromisoformat(row["received_at"]), "answered_at": _dt(row["answered_at"])}
+    )
+
+
 def _state(latest: Submission | None) -> State:
     if latest is None:
         return "not_submitted"
@@ -331,6 +374,10 @@ _SUBMISSION_COLUMNS = (
     "id, agency_id, year, received_at, user_id, file_name, size, sha256, input_format,"
     " parsed, error_count, warning_count, info_count, issues_json, report_json,"
     " update_id, message"
+)
+_INBOX_COLUMNS = (
+    "update_id, chat_id, user_id, kind, file_id, file_name, sha256, state, submission_id,"
+    " attempts, received_at, answered_at, note"
 )
 # the same without the large JSON columns, for summaries over every agency
 _SUMMARY_COLUMNS = _SUBMISSION_COLUMNS.replace("issues_json, report_json,", "NULL AS issues_json, NULL AS report_json,")
@@ -363,17 +410,17 @@ class Store:
     fetched before the lock is released; returned objects are immutable.
     """
 
-    def __init__(self, path: str | PathLike[str]) -> None:
+    def __init__(self, path: str | PathLike[str], *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
         self._closed = False
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(
-            str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            str(self.path), timeout=busy_timeout_ms / 1000, check_same_thread=False
         )
         try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             conn.execute("PRAGMA foreign_keys = ON")
             self._db = Database(conn, execute_plugins=False)
             self._db.enable_wal()
@@ -932,3 +979,174 @@ class Store:
         with self._tx() as conn:
             return conn.execute("DELETE FROM reminders_sent WHERE key = ?", (key,)).rowcount > 0
 
+
+    # ----------------------------------------------------------------- inbox (draft journal)
+
+    def journal_draft(
+        self,
+        update_id: int,
+        *,
+        chat_id: int,
+        user_id: int,
+        kind: str,
+        file_id: str | None = None,
+        file_name: str | None = None,
+        sha256: str | None = None,
+        now: datetime | None = None,
+    ) -> tuple[InboxEntry, bool]:
+        """Journal a draft before any work on it; return (entry, created).
+
+        A redelivered update finds its entry (``created`` False) and nothing is written.
+        """
+        _check_int("update_id", update_id)
+        with self._tx() as conn:
+            cur = conn.execute(
+                "INSERT INTO inbox (update_id, chat_id, user_id, kind, file_id, file_name, sha256, received_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING",
+                (update_id, chat_id, user_id, kind, file_id, file_name, sha256, _ts(now)),
+            )
+            row = self._fetch(conn, f"SELECT {_INBOX_COLUMNS} FROM inbox WHERE update_id = ?", (update_id,))[0]
+        return _inbox(row), cur.rowcount == 1
+
+    def get_inbox(self, update_id: int) -> InboxEntry | None:
+        row = self._one(f"SELECT {_INBOX_COLUMNS} FROM inbox WHERE update_id = ?", (update_id,))
+        return _inbox(row) if row else None
+
+    def inbox_file_stored(self, update_id: int, sha256: str) -> None:
+        self._update_inbox(update_id, "sha256 = ?", (sha256,))
+
+    def inbox_attempt(self, update_id: int) -> int:
+        """Count one more attempt at checking and answering; return the count."""
+        self._update_inbox(update_id, "attempts = attempts + 1", ())
+        entry = self.get_inbox(update_id)
+        return entry.attempts if entry else 0
+
+    def inbox_checked(self, update_id: int, submission_id: int | None) -> None:
+        self._update_inbox(update_id, "state = 'checked', submission_id = ?", (submission_id,), pending_only=True)
+
+    def inbox_answered(self, update_id: int, *, now: datetime | None = None) -> None:
+        self._update_inbox(update_id, "state = 'answered', answered_at = ?", (_ts(now),), pending_only=True)
+
+    def inbox_failed(self, update_id: int, note: str, *, now: datetime | None = None) -> None:
+        self._update_inbox(update_id, "state = 'failed', answered_at = ?, note = ?", (_ts(now), note), pending_only=True)
+
+    def _update_inbox(self, update_id: int, assignments: str, params: tuple, *, pending_only: bool = False) -> None:
+        where = "update_id = ?" + (" AND state IN ('received', 'checked')" if pending_only else "")
+        with self._tx() as conn:
+            conn.execute(f"UPDATE inbox SET {assignments} WHERE {where}", (*params, update_id))
+
+    def pending_drafts(self, *, max_attempts: int | None = None) -> list[InboxEntry]:
+        """Drafts journalled but not yet answered, oldest first (to finish after a restart)."""
+        sql = f"SELECT {_INBOX_COLUMNS} FROM inbox WHERE state IN ('received', 'checked')"
+        params: list[Any] = []
+        if max_attempts is not None:
+            sql += " AND attempts < ?"
+            params.append(max_attempts)
+        return [_inbox(r) for r in self._rows(sql + " ORDER BY received_at, update_id", params)]
+
+    def inbox_counts(self) -> dict[str, int]:
+        return {r["state"]: r["n"] for r in self._rows("SELECT state, COUNT(*) AS n FROM inbox GROUP BY state")}
+
+    # ----------------------------------------------------------------- stored files
+
+    def files_to_keep(self, since: datetime) -> set[str]:
+        """Hashes of drafts that must stay on disk: anything received since ``since``, every
+        draft not yet answered, and each agency's latest draft (supervisors download it)."""
+        rows = self._rows(
+            """
+            SELECT sha256 FROM submissions WHERE received_at >= :since AND sha256 IS NOT NULL
+            UNION SELECT sha256 FROM inbox WHERE sha256 IS NOT NULL
+                AND (received_at >= :since OR state IN ('received', 'checked'))
+            UNION SELECT sha256 FROM (
+                SELECT sha256, ROW_NUMBER() OVER (PARTITION BY agency_id ORDER BY received_at DESC, id DESC) AS rn
+                FROM submissions WHERE sha256 IS NOT NULL
+            ) WHERE rn = 1
+            """,
+            {"since": _ts(since)},
+        )
+        return {r["sha256"] for r in rows}
+
+    def latest_stored_draft(self, agency_id: int, year: int | None = None) -> Submission | None:
+        """The agency's latest submission that has a file hash (a file or a pasted text)."""
+        sql = f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE agency_id = ? AND sha256 IS NOT NULL"
+        params: list[Any] = [agency_id]
+        if year is not None:
+            sql += " AND year = ?"
+            params.append(year)
+        row = self._one(sql + " ORDER BY received_at DESC, id DESC LIMIT 1", params)
+        return _submission(row) if row else None
+
+    # ----------------------------------------------------------------- earlier years
+
+    def save_prior_report(
+        self,
+        agency_id: int,
+        year: int,
+        tables: dict[str, Any],
+        *,
+        source: str = "imported",
+        file_name: str | None = None,
+        sha256: str | None = None,
+        now: datetime | None = None,
+    ) -> bool:
+        """Keep an earlier year's tables for an agency (one per agency and year; replaced).
+        Returns True when a report for that year was already there."""
+        _check_int("year", year)
+        with self._tx() as conn:
+            if not self._fetch(conn, "SELECT 1 AS x FROM agencies WHERE id = ?", (agency_id,)):
+                raise NotFound(f"agency {agency_id} not found")
+            replaced = bool(
+                self._fetch(conn, "SELECT 1 AS x FROM prior_reports WHERE agency_id = ? AND year = ?", (agency_id, year))
+            )
+            conn.execute(
+                "INSERT INTO prior_reports (agency_id, year, source, file_name, sha256, tables_json, imported_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agency_id, year) DO UPDATE SET"
+                " source = excluded.source, file_name = excluded.file_name, sha256 = excluded.sha256,"
+                " tables_json = excluded.tables_json, imported_at = excluded.imported_at",
+                (agency_id, year, source, file_name, sha256, _dumps(tables), _ts(now)),
+            )
+        return replaced
+
+    def prior_report(self, agency_id: int, year: int) -> PriorReport | None:
+        """The agency's report for ``year``: its last passing draft of that year if there is one,
+        else an imported report."""
+        row = self._one(
+            "SELECT report_json, file_name, sha256 FROM submissions"
+            " WHERE agency_id = ? AND year = ? AND parsed = 1 AND error_count = 0 AND report_json IS NOT NULL"
+            " ORDER BY received_at DESC, id DESC LIMIT 1",
+            (agency_id, year),
+        )
+        if row:
+            tables = (json.loads(row["report_json"]) or {}).get("tables")
+            if tables:
+                return PriorReport(agency_id, year, "accepted", row["file_name"], row["sha256"], tables)
+        row = self._one(
+            "SELECT agency_id, year, source, file_name, sha256, tables_json FROM prior_reports"
+            " WHERE agency_id = ? AND year = ?",
+            (agency_id, year),
+        )
+        if row is None:
+            return None
+        return PriorReport(row["agency_id"], row["year"], row["source"], row["file_name"], row["sha256"], json.loads(row["tables_json"]))
+
+    def passing_reports(self, year: int, *, include_errors: bool = False) -> list[tuple[AgencyStatus, dict[str, Any] | None]]:
+        """Every active agency's state for ``year`` with the tables of its latest readable draft
+        (None when it has none): what the county summary adds up."""
+        statuses = self.year_status(year)
+        ids = [s.latest.id for s in statuses if s.latest is not None and s.latest.parsed]
+        tables: dict[int, Any] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for row in self._rows(f"SELECT id, report_json FROM submissions WHERE id IN ({marks})", chunk):
+                tables[row["id"]] = (json.loads(row["report_json"]) or {}).get("tables") if row["report_json"] else None
+        return [(s, tables.get(s.latest.id) if s.latest else None) for s in statuses]
+
+    def submissions_per_day(self, year: int, tz_offset_hours: float = 8) -> list[tuple[date, int]]:
+        """Submissions of ``year``'s reports per local day (the county picture)."""
+        modifier = f"{tz_offset_hours:+g} hours"
+        rows = self._rows(
+            "SELECT date(received_at, ?) AS day, COUNT(*) AS n FROM submissions WHERE year = ? GROUP BY day ORDER BY day",
+            (modifier, year),
+        )
+        return [(date.fromisoformat(r["day"]), r["n"]) for r in rows]

@@ -54,3 +54,6 @@ class ReadError(Exception):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+
+    def __reduce__(self):  # results cross process boundaries (the bot checks in worker processes)
+        return (type(self), (self.code, self.message))

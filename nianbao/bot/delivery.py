@@ -1,0 +1,57 @@
+"""Sending with retries: Telegram answers 429 (flood control, with ``retry_after``), 5xx, or
+times out, and a review must still arrive.
+
+429 and 5xx mean the message was not sent, so a retry cannot duplicate it. A timeout is
+ambiguous (the message may have gone out); we retry anyway, because a lost review is worse
+than a repeated one. A 400 (our bug) or 403 (the user blocked the bot) is not retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import Awaitable, Callable, TypeVar
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+ATTEMPTS = 6
+FIRST_BACKOFF = 0.5  # seconds; doubled after each failure
+MAX_WAIT = 60.0  # never sleep longer than this at once, whatever retry_after says
+
+
+class DeliveryFailed(Exception):
+    """All attempts failed; the journal keeps the draft so a later run answers it."""
+
+
+def _seconds(value: int | float | dt.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+async def with_retries(
+    call: Callable[[], Awaitable[T]],
+    *,
+    attempts: int = ATTEMPTS,
+    backoff: float = FIRST_BACKOFF,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> T:
+    """Await ``call()`` until it succeeds; raise DeliveryFailed after ``attempts`` failures."""
+    delay = backoff
+    for attempt in range(1, attempts + 1):
+        try:
+            return await call()
+        except (BadRequest, Forbidden):
+            raise
+        except RetryAfter as error:
+            wait = min(_seconds(error.retry_after), MAX_WAIT)
+        except NetworkError as error:  # 5xx and timeouts (TimedOut is a NetworkError)
+            wait, delay = delay, min(delay * 2, MAX_WAIT)
+            log.info("send failed (%s), attempt %d of %d", type(error).__name__, attempt, attempts)
+        if attempt == attempts:
+            break
+        await sleep(wait)
+    raise DeliveryFailed(f"gave up after {attempts} attempts")
