@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+from urllib.parse import quote
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Callable
 
@@ -23,7 +25,7 @@ async def _post_init(application: Application) -> None:
     await application.bot.set_my_commands([BotCommand(name, description) for name, description, _ in COMMANDS])
     schedule_reminders(application)
     jobs = application.job_queue
-    jobs.run_repeating(recover_drafts, interval=RECOVERY_INTERVAL_SECONDS, first=0, name="recover_drafts")
+    jobs.run_repeating(recover_drafts, interval=RECOVERY_INTERVAL_SECONDS, first=1, name="recover_drafts")
     jobs.run_repeating(purge_files, interval=24 * 3600, first=60, name="purge_files")
 
 
@@ -66,10 +68,37 @@ async def running(application: Application, poll_timeout: float = 10) -> AsyncIt
             await _post_shutdown(application)
 
 
+class RedactSecrets(logging.Filter):
+    """The token is part of every Bot API URL, which httpx and PTB log (and exceptions quote)."""
+
+    def __init__(self, *secrets: str | None) -> None:
+        super().__init__()
+        self.secrets = sorted({form for s in secrets if s for form in (s, quote(s, safe=""))}, key=len, reverse=True)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        for secret in self.secrets:
+            message = message.replace(secret, "[REDACTED]")
+            if record.exc_text:
+                record.exc_text = record.exc_text.replace(secret, "[REDACTED]")
+        record.msg, record.args = message, ()
+        return True
+
+
+def _configure_logging(config) -> None:
+    level = os.environ.get("NIANBAO_LOG_LEVEL", "INFO").upper()
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
+    if level != "DEBUG":
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactSecrets(config.token, config.webhook_secret))
+
+
 def serve(config_path: str | None = None, demo: bool = False) -> int:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines contain the token
     config = load_config(config_path)
+    _configure_logging(config)
     if demo or not config.token:
         from .demo import run_demo
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import warnings
 from typing import Awaitable, Callable, TypeVar
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
@@ -28,26 +29,30 @@ class DeliveryFailed(Exception):
     """All attempts failed; the journal keeps the draft so a later run answers it."""
 
 
-def _seconds(value: int | float | dt.timedelta) -> float:
+def _retry_after_seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that the int will become a timedelta
+        warnings.simplefilter("ignore")
+        value = error.retry_after
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
 async def with_retries(
     call: Callable[[], Awaitable[T]],
     *,
-    attempts: int = ATTEMPTS,
-    backoff: float = FIRST_BACKOFF,
+    attempts: int | None = None,
+    backoff: float | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> T:
     """Await ``call()`` until it succeeds; raise DeliveryFailed after ``attempts`` failures."""
-    delay = backoff
+    attempts = attempts or ATTEMPTS
+    delay = FIRST_BACKOFF if backoff is None else backoff
     for attempt in range(1, attempts + 1):
         try:
             return await call()
         except (BadRequest, Forbidden):
             raise
         except RetryAfter as error:
-            wait = min(_seconds(error.retry_after), MAX_WAIT)
+            wait = min(_retry_after_seconds(error), MAX_WAIT)
         except NetworkError as error:  # 5xx and timeouts (TimedOut is a NetworkError)
             wait, delay = delay, min(delay * 2, MAX_WAIT)
             log.info("send failed (%s), attempt %d of %d", type(error).__name__, attempt, attempts)

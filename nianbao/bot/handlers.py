@@ -27,6 +27,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 from ..storage import AmbiguousAgency, FileStore, InboxEntry, InviteError, StorageError, Store
 from ..validators.document import ReadError
 from ..validators.engine import CheckResult, check_bytes
+from ..validators.readers import sniff
 from ..validators.template import LEVELS
 from . import messages as say
 from .config import Config
@@ -438,6 +439,35 @@ async def agency_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await reply(update, say.agency_messages(agency, submissions, services.config.tz))
 
 
+DRAFT_SUFFIX = {"docx": ".docx", "pdf": ".pdf", "ole": ".doc", "rtf": ".rtf", "image": ".jpg", "text": ".txt"}
+
+
+async def draft_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A supervisor downloads an agency's latest draft, as it was sent."""
+    services = services_of(context)
+    if not await _require_supervisor(update, services):
+        return
+    agency = await _find_agency(update, services, " ".join(context.args), "draft")
+    if agency is None:
+        return
+    submission = await asyncio.to_thread(services.store.latest_stored_draft, agency.id)
+    data = await asyncio.to_thread(services.files.get, submission.sha256) if submission else None
+    if data is None:
+        await reply(update, f"「{say.escape(agency.name)}」还没有可下载的报送文件（或已超过保存期限）。")
+        return
+    received = submission.received_at.astimezone(services.config.tz)
+    suffix = DRAFT_SUFFIX.get(sniff(data), "")  # from the content: the sender's file name is not trusted
+    name = f"{safe_file_name(agency.name)}_{received:%Y%m%d-%H%M}{suffix}"
+    caption = f"{say.escape(agency.name)} 最新报送（{received:%Y-%m-%d %H:%M}，原文件名「{say.escape(submission.file_name or '')}」）"
+    await with_retries(
+        lambda: update.effective_message.reply_document(InputFile(io.BytesIO(data), filename=name), caption=caption, parse_mode=ParseMode.HTML)
+    )
+
+
+def safe_file_name(name: str) -> str:
+    return "".join(c for c in name if c.isalnum() or c in "-_（）()")[:60] or "draft"
+
+
 async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
     if not await _require_supervisor(update, services):
@@ -529,6 +559,7 @@ COMMANDS = [
     ("overdue", "尚未通过的单位（督导员）", overdue_command),
     ("agency", "某单位的记录（督导员）", agency_command),
     ("invite", "生成邀请码（督导员）", invite_command),
+    ("draft", "下载某单位最新报送的文件（督导员）", draft_command),
     ("export", "导出报送情况（督导员）", export_command),
     ("promote", "设为督导员（管理员）", promote_command),
 ]

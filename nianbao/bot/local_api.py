@@ -604,6 +604,7 @@ class LocalBotApi:
         self._updates: deque[dict[str, Any]] = deque()
         self._next_update_id = 1
         self._confirmed_offset = 0
+        self._delivered: dict[int, dict[str, Any]] = {}
         self._processed_ids: deque[int] = deque(maxlen=self.max_pending_updates)
         self._poll_ticket = 0
         self._allowed_updates: list[str] | None = None
@@ -964,11 +965,19 @@ class LocalBotApi:
         update_id = self._next_update_id
         self._next_update_id += 1
         self._updates.append({"update_id": update_id, kind: payload})
+        self._delivered[update_id] = self._updates[-1]
         while len(self._updates) > self.max_pending_updates:
             self._updates.popleft()
         logger.debug("queued update %s (%s)", update_id, kind)
         self._signal()
         return update_id
+
+    def redeliver(self, update_id: int) -> None:
+        """Deliver an update again, as Telegram does when the bot did not confirm its offset
+        (it crashed first): a bot that starts polling afresh (offset 0) receives it again,
+        with the same update_id."""
+        self._updates = deque(sorted([*self._updates, self._delivered[update_id]], key=lambda u: u["update_id"]))
+        self._signal()
 
     # ------------------------------------------------------------------ observing the bot
 

@@ -167,6 +167,7 @@ def help_message(role: str | None) -> str:
             "/overdue 尚未通过审核的单位",
             "/agency 单位名称 —— 某单位的报送记录和最新审核意见",
             "/invite 单位名称 —— 生成该单位的邀请码",
+            "/draft 单位名称 —— 下载该单位最新报送的文件",
             "/export 导出本年度报送情况（CSV 文件）",
         ]
     if role == "admin":

@@ -65,7 +65,9 @@ class Env:
 
 
 @asynccontextmanager
-async def running_bot(tmp_path: Path, store: Store | None = None, clock: Clock | None = None, api: LocalBotApi | None = None):
+async def running_bot(
+    tmp_path: Path, store: Store | None = None, clock: Clock | None = None, api: LocalBotApi | None = None, **config_changes
+):
     own_api = api is None
     api = api or LocalBotApi()
     if own_api:
@@ -82,6 +84,7 @@ async def running_bot(tmp_path: Path, store: Store | None = None, clock: Clock |
         paste_delay_seconds=0.4,
         reminders=ReminderConfig(hour=9),
     )
+    config = replace(config, **config_changes)
     app = build_application(config, store, clock)
     async with running(app, poll_timeout=1):
         yield Env(api, store, clock, app, config)

@@ -1,0 +1,93 @@
+"""The real ``nianbao serve`` process, killed with SIGKILL in the middle of a draft: after the
+restart the draft is answered exactly once, the database is intact, and the token never
+appears in the logs."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.test_app import STAFF_CHAGAN, STAFF_XUEZHANG, sample_text, seed
+from nianbao.bot.local_api import LocalBotApi
+from nianbao.storage import Store
+
+
+def start_bot(api: LocalBotApi, database: Path, log: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "NIANBAO_API_BASE_URL": api.base_url,
+        "NIANBAO_FILE_BASE_URL": api.base_file_url,
+        "NIANBAO_DB": str(database),
+        "NIANBAO_REPORT_YEAR": "2024",
+        "NIANBAO_LOG_LEVEL": "DEBUG",  # the most talkative logs must not leak the token either
+    }
+    with log.open("ab") as out:
+        return subprocess.Popen([sys.executable, "-m", "nianbao.bot.cli", "serve"], env=env, stdout=out, stderr=out)
+
+
+def inbox_state(database: Path, update_id: int) -> str | None:
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        row = connection.execute("SELECT state FROM inbox WHERE update_id = ?", (update_id,)).fetchone()
+        return row[0] if row else None
+    except sqlite3.OperationalError:  # the schema is not there yet
+        return None
+    finally:
+        connection.close()
+
+
+async def wait_for(predicate, timeout: float) -> bool:
+    for _ in range(int(timeout / 0.05)):
+        if predicate():
+            return True
+        await asyncio.sleep(0.05)
+    return predicate()
+
+
+async def test_killed_while_handling_a_draft_it_is_answered_once_after_restart(tmp_path):
+    database = tmp_path / "nianbao.db"
+    with Store(database) as store:
+        seed(store)
+    log = tmp_path / "bot.log"
+    async with LocalBotApi(token="7000123456:AAHx9sKq3VnZ_secretpart-4Lm0") as api:
+        for user in (STAFF_XUEZHANG, STAFF_CHAGAN):
+            api.add_user(user)
+        bot = start_bot(api, database, log)
+        try:
+            assert await wait_for(lambda: api.bot_commands(), 30), log.read_text()  # post_init ran
+            # the download hangs: the bot is killed after journalling the draft, before answering
+            api.inject_fault("getFile", delay=30, times=1)
+            update_id = await api.user_sends_document(STAFF_XUEZHANG, "年报.txt", sample_text("000").encode())
+            assert await wait_for(lambda: inbox_state(database, update_id) == "received", 20)
+            bot.send_signal(signal.SIGKILL)
+            bot.wait(10)
+            assert api.sent_to(STAFF_XUEZHANG) == []
+
+            bot = start_bot(api, database, log)
+            replies = await api.wait_for_replies(STAFF_XUEZHANG, count=1, timeout=40)
+            assert "个错误" in replies[0].plain_text
+            # a second draft, from someone else, goes through the restarted bot as usual
+            await api.user_sends_document(STAFF_CHAGAN, "叉干镇.txt", sample_text("003").encode())
+            await api.wait_for_replies(STAFF_CHAGAN, count=1, timeout=40)
+            await asyncio.sleep(1.5)
+            assert len(api.sent_to(STAFF_XUEZHANG)) == 1
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            try:
+                bot.wait(20)
+            except subprocess.TimeoutExpired:
+                bot.kill()
+    with Store(database) as store:
+        assert store._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        submissions = store.list_submissions(store.find_agency("学张乡人民政府").id)
+        assert [s.update_id for s in submissions] == [update_id]
+        assert store.get_inbox(update_id).state == "answered"
+    text = log.read_text(errors="replace")
+    assert "finishing journalled draft" in text
+    assert "secretpart" not in text and "[REDACTED]" in text
