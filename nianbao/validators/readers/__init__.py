@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from ..document import Document, ReadError
 from .docx import read_docx
+from .legacy import OLE_MAGIC, is_rtf, read_legacy
 from .pdf import read_pdf
 from .text import decode, read_text
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
 
 def sniff(data: bytes, filename: str = "") -> str:
     if data.startswith(b"PK\x03\x04"):
         return "docx"
-    if data.startswith(_OLE):
+    if data.startswith(OLE_MAGIC):
         return "ole"
+    if is_rtf(data):
+        return "rtf"
     if data.lstrip()[:5] == b"%PDF-":
         return "pdf"
     if data[:8] in (b"\x89PNG\r\n\x1a\n",) or data[:3] == b"\xff\xd8\xff" or data[:4] in (b"GIF8", b"II*\x00", b"MM\x00*"):
@@ -32,11 +33,8 @@ def read_document(data: bytes, filename: str = "") -> Document:
     kind = sniff(data, filename)
     if kind == "docx":
         return read_docx(data)
-    if kind == "ole":
-        raise ReadError(
-            "legacy_word",
-            "这是旧版 Word/WPS 格式（.doc/.wps）或加密的文档，暂时无法直接读取。请在 Word 或 WPS 中“另存为 .docx”（不要设置密码）后再发送。",
-        )
+    if kind in ("ole", "rtf"):
+        return read_legacy(data, filename)
     if kind == "pdf":
         return read_pdf(data)
     if kind == "image":
