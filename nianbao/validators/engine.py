@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from .document import ReadError
 from .mapper import map_document
 from .model import Issue, Level, Report, Severity
+from .prior import PriorReport
 from .readers import read_document, sniff
 from .rules import Context, run_rules
 
@@ -52,10 +53,11 @@ def looks_like_a_report(report: Report) -> bool:
     return bool(report.title) or headings >= 2 or any(t.found for t in report.tables.values())
 
 
-def check_report(report: Report, level: Level | None = None, **context) -> list[Issue]:
+def check_report(report: Report, level: Level | None = None, *, previous: PriorReport | None = None, **context) -> list[Issue]:
+    """Run every rule; ``previous`` (last year's report) enables the year-to-year checks."""
     if level:
         report.level = level
-    return run_rules(report, Context(**context))
+    return run_rules(report, Context(previous=previous, **context))
 
 
 def check_bytes(
@@ -67,8 +69,13 @@ def check_bytes(
     deadline: dt.date | None = None,
     expected_year: int | None = None,
     expected_agency: str | None = None,
+    previous: PriorReport | None = None,
 ) -> CheckResult:
-    """Read, map and check one draft. Never raises for bad input: the error is in the result."""
+    """Read, map and check one draft. Never raises for bad input: the error is in the result.
+
+    ``previous`` is the agency's report of the year before (``PriorReport``): with it the
+    year-to-year rules (Y2xx) run; without it they are silent.
+    """
     result = CheckResult(source_name, hashlib.sha256(data).hexdigest(), len(data), sniff(data, source_name) if data else "empty")
     try:
         document = read_document(data, source_name)
@@ -84,7 +91,10 @@ def check_bytes(
         )
         return result
     result.report = report
-    result.issues = check_report(result.report, level, today=today, deadline=deadline, expected_year=expected_year, expected_agency=expected_agency)
+    result.issues = check_report(
+        result.report, level, today=today, deadline=deadline, expected_year=expected_year, expected_agency=expected_agency,
+        previous=previous,
+    )
     return result
 
 

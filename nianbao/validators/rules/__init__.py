@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from ..model import Issue, Locator, Report, Severity
+from ..prior import PriorReport
 from ..template import SECTION_BY_NUMBER, TABLE_BY_KEY
 
 
@@ -24,6 +25,7 @@ class Context:
     deadline: dt.date | None = None  # default: 31 January of report year + 1
     expected_year: int | None = None  # the year under review, when the caller knows it
     expected_agency: str | None = None  # the agency the sender is bound to, when known
+    previous: PriorReport | None = None  # the agency's report of the year before, when known
 
 
 @dataclass
@@ -88,7 +90,7 @@ def all_rules() -> list[Rule]:
 
 
 def _load_rule_modules() -> None:
-    from . import arithmetic, cells, content, dates, level, structure  # noqa: F401  (registration)
+    from . import arithmetic, cells, content, dates, history, level, structure  # noqa: F401  (registration)
 
 
 def _position(issue: Issue) -> tuple[int, int]:

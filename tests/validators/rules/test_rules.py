@@ -1,8 +1,10 @@
 """Every rule fires on a mutated copy of a sample and stays silent on the correct one, in every
 format a draft arrives in: a real .docx built on the official template, and the three text layouts.
 
-The base is sample 002 with its one real mistake (the plan year in 五) corrected: no issue at all.
-Each case makes one mistake and asserts the exact issues that follow, with their locations.
+The base (the ``clean`` fixture, conftest.py) is sample 002 with its one real mistake (the plan
+year in 五) corrected: no issue at all. Each case makes one mistake and asserts the exact issues
+that follow, with their locations. The year-to-year rules (Y2xx) compare it with "last year's
+report": the same clean report's tables dated 2023, with one mistake made in them.
 """
 
 from __future__ import annotations
@@ -16,21 +18,11 @@ import pytest
 from fixtures.docx_builder import LAYOUTS, build_docx, content_to_text
 
 from nianbao.validators.engine import check_bytes
+from nianbao.validators.prior import PriorReport
 from nianbao.validators.rules import all_rules
 
 FORMATS = ["docx", *LAYOUTS]
 T2, T3, T4 = "主动公开", "依申请公开", "复议诉讼"
-
-
-@pytest.fixture(scope="module")
-def clean(sample_texts):
-    from fixtures.docx_builder import content_from_sample
-
-    name = next(n for n in sample_texts if n.startswith("002"))
-    content = content_from_sample(sample_texts[name], f"{name}.txt")
-    plan = next(s for s in content["sections"] if s["number"] == "五")
-    plan["paragraphs"] = [p.replace("2024年，我镇将继续", "2025年，我镇将继续") for p in plan["paragraphs"]]
-    return content
 
 
 def render(content, fmt: str, replace: tuple[str, str] | None = None) -> bytes:
@@ -78,6 +70,23 @@ class Case:
     options: dict = field(default_factory=dict)  # check_bytes keyword arguments
     says: str = ""  # a fragment the issue's message must contain
     formats: tuple[str, ...] = tuple(FORMATS)
+    last_year: Callable | None = None  # a change to last year's tables; None: no previous report
+
+
+def last_year_tables(clean) -> dict:
+    """The clean report's tables as the storage keeps them (``Report.tables_json()``)."""
+    result = check_bytes(render(clean, "tabbed"), "last_year.txt")
+    return result.report.tables_json()
+
+
+def previous_report(clean, change: Callable) -> PriorReport:
+    tables = last_year_tables(clean)
+    change(tables)
+    return PriorReport.from_tables(2023, tables, agency="文水县刘胡兰镇", source="2023年已通过的报送")
+
+
+def last_year_cell(table, row, column, value) -> Callable:
+    return lambda tables: tables[table][row].__setitem__(column, value)
 
 
 def _applications(content):
@@ -161,6 +170,21 @@ CASES: dict[str, Case] = {
     "Y107": Case({("Y107", None, None, None, "一")}, lambda c: section(c, "一")["paragraphs"].append("自20241月起，我镇按月更新公开目录。"), says="第一部分的「20241月」不完整"),
     "Y109": Case({("Y109", None, None, None, "signature")}, lambda c: c.update(signature=["刘胡兰镇人民政府", "2025年1月32日"]), says="「2025年1月32日」不是有效的日期"),
     "Y108": Case({("Y108", None, None, None, "title")}, options={"expected_year": 2025}),
+    "H101": Case(
+        {("H101", T3, "上年结转政府信息公开申请数量", "自然人", "三"), ("H101", T3, "上年结转政府信息公开申请数量", "总计", "三")},
+        last_year=lambda t: t[T3]["结转下年度继续办理"].update(自然人=2, 总计=2),
+        says="而2023年已通过的报送中表三「四、结转下年度继续办理」「自然人」为 2",
+    ),
+    "H102": Case(
+        {("H102", T2, "行政规范性文件", "现行有效件数", "二")},
+        last_year=last_year_cell(T2, "行政规范性文件", "现行有效件数", 4),
+        says="2023年已通过的报送中的现行有效件数为 4，加本年制发 0、减本年废止 0，应为 4",
+    ),
+    "H103": Case(
+        {("H103", T3, "本年新收政府信息公开申请数量", "总计", "三")},
+        last_year=last_year_cell(T3, "本年新收政府信息公开申请数量", "总计", 30),
+        says="本年为 0，2023年已通过的报送中为 30",
+    ),
 }
 
 
@@ -174,7 +198,10 @@ def run(clean, case: Case, fmt: str):
     content = copy.deepcopy(clean)
     if case.mutate:
         case.mutate(content)
-    return check_bytes(render(content, fmt, case.replace), f"mutated.{'docx' if fmt == 'docx' else 'txt'}", **case.options)
+    options = dict(case.options)
+    if case.last_year:
+        options["previous"] = previous_report(clean, case.last_year)
+    return check_bytes(render(content, fmt, case.replace), f"mutated.{'docx' if fmt == 'docx' else 'txt'}", **options)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
