@@ -26,7 +26,8 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 
 from ..storage import AmbiguousAgency, FileStore, InboxEntry, InviteError, StorageError, Store
 from ..validators.document import ReadError
-from ..validators.engine import CheckResult, check_bytes
+from ..validators.annotate import check_and_annotate
+from ..validators.engine import CheckResult
 from ..validators.readers import sniff
 from ..validators.template import LEVELS
 from . import messages as say
@@ -290,7 +291,7 @@ async def _check_and_answer(context, services: Services, entry: InboxEntry, data
     member = store.get_member(entry.user_id)
     agency = store.get_agency(member.agency_id) if member and member.role == "staff" and member.agency_id else None
     now = entry.received_at
-    result = await _run_check(services, data, entry.file_name or "文件", now, agency)
+    result, marked_up = await _run_check(services, data, entry.file_name or "文件", now, agency)
     review = await asyncio.to_thread(
         services.review.record,
         agency=agency, user_id=entry.user_id, file_name=entry.file_name or "文件", result=result, now=now, update_id=entry.update_id,
@@ -300,7 +301,16 @@ async def _check_and_answer(context, services: Services, entry: InboxEntry, data
     if agency is None:
         texts[-1] += "\n\n" + say.SUPERVISOR_DRAFT
     await send(context, entry.chat_id, texts)
+    if marked_up is not None:
+        await _send_marked_up(context, entry, marked_up, len(result.issues))
     await asyncio.to_thread(store.inbox_answered, entry.update_id, now=services.clock())
+
+
+async def _send_marked_up(context, entry: InboxEntry, data: bytes, count: int) -> None:
+    stem = (entry.file_name or "报告").rsplit(".", 1)[0]
+    name = f"{safe_file_name(stem)}_审核批注.docx"
+    caption = f"审核批注版：上面的 {count} 条意见已作为批注加在文件中对应的单元格、行或段落旁，编号相同。可在 Word/WPS 中直接修改后重新发送。"
+    await with_retries(lambda: context.bot.send_document(entry.chat_id, InputFile(io.BytesIO(data), filename=name), caption=caption))
 
 
 async def _draft_bytes(context, services: Services, entry: InboxEntry) -> bytes:
@@ -320,16 +330,17 @@ async def _draft_bytes(context, services: Services, entry: InboxEntry) -> bytes:
     return data
 
 
-async def _run_check(services: Services, data: bytes, file_name: str, now: dt.datetime, agency) -> CheckResult:
+async def _run_check(services: Services, data: bytes, file_name: str, now: dt.datetime, agency) -> tuple[CheckResult, bytes | None]:
+    """The check and, for a .docx with issues, the draft marked up with a comment per issue."""
     options = services.review.check_options(now, agency)
     try:
-        return await services.pool.run(check_bytes, data, file_name, **options)
+        return await services.pool.run(check_and_annotate, data, file_name, **options)
     except CheckTimedOut:
         error = ReadError("check_timed_out", say.CHECK_TIMED_OUT.format(seconds=services.config.check_timeout_seconds))
     except CheckFailed:
         error = ReadError("check_crashed", say.CHECK_CRASHED)
     log.warning("check of %r failed: %s", file_name, error.code)
-    return CheckResult(file_name, hashlib.sha256(data).hexdigest(), len(data), "unknown", error=error)
+    return CheckResult(file_name, hashlib.sha256(data).hexdigest(), len(data), "unknown", error=error), None
 
 
 async def _tell_storage_failed(context, services: Services, entry: InboxEntry) -> None:

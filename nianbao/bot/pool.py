@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 log = logging.getLogger(__name__)
 
-PRELOAD = ["nianbao.validators.engine"]
+PRELOAD = ["nianbao.validators.engine", "nianbao.validators.annotate"]
 
 
 class CheckFailed(Exception):

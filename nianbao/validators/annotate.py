@@ -20,7 +20,7 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 
-from .engine import CheckResult
+from .engine import CheckResult, check_bytes
 from .model import Issue, Locator, Report
 from .readers import sniff
 # The reader's own tags and merge-mark helpers, so that both count the grid identically.
@@ -95,6 +95,22 @@ def annotate_docx(data: bytes, result: CheckResult, author: str = DEFAULT_AUTHOR
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def can_annotate(data: bytes, result: CheckResult) -> bool:
+    return result.error is None and bool(result.issues) and result.input_format == "docx" and sniff(data) == "docx"
+
+
+def check_and_annotate(data: bytes, source_name: str = "", **options) -> tuple[CheckResult, bytes | None]:
+    """Check a draft and, when it is a .docx with issues, mark it up as well (one call, so a
+    worker process does both)."""
+    result = check_bytes(data, source_name, **options)
+    if not can_annotate(data, result):
+        return result, None
+    try:
+        return result, annotate_docx(data, result)
+    except ValueError:  # python-docx refuses some packages our reader accepts (e.g. .docm)
+        return result, None
 
 
 def read_comments(data: bytes) -> list[AnchoredComment]:

@@ -196,6 +196,29 @@ async def test_docx_draft_gets_the_same_issues_as_the_cli(env, tmp_path, sample_
     assert submission.report["tables"]["依申请公开"]["本年新收政府信息公开申请数量"]["总计"] == 9
 
 
+async def test_docx_draft_comes_back_marked_up_with_a_comment_per_issue(env, sample_docx):
+    from nianbao.validators.annotate import read_comments
+    from nianbao.validators.engine import check_bytes
+
+    data = next(value for name, value in sample_docx.items() if name.startswith("003"))
+    replies = await env.upload(STAFF_CHAGAN, "叉干镇年报.docx", data)
+    [marked] = [m for m in replies if m.is_file]
+    assert marked.filename == "叉干镇年报_审核批注.docx" and "批注" in marked.plain_text
+    comments = sorted(read_comments(marked.data), key=lambda c: c.number)  # read in document order
+    chat_lines = issue_lines(env.text(replies))
+    assert [c.text.split("\n")[0] for c in comments] == chat_lines  # same numbers, same words
+    expected = check_bytes(data, "叉干镇年报.docx", expected_year=2024).issues
+    for comment, issue in zip(comments, expected):
+        if issue.locator is not None:
+            assert comment.locator == issue.locator, issue.message
+    assert check_bytes(marked.data, "again.docx").report.tables_json() == check_bytes(data, "x.docx").report.tables_json()
+
+
+async def test_text_and_passing_drafts_get_no_marked_up_file(env, sample_texts):
+    replies = await env.upload(STAFF_XUEZHANG, "年报.txt", sample_text("000").encode())
+    assert not any(m.is_file for m in replies)
+
+
 async def test_corrected_draft_reports_fixed_issues_and_passes(env):
     text = sample_text("000")
     first = env.text(await env.upload(STAFF_XUEZHANG, "初稿.txt", text.encode()))
