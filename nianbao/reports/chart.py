@@ -1,0 +1,264 @@
+"""The county picture as a PNG: agencies by state, and submissions per day against the deadline.
+
+Pure and thread safe: the object-oriented :class:`matplotlib.figure.Figure` API on an Agg canvas
+(no pyplot, no global rcParams changes), so it can run in a bot worker thread. The plotted data
+travels inside the PNG as JSON in a text chunk (:data:`METADATA_KEY`), and
+:func:`read_chart_data` gives it back: tests and callers check the numbers, not the pixels.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from itertools import accumulate
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import DateFormatter
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, fontManager
+
+__all__ = ["METADATA_KEY", "StatusCounts", "read_chart_data", "status_chart"]
+
+METADATA_KEY = "nianbao-chart"
+DPI = 100
+SIZE = (10, 4.2)  # inches
+
+# Preferred CJK families, first found wins (Noto on Debian/Ubuntu, then common Windows/macOS ones).
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Droid Sans Fallback",
+    "Noto Serif CJK SC",
+)
+FALLBACK_FAMILY = "DejaVu Sans"
+
+COLORS = {"passing": "#2e7d32", "with_errors": "#c62828", "unreadable": "#ef6c00", "not_submitted": "#9e9e9e"}
+
+# Chart words in Chinese, and in English when no CJK font is installed (no tofu boxes).
+WORDS = {
+    "zh": {
+        "passing": "通过",
+        "with_errors": "有错误",
+        "unreadable": "无法读取",
+        "not_submitted": "未报送",
+        "states": "{year}年度报告报送情况（共{total}个机关）",
+        "agencies": "机关数",
+        "daily": "每日报送",
+        "submissions": "每日收到的报告（份）",
+        "cumulative": "累计通过的机关",
+        "deadline": "截止 {date}",
+        "today": "今天",
+        "empty": "暂无报送",
+    },
+    "en": {
+        "passing": "passing",
+        "with_errors": "errors",
+        "unreadable": "unreadable",
+        "not_submitted": "not submitted",
+        "states": "{year} reports ({total} agencies)",
+        "agencies": "agencies",
+        "daily": "Submissions per day",
+        "submissions": "submissions per day",
+        "cumulative": "agencies passed (cumulative)",
+        "deadline": "deadline {date}",
+        "today": "today",
+        "empty": "no submissions yet",
+    },
+}
+
+
+STATES = ("passing", "with_errors", "unreadable", "not_submitted")  # bar order
+# the storage's state names (nianbao.storage.store.STATES) -> StatusCounts fields
+FROM_STORE = {"passing": "passing", "errors": "with_errors", "unreadable": "unreadable", "not_submitted": "not_submitted"}
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """Agencies of the year by the state of their latest readable draft."""
+
+    passing: int = 0
+    with_errors: int = 0
+    not_submitted: int = 0
+    unreadable: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.passing + self.with_errors + self.not_submitted + self.unreadable
+
+    def as_dict(self) -> dict[str, int]:
+        return {state: getattr(self, state) for state in STATES}
+
+    @classmethod
+    def from_states(cls, states: Iterable[str]) -> StatusCounts:
+        """Count storage states ("passing", "errors", "unreadable", "not_submitted")."""
+        counts = Counter(FROM_STORE[s] for s in states)
+        return cls(**counts)
+
+
+# ---------------------------------------------------------------- fonts
+
+
+@lru_cache(maxsize=1)
+def cjk_family() -> str | None:
+    """The first installed CJK font family matplotlib knows, or None."""
+    installed = {font.name for font in fontManager.ttflist}
+    return next((family for family in CJK_FAMILIES if family in installed), None)
+
+
+def _font(size: float = 10, bold: bool = False) -> FontProperties:
+    family = cjk_family()
+    families = [family, FALLBACK_FAMILY] if family else [FALLBACK_FAMILY]
+    return FontProperties(family=families, size=size, weight="bold" if bold else "normal")
+
+
+def _words() -> dict[str, str]:
+    return WORDS["zh" if cjk_family() else "en"]
+
+
+# ---------------------------------------------------------------- data
+
+
+def _per_day(pairs: Iterable[tuple[date, int]]) -> list[tuple[date, int]]:
+    """(day, count) pairs summed per day, in day order."""
+    total: Counter[date] = Counter()
+    for day, count in pairs:
+        total[day.date() if isinstance(day, datetime) else day] += int(count)
+    return sorted(total.items())
+
+
+def _cumulative(pairs: list[tuple[date, int]]) -> list[tuple[date, int]]:
+    return list(zip((d for d, _ in pairs), accumulate(n for _, n in pairs)))
+
+
+def _iso(pairs: list[tuple[date, int]]) -> list[list]:
+    return [[d.isoformat(), n] for d, n in pairs]
+
+
+def _chart_data(counts, daily, passed, year, deadline, today) -> dict:
+    return {
+        "version": 1,
+        "year": year,
+        "deadline": deadline.isoformat(),
+        "today": today.isoformat() if today else None,
+        "counts": {**counts.as_dict(), "total": counts.total},
+        "daily": _iso(daily),
+        "passed": _iso(passed),
+        "passed_cumulative": _iso(_cumulative(passed)),
+    }
+
+
+# ---------------------------------------------------------------- panels
+
+
+def _status_panel(ax, counts: StatusCounts, year: int, words: dict[str, str]) -> None:
+    labels = [words[s] for s in STATES]
+    values = [getattr(counts, s) for s in STATES]
+    bars = ax.bar(range(len(values)), values, color=[COLORS[s] for s in STATES], width=0.6)
+    ax.bar_label(bars, labels=[str(v) for v in values], padding=2, fontproperties=_font(11, bold=True))
+    ax.set_xticks(range(len(values)), labels, fontproperties=_font(10))
+    ax.set_ylim(0, max(values + [1]) * 1.2)
+    ax.set_ylabel(words["agencies"], fontproperties=_font(10))
+    ax.set_title(words["states"].format(year=year, total=counts.total), fontproperties=_font(11, bold=True))
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _day_range(daily, passed, deadline: date, today: date | None) -> tuple[date, date]:
+    days = [d for d, _ in daily + passed] + [deadline] + ([today] if today else [])
+    start = min(days + [deadline - timedelta(days=30)])
+    return start - timedelta(days=1), max(days) + timedelta(days=2)
+
+
+def _daily_panel(ax, daily, passed, deadline: date, today: date | None, words: dict[str, str]) -> None:
+    start, end = _day_range(daily, passed, deadline, today)
+    if daily:
+        ax.bar([d for d, _ in daily], [n for _, n in daily], color="#1565c0", width=0.8, label=words["submissions"])
+    else:
+        ax.text(
+            0.5, 0.5, words["empty"], transform=ax.transAxes, ha="center", va="center", color="#757575", fontproperties=_font(12)
+        )
+    cumulative = _cumulative(passed)
+    if cumulative:
+        steps = [(start, 0), *cumulative] + ([(today, cumulative[-1][1])] if today and today > cumulative[-1][0] else [])
+        ax.step(
+            [d for d, _ in steps],
+            [n for _, n in steps],
+            where="post",
+            color=COLORS["passing"],
+            lw=2,
+            zorder=3,
+            label=words["cumulative"],
+        )
+    ax.axvline(
+        deadline, color="#c62828", ls="--", lw=1.5, label=words["deadline"].format(date=f"{deadline.month}/{deadline.day}")
+    )
+    if today:
+        ax.axvline(today, color="#424242", ls=":", lw=1, label=words["today"])
+    ax.set_xlim(start, end)
+    ax.set_ylim(0, max([n for _, n in daily + cumulative] + [1]) * 1.2)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(words["daily"], fontproperties=_font(11, bold=True))
+    ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+    ax.xaxis.set_major_formatter(DateFormatter("%m-%d"))
+    ax.legend(loc="upper left", prop=_font(8), frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+# ---------------------------------------------------------------- the chart
+
+
+def status_chart(
+    counts: StatusCounts,
+    daily: Sequence[tuple[date, int]] = (),
+    *,
+    year: int,
+    deadline: date | None = None,
+    today: date | None = None,
+    passed: Sequence[tuple[date, int]] = (),
+) -> bytes:
+    """The two-panel PNG: (a) agencies by state with counts, (b) per day the submissions received
+    (bars) and the agencies that passed (cumulative step line; ``passed`` gives per day how many
+    agencies passed for the first time), a dashed line at the deadline (default 31 January of
+    ``year`` + 1) and a dotted one at ``today``. Days may repeat in the inputs; they are summed."""
+    deadline = deadline or date(year + 1, 1, 31)
+    daily, passed = _per_day(daily), _per_day(passed)
+    words = _words()
+    figure = Figure(figsize=SIZE, dpi=DPI)
+    figure.subplots_adjust(left=0.06, right=0.98, bottom=0.14, top=0.92, wspace=0.18)
+    FigureCanvasAgg(figure)
+    left, right = figure.subplots(1, 2, width_ratios=(1, 1.6))
+    _status_panel(left, counts, year, words)
+    _daily_panel(right, daily, passed, deadline, today, words)
+    data = _chart_data(counts, daily, passed, year, deadline, today)
+    out = io.BytesIO()
+    metadata = {METADATA_KEY: json.dumps(data, ensure_ascii=True, separators=(",", ":")), "Title": f"{year} status"}
+    figure.savefig(out, format="png", dpi=DPI, metadata=metadata)
+    return out.getvalue()
+
+
+def read_chart_data(png: bytes) -> dict:
+    """The data a chart of :func:`status_chart` plotted (dates as :class:`datetime.date`,
+    per-day series as lists of ``(date, int)``). Raises ``ValueError`` for another PNG."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        text = getattr(image, "text", {}).get(METADATA_KEY)
+    if text is None:
+        raise ValueError("not a status chart: no embedded data")
+    data = json.loads(text)
+    for key in ("deadline", "today"):
+        data[key] = date.fromisoformat(data[key]) if data[key] else None
+    for key in ("daily", "passed", "passed_cumulative"):
+        data[key] = [(date.fromisoformat(d), n) for d, n in data[key]]
+    return data
