@@ -36,7 +36,35 @@ def _check_file(path: Path, args) -> CheckResult:
         result = CheckResult(str(path), "", 0, "missing")
         result.error = ReadError("unreadable_file", f"无法打开文件：{exc.strerror or exc}")
         return result
-    return check_bytes(data, str(path), level=args.level, deadline=args.deadline, expected_year=args.year)
+    return check_bytes(
+        data, str(path), level=args.level, deadline=args.deadline, expected_year=args.year, previous=_previous(args)
+    )
+
+
+def _previous(args):
+    """``--previous FILE``: last year's report, for the year-to-year rules (read once)."""
+    if not getattr(args, "previous", None):
+        return None
+    if not hasattr(args, "_previous_report"):
+        from ..validators.prior import PriorReport
+
+        result = check_bytes(Path(args.previous).read_bytes(), args.previous)
+        if result.report is None or result.report.year is None:
+            raise SystemExit(f"无法读取上一年度的报告「{args.previous}」（需要能读出年度的年报）。")
+        args._previous_report = PriorReport.from_report(result.report, source=f"{result.report.year}年的报告（{Path(args.previous).name}）")
+    return args._previous_report
+
+
+def _annotate(path: Path, result: CheckResult, target: str) -> None:
+    from ..validators.annotate import annotate_docx, can_annotate
+
+    data = path.read_bytes()
+    if not can_annotate(data, result):
+        reason = "没有发现问题" if result.error is None and not result.issues else "只有 .docx 文件可以加批注"
+        print(f"未生成批注版（{reason}）。", file=sys.stderr)
+        return
+    Path(target).write_bytes(annotate_docx(data, result))
+    print(f"已生成批注版：{target}（{len(result.issues)} 条批注）", file=sys.stderr)
 
 
 def cmd_check(args) -> int:
@@ -46,9 +74,14 @@ def cmd_check(args) -> int:
         return 2
     worst = 0
     single = len(files) == 1
+    if args.annotate and not single:
+        print("--annotate 只能用于一个文件。", file=sys.stderr)
+        return 2
     for path in files:
         result = _check_file(path, args)
         worst = max(worst, result.exit_code())
+        if args.annotate:
+            _annotate(path, result, args.annotate)
         if args.json:
             if result.error and single:
                 print(summary_line(result), file=sys.stderr)
@@ -73,7 +106,29 @@ def _store(args):
     from .config import load_config
 
     config = load_config(args.config)
-    return Store(config.database)
+    return Store(config.database, busy_timeout_ms=config.busy_timeout_ms)
+
+
+def cmd_history(args) -> int:
+    from .service import import_prior_report
+
+    files = _expand(args.paths)
+    if not files:
+        print("没有找到要导入的文件。", file=sys.stderr)
+        return 2
+    store = _store(args)
+    try:
+        results = [import_prior_report(store, path.read_bytes(), path.name, args.year) for path in files]
+    finally:
+        store.close()
+    for item in results:
+        if item.problem:
+            print(f"✗ {item.file_name}：{item.problem}")
+        else:
+            print(f"✓ {item.file_name} → {item.agency} {args.year} 年度" + ("（替换了之前导入的）" if item.replaced else ""))
+    failed = sum(1 for item in results if item.problem)
+    print(f"导入 {len(results) - failed} 份，未导入 {failed} 份。", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def cmd_agencies(args) -> int:
@@ -148,6 +203,36 @@ def cmd_invite(args) -> int:
         store.close()
 
 
+def cmd_summary(args) -> int:
+    from ..reports.summary import summary_text, summary_xlsx
+    from .config import load_config
+    from .county import county_summary, status_picture
+
+    config = load_config(args.config)
+    year = args.year or config.year_under_review(dt.datetime.now(dt.timezone.utc))
+    store = _store(args)
+    try:
+        summary = county_summary(store, config, year, include_errors=args.include_errors)
+        if args.chart:
+            Path(args.chart).write_bytes(status_picture(store, config, year, dt.datetime.now(config.tz).date()))
+            print(f"已生成状态图：{args.chart}", file=sys.stderr)
+    finally:
+        store.close()
+    print(summary_text(summary))
+    if args.xlsx:
+        Path(args.xlsx).write_bytes(summary_xlsx(summary, year))
+        print(f"已生成汇总表：{args.xlsx}", file=sys.stderr)
+    return 0
+
+
+def cmd_template(args) -> int:
+    from ..reports.blank import blank_report_docx
+
+    Path(args.out).write_bytes(blank_report_docx(args.year, args.agency))
+    print(f"已生成空白年报：{args.out}", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args) -> int:
     from .app import serve
 
@@ -174,7 +259,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--deadline", type=_date, help="报送截止日期 YYYY-MM-DD（默认次年 1 月 31 日）")
     check.add_argument("--year", type=int, help="正在审核的报告年度（报告年度不同时报错）")
     check.add_argument("--no-hints", action="store_true", help="不显示修改建议")
+    check.add_argument("--annotate", metavar="OUT.docx", help="另存一份批注版：每条意见作为 Word 批注加在对应单元格、行或段落旁")
+    check.add_argument("--previous", metavar="FILE", help="上一年度的报告，用于跨年度核对（上年结转、现行有效件数等）")
     check.set_defaults(func=cmd_check)
+
+    history = sub.add_parser("history", help="导入往年已公开的报告（跨年度核对用）")
+    history_sub = history.add_subparsers(dest="history_command", required=True)
+    history_import = history_sub.add_parser("import", help="导入一个文件夹（或若干文件）中的往年报告")
+    history_import.add_argument("paths", nargs="+", help="报告文件或文件夹（.docx、.doc、.pdf、文本）")
+    history_import.add_argument("--year", type=int, required=True, help="这些报告的年度，例如 2023")
+    history.set_defaults(func=cmd_history)
 
     rules = sub.add_parser("rules", help="列出全部审核规则")
     rules.add_argument("--markdown", action="store_true", help="输出规则目录（docs/rules.md）")
@@ -205,6 +299,19 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--role", choices=["staff", "supervisor"], default="staff")
     invite.add_argument("--days", type=int, default=14, help="有效天数")
     invite.set_defaults(func=cmd_invite)
+
+    summary = sub.add_parser("summary", help="全县（地区）三张统计表汇总，可导出 Excel")
+    summary.add_argument("--year", type=int, help="报告年度（默认上一年）")
+    summary.add_argument("--xlsx", metavar="OUT.xlsx", help="导出汇总表和各单位情况表")
+    summary.add_argument("--chart", metavar="OUT.png", help="另存报送状态图")
+    summary.add_argument("--include-errors", action="store_true", help="有错误的单位也计入汇总")
+    summary.set_defaults(func=cmd_summary)
+
+    template = sub.add_parser("template", help="生成标准格式的空白年报（.docx）")
+    template.add_argument("--out", required=True, metavar="OUT.docx")
+    template.add_argument("--year", type=int, help="报告年度")
+    template.add_argument("--agency", help="机关名称")
+    template.set_defaults(func=cmd_template)
 
     serve = sub.add_parser("serve", help="运行机器人（没有 TELEGRAM_BOT_TOKEN 时在本机演示）")
     serve.add_argument("--demo", action="store_true", help="强制使用本地演示模式（本地 Bot API 服务器 + 控制台对话）")

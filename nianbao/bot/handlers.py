@@ -31,7 +31,10 @@ from ..validators.engine import CheckResult
 from ..validators.readers import sniff
 from ..validators.template import LEVELS
 from . import messages as say
+from ..reports.blank import blank_report_docx
+from ..reports.summary import summary_text, summary_xlsx
 from .config import Config
+from .county import county_summary, status_picture
 from .delivery import DeliveryFailed, with_retries
 from .pool import CheckFailed, CheckPool, CheckTimedOut
 from .ratelimit import RateLimiter
@@ -419,6 +422,42 @@ async def _year_summary(update: Update, context: ContextTypes.DEFAULT_TYPE, rend
 
 async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _year_summary(update, context, say.status_message)
+    services = services_of(context)
+    if _is_supervisor(services.role_of(update.effective_user.id)):
+        year = services.year()
+        png = await asyncio.to_thread(status_picture, services.store, services.config, year, services.today())
+        caption = f"{year} 年度报告：各单位状态，以及每天收到的报送和累计通过的单位（虚线为截止日期）"
+        await with_retries(lambda: update.effective_message.reply_photo(png, caption=caption))
+
+
+async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The region's three tables summed (agencies with errors left out unless "/summary 全部")."""
+    services = services_of(context)
+    if not await _require_supervisor(update, services):
+        return
+    include_errors = bool(context.args) and context.args[0] in ("全部", "all", "含错误")
+    year = services.year()
+    summary = await asyncio.to_thread(county_summary, services.store, services.config, year, include_errors)
+    workbook = await asyncio.to_thread(summary_xlsx, summary, year)
+    await reply(update, say.split_message(say.escape(summary_text(summary))))
+    name = f"{year}年度政府信息公开统计汇总.xlsx"
+    caption = "汇总表（三张统计表之和，另有各单位情况表）" + ("，含有错误的单位" if include_errors else "；有错误的单位未计入，发送 /summary 全部 可计入")
+    await with_retries(lambda: update.effective_message.reply_document(InputFile(io.BytesIO(workbook), filename=name), caption=caption))
+
+
+async def template_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A blank report in the standard format, with the agency and year filled in for staff."""
+    services = services_of(context)
+    role = services.role_of(update.effective_user.id)
+    if role is None:
+        await reply(update, say.NOT_BOUND)
+        return
+    agency = _own_agency(services, update.effective_user.id).name if role == "staff" else None
+    year = services.year()
+    data = await asyncio.to_thread(blank_report_docx, year, agency)
+    name = f"{safe_file_name(agency or '')}{year}年政府信息公开工作年度报告（空白模板）.docx"
+    caption = "标准格式的空白年报：六个部分的标题和三张统计表都已排好，请在此基础上填写，数字填 0 而不要留空。"
+    await with_retries(lambda: update.effective_message.reply_document(InputFile(io.BytesIO(data), filename=name), caption=caption))
 
 
 async def overdue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -572,6 +611,8 @@ COMMANDS = [
     ("invite", "生成邀请码（督导员）", invite_command),
     ("draft", "下载某单位最新报送的文件（督导员）", draft_command),
     ("export", "导出报送情况（督导员）", export_command),
+    ("summary", "全县统计表汇总（督导员）", summary_command),
+    ("template", "下载标准格式的空白年报", template_command),
     ("promote", "设为督导员（管理员）", promote_command),
 ]
 

@@ -156,6 +156,7 @@ def help_message(role: str | None) -> str:
         "• 直接发送年度报告 .docx 文件（也可以是 .txt 或带文字层的 PDF），或把报告全文粘贴发送，即可审核。",
         "• 再次发送修改稿时，会告诉您哪些问题已改正、哪些仍未改正。",
         "/history 查看本单位的报送记录",
+        "/template 下载标准格式的空白年报（.docx）",
         "/rules 查看全部审核规则",
         "/help 显示本说明",
     ]
@@ -169,6 +170,7 @@ def help_message(role: str | None) -> str:
             "/invite 单位名称 —— 生成该单位的邀请码",
             "/draft 单位名称 —— 下载该单位最新报送的文件",
             "/export 导出本年度报送情况（CSV 文件）",
+            "/summary 全县三张统计表汇总（Excel）；/summary 全部 —— 含有错误的单位",
         ]
     if role == "admin":
         lines += ["/promote 用户ID —— 设为督导员"]

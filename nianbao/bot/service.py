@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..storage import Agency, Store, Submission, SubmissionIn
 from ..validators.engine import CheckResult, check_bytes
+from ..validators.prior import PriorReport
 from ..validators.render import result_json
 from .config import Config
 
@@ -61,7 +62,20 @@ class ReviewService:
             expected_agency=agency.name if agency else None,
             deadline=self.config.deadline(year),
             today=now.astimezone(self.config.tz).date(),
+            previous=self.previous_report(agency, year - 1) if agency else None,
         )
+
+    def previous_report(self, agency: Agency, year: int) -> PriorReport | None:
+        """The agency's report of ``year`` for the year-to-year rules: its last passing draft of
+        that year, or one imported with ``nianbao history import``."""
+        stored = self.store.prior_report(agency.id, year)
+        if stored is None:
+            return None
+        if stored.source == "accepted":
+            source = f"{year}年已通过的报送"
+        else:
+            source = f"导入的{year}年报告" + (f"（{stored.file_name}）" if stored.file_name else "")
+        return PriorReport.from_tables(year, stored.tables, agency=agency.name, source=source)
 
     def check(self, data: bytes, file_name: str, now: dt.datetime, agency: Agency | None = None) -> CheckResult:
         return check_bytes(data, file_name, **self.check_options(now, agency))
@@ -123,3 +137,43 @@ class ReviewService:
             update_id=update_id,
             message=result.error.message if result.error else None,
         )
+
+
+@dataclass
+class HistoryImport:
+    """One file of ``nianbao history import``: where it went, or why it did not."""
+
+    file_name: str
+    agency: str | None = None
+    problem: str | None = None  # Chinese, for the person importing
+    replaced: bool = False
+
+
+def import_prior_report(store: Store, data: bytes, file_name: str, year: int) -> HistoryImport:
+    """Read an earlier year's published report (any supported format), find its agency in the
+    roster by the name in its title (or the file name), and keep its tables for ``year``."""
+    result = check_bytes(data, file_name)
+    if result.error is not None:
+        return HistoryImport(file_name, problem=result.error.message)
+    report = result.report
+    if report.year is not None and report.year != year:
+        return HistoryImport(file_name, problem=f"这是 {report.year} 年度的报告，不是 {year} 年度的。")
+    agency = _roster_agency(store, report.agency, file_name)
+    if isinstance(agency, str):
+        return HistoryImport(file_name, problem=agency)
+    replaced = store.save_prior_report(agency.id, year, report.tables_json(), file_name=file_name, sha256=result.sha256)
+    return HistoryImport(file_name, agency=agency.name, replaced=replaced)
+
+
+def _roster_agency(store: Store, title_agency: str | None, file_name: str) -> Agency | str:
+    from ..storage import AmbiguousAgency
+
+    stem = file_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    for name in filter(None, (title_agency, stem)):
+        try:
+            agency = store.find_agency(name)
+        except AmbiguousAgency as exc:
+            return f"「{name}」对应多个单位：" + "、".join(a.name for a in exc.candidates[:5])
+        if agency is not None:
+            return agency
+    return f"名单中没有「{title_agency or stem}」这个单位（先用 nianbao agencies add/import 维护名单，或把文件名改成单位名称）。"

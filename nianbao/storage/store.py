@@ -1129,7 +1129,7 @@ class Store:
             return None
         return PriorReport(row["agency_id"], row["year"], row["source"], row["file_name"], row["sha256"], json.loads(row["tables_json"]))
 
-    def passing_reports(self, year: int, *, include_errors: bool = False) -> list[tuple[AgencyStatus, dict[str, Any] | None]]:
+    def year_reports(self, year: int, *, include_errors: bool = False) -> list[tuple[AgencyStatus, dict[str, Any] | None]]:
         """Every active agency's state for ``year`` with the tables of its latest readable draft
         (None when it has none): what the county summary adds up."""
         statuses = self.year_status(year)
@@ -1141,6 +1141,17 @@ class Store:
             for row in self._rows(f"SELECT id, report_json FROM submissions WHERE id IN ({marks})", chunk):
                 tables[row["id"]] = (json.loads(row["report_json"]) or {}).get("tables") if row["report_json"] else None
         return [(s, tables.get(s.latest.id) if s.latest else None) for s in statuses]
+
+    def first_passes_per_day(self, year: int, tz_offset_hours: float = 8) -> list[tuple[date, int]]:
+        """Per local day, how many agencies sent their first draft without errors for ``year``."""
+        rows = self._rows(
+            "SELECT date(first, ?) AS day, COUNT(*) AS n FROM ("
+            " SELECT MIN(received_at) AS first FROM submissions"
+            " WHERE year = ? AND parsed = 1 AND error_count = 0 GROUP BY agency_id"
+            ") GROUP BY day ORDER BY day",
+            (f"{tz_offset_hours:+g} hours", year),
+        )
+        return [(date.fromisoformat(r["day"]), r["n"]) for r in rows]
 
     def submissions_per_day(self, year: int, tz_offset_hours: float = 8) -> list[tuple[date, int]]:
         """Submissions of ``year``'s reports per local day (the county picture)."""
