@@ -118,7 +118,78 @@ def test_roster_import_and_invite(tmp_path):
     assert unknown.returncode == 1 and "没有找到机关" in unknown.stderr
 
 
-@pytest.mark.parametrize("command", ["check", "rules", "agencies", "invite", "serve"])
+def test_check_annotate_writes_the_draft_with_a_comment_per_issue(sample_docx, tmp_path):
+    from nianbao.validators.annotate import read_comments
+
+    draft = tmp_path / "叉干镇.docx"
+    draft.write_bytes(next(v for k, v in sample_docx.items() if k.startswith("003")))
+    out = tmp_path / "批注版.docx"
+    run = nianbao("check", "--annotate", str(out), str(draft))
+    assert run.returncode == 1 and "已生成批注版" in run.stderr
+    numbered = [line for line in run.stdout.splitlines() if line[:1].isdigit()]
+    comments = sorted(read_comments(out.read_bytes()), key=lambda c: c.number)
+    assert [c.text.split("\n")[0] for c in comments] == numbered
+    text_draft = tmp_path / "叉干镇.txt"
+    text_draft.write_text("大安市叉干镇综合服务中心2024年政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况", encoding="utf-8")
+    run = nianbao("check", "--annotate", str(tmp_path / "x.docx"), str(text_draft))
+    assert "未生成批注版（只有 .docx 文件可以加批注）" in run.stderr and not (tmp_path / "x.docx").exists()
+
+
+def test_check_previous_compares_with_last_years_report(samples_dir, tmp_path):
+    this_year = sample(samples_dir, "003")
+    last_year = tmp_path / "2023.txt"
+    text = this_year.read_text(encoding="utf-8").replace("2024", "2023")
+    last_year.write_text(text, encoding="utf-8")
+    same = json.loads(nianbao("check", "--json", "--previous", str(last_year), str(this_year)).stdout)
+    # the same figures a year apart: the carry-over matches, but documents in force cannot
+    # stay at 5 when 5 more were made this year
+    history = [i for i in same["issues"] if i["code"].startswith("H")]
+    assert {(i["code"], i["row"]) for i in history} == {("H102", "规章"), ("H102", "行政规范性文件")}
+    assert "2023年的报告（2023.txt）" in history[0]["message"]
+    assert not [i for i in json.loads(nianbao("check", "--json", str(this_year)).stdout)["issues"] if i["code"].startswith("H")]
+    unreadable = nianbao("check", "--previous", str(tmp_path / "none.txt"), str(this_year))
+    assert unreadable.returncode != 0
+
+
+def test_history_import_matches_agencies_and_explains_what_it_skips(samples_dir, tmp_path):
+    env = {"NIANBAO_DB": str(tmp_path / "db.sqlite")}
+    assert nianbao("agencies", "add", "大安市叉干镇综合服务中心", "--level", "township", env=env).returncode == 0
+    folder = tmp_path / "2023"
+    folder.mkdir()
+    text = sample(samples_dir, "003").read_text(encoding="utf-8")
+    (folder / "叉干镇2023.txt").write_text(text.replace("2024", "2023"), encoding="utf-8")
+    (folder / "策勒乡2023.txt").write_text(sample(samples_dir, "001").read_text(encoding="utf-8").replace("2024", "2023"), encoding="utf-8")
+    (folder / "叉干镇2024.txt").write_text(text, encoding="utf-8")
+    run = nianbao("history", "import", str(folder), "--year", "2023", env=env)
+    assert run.returncode == 1
+    assert "✓ 叉干镇2023.txt → 大安市叉干镇综合服务中心 2023 年度" in run.stdout
+    assert "✗ 叉干镇2024.txt：这是 2024 年度的报告，不是 2023 年度的。" in run.stdout
+    assert "✗ 策勒乡2023.txt：名单中没有" in run.stdout
+    store = Store(tmp_path / "db.sqlite")
+    prior = store.prior_report(store.find_agency("叉干镇").id, 2023)
+    assert prior.source == "imported" and prior.tables["依申请公开"]["本年新收政府信息公开申请数量"]["总计"] == 9
+    store.close()
+
+
+def test_summary_and_template_write_real_files(samples_dir, tmp_path):
+    import openpyxl
+
+    from nianbao.reports.chart import read_chart_data
+    from nianbao.validators.engine import check_bytes
+
+    env = {"NIANBAO_DB": str(tmp_path / "db.sqlite")}
+    nianbao("agencies", "add", "学张乡人民政府", "--level", "township", env=env)
+    run = nianbao("summary", "--year", "2024", "--xlsx", str(tmp_path / "s.xlsx"), "--chart", str(tmp_path / "s.png"), env=env)
+    assert run.returncode == 0 and "未报送 1 个" in run.stdout
+    assert openpyxl.load_workbook(tmp_path / "s.xlsx").sheetnames[-1] == "各机关情况"
+    assert read_chart_data((tmp_path / "s.png").read_bytes())["counts"]["not_submitted"] == 1
+    blank = tmp_path / "blank.docx"
+    assert nianbao("template", "--out", str(blank), "--year", "2024", "--agency", "学张乡人民政府").returncode == 0
+    report = check_bytes(blank.read_bytes(), "blank.docx").report
+    assert report.agency == "学张乡人民政府" and all(t.found for t in report.tables.values())
+
+
+@pytest.mark.parametrize("command", ["check", "rules", "agencies", "invite", "serve", "history", "summary", "template"])
 def test_every_command_has_help_and_is_in_the_readme(command):
     run = nianbao(command, "--help")
     assert run.returncode == 0 and "usage" in run.stdout
