@@ -21,7 +21,7 @@ from typing import Callable
 
 from telegram import InputFile, Update
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from ..storage import AmbiguousAgency, FileStore, InboxEntry, InviteError, StorageError, Store
@@ -181,19 +181,22 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if document.file_size and document.file_size > limit_mb * 1024 * 1024:
         await reply(update, say.FILE_TOO_LARGE.format(size=document.file_size / 1024 / 1024, limit=limit_mb))
         return
-    if not await _within_rate_limit(update, services):
-        return
     entry = await _journal(
         update, services, kind="document", file_id=document.file_id, file_name=document.file_name or "文件"
     )
-    if entry is not None:
+    if entry is not None and await _within_rate_limit(update, services, entry):
         await process_draft(context, entry)
 
 
-async def _within_rate_limit(update: Update, services: Services) -> bool:
+async def _within_rate_limit(update: Update, services: Services, entry: InboxEntry) -> bool:
+    """Count the draft against its sender's limit; over it, the draft is recorded as refused."""
+    if entry.attempts:  # already started before a restart: not a new draft
+        return True
     wait = services.limiter.wait_needed(update.effective_user.id)
     if wait:
-        await reply(update, say.RATE_LIMITED.format(seconds=wait, limit=services.config.drafts_per_user))
+        window = say.duration(services.config.rate_window_seconds)
+        await asyncio.to_thread(services.store.inbox_failed, entry.update_id, "rate limited", now=services.clock())
+        await reply(update, say.RATE_LIMITED.format(seconds=wait, limit=services.config.drafts_per_user, window=window))
     return not wait
 
 
@@ -245,8 +248,6 @@ async def flush_paste(context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(context, context.job.chat_id, say.SHORT_TEXT)
         return
     update = buffer.first_update
-    if not await _within_rate_limit(update, services):
-        return
     data = text.encode("utf-8")
     try:
         sha256 = await asyncio.to_thread(services.files.put, data)
@@ -255,7 +256,7 @@ async def flush_paste(context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(context, context.job.chat_id, say.STORAGE_UNAVAILABLE)
         return
     entry = await _journal(update, services, kind="paste", file_name="粘贴的文本", sha256=sha256)
-    if entry is not None:
+    if entry is not None and await _within_rate_limit(update, services, entry):
         await process_draft(context, entry, data)
 
 
@@ -272,21 +273,27 @@ async def process_draft(context, entry: InboxEntry, data: bytes | None = None) -
     if entry.update_id in services.in_progress:
         return
     services.in_progress.add(entry.update_id)
+    answered = False
     try:
+        entry = await asyncio.to_thread(services.store.get_inbox, entry.update_id)  # claimed: now read it fresh
+        if entry is None or not entry.pending:
+            return  # finished meanwhile (a recovery pass raced the handler)
         async with services.drafts_in_flight:
-            await _check_and_answer(context, services, entry, data)
+            answered = await _check_and_answer(context, services, entry, data)
     except DeliveryFailed:
         log.warning("could not deliver the review of update %s; it stays in the journal", entry.update_id)
-    except Forbidden:
-        await asyncio.to_thread(services.store.inbox_failed, entry.update_id, "the user blocked the bot")
+    except (Forbidden, BadRequest) as error:
+        log.warning("Telegram refused the review of update %s: %s", entry.update_id, error)
+        await asyncio.to_thread(services.store.inbox_failed, entry.update_id, f"refused by Telegram: {error}")
     except STORAGE_FAILURES:
         log.warning("storage failed while handling update %s", entry.update_id, exc_info=True)
-        await _tell_storage_failed(context, services, entry)
+        if not answered:
+            await _tell_storage_failed(context, services, entry)
     finally:
         services.in_progress.discard(entry.update_id)
 
 
-async def _check_and_answer(context, services: Services, entry: InboxEntry, data: bytes | None) -> None:
+async def _check_and_answer(context, services: Services, entry: InboxEntry, data: bytes | None) -> bool:
     store = services.store
     await asyncio.to_thread(store.inbox_attempt, entry.update_id)
     if data is None:
@@ -303,15 +310,26 @@ async def _check_and_answer(context, services: Services, entry: InboxEntry, data
     texts = say.review_messages(review, agency.name if agency else None, services.config.tz)
     if agency is None:
         texts[-1] += "\n\n" + say.SUPERVISOR_DRAFT
-    await send(context, entry.chat_id, texts)
+    parts = [partial(send, context, entry.chat_id, text) for text in texts]
     if marked_up is not None:
-        await _send_marked_up(context, entry, marked_up, len(result.issues))
-    await asyncio.to_thread(store.inbox_answered, entry.update_id, now=services.clock())
+        parts.append(partial(_send_marked_up, context, entry, marked_up, len(result.issues)))
+    for number, part in enumerate(parts, start=1):
+        if number > entry.parts_sent:  # a retried reply resumes where it stopped
+            await part()
+            try:
+                await asyncio.to_thread(store.inbox_part_sent, entry.update_id, number)
+            except STORAGE_FAILURES:
+                log.warning("could not record the progress of update %s", entry.update_id, exc_info=True)
+    try:
+        await asyncio.to_thread(store.inbox_answered, entry.update_id, now=services.clock())
+    except STORAGE_FAILURES:  # the user has the review; only the bookkeeping is behind
+        log.warning("could not mark update %s answered", entry.update_id, exc_info=True)
+    return True
 
 
 async def _send_marked_up(context, entry: InboxEntry, data: bytes, count: int) -> None:
     stem = (entry.file_name or "报告").rsplit(".", 1)[0]
-    name = f"{safe_file_name(stem)}_审核批注.docx"
+    name = f"{safe_file_name(stem, '报告')}_审核批注.docx"
     caption = f"审核批注版：上面的 {count} 条意见已作为批注加在文件中对应的单元格、行或段落旁，编号相同。可在 Word/WPS 中直接修改后重新发送。"
     await with_retries(lambda: context.bot.send_document(entry.chat_id, InputFile(io.BytesIO(data), filename=name), caption=caption))
 
@@ -368,10 +386,19 @@ async def recover_drafts(context: ContextTypes.DEFAULT_TYPE) -> None:
         if entry.update_id in services.in_progress:
             continue
         if entry.attempts >= MAX_ATTEMPTS:
-            await asyncio.to_thread(services.store.inbox_failed, entry.update_id, "too many attempts", now=services.clock())
+            await _give_up(context, services, entry)
             continue
         log.info("finishing journalled draft %s (attempt %d)", entry.update_id, entry.attempts + 1)
         context.application.create_task(process_draft(context, entry), update=None)
+
+
+async def _give_up(context, services: Services, entry: InboxEntry) -> None:
+    log.error("giving up on update %s after %d attempts", entry.update_id, entry.attempts)
+    await asyncio.to_thread(services.store.inbox_failed, entry.update_id, "too many attempts", now=services.clock())
+    try:
+        await send(context, entry.chat_id, say.GAVE_UP.format(name=say.escape(entry.file_name or "文件")))
+    except (DeliveryFailed, TelegramError):
+        log.warning("could not tell user %s that update %s failed", entry.user_id, entry.update_id)
 
 
 async def purge_files(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -507,15 +534,16 @@ async def draft_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     received = submission.received_at.astimezone(services.config.tz)
     suffix = DRAFT_SUFFIX.get(sniff(data), "")  # from the content: the sender's file name is not trusted
-    name = f"{safe_file_name(agency.name)}_{received:%Y%m%d-%H%M}{suffix}"
+    name = f"{safe_file_name(agency.name, 'draft')}_{received:%Y%m%d-%H%M}{suffix}"
     caption = f"{say.escape(agency.name)} 最新报送（{received:%Y-%m-%d %H:%M}，原文件名「{say.escape(submission.file_name or '')}」）"
     await with_retries(
         lambda: update.effective_message.reply_document(InputFile(io.BytesIO(data), filename=name), caption=caption, parse_mode=ParseMode.HTML)
     )
 
 
-def safe_file_name(name: str) -> str:
-    return "".join(c for c in name if c.isalnum() or c in "-_（）()")[:60] or "draft"
+def safe_file_name(name: str, default: str = "") -> str:
+    """A file name for a document the bot sends: letters, digits and a few marks only."""
+    return "".join(c for c in name if c.isalnum() or c in "-_（）()")[:60] or default
 
 
 async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

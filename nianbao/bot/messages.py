@@ -119,7 +119,20 @@ FILE_TOO_LARGE = "文件太大（{size:.1f} MB），超过 {limit:.0f} MB 的限
 SHORT_TEXT = "请发送年度报告的 Word 文件（.docx），或把报告全文粘贴发送。发送 /help 查看使用说明。"
 SUPERVISOR_CANNOT_JOIN = "您是督导员，不能绑定到某个单位（绑定后会以该单位名义报送）。请把邀请码转给该单位的工作人员。"
 UNKNOWN_COMMAND = "未知命令。发送 /help 查看可用命令。"
-RATE_LIMITED = "您发送得太频繁了，请 {seconds} 秒后再发送。（每人每分钟最多审核 {limit} 份报告。）"
+RATE_LIMITED = "您发送得太频繁了，请 {seconds} 秒后再发送。（每人每{window}最多审核 {limit} 份报告。）"
+GAVE_UP = (
+    "抱歉，您发送的「{name}」多次尝试后仍未能完成审核，已停止处理。"
+    "请重新发送；如果一直如此，请把文件另存为 .docx 后再试，或联系县政务公开办。"
+)
+
+
+def duration(seconds: float) -> str:
+    """60 → "分钟", 120 → "2 分钟", 90 → "90 秒", 3600 → "小时"."""
+    for unit, size in (("小时", 3600), ("分钟", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = int(seconds // size)
+            return unit if count == 1 else f" {count} {unit}"
+    return f" {seconds:g} 秒"
 STORAGE_UNAVAILABLE = (
     "抱歉，系统暂时无法保存您的报告（数据库繁忙或磁盘空间不足），本次没有记录任何内容。"
     "请过几分钟重新发送同一份文件；如果一直如此，请联系县政务公开办。"

@@ -3,9 +3,12 @@ interpreter takes down one worker, never the bot, and several drafts are checked
 (the engine is pure Python, so threads would share one core).
 
 Workers are forked from a forkserver that has already imported the engine, so starting or
-replacing one is cheap. Each worker has an address-space limit. A check that overruns its
-time limit gets the whole pool replaced (``ProcessPoolExecutor`` cannot cancel one running
-task); the other checks that were running in it are retried once in the new pool.
+replacing one is cheap. Each worker has an address-space limit. At most ``workers`` checks are
+handed to the executor at once (the others wait here), so the time limit counts only the check
+itself, never time spent queueing behind other drafts. A check that overruns its limit gets the
+whole pool replaced (``ProcessPoolExecutor`` cannot cancel one running task): its workers and
+everything they started (a LibreOffice conversion) are killed, and the other checks that were
+running in it are retried once in the new pool.
 """
 
 from __future__ import annotations
@@ -13,9 +16,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import resource
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any, Callable
 
 log = logging.getLogger(__name__)
@@ -24,17 +30,30 @@ PRELOAD = ["nianbao.validators.engine", "nianbao.validators.annotate"]
 
 
 class CheckFailed(Exception):
-    """The worker running a check died (twice) or ran out of memory."""
+    """The check could not finish: its worker died (twice), ran out of memory, or raised."""
 
 
 class CheckTimedOut(Exception):
     """A check ran longer than the limit; its worker was stopped."""
 
 
+class WorkerError(Exception):
+    """An exception raised in a worker, flattened to text: not every exception pickles."""
+
+
 def _limit_memory(megabytes: int) -> None:
     if megabytes:
         limit = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _call(function: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    try:
+        return function(*args, **kwargs)
+    except MemoryError:
+        raise
+    except Exception as error:  # noqa: BLE001 - anything at all must come back as a result
+        raise WorkerError(f"{type(error).__name__}: {error}") from None
 
 
 class CheckPool:
@@ -45,6 +64,7 @@ class CheckPool:
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(PRELOAD)
         self._executor = self._new_executor()
+        self._slots: asyncio.Semaphore | None = None  # created in the running loop
         self.restarts = 0
 
     def _new_executor(self) -> ProcessPoolExecutor:
@@ -54,21 +74,34 @@ class CheckPool:
 
     async def run(self, function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         """Run ``function(*args, **kwargs)`` in a worker; retried once if the pool breaks."""
-        for attempt in (1, 2):
-            executor = self._executor
-            try:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.workers)
+        async with self._slots:
+            for attempt in (1, 2):
+                executor = self._executor
                 future = asyncio.get_running_loop().run_in_executor(executor, _call, function, args, kwargs)
-                return await asyncio.wait_for(future, self.timeout)
-            except asyncio.TimeoutError:
-                self._replace(executor, "a check timed out")
-                raise CheckTimedOut from None
-            except BrokenProcessPool:
-                self._replace(executor, "a worker died")
-                if attempt == 2:
-                    raise CheckFailed("the worker died") from None
-            except MemoryError:
-                raise CheckFailed("out of memory") from None
+                try:
+                    return await asyncio.wait_for(future, self.timeout)
+                except asyncio.TimeoutError:
+                    self._replace(executor, "a check timed out")
+                    raise CheckTimedOut from None
+                except (BrokenProcessPool, asyncio.CancelledError):
+                    if not self._lost_to_replacement(executor):
+                        raise
+                    self._replace(executor, "a worker died")
+                    if attempt == 2:
+                        raise CheckFailed("the worker died") from None
+                except (MemoryError, WorkerError) as error:
+                    raise CheckFailed(str(error) or "out of memory") from None
         raise AssertionError("unreachable")
+
+    def _lost_to_replacement(self, executor: ProcessPoolExecutor) -> bool:
+        """A BrokenProcessPool always is; a CancelledError only when the pool cancelled our
+        future (being replaced), not when our own task is being cancelled."""
+        task = asyncio.current_task()
+        return not (task is not None and task.cancelling()) and (
+            executor is not self._executor or getattr(executor, "_broken", False)
+        )
 
     def _replace(self, broken: ProcessPoolExecutor, why: str) -> None:
         if broken is not self._executor:
@@ -76,16 +109,37 @@ class CheckPool:
         log.warning("replacing the check pool: %s", why)
         self.restarts += 1
         self._executor = self._new_executor()
-        # private attribute: the only way to stop a worker stuck in a task
-        for process in list((getattr(broken, "_processes", None) or {}).values()):
-            process.kill()
-        broken.shutdown(wait=False, cancel_futures=True)
+        _kill_workers(broken)
 
     def shutdown(self) -> None:
-        for process in list((getattr(self._executor, "_processes", None) or {}).values()):
-            process.kill()
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        _kill_workers(self._executor)
 
 
-def _call(function: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
-    return function(*args, **kwargs)
+def _kill_workers(executor: ProcessPoolExecutor) -> None:
+    # private attribute: the only way to stop a worker stuck in a task
+    workers = [p.pid for p in (getattr(executor, "_processes", None) or {}).values() if p.pid]
+    for pid in _descendants(workers) + workers:  # children first: they would outlive their parent
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _descendants(roots: list[int]) -> list[int]:
+    """Every process below ``roots`` (Linux /proc; elsewhere none are found)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid, rest = stat.read_text().split(" (", 1)
+            parent = int(rest.rsplit(") ", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(pid))
+    found: list[int] = []
+    pending = list(roots)
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.append(child)
+            pending.append(child)
+    return found

@@ -169,6 +169,13 @@ def m0003_inbox_and_prior_reports(db: Database) -> None:
     )
 
 
+@migrations()
+def m0004_inbox_parts_sent(db: Database) -> None:
+    """v4: ``inbox.parts_sent``: how many messages of a reply went out, so a retried reply
+    resumes where it stopped instead of repeating what the user already has."""
+    db.execute("ALTER TABLE inbox ADD COLUMN parts_sent INTEGER NOT NULL DEFAULT 0")
+
+
 def migration_names() -> list[str]:
     """Names of all migrations this code knows, in order."""
     with Database(memory=True, execute_plugins=False) as empty:

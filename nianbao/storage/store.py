@@ -224,6 +224,7 @@ class InboxEntry:
     received_at: datetime
     answered_at: datetime | None
     note: str | None
+    parts_sent: int = 0  # messages of the reply already delivered
 
     @property
     def pending(self) -> bool:
@@ -377,7 +378,7 @@ _SUBMISSION_COLUMNS = (
 )
 _INBOX_COLUMNS = (
     "update_id, chat_id, user_id, kind, file_id, file_name, sha256, state, submission_id,"
-    " attempts, received_at, answered_at, note"
+    " attempts, received_at, answered_at, note, parts_sent"
 )
 # the same without the large JSON columns, for summaries over every agency
 _SUMMARY_COLUMNS = _SUBMISSION_COLUMNS.replace("issues_json, report_json,", "NULL AS issues_json, NULL AS report_json,")
@@ -1023,6 +1024,9 @@ class Store:
 
     def inbox_checked(self, update_id: int, submission_id: int | None) -> None:
         self._update_inbox(update_id, "state = 'checked', submission_id = ?", (submission_id,), pending_only=True)
+
+    def inbox_part_sent(self, update_id: int, parts_sent: int) -> None:
+        self._update_inbox(update_id, "parts_sent = ?", (parts_sent,), pending_only=True)
 
     def inbox_answered(self, update_id: int, *, now: datetime | None = None) -> None:
         self._update_inbox(update_id, "state = 'answered', answered_at = ?", (_ts(now),), pending_only=True)

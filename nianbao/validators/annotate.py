@@ -109,8 +109,8 @@ def check_and_annotate(data: bytes, source_name: str = "", **options) -> tuple[C
         return result, None
     try:
         return result, annotate_docx(data, result)
-    except ValueError:  # python-docx refuses some packages our reader accepts (e.g. .docm)
-        return result, None
+    except Exception:  # noqa: BLE001 - python-docx is stricter than our reader (a .docm, a broken
+        return result, None  # comments part): the review stands without the marked-up copy
 
 
 def read_comments(data: bytes) -> list[AnchoredComment]:

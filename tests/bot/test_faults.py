@@ -77,6 +77,27 @@ async def test_a_review_that_cannot_be_delivered_stays_in_the_journal_until_it_c
     assert len(agency_submissions(env.store, "学张乡人民政府")) == 1
 
 
+async def test_a_retried_reply_resumes_where_it_stopped(env, sample_docx):
+    from telegram.ext import CallbackContext
+
+    from nianbao.bot.handlers import recover_drafts
+
+    data = next(v for k, v in sample_docx.items() if k.startswith("003"))
+    env.api.inject_fault("sendDocument", status=502, times=delivery.ATTEMPTS)  # the marked-up copy fails
+    update_id = await env.api.user_sends_document(STAFF_CHAGAN, "叉干镇.docx", data)
+    for _ in range(300):
+        await asyncio.sleep(0.05)
+        entry = env.store.get_inbox(update_id)
+        if entry.parts_sent == 1 and update_id not in env.app.bot_data["services"].in_progress:
+            break
+    assert entry.state == "checked" and [m.is_file for m in env.api.sent_to(STAFF_CHAGAN)] == [False]
+    await recover_drafts(CallbackContext(env.app))
+    await env.api.wait_for_replies(STAFF_CHAGAN, count=2, timeout=20, since=0)
+    await asyncio.sleep(0.5)
+    assert [m.is_file for m in env.api.sent_to(STAFF_CHAGAN)] == [False, True]  # the review once, then the file
+    assert env.store.get_inbox(update_id).state == "answered"
+
+
 async def test_an_update_delivered_again_after_a_restart_is_not_reviewed_twice(tmp_path):
     store = Store(tmp_path / "nianbao.db")
     seed(store)
