@@ -261,7 +261,12 @@ async def flush_paste(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await reply(update, say.SHORT_TEXT)
+    if services_of(context).role_of(update.effective_user.id) is None:
+        await reply(update, say.NOT_BOUND)
+    elif update.effective_message.photo:
+        await reply(update, say.PHOTO_NOT_READABLE)
+    else:
+        await reply(update, say.SHORT_TEXT)
 
 
 STORAGE_FAILURES = (sqlite3.Error, StorageError, OSError)

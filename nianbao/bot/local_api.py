@@ -919,6 +919,12 @@ class LocalBotApi:
             content["entities"] = entities
         return self._enqueue("message", chat.new_message(dict(chat.user), content))
 
+    async def user_sends_message(self, user_id: int, content: dict[str, Any]) -> int:
+        """A user sends any other kind of message (``{"photo": [...]}``, ``{"sticker": {...}}``);
+        returns the update_id."""
+        chat = self._user_chat(user_id, None, None)
+        return self._enqueue("message", chat.new_message(dict(chat.user), content))
+
     async def user_sends_document(
         self,
         user_id: int,

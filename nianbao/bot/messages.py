@@ -115,7 +115,11 @@ INVITE_ERRORS = {
     "used": "这个邀请码已经使用过了。每个邀请码只能用一次，请向县政务公开办重新索取。",
     "expired": "这个邀请码已过期，请向县政务公开办重新索取。",
 }
-FILE_TOO_LARGE = "文件太大（{size:.1f} MB），超过 {limit:.0f} MB 的限制。年度报告的 .docx 通常不到 1 MB，请确认没有插入大图片。"
+FILE_TOO_LARGE = "文件太大（{size:.1f} MB），超过 {limit:g} MB 的限制。年度报告的 .docx 通常不到 1 MB，请确认没有插入大图片。"
+PHOTO_NOT_READABLE = (
+    "图片无法审核：照片或截图里的文字读不出来。请发送年度报告的 Word 文件（.docx），"
+    "或把报告全文复制粘贴发送；已发布的报告也可以发送带文字层的 PDF。"
+)
 SHORT_TEXT = "请发送年度报告的 Word 文件（.docx），或把报告全文粘贴发送。发送 /help 查看使用说明。"
 SUPERVISOR_CANNOT_JOIN = "您是督导员，不能绑定到某个单位（绑定后会以该单位名义报送）。请把邀请码转给该单位的工作人员。"
 UNKNOWN_COMMAND = "未知命令。发送 /help 查看可用命令。"

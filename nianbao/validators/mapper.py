@@ -21,6 +21,7 @@ from .template import (
     TABLE2,
     TABLE3,
     TABLE4,
+    TABLE_BY_KEY,
     T3_OTHER_GROUP,
     T3_OTHER_ITEMS,
     RowSpec,
@@ -357,6 +358,29 @@ def _old_format_notes(stream, start: int, limit: int) -> list[MapNote]:
 # ---------------------------------------------------------------- the report
 
 
+TABLE_ANCHORS = {
+    TABLE2.key: TABLE2.rows[0].keys,
+    TABLE3.key: TABLE3.rows[0].keys,
+    TABLE4.key: frozenset({label_key("行政复议")}),
+}
+
+
+def _find_tables_out_of_order(stream, results: dict, section_start: dict) -> None:
+    """A table not found where the format puts it may come earlier or later (tables pasted in
+    the wrong order): look for it anywhere, up to the next table's first row."""
+    anchors = {key: find_label(stream, 0, len(stream), keys) for key, keys in TABLE_ANCHORS.items()}
+    starts = sorted(a.start for a in anchors.values() if a is not None)
+    stops = sorted(section_start.get(n, -1) for n in ("五", "六"))
+    for key, result in list(results.items()):
+        anchor = anchors[key]
+        if result.data.found or anchor is None:
+            continue
+        end = min([s for s in starts + stops if s > anchor.start], default=len(stream))
+        found = map_table4(stream, anchor.start, end) if key == TABLE4.key else map_row_table(stream, TABLE_BY_KEY[key], anchor.start, end)
+        if found.data.found:
+            results[key] = found
+
+
 def map_document(document: Document, source_name: str = "") -> Report:
     stream = build_stream(document)
     headings = find_headings(stream)
@@ -379,6 +403,8 @@ def map_document(document: Document, source_name: str = "") -> Report:
         TABLE3.key: map_row_table(stream, TABLE3, t3_start, t3_end),
         TABLE4.key: map_table4(stream, t4_start, t4_end),
     }
+    if not all(r.data.found for r in results.values()):
+        _find_tables_out_of_order(stream, results, section_start)
     notes = _old_format_notes(stream, t2_start, t2_end)
     for key, result in results.items():
         if not result.data.found:

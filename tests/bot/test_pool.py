@@ -3,9 +3,13 @@ costs one worker, not the bot."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import pickle
 import time
+from pathlib import Path
+
+import psutil
 
 import pytest
 
@@ -23,6 +27,20 @@ def _die() -> None:
 
 def _eat_memory() -> int:
     return len(bytearray(4 * 1024**3))
+
+
+def _raise_unpicklable() -> None:
+    import lxml.etree
+
+    lxml.etree.fromstring(b"<a>")  # XMLSyntaxError carries an error log that does not pickle
+
+
+def _start_grandchild_and_hang(pid_file: str) -> None:
+    import subprocess
+
+    child = subprocess.Popen(["sleep", "300"], start_new_session=True)  # like soffice: its own session
+    Path(pid_file).write_text(str(child.pid))
+    time.sleep(300)
 
 
 @pytest.fixture
@@ -51,8 +69,8 @@ async def test_checks_run_in_workers_and_match_in_process_results(pool, sample_t
 
 @pytest.mark.parametrize(
     "hostile, error",
-    [(_hang, CheckTimedOut), (_die, CheckFailed), (_eat_memory, CheckFailed)],
-    ids=["hangs", "crashes", "eats-memory"],
+    [(_hang, CheckTimedOut), (_die, CheckFailed), (_eat_memory, CheckFailed), (_raise_unpicklable, CheckFailed)],
+    ids=["hangs", "crashes", "eats-memory", "raises"],
 )
 async def test_a_hostile_task_costs_a_worker_and_the_pool_keeps_serving(pool, sample_texts, hostile, error):
     with pytest.raises(error):
@@ -60,3 +78,26 @@ async def test_a_hostile_task_costs_a_worker_and_the_pool_keeps_serving(pool, sa
     text = next(iter(sample_texts.values()))
     result = await pool.run(check_bytes, text.encode(), "after.txt")
     assert result.report is not None
+
+
+async def test_time_waiting_for_a_worker_does_not_count_against_the_limit(pool):
+    # 12 checks of 0.5 s on 2 workers take 3 s in all, as long as the limit: none may time out
+    results = await asyncio.gather(*[pool.run(time.sleep, 0.5) for _ in range(12)], return_exceptions=True)
+    assert results == [None] * 12 and pool.restarts == 0
+
+
+async def test_checks_in_flight_when_the_pool_is_replaced_are_retried(pool):
+    results = await asyncio.gather(pool.run(_hang), *[pool.run(time.sleep, 0.3) for _ in range(9)], return_exceptions=True)
+    assert isinstance(results[0], CheckTimedOut) and results[1:] == [None] * 9
+
+
+async def test_processes_a_stopped_worker_started_are_killed_too(pool, tmp_path):
+    pid_file = tmp_path / "child.pid"
+    with pytest.raises(CheckTimedOut):
+        await pool.run(_start_grandchild_and_hang, str(pid_file))
+    child = int(pid_file.read_text())
+    for _ in range(50):
+        if not psutil.pid_exists(child) or psutil.Process(child).status() == psutil.STATUS_ZOMBIE:
+            break
+        time.sleep(0.1)
+    assert not psutil.pid_exists(child) or psutil.Process(child).status() == psutil.STATUS_ZOMBIE

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import io
+import struct
+import subprocess
+import sys
 import time
 import zipfile
+import zlib
 
 import docx
+import pytest
+from lxml import etree
 
+from fixtures.docx_builder import build_docx, content_from_sample
 from nianbao.validators.engine import check_bytes
+
+MB = 1024 * 1024
 
 
 def package(document_xml: bytes, compression=zipfile.ZIP_DEFLATED) -> bytes:
@@ -95,3 +104,156 @@ def test_a_table_with_five_thousand_rows_is_read_quickly():
     start = time.perf_counter()
     result = check_bytes(out.getvalue(), "大表格.docx")
     assert result.report is not None and time.perf_counter() - start < 10
+
+
+# ---------------------------------------------------------------- bombs, with memory measured
+
+
+CONTENT_TYPES = (
+    b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    b"</Types>"
+)
+RELS = (
+    b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+    b"</Relationships>"
+)
+
+
+def zip_bomb(inflated_size: int) -> bytes:
+    """A .docx whose document.xml really inflates to ``inflated_size`` bytes (mostly spaces), built
+    without ever holding or compressing that much: after a full flush the deflate state is reset,
+    so one compressed megabyte of spaces can be repeated as often as needed."""
+    head, tail = b"<w:document " + W + b"><w:body>", b"</w:body></w:document>"
+    chunk = b" " * MB
+    repeats = -(-(inflated_size - len(head) - len(tail)) // MB)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    start = compressor.compress(head) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    end = compressor.compress(tail) + compressor.flush()
+    crc = zlib.crc32(head)
+    for _ in range(repeats):
+        crc = zlib.crc32(chunk, crc)
+    document = (start + block * repeats + end, zlib.crc32(tail, crc), len(head) + repeats * MB + len(tail))
+    return raw_zip({"[Content_Types].xml": deflated(CONTENT_TYPES), "_rels/.rels": deflated(RELS), "word/document.xml": document})
+
+
+def deflated(data: bytes) -> tuple[bytes, int, int]:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data)
+
+
+def raw_zip(members: dict[str, tuple[bytes, int, int]]) -> bytes:
+    """A plain (non-zip64) archive of already deflated members: name -> (deflated, crc32, size)."""
+    out, directory = io.BytesIO(), []
+    for name, (data, crc, size) in members.items():
+        encoded = name.encode()
+        fields = (20, 0, 8, 0, 0x21, crc, len(data), size, len(encoded))  # version, flags, deflate, 1980-01-01
+        directory.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0, 0, out.tell()) + encoded)
+        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields, 0) + encoded + data)
+    offset = out.tell()
+    out.write(b"".join(directory))
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), out.tell() - offset, offset, 0))
+    return out.getvalue()
+
+
+def entity_bomb() -> bytes:
+    """A billion laughs in document.xml: ten levels of ten, 10^9 characters if expanded."""
+    laughs = b'<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">' + b"".join(
+        b'<!ENTITY %c "&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;">' % ((98 + i,) + (97 + i,) * 10) for i in range(8)
+    ) + b"]>"
+    return package(b'<?xml version="1.0"?>' + laughs + b"<w:document " + W + b"><w:body><w:p><w:r><w:t>&i;</w:t></w:r></w:p></w:body></w:document>")
+
+
+def test_the_zip_bomb_is_real():
+    bomb = zip_bomb(1024 * MB)
+    assert len(bomb) < 2 * MB
+    with zipfile.ZipFile(io.BytesIO(bomb)) as archive:
+        info = archive.getinfo("word/document.xml")
+        assert info.file_size >= 1024 * MB and info.file_size / info.compress_size > 1000
+        with archive.open(info) as part:
+            first = part.read(4 * MB)  # the stream inflates as promised (the whole would take seconds)
+    assert first.startswith(b"<w:document ") and first.endswith(b" " * MB)
+
+
+# Run in a fresh interpreter: warm up on a small ordinary .docx (imports, caches), then measure
+# the peak resident size before and after checking the bomb. The address space is capped so that
+# a regression fails with MemoryError instead of eating the machine's memory.
+MEASURE = """
+import io, resource, sys
+import docx
+from nianbao.validators.engine import check_bytes
+
+def peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def address_space():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+
+ordinary = docx.Document()
+ordinary.add_paragraph("测试镇人民政府2024年政府信息公开工作年度报告")
+out = io.BytesIO()
+ordinary.save(out)
+check_bytes(out.getvalue(), "warm-up.docx")
+data = open(sys.argv[1], "rb").read()
+limit = address_space() + 768 * 1024 * 1024
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+before = peak_mb()
+result = check_bytes(data, "bomb.docx")
+after = peak_mb()
+print(result.error.code if result.error else "report", before, after)
+"""
+
+
+@pytest.mark.parametrize("bomb", ["zip", "entities"])
+def test_bombs_are_refused_with_bounded_memory(bomb, tmp_path):
+    path = tmp_path / "bomb.docx"
+    path.write_bytes(zip_bomb(1024 * MB) if bomb == "zip" else entity_bomb())
+    start = time.perf_counter()
+    run = subprocess.run([sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    code, before, after = run.stdout.split()
+    assert code == {"zip": "too_large", "entities": "corrupt_docx"}[bomb]
+    assert float(after) - float(before) < 50, f"peak memory grew from {before} MB to {after} MB"
+    assert time.perf_counter() - start < 30
+
+
+# ---------------------------------------------------------------- tables in the wrong order
+
+
+def tables_swapped(data: bytes) -> bytes:
+    """The same .docx with table 4 moved to where table 2 was and table 2 to where table 4 was
+    (so the order in the body is 4, 3, 2); every other part and paragraph is unchanged."""
+    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    source = zipfile.ZipFile(io.BytesIO(data))
+    root = etree.fromstring(source.read("word/document.xml"))
+    body = root.find(f"{ns}body")
+    table2, _, table4 = body.findall(f"{ns}tbl")
+    where2, where4 = etree.Element("mark"), etree.Element("mark")
+    table2.addprevious(where2)
+    table4.addprevious(where4)
+    where2.addprevious(table4)  # moves the element
+    where4.addprevious(table2)
+    body.remove(where2)
+    body.remove(where4)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                part = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            target.writestr(info, part)
+    return out.getvalue()
+
+
+def test_tables_in_the_wrong_order_still_land_in_the_right_tables(sample_texts):
+    text = next(t for name, t in sample_texts.items() if name.startswith("003"))
+    data = build_docx(content_from_sample(text, "003.txt"))
+    original = check_bytes(data, "正常顺序.docx")
+    swapped = check_bytes(tables_swapped(data), "顺序颠倒.docx")
+    assert swapped.error is None
+    assert "T101" not in {i.code for i in swapped.issues}  # no table is reported missing
+    assert swapped.report.tables_json() == original.report.tables_json()
