@@ -407,5 +407,16 @@ def summary_xlsx(summary: Summary, year: int | None = None) -> bytes:
     _agency_sheet(wb, summary, year)
     wb.properties.title = f"{year or ''}政府信息公开工作年度报告汇总"
     out = io.BytesIO()
+    _no_formulas(wb)
     wb.save(out)
     return out.getvalue()
+
+
+def _no_formulas(wb: Workbook) -> None:
+    """Agency and file names come from senders: a text starting with "=" must stay text, not
+    become a live formula in the supervisor's Excel/WPS. (The workbook itself has no formulas.)"""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"

