@@ -48,11 +48,25 @@ def _previous(args):
     if not hasattr(args, "_previous_report"):
         from ..validators.prior import PriorReport
 
-        result = check_bytes(Path(args.previous).read_bytes(), args.previous)
+        try:
+            result = check_bytes(Path(args.previous).read_bytes(), args.previous)
+        except OSError as exc:
+            print(f"无法打开上一年度的报告「{args.previous}」：{exc.strerror or exc}", file=sys.stderr)
+            raise SystemExit(2) from None
         if result.report is None or result.report.year is None:
-            raise SystemExit(f"无法读取上一年度的报告「{args.previous}」（需要能读出年度的年报）。")
+            print(f"无法读取上一年度的报告「{args.previous}」（需要能读出年度的年报）。", file=sys.stderr)
+            raise SystemExit(2)
         args._previous_report = PriorReport.from_report(result.report, source=f"{result.report.year}年的报告（{Path(args.previous).name}）")
     return args._previous_report
+
+
+def _previous_year_notice(result: CheckResult, args) -> None:
+    previous = getattr(args, "_previous_report", None)
+    if previous is not None and result.report is not None and result.report.year and not previous.precedes(result.report.year):
+        print(
+            f"注意：--previous 给出的是 {previous.year} 年度的报告，而本报告是 {result.report.year} 年度的，未做跨年度核对。",
+            file=sys.stderr,
+        )
 
 
 def _annotate(path: Path, result: CheckResult, target: str) -> None:
@@ -79,6 +93,7 @@ def cmd_check(args) -> int:
         return 2
     for path in files:
         result = _check_file(path, args)
+        _previous_year_notice(result, args)
         worst = max(worst, result.exit_code())
         if args.annotate:
             _annotate(path, result, args.annotate)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from ..storage import Agency, Store, Submission, SubmissionIn
@@ -165,15 +166,44 @@ def import_prior_report(store: Store, data: bytes, file_name: str, year: int) ->
     return HistoryImport(file_name, agency=agency.name, replaced=replaced)
 
 
+_REGION_PREFIX = re.compile(r"^.{1,8}?(省|自治区|地区|市|自治州|州|盟|县|自治县|区|旗)(?=.{2,})")
+_REPORT_WORDS = re.compile(r"政府信息公开(工作)?(年度)?报告|年度报告|年报|草稿|定稿|终稿|[-_（）()\s]+")
+_YEARS = re.compile(r"(19|20)\d{2}\s*(年度|年)?")
+
+
+def name_variants(text: str) -> list[str]:
+    """Ways a report may write an agency's name: "文水县刘胡兰镇人民政府" → itself, without
+    "人民政府", and without the region prefixes ("刘胡兰镇人民政府", "刘胡兰镇")."""
+    variants: list[str] = []
+    current = _YEARS.sub("", _REPORT_WORDS.sub("", text)).strip()
+    while current and current not in variants:
+        variants.append(current)
+        shorter = current.removesuffix("人民政府") if current.endswith("人民政府") else current.removesuffix("政府")
+        if len(shorter) >= 2 and shorter not in variants:
+            variants.append(shorter)
+        current = _REGION_PREFIX.sub("", current, count=1)
+    return variants
+
+
 def _roster_agency(store: Store, title_agency: str | None, file_name: str) -> Agency | str:
+    """The roster's agency for a report: by the name in its title, then by its file name; each
+    tried whole, without "人民政府" and without region prefixes, both ways of containment."""
     from ..storage import AmbiguousAgency
 
     stem = file_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    for name in filter(None, (title_agency, stem)):
-        try:
-            agency = store.find_agency(name)
-        except AmbiguousAgency as exc:
-            return f"「{name}」对应多个单位：" + "、".join(a.name for a in exc.candidates[:5])
-        if agency is not None:
-            return agency
-    return f"名单中没有「{title_agency or stem}」这个单位（先用 nianbao agencies add/import 维护名单，或把文件名改成单位名称）。"
+    roster = store.list_agencies()
+    tried: list[str] = []
+    for source in filter(None, (title_agency, stem)):
+        for name in name_variants(source):
+            tried.append(name)
+            try:
+                agency = store.find_agency(name)
+            except AmbiguousAgency as exc:
+                return f"「{name}」对应多个单位：" + "、".join(a.name for a in exc.candidates[:5])
+            if agency is not None:
+                return agency
+            inside = [a for a in roster if len(a.name) >= 2 and a.name in name]
+            if len(inside) == 1:
+                return inside[0]
+    names = "」「".join(dict.fromkeys(tried[:4]))
+    return f"名单中找不到这个单位（按「{names}」查找过）。先用 nianbao agencies add/import 维护名单，或把文件名改成单位名称。"

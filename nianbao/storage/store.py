@@ -1112,26 +1112,23 @@ class Store:
         return replaced
 
     def prior_report(self, agency_id: int, year: int) -> PriorReport | None:
-        """The agency's report for ``year``: its last passing draft of that year if there is one,
-        else an imported report."""
+        """The agency's report for ``year``: the published one if it was imported (the figures
+        of record), else its last draft of that year that passed."""
+        row = self._one(
+            "SELECT agency_id, year, source, file_name, sha256, tables_json FROM prior_reports"
+            " WHERE agency_id = ? AND year = ?",
+            (agency_id, year),
+        )
+        if row is not None:
+            return PriorReport(row["agency_id"], row["year"], row["source"], row["file_name"], row["sha256"], json.loads(row["tables_json"]))
         row = self._one(
             "SELECT report_json, file_name, sha256 FROM submissions"
             " WHERE agency_id = ? AND year = ? AND parsed = 1 AND error_count = 0 AND report_json IS NOT NULL"
             " ORDER BY received_at DESC, id DESC LIMIT 1",
             (agency_id, year),
         )
-        if row:
-            tables = (json.loads(row["report_json"]) or {}).get("tables")
-            if tables:
-                return PriorReport(agency_id, year, "accepted", row["file_name"], row["sha256"], tables)
-        row = self._one(
-            "SELECT agency_id, year, source, file_name, sha256, tables_json FROM prior_reports"
-            " WHERE agency_id = ? AND year = ?",
-            (agency_id, year),
-        )
-        if row is None:
-            return None
-        return PriorReport(row["agency_id"], row["year"], row["source"], row["file_name"], row["sha256"], json.loads(row["tables_json"]))
+        tables = (json.loads(row["report_json"]) or {}).get("tables") if row else None
+        return PriorReport(agency_id, year, "accepted", row["file_name"], row["sha256"], tables) if tables else None
 
     def year_reports(self, year: int, *, include_errors: bool = False) -> list[tuple[AgencyStatus, dict[str, Any] | None]]:
         """Every active agency's state for ``year`` with the tables of its latest readable draft

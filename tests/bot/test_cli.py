@@ -147,24 +147,29 @@ def test_check_previous_compares_with_last_years_report(samples_dir, tmp_path):
     assert {(i["code"], i["row"]) for i in history} == {("H102", "规章"), ("H102", "行政规范性文件")}
     assert "2023年的报告（2023.txt）" in history[0]["message"]
     assert not [i for i in json.loads(nianbao("check", "--json", str(this_year)).stdout)["issues"] if i["code"].startswith("H")]
-    unreadable = nianbao("check", "--previous", str(tmp_path / "none.txt"), str(this_year))
-    assert unreadable.returncode != 0
+    missing = nianbao("check", "--previous", str(tmp_path / "none.txt"), str(this_year))
+    assert missing.returncode == 2 and "无法打开上一年度的报告" in missing.stderr and "Traceback" not in missing.stderr
+    same_year = nianbao("check", "--previous", str(this_year), str(this_year))
+    assert "未做跨年度核对" in same_year.stderr
 
 
 def test_history_import_matches_agencies_and_explains_what_it_skips(samples_dir, tmp_path):
     env = {"NIANBAO_DB": str(tmp_path / "db.sqlite")}
     assert nianbao("agencies", "add", "大安市叉干镇综合服务中心", "--level", "township", env=env).returncode == 0
+    assert nianbao("agencies", "add", "刘胡兰镇人民政府", "--level", "township", env=env).returncode == 0
     folder = tmp_path / "2023"
     folder.mkdir()
     text = sample(samples_dir, "003").read_text(encoding="utf-8")
-    (folder / "叉干镇2023.txt").write_text(text.replace("2024", "2023"), encoding="utf-8")
+    (folder / "叉干镇2023.txt").write_text(text.replace("2024", "2023").replace("大安市叉干镇", "大安市叉干镇"), encoding="utf-8")
+    (folder / "刘胡兰镇2023年报.txt").write_text(sample(samples_dir, "002").read_text(encoding="utf-8").replace("2024", "2023"), encoding="utf-8")
     (folder / "策勒乡2023.txt").write_text(sample(samples_dir, "001").read_text(encoding="utf-8").replace("2024", "2023"), encoding="utf-8")
     (folder / "叉干镇2024.txt").write_text(text, encoding="utf-8")
     run = nianbao("history", "import", str(folder), "--year", "2023", env=env)
     assert run.returncode == 1
     assert "✓ 叉干镇2023.txt → 大安市叉干镇综合服务中心 2023 年度" in run.stdout
     assert "✗ 叉干镇2024.txt：这是 2024 年度的报告，不是 2023 年度的。" in run.stdout
-    assert "✗ 策勒乡2023.txt：名单中没有" in run.stdout
+    assert "✓ 刘胡兰镇2023年报.txt → 刘胡兰镇人民政府 2023 年度" in run.stdout  # title says 文水县刘胡兰镇
+    assert "✗ 策勒乡2023.txt：名单中找不到这个单位" in run.stdout
     store = Store(tmp_path / "db.sqlite")
     prior = store.prior_report(store.find_agency("叉干镇").id, 2023)
     assert prior.source == "imported" and prior.tables["依申请公开"]["本年新收政府信息公开申请数量"]["总计"] == 9

@@ -30,17 +30,18 @@ def test_journal_is_idempotent_and_tracks_the_life_of_a_draft(store: Store) -> N
     assert store.get_inbox(7).state == "answered" and store.inbox_counts() == {"answered": 1}
 
 
-def test_prior_report_prefers_the_last_passing_draft_over_an_import(store: Store) -> None:
+def test_prior_report_prefers_the_published_import_over_the_last_passing_draft(store: Store) -> None:
     agency = store.add_agency("城关镇", "township")
-    imported = {"依申请公开": {"结转下年度继续办理": {"总计": 3}}}
-    assert store.save_prior_report(agency, 2023, imported, file_name="2023.docx", now=T0) is False
-    assert store.prior_report(agency, 2023).tables == imported and store.prior_report(agency, 2023).source == "imported"
-    assert store.save_prior_report(agency, 2023, {"x": {}}, now=T0) is True  # replaced
     accepted = {"依申请公开": {"结转下年度继续办理": {"总计": 5}}}
     store.add_submission(SubmissionIn(agency, 2023, "docx", True, error_count=0, report={"tables": accepted}), now=T0)
     store.add_submission(SubmissionIn(agency, 2023, "docx", True, error_count=2, report={"tables": {}}), now=T0 + timedelta(1))
     prior = store.prior_report(agency, 2023)
-    assert prior.source == "accepted" and prior.tables == accepted
+    assert prior.source == "accepted" and prior.tables == accepted  # the last draft without errors
+    imported = {"依申请公开": {"结转下年度继续办理": {"总计": 3}}}
+    assert store.save_prior_report(agency, 2023, {"x": {}}, file_name="old.docx", now=T0) is False
+    assert store.save_prior_report(agency, 2023, imported, file_name="2023.docx", now=T0) is True  # replaced
+    prior = store.prior_report(agency, 2023)
+    assert prior.source == "imported" and prior.tables == imported and prior.file_name == "2023.docx"
     assert store.prior_report(agency, 2022) is None
     with pytest.raises(NotFound):
         store.save_prior_report(999, 2023, {})

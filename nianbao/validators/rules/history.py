@@ -43,7 +43,7 @@ def number_cell(report: Report, spec: TableSpec, row: str, column: str) -> Cell 
     severity=ERROR,
     summary="表三「二、上年结转政府信息公开申请数量」各列等于上年报告「四、结转下年度继续办理」的相应数字",
     message="{where}为 {found}，而{source}中表三「四、结转下年度继续办理」「{column}」为 {expected}，两者应相等。",
-    hint="上年结转的申请就是上年报告中结转下年度继续办理的申请：改为 {expected}，并相应核对本年的办理结果；如果上年报告的数字有误，请在正文中说明。",
+    hint="上年结转的申请就是上年报告中结转下年度继续办理的申请：改为 {expected}，并相应核对本年的办理结果。如果确实是上年报告的数字有误，请联系县政务公开办更正上年的记录。",
 )
 def carried_over(report: Report, context: Context):
     """上年报告结转下年度继续办理的申请，就是本年报告的上年结转申请，按申请人类别逐列相等；不相等说明其中一年填错，或有申请被漏统计。只有提供了上一年度的报告（且正好是上一年）时才检查。"""
