@@ -394,9 +394,10 @@ class Store:
     pending migrations applied (see :mod:`nianbao.storage.migrations`);
     opening an up-to-date file again changes nothing.
 
-    Threading: **one connection shared by all threads** (``check_same_thread=False``)
+    Threading: **one writing connection shared by all threads** (``check_same_thread=False``)
     **guarded by a re-entrant lock** held for every statement and every whole
-    transaction. Chosen over a connection per thread because the bot's pool
+    transaction; plain reads go through a second, read-only connection with its own lock
+    (see ``_open_reader``). Chosen over a connection per thread because the bot's pool
     threads are long-lived and never tell us when they end (per-thread
     connections would leak and could not be closed from ``close()``), SQLite
     allows one writer at a time anyway, and our statements take
@@ -430,14 +431,28 @@ class Store:
             conn.close()
             raise
         self._conn = conn
+        self._reader, self._read_lock = self._open_reader(busy_timeout_ms)
 
     # ----------------------------------------------------------------- plumbing
+
+    def _open_reader(self, busy_timeout_ms: int) -> tuple[sqlite3.Connection, threading.Lock]:
+        """A second connection for plain reads. With WAL a reader never waits for a writer, so
+        a write stuck behind another process's lock (a backup, the CLI) cannot stall the
+        bot's lookups; with a single connection they would queue behind its lock."""
+        if str(self.path) == ":memory:":
+            return self._conn, self._lock  # a second connection would be another database
+        reader = sqlite3.connect(str(self.path), timeout=busy_timeout_ms / 1000, check_same_thread=False)
+        reader.execute("PRAGMA query_only = ON")
+        return reader, threading.Lock()
 
     def close(self) -> None:
         """Close the connection (idempotent). Later calls raise :class:`StorageError`."""
         with self._lock:
             if not self._closed:
                 self._closed = True
+                if self._reader is not self._conn:
+                    with self._read_lock:
+                        self._reader.close()
                 self._conn.close()
 
     def __enter__(self) -> Store:
@@ -489,8 +504,10 @@ class Store:
         return [dict(zip(cols, row)) for row in cur.fetchall()]
 
     def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        with self._lock:
-            return self._fetch(self._live(), sql, params)
+        """A read outside any transaction, on the reader connection (its own snapshot)."""
+        with self._read_lock:
+            self._live()
+            return self._fetch(self._reader, sql, params)
 
     def _one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
         rows = self._rows(sql, params)

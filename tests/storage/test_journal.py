@@ -77,3 +77,33 @@ def test_file_store_is_content_addressed_atomic_and_purged(tmp_path) -> None:
         os.utime(path, (past, past))
     assert files.purge(keep=set(), older_than_seconds=86400) == 2
     assert files.get(stale) is None and files.get(sha) == data and not leftover.exists()
+
+
+def test_reads_do_not_wait_behind_a_write_blocked_by_another_process(tmp_path) -> None:
+    import sqlite3
+    import threading
+
+    store = Store(tmp_path / "n.db", busy_timeout_ms=2000)
+    agency = store.add_agency("甲镇", "township")
+    store.bind_member(1, agency, "staff", "张三")
+    other_process = sqlite3.connect(tmp_path / "n.db", isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")
+    failures: list[Exception] = []
+
+    def write() -> None:
+        try:
+            store.journal_draft(5, chat_id=1, user_id=1, kind="paste")
+        except sqlite3.OperationalError as error:
+            failures.append(error)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    time.sleep(0.2)  # the writer now holds the store's write lock, waiting for the database
+    started = time.perf_counter()
+    assert store.get_member(1).agency_id == agency  # what every handler asks first
+    assert time.perf_counter() - started < 0.5
+    writer.join()
+    other_process.execute("ROLLBACK")
+    assert failures and "locked" in str(failures[0])
+    assert store.get_inbox(5) is None  # nothing half-written
+    store.close()
