@@ -15,7 +15,7 @@ from ..model import Cell, Report, Severity
 from ..prior import PriorReport
 from ..template import APPLICANT_COLUMNS, T3_CARRIED, T3_FORWARD, T3_NEW, TABLE2, TABLE3, TABLE4, TableSpec
 from ..text import compact
-from . import Context, rule
+from . import Context, Finding, rule
 from ._where import at_cell, fmt
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -168,3 +168,38 @@ def unexplained_jump(report: Report, context: Context):
             item.spec, cell, found=fmt(cell.number),
             source=prior.source, last=fmt(last), change=describe_change(last, cell.number),
         )
+
+
+# ---------------------------------------------------------------- copied from last year
+
+MIN_NONZERO_TO_CALL_IT_COPIED = 5  # most townships report all zeros, year after year, truthfully
+
+
+@rule(
+    code="H104",
+    name="tables-copied-from-last-year",
+    severity=WARNING,
+    summary="三张统计表与上一年度报告一字不差（且不全是 0），可能是照抄上年报告",
+    message="三张统计表的 {count} 个数字与{source}完全相同（其中 {nonzero} 个不为 0），看起来是照抄了上年的报告。",
+    hint="逐项核对本年度的实际数字并更新；如果本年确实与上年完全相同，请在第一部分说明。",
+)
+def tables_copied(report: Report, context: Context):
+    """统一格式的报告是逐年统计的，行政许可、处罚等数字和申请数量年年相同的可能性极小；三张表与上年报告一字不差，多半是拿上年的报告改了改年份。很多乡镇的数字全是 0、年年相同是真实的，所以不为 0 的数字少于 5 个时不提示。"""
+    prior = previous_year(report, context)
+    if prior is None:
+        return
+    compared = nonzero = 0
+    for key, table in report.tables.items():
+        if not table.found:
+            return
+        for row, cells in table.rows.items():
+            for column, cell in cells.items():
+                last = prior.value(key, row, column)
+                if cell.number is None or last is None:
+                    continue
+                if cell.number != last:
+                    return
+                compared += 1
+                nonzero += cell.number != 0
+    if nonzero >= MIN_NONZERO_TO_CALL_IT_COPIED:
+        yield Finding(params={"count": compared, "nonzero": nonzero, "source": prior.source}, section="一")

@@ -295,3 +295,8 @@ def test_check_report_takes_previous(clean, tables):
     last = prior(tables, lambda t: t[T3][FORWARD].update(自然人=1, 总计=1))
     assert [i.code for i in check_report(report, previous=last)] == ["H101", "H101"]
     assert check_report(report) == []
+
+
+def test_all_zero_tables_repeated_from_last_year_are_not_called_copied(clean, tables):
+    # most townships truthfully report zeros year after year
+    assert history_issues(check(clean, prior(tables, lambda t: None))) == []

@@ -185,7 +185,30 @@ CASES: dict[str, Case] = {
         last_year=last_year_cell(T3, "本年新收政府信息公开申请数量", "总计", 30),
         says="本年为 0，2023年已通过的报送中为 30",
     ),
+    "H104": Case(
+        {("H104", None, None, None, "一")},
+        lambda c: _busy_year(c["tables"]),
+        last_year=lambda tables: _busy_year_tables(tables),
+        says="与2023年已通过的报送完全相同（其中 6 个不为 0）",
+    ),
 }
+
+
+BUSY_YEAR = {("行政许可", "本年处理决定数量"): 12, ("行政处罚", "本年处理决定数量"): 30, ("行政强制", "本年处理决定数量"): 5,
+             ("行政规范性文件", "现行有效件数"): 3}
+BUSY_REVIEWS = {"结果维持": 1, "总计": 1}
+
+
+def _busy_year(tables) -> None:
+    for (row, column), value in BUSY_YEAR.items():
+        tables[T2][row]["values"][column] = str(value)
+    tables[T4]["行政复议"]["values"].update({column: str(value) for column, value in BUSY_REVIEWS.items()})
+
+
+def _busy_year_tables(tables) -> None:
+    for (row, column), value in BUSY_YEAR.items():
+        tables[T2][row][column] = value
+    tables[T4]["行政复议"].update(BUSY_REVIEWS)
 
 
 def issue_keys(result) -> set:
