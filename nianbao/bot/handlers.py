@@ -459,7 +459,8 @@ async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         year = services.year()
         png = await asyncio.to_thread(status_picture, services.store, services.config, year, services.today())
         caption = f"{year} 年度报告：各单位状态，以及每天收到的报送和累计通过的单位（虚线为截止日期）"
-        await with_retries(lambda: update.effective_message.reply_photo(png, caption=caption))
+        photo = InputFile(io.BytesIO(png), filename=f"{year}年度报送情况.png")
+        await with_retries(lambda: update.effective_message.reply_photo(photo, caption=caption))
 
 
 async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -540,7 +541,11 @@ async def draft_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     received = submission.received_at.astimezone(services.config.tz)
     suffix = DRAFT_SUFFIX.get(sniff(data), "")  # from the content: the sender's file name is not trusted
     name = f"{safe_file_name(agency.name, 'draft')}_{received:%Y%m%d-%H%M}{suffix}"
-    caption = f"{say.escape(agency.name)} 最新报送（{received:%Y-%m-%d %H:%M}，原文件名「{say.escape(submission.file_name or '')}」）"
+    verdict = "无法读取" if not submission.parsed else (f"{submission.error_count} 个错误" if submission.error_count else "已通过")
+    caption = (
+        f"{say.escape(agency.name)} 最新报送的文件（{received:%Y-%m-%d %H:%M}，{verdict}，"
+        f"原文件名「{say.escape(submission.file_name or '')}」）"
+    )
     await with_retries(
         lambda: update.effective_message.reply_document(InputFile(io.BytesIO(data), filename=name), caption=caption, parse_mode=ParseMode.HTML)
     )
