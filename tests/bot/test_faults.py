@@ -5,6 +5,7 @@ user gets a clear answer, nobody else is held up, and the database holds exactly
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import os
 import sqlite3
@@ -221,3 +222,26 @@ async def test_supervisor_downloads_the_latest_draft_stored_under_its_hash(env):
     assert all(p.name == digest or p.is_dir() for p in files_root.rglob("*"))
     refused = await env.send(STAFF_XUEZHANG, "/draft 叉干镇", count=1)
     assert "只有督导员" in refused[0].plain_text
+
+
+async def test_retention_deletes_old_drafts_but_keeps_each_agencys_latest(tmp_path):
+    from telegram.ext import CallbackContext
+
+    from nianbao.bot.handlers import purge_files
+
+    store = Store(tmp_path / "nianbao.db")
+    seed(store)
+    async with running_bot(tmp_path, store, retention_days=0) as env:
+        env.api.add_user(STAFF_XUEZHANG)
+        first, second = sample_text("000").encode(), sample_text("000").replace("学张乡", "学张乡 ").encode()
+        await env.upload(STAFF_XUEZHANG, "初稿.txt", first, count=1)
+        await env.upload(STAFF_XUEZHANG, "二稿.txt", second, count=1)
+        files = env.app.bot_data["services"].files
+        digests = [hashlib.sha256(data).hexdigest() for data in (first, second)]
+        assert all(files.exists(d) for d in digests)
+        env.clock.now += dt.timedelta(days=1)
+        await purge_files(CallbackContext(env.app))  # what the daily job runs
+        assert not files.exists(digests[0]) and files.exists(digests[1])
+        [reply] = await env.send(SUPERVISOR, "/draft 学张乡", count=1)
+        assert reply.data == second
+    store.close()
