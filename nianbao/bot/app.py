@@ -30,7 +30,9 @@ async def _post_init(application: Application) -> None:
 
 
 async def _post_shutdown(application: Application) -> None:
-    application.bot_data["services"].pool.shutdown()
+    services = application.bot_data["services"]
+    services.pool.shutdown()
+    services.queries.shutdown(wait=False, cancel_futures=True)
 
 
 def build_application(config: Config, store: Store, clock: Callable | None = None) -> Application:

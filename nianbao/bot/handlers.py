@@ -15,6 +15,7 @@ import hashlib
 import io
 import logging
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable
@@ -69,6 +70,12 @@ class Services:
     pastes: dict[int, PasteBuffer] = field(default_factory=dict)
     drafts_in_flight: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(MAX_DRAFTS_IN_FLIGHT))
     in_progress: set[int] = field(default_factory=set)  # update ids being handled by this process
+    # supervisors' queries get their own threads: during a burst of drafts the default pool is
+    # busy with the drafts' storage work, and /status must not queue behind it
+    queries: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2, thread_name_prefix="query"))
+
+    async def query(self, function: Callable, /, *args):
+        return await asyncio.get_running_loop().run_in_executor(self.queries, partial(function, *args))
 
     @classmethod
     def create(cls, config: Config, store: Store, clock: Callable[[], dt.datetime] | None = None) -> "Services":
@@ -448,7 +455,7 @@ async def _year_summary(update: Update, context: ContextTypes.DEFAULT_TYPE, rend
     if not await _require_supervisor(update, services):
         return
     year = services.year()
-    statuses = await asyncio.to_thread(services.store.year_status, year)
+    statuses = await services.query(services.store.year_status, year)
     await reply(update, say.split_message(render(year, statuses, services.config.deadline(year), services.today())))
 
 
@@ -457,7 +464,7 @@ async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     services = services_of(context)
     if _is_supervisor(services.role_of(update.effective_user.id)):
         year = services.year()
-        png = await asyncio.to_thread(status_picture, services.store, services.config, year, services.today())
+        png = await services.query(status_picture, services.store, services.config, year, services.today())
         caption = f"{year} 年度报告：各单位状态，以及每天收到的报送和累计通过的单位（虚线为截止日期）"
         photo = InputFile(io.BytesIO(png), filename=f"{year}年度报送情况.png")
         await with_retries(lambda: update.effective_message.reply_photo(photo, caption=caption))
@@ -470,8 +477,8 @@ async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     include_errors = bool(context.args) and context.args[0] in ("全部", "all", "含错误")
     year = services.year()
-    summary = await asyncio.to_thread(county_summary, services.store, services.config, year, include_errors)
-    workbook = await asyncio.to_thread(summary_xlsx, summary, year)
+    summary = await services.query(county_summary, services.store, services.config, year, include_errors)
+    workbook = await services.query(summary_xlsx, summary, year)
     await reply(update, say.split_message(say.escape(summary_text(summary))))
     name = f"{year}年度政府信息公开统计汇总.xlsx"
     caption = "汇总表（三张统计表之和，另有各单位情况表）" + ("，含有错误的单位" if include_errors else "；有错误的单位未计入，发送 /summary 全部 可计入")
@@ -577,7 +584,7 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not await _require_supervisor(update, services):
         return
     year = services.year()
-    data = await asyncio.to_thread(status_csv, services, year)
+    data = await services.query(status_csv, services, year)
     await update.effective_message.reply_document(
         InputFile(io.BytesIO(data), filename=f"{year}年度报告报送情况.csv"), caption=f"{year} 年度报告报送情况（CSV，可用 Excel/WPS 打开）"
     )

@@ -1,0 +1,770 @@
+"""Load: one burst of drafts from many agencies, mixed good and bad files, through the local Bot API.
+
+    .venv/bin/python bench/bench_load.py [--drafts 500] [--agencies 200] [--workers 2]
+
+Setup: a fresh SQLite file and a files directory in a temporary directory, N agencies with one
+staff member each (bound directly), one supervisor in the config, report year 2024 and a clock
+fixed at 2025-01-15 10:00 Asia/Shanghai (not a reminder day). The real Application
+(``build_application`` + ``running``) polls the in-process ``LocalBotApi``; drafts are checked in
+the bot's worker processes (``Config.check_workers``). A short warm-up (two supervisor drafts,
+which are checked but not recorded, and two /status, the second one reported as the idle
+baseline) starts the workers and the chart code first.
+
+The burst: every draft is queued before the bot's next getUpdates returns (``user_sends_document``
+never yields to the event loop), in rounds (each agency's first draft, then each one's second,
+...), so an agency's 2-3 drafts are spread over the queue. About 60% are real reports (the
+samples as .docx and as .txt; some pass, most have errors) and 40% bad files (random bytes named
+.docx, a truncated .docx, random CJK text, a blank .txt, a PNG, an OLE/encrypted file, a zip
+bomb). Every file name is unique, so an answer that names its file can be attributed exactly.
+While the burst runs the supervisor sends /status (1 s in, then every 2 s until the burst is
+over) and the times to its text reply and to its chart (a photo) are measured.
+
+Measured: one monitor task polls the message count of every chat every POLL seconds and stamps
+each new bot message with the time it was seen. A draft's latency runs from just before its
+upload to its first reply: "无法审核「name」" names the draft; a review ("审核结果…") does not, so
+within one chat reviews are paired with that user's readable drafts in upload order (all uploads
+of the burst are queued within a few milliseconds, so the pairing hardly matters). The marked-up
+.docx that follows a .docx review is named after the draft. The burst is over when the inbox
+(the bot's journal) holds no pending draft; after a quiet period every chat is read.
+
+Checked (non-zero exit status otherwise): every draft got exactly one answer (a review or
+"无法审核") and the marked-up .docx exactly when its submission is a .docx with issues; no other
+message; the submissions table holds exactly one row per burst update_id (none missing, none
+duplicated, right user and file name, readable exactly when expected); every journalled draft is
+'answered'; every /status during the burst got its text within 1 s and its chart.
+
+Memory: a thread samples the RSS of this process (the bot, the local Bot API server and the
+simulated users share it) and of its descendants (the forkserver, the check workers, the
+resource tracker) every 100 ms. Summed RSS counts pages shared between forked processes more
+than once, so it overstates their total; the summed PSS (shared pages divided among the processes
+sharing them, sampled once a second) is also printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import html
+import io
+import logging
+import os
+import random
+import re
+import resource
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from collections import Counter
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fixtures.docx_builder import build_docx, content_from_sample, find_samples_dir  # noqa: E402
+
+from nianbao.bot.app import build_application, running  # noqa: E402
+from nianbao.bot.config import Config  # noqa: E402
+from nianbao.bot.local_api import LocalBotApi, SentMessage  # noqa: E402
+from nianbao.storage import Store  # noqa: E402
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = dt.datetime(2025, 1, 15, 10, 0, tzinfo=SHANGHAI)
+YEAR = 2024
+SUPERVISOR = 9001
+FIRST_STAFF = 100_001
+SEED = 2025
+
+POLL = 0.01  # seconds between two looks at every chat
+MEMORY_PERIOD = 0.1  # seconds between two RSS samples
+PSS_EVERY = 10  # PSS (a walk of every page table) only every tenth sample: it costs kernel time
+STATUS_LIMIT = 1.0  # /status must be answered (text) within this many seconds during the burst
+STATUS_TIMEOUT = 30.0  # give up waiting for one /status reply after this long
+REPORT_SHARE = 0.6  # the rest are bad files
+
+TAG = re.compile(r"<[^>]*>")
+UNREADABLE_NAME = re.compile(r"无法审核「(.*)」")
+CONTINUATION = re.compile(r"^\d+\. ")  # a later part of a split reply starts with a numbered line
+MARKED_UP_SUFFIX = "_审核批注.docx"
+
+
+# ---------------------------------------------------------------- what the users send
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of file in the mix."""
+
+    label: str  # start of the file name
+    suffix: str
+    data: bytes
+    readable: bool  # read as a report (a review with counts); otherwise answered "无法审核"
+    is_report: bool  # a real report (else a bad file)
+
+    @property
+    def name(self) -> str:
+        return f"{self.label}{self.suffix}"
+
+
+@dataclass
+class Draft:
+    user_id: int
+    file_name: str
+    kind: Kind
+    sent_at: float = 0.0
+    update_id: int = 0
+    replied_at: float | None = None  # the first reply: the review, or "无法审核"
+    marked_up_at: float | None = None  # the marked-up .docx after a .docx review, if any
+
+    @property
+    def latency(self) -> float | None:
+        return None if self.replied_at is None else self.replied_at - self.sent_at
+
+
+def report_kinds() -> list[Kind]:
+    """Every sample as a real .docx and as a .txt upload."""
+    samples = sorted(find_samples_dir().glob("*.txt"))
+    if not samples:
+        raise SystemExit(f"no samples in {find_samples_dir()}")
+    kinds = []
+    for number, path in enumerate(samples, start=1):
+        text = path.read_text(encoding="utf-8")
+        kinds.append(Kind(f"年报{number}", ".docx", build_docx(content_from_sample(text, path.name)), readable=True, is_report=True))
+        kinds.append(Kind(f"年报{number}", ".txt", path.read_bytes(), readable=True, is_report=True))
+    return kinds
+
+
+def bad_file_kinds(a_docx: bytes, rng: random.Random) -> list[Kind]:
+    """Files the bot cannot review; each must still get a clear "无法审核" answer."""
+    cjk_noise = "".join(chr(rng.randint(0x4E00, 0x9FA5)) if rng.random() > 0.05 else "\n" for _ in range(3000))
+    files = [
+        ("随机字节", ".docx", rng.randbytes(20_000)),
+        ("截断", ".docx", a_docx[: len(a_docx) // 2]),
+        ("乱码", ".txt", cjk_noise.encode("utf-8")),
+        ("空白", ".txt", b" \n\n\t  \n"),
+        ("照片", ".png", b"\x89PNG\r\n\x1a\n" + rng.randbytes(3_000)),
+        ("加密", ".docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + rng.randbytes(4_000)),
+        ("压缩炸弹", ".docx", zip_bomb()),
+    ]
+    return [Kind(label, suffix, data, readable=False, is_report=False) for label, suffix, data in files]
+
+
+def zip_bomb(megabytes: int = 100) -> bytes:
+    """A .docx whose document.xml inflates to ``megabytes`` MB of spaces (about 100 KB packed),
+    written in chunks so this process never holds the inflated text."""
+    main = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+            "</Types>"
+        ))
+        archive.writestr("_rels/.rels", (
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+            "</Relationships>"
+        ))
+        with archive.open("word/document.xml", "w") as part:
+            part.write(f"<w:document {main}><w:body>".encode())
+            chunk = b" " * (1 << 20)
+            for _ in range(megabytes):
+                part.write(chunk)
+            part.write(b"</w:body></w:document>")
+    return out.getvalue()
+
+
+def plan_burst(drafts: int, users: list[int], reports: list[Kind], bad_files: list[Kind], rng: random.Random) -> list[Draft]:
+    """``drafts`` drafts over ``users`` (as even as possible), in rounds, the kinds shuffled."""
+    report_count = round(drafts * REPORT_SHARE)
+    kinds = [reports[i % len(reports)] for i in range(report_count)]
+    kinds += [bad_files[i % len(bad_files)] for i in range(drafts - report_count)]
+    rng.shuffle(kinds)
+    per_user = {user: drafts // len(users) + (1 if i < drafts % len(users) else 0) for i, user in enumerate(users)}
+    slots = [(round_, user) for round_ in range(max(per_user.values())) for user in users if round_ < per_user[user]]
+    return [
+        Draft(user, f"{kind.label}-{user - FIRST_STAFF + 1:03d}-{round_ + 1}{kind.suffix}", kind)
+        for (round_, user), kind in zip(slots, kinds)
+    ]
+
+
+def marked_up_name(file_name: str) -> str:
+    """The name of the marked-up .docx the bot sends back (``handlers._send_marked_up``); our
+    file names only use characters that ``safe_file_name`` keeps."""
+    return file_name.rsplit(".", 1)[0] + MARKED_UP_SUFFIX
+
+
+# ---------------------------------------------------------------- watching the chats
+
+
+@dataclass
+class Arrival:
+    at: float
+    kind: str  # review, unreadable, document, photo, status, continuation, other
+    name: str | None  # the draft named in "无法审核「…」", or the marked-up file's name
+    text: str
+
+
+def classify(message: SentMessage, at: float) -> Arrival:
+    if message.method == "sendPhoto":
+        return Arrival(at, "photo", None, message.text or "")
+    if message.is_file:
+        return Arrival(at, "document", message.filename, message.text or "")
+    text = html.unescape(TAG.sub("", message.text or "")).lstrip("❗ ")
+    if text.startswith("审核结果"):
+        return Arrival(at, "review", None, text)
+    if text.startswith("无法审核"):
+        named = UNREADABLE_NAME.search(text.split("\n", 1)[0])
+        return Arrival(at, "unreadable", named[1] if named else None, text)
+    if "年度报告报送情况" in text.split("\n", 1)[0]:
+        return Arrival(at, "status", None, text)
+    if CONTINUATION.match(text):
+        return Arrival(at, "continuation", None, text)
+    return Arrival(at, "other", None, text)
+
+
+class Monitor:
+    """Stamps every bot message with the time it was first seen (polling every POLL seconds: a
+    dict lookup per chat, cheap for the event loop the bot shares)."""
+
+    def __init__(self, api: LocalBotApi, chats: list[int], counted: list[int]):
+        self.api = api
+        self.seen = {chat: api.message_count(chat) for chat in chats}
+        self.arrivals: dict[int, list[Arrival]] = {chat: [] for chat in chats}
+        self.counted = set(counted)
+        self.answers = 0  # reviews and "无法审核" seen so far in the counted chats
+
+    def poll(self) -> None:
+        now = time.perf_counter()
+        for chat, seen in self.seen.items():
+            count = self.api.message_count(chat)
+            if count > seen:
+                for message in self.api.sent_to(chat)[seen - count :]:
+                    arrival = classify(message, now)
+                    self.arrivals[chat].append(arrival)
+                    self.answers += chat in self.counted and arrival.kind in ("review", "unreadable")
+                self.seen[chat] = count
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self.poll()
+            await asyncio.sleep(POLL)
+        self.poll()
+
+
+async def loop_lag(stop: asyncio.Event, samples: list[float], period: float = 0.01) -> None:
+    """How late a 10 ms timer fires: how long the event loop was kept from running callbacks."""
+    while not stop.is_set():
+        start = time.perf_counter()
+        await asyncio.sleep(period)
+        samples.append(time.perf_counter() - start - period)
+
+
+# ---------------------------------------------------------------- memory and CPU
+
+
+class ProcessSampler(threading.Thread):
+    """RSS and CPU time of this process and its descendants, every MEMORY_PERIOD seconds; the
+    peaks are those between ``begin()`` and ``end()`` (the burst)."""
+
+    def __init__(self) -> None:
+        super().__init__(name="process-sampler", daemon=True)
+        self.main = psutil.Process()
+        self.halt = threading.Event()
+        self.lock = threading.Lock()  # sample() also runs in the event loop (children_cpu)
+        self.recording = False
+        self.samples = 0
+        self.peak_main = 0
+        self.peak_total = 0  # main + descendants, at the same sample
+        self.peak_child = 0  # the largest single descendant
+        self.peak_children_sum = 0
+        self.peak_pss_total = 0  # main + descendants, proportional set size (shared pages split)
+        self.most_children = 0
+        self.cpu: dict[int, float] = {}  # descendant pid -> user + system seconds, last seen
+
+    def run(self) -> None:
+        while not self.halt.wait(MEMORY_PERIOD):
+            self.sample()
+
+    def sample(self) -> None:
+        with self.lock:
+            self._sample()
+
+    def begin(self) -> None:
+        self.recording = True
+        self.sample()
+
+    def end(self) -> None:
+        self.sample()
+        self.recording = False
+
+    def _sample(self) -> None:
+        self.samples += 1
+        with_pss = self.samples % PSS_EVERY == 0
+
+        def memory(process: psutil.Process) -> tuple[int, int]:
+            if with_pss:
+                info = process.memory_full_info()
+                return info.rss, info.pss
+            return process.memory_info().rss, 0
+
+        main, pss = memory(self.main)
+        children = 0
+        count = 0
+        for child in self.main.children(recursive=True):
+            try:
+                rss, child_pss = memory(child)
+                times = child.cpu_times()
+            except psutil.Error:
+                continue  # it ended meanwhile
+            count += 1
+            children += rss
+            pss += child_pss
+            self.cpu[child.pid] = times.user + times.system
+            if self.recording:
+                self.peak_child = max(self.peak_child, rss)
+        if not self.recording:
+            return
+        self.peak_main = max(self.peak_main, main)
+        self.peak_children_sum = max(self.peak_children_sum, children)
+        self.peak_total = max(self.peak_total, main + children)
+        self.peak_pss_total = max(self.peak_pss_total, pss)
+        self.most_children = max(self.most_children, count)
+
+    def children_cpu(self) -> float:
+        self.sample()
+        return sum(self.cpu.values())
+
+    def stop(self) -> None:
+        self.halt.set()
+        self.join()
+
+
+def own_maxrss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+
+def machine_busy_cpu() -> float:
+    """CPU seconds the whole machine spent busy (all processes, all CPUs) since boot."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class LogCounter(logging.Handler):
+    """Counts the bot's warnings and errors instead of printing hundreds of lines."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.counts: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.counts[f"{record.levelname} {record.name}: {record.getMessage()[:120]}"] += 1
+
+
+# ---------------------------------------------------------------- the run
+
+
+@dataclass
+class StatusProbe:
+    sent_at: float  # seconds into the burst
+    answered_before: int  # drafts answered when /status was sent
+    text_latency: float | None = None
+    photo_latency: float | None = None
+    text_parts: int = 0
+
+
+@dataclass
+class Run:
+    drafts: list[Draft]
+    probes: list[StatusProbe]
+    idle_status: StatusProbe | None  # a /status before the burst
+    arrivals: dict[int, list[Arrival]]
+    queued_in: float  # seconds to queue every upload
+    burst_start: float
+    burst_end: float  # the last message of the burst seen
+    main_cpu: float  # seconds of CPU during the burst
+    workers_cpu: float
+    others_cpu: float  # used by processes outside the bot (anything else running on the machine)
+    lag: list[float]
+    rss_before: int
+    maxrss_before: int  # ru_maxrss of this process when the burst started
+    maxrss_after: int  # ... and when it was over
+    pending_updates: int
+    submissions: list[dict] = field(default_factory=list)
+    inbox: dict[int, dict] = field(default_factory=dict)
+
+
+class FixedClock:
+    def __call__(self) -> dt.datetime:
+        return NOW
+
+
+def seed_roster(store: Store, users: list[int]) -> None:
+    """One agency per user, the user bound to it as staff."""
+    for number, user_id in enumerate(users, start=1):
+        agency_id = store.add_agency(f"负载测试第{number:03d}乡人民政府", "township", now=NOW)
+        store.bind_member(user_id, agency_id, "staff", f"员工{number:03d}", now=NOW)
+
+
+async def wait_for_inbox(store: Store, rows: int, deadline: float) -> bool:
+    """Until the journal holds ``rows`` drafts and none is pending (or the deadline passes)."""
+    loop = asyncio.get_running_loop()
+    while loop.time() < deadline:
+        counts = store.inbox_counts()
+        if sum(counts.values()) >= rows and not counts.get("received") and not counts.get("checked"):
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+async def warm_up(api: LocalBotApi, store: Store, monitor: Monitor, kinds: list[Kind], timeout: float) -> tuple[int, StatusProbe]:
+    """Two supervisor drafts (checked, not recorded) and two /status: the workers, the engine and
+    the chart are ready before the burst. Returns the journal's row count and the second /status
+    (the idle baseline)."""
+    loop = asyncio.get_running_loop()
+    rows = sum(store.inbox_counts().values()) + len(kinds)
+    for kind in kinds:
+        await api.user_sends_document(SUPERVISOR, f"预热{kind.suffix}", kind.data)
+    if not await wait_for_inbox(store, rows, loop.time() + timeout):
+        raise SystemExit("warm-up drafts were not answered")
+    for _ in range(2):
+        probe = await ask_status(api, monitor, 0.0, timeout)
+        if probe.photo_latency is None:
+            raise SystemExit("warm-up /status was not answered")
+    return rows, probe
+
+
+async def ask_status(api: LocalBotApi, monitor: Monitor, origin: float, timeout: float) -> StatusProbe:
+    """The supervisor sends /status; wait for its text and its chart."""
+    since = len(monitor.arrivals[SUPERVISOR])
+    sent_at = time.perf_counter()
+    probe = StatusProbe(sent_at - origin, monitor.answers)
+    await api.user_sends_text(SUPERVISOR, "/status")
+    while time.perf_counter() - sent_at < timeout:
+        await asyncio.sleep(POLL)
+        new = monitor.arrivals[SUPERVISOR][since:]
+        texts = [a for a in new if a.kind in ("status", "continuation")]
+        photos = [a for a in new if a.kind == "photo"]
+        if texts and probe.text_latency is None:
+            probe.text_latency = texts[0].at - sent_at
+        if photos:
+            probe.photo_latency = photos[0].at - sent_at
+            probe.text_parts = len(texts)
+            break
+    return probe
+
+
+async def probe_status(api: LocalBotApi, monitor: Monitor, burst_start: float, over: asyncio.Event, args) -> list[StatusProbe]:
+    """/status 1 s into the burst, then every 2 s after the previous answer, while it lasts."""
+    probes: list[StatusProbe] = []
+    await asyncio.sleep(max(0.0, burst_start + args.status_first - time.perf_counter()))
+    while not over.is_set() and len(probes) < args.status_probes:
+        probes.append(await ask_status(api, monitor, burst_start, STATUS_TIMEOUT))
+        try:
+            await asyncio.wait_for(over.wait(), args.status_every)
+        except TimeoutError:
+            pass
+    return probes
+
+
+async def run_burst(args, drafts: list[Draft], users: list[int], warm_kinds: list[Kind], sampler: ProcessSampler) -> Run:
+    with tempfile.TemporaryDirectory(prefix="nianbao-load-") as tmp:
+        database = Path(tmp) / "nianbao.db"
+        store = Store(database)
+        seed_roster(store, users)
+        async with LocalBotApi() as api:
+            for user_id in [*users, SUPERVISOR]:
+                api.add_user(user_id)
+            config = Config(
+                token=api.token,
+                api_base_url=api.base_url,
+                file_base_url=api.base_file_url,
+                database=str(database),
+                files_dir=str(Path(tmp) / "files"),
+                supervisors=frozenset({SUPERVISOR}),
+                report_year=YEAR,
+                check_workers=args.workers,
+                drafts_per_user=args.drafts_per_user,
+                rate_window_seconds=60.0,
+            )
+            application = build_application(config, store, FixedClock())
+            loop = asyncio.get_running_loop()
+            async with running(application, poll_timeout=1):
+                monitor = Monitor(api, [*users, SUPERVISOR], counted=users)
+                stop_monitor = asyncio.Event()
+                monitor_task = asyncio.create_task(monitor.run(stop_monitor))
+                journal_rows, idle_status = 0, None
+                if not args.no_warmup:
+                    journal_rows, idle_status = await warm_up(api, store, monitor, warm_kinds, args.timeout)
+                rss_before, maxrss_before = sampler.main.memory_info().rss, own_maxrss()
+
+                sampler.begin()
+                lag: list[float] = []
+                stop_lag = asyncio.Event()
+                lag_task = asyncio.create_task(loop_lag(stop_lag, lag))
+                main_cpu_start, workers_cpu_start, machine_cpu_start = own_cpu(), sampler.children_cpu(), machine_busy_cpu()
+
+                # The burst: nothing below awaits anything that yields, so every upload is queued
+                # before the bot's next getUpdates returns.
+                for draft in drafts:
+                    draft.sent_at = time.perf_counter()
+                    draft.update_id = await api.user_sends_document(draft.user_id, draft.file_name, draft.kind.data)
+                burst_start = drafts[0].sent_at
+                queued_in = time.perf_counter() - burst_start
+
+                over = asyncio.Event()
+                status_task = asyncio.create_task(probe_status(api, monitor, burst_start, over, args))
+                finished = await wait_for_inbox(store, journal_rows + len(drafts), loop.time() + args.timeout)
+                over.set()
+                main_cpu, workers_cpu = own_cpu() - main_cpu_start, sampler.children_cpu() - workers_cpu_start
+                others_cpu = machine_busy_cpu() - machine_cpu_start - main_cpu - workers_cpu
+                maxrss_after = own_maxrss()
+                sampler.end()
+                probes = await status_task
+                stop_lag.set()
+                await lag_task
+                if not finished:
+                    print(f"the journal still holds pending drafts after {args.timeout:.0f} s", file=sys.stderr)
+
+                await asyncio.sleep(args.quiet)  # anything sent after the answers is caught too
+                stop_monitor.set()
+                await monitor_task
+                pending_updates = api.pending_update_count
+
+        burst_chats = [arrival for user in users for arrival in monitor.arrivals[user]]
+        burst_end = max((a.at for a in burst_chats), default=time.perf_counter())
+        run = Run(
+            drafts, probes, idle_status, monitor.arrivals, queued_in, burst_start, burst_end,
+            main_cpu, workers_cpu, others_cpu, lag, rss_before, maxrss_before, maxrss_after, pending_updates,
+        )
+        store.close()
+        read_database(database, run)
+    return run
+
+
+def read_database(path: Path, run: Run) -> None:
+    with closing(sqlite3.connect(path)) as db:
+        db.row_factory = sqlite3.Row
+        run.submissions = [dict(row) for row in db.execute(
+            "SELECT update_id, user_id, file_name, parsed, input_format,"
+            " error_count + warning_count + info_count AS issues FROM submissions"
+        )]
+        run.inbox = {row["update_id"]: dict(row) for row in db.execute("SELECT update_id, state, attempts FROM inbox")}
+
+
+# ---------------------------------------------------------------- checking and reporting
+
+
+def attribute_replies(run: Run) -> list[str]:
+    """Give each draft its reply times; return what does not add up."""
+    problems = []
+    by_user: dict[int, list[Draft]] = {}
+    for draft in run.drafts:
+        by_user.setdefault(draft.user_id, []).append(draft)
+    for user, drafts in by_user.items():
+        by_name = {d.file_name: d for d in drafts}
+        by_marked_up = {marked_up_name(d.file_name): d for d in drafts}
+        reviews = []
+        for arrival in run.arrivals[user]:
+            if arrival.kind == "review":
+                reviews.append(arrival)
+            elif arrival.kind == "unreadable":
+                draft = by_name.get(arrival.name)
+                if draft is None or draft.replied_at is not None:
+                    problems.append(f"user {user}: unexpected or repeated 无法审核 for {arrival.name!r}")
+                else:
+                    draft.replied_at = arrival.at
+            elif arrival.kind == "document":
+                draft = by_marked_up.get(arrival.name)
+                if draft is None or draft.marked_up_at is not None:
+                    problems.append(f"user {user}: unexpected or repeated document {arrival.name!r}")
+                else:
+                    draft.marked_up_at = arrival.at
+            elif arrival.kind != "continuation":
+                problems.append(f"user {user}: unexpected message {arrival.text[:80]!r}")
+        waiting = [d for d in drafts if d.replied_at is None]
+        if len(reviews) != len(waiting):
+            problems.append(f"user {user}: {len(reviews)} review(s) for {len(waiting)} draft(s) not answered 无法审核")
+        for draft, arrival in zip(waiting, reviews):
+            draft.replied_at = arrival.at
+    return problems
+
+
+def check_database(run: Run) -> tuple[list[str], dict]:
+    problems = []
+    burst = {d.update_id: d for d in run.drafts}
+    rows = [s for s in run.submissions if s["update_id"] in burst]
+    stray = len(run.submissions) - len(rows)
+    counted = Counter(s["update_id"] for s in rows)
+    duplicated = sum(n - 1 for n in counted.values())
+    missing = [u for u in burst if u not in counted]
+    if len(rows) != len(burst) or duplicated or missing or stray:
+        problems.append(f"submissions: {len(rows)} rows for {len(burst)} drafts, {len(missing)} missing, {duplicated} duplicated, {stray} not from the burst")
+    for row in rows:
+        draft = burst[row["update_id"]]
+        if row["user_id"] != draft.user_id or row["file_name"] != draft.file_name:
+            problems.append(f"update {row['update_id']}: stored as {row['user_id']}/{row['file_name']!r}, sent as {draft.user_id}/{draft.file_name!r}")
+        if bool(row["parsed"]) != draft.kind.readable:
+            problems.append(f"update {row['update_id']} ({draft.file_name}): parsed={bool(row['parsed'])}, expected {draft.kind.readable}")
+        wants_marked_up = bool(row["parsed"]) and row["input_format"] == "docx" and row["issues"] > 0
+        if wants_marked_up != (draft.marked_up_at is not None):
+            problems.append(f"update {row['update_id']} ({draft.file_name}): marked-up .docx {'missing' if wants_marked_up else 'not expected'}")
+    states = Counter(run.inbox[u]["state"] if u in run.inbox else "not journalled" for u in burst)
+    if set(states) != {"answered"}:
+        problems.append(f"inbox states of the burst: {dict(states)}")
+    retried = sum(1 for u in burst if u in run.inbox and run.inbox[u]["attempts"] > 1)
+    return problems, {"rows": len(rows), "distinct": len(counted), "duplicated": duplicated, "missing": len(missing),
+                      "states": dict(states), "retried": retried}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def spread(values: list[float]) -> str:
+    if not values:
+        return "-"
+    return f"p50 {percentile(values, 0.5):6.2f} s   p95 {percentile(values, 0.95):6.2f} s   max {max(values):6.2f} s   (n={len(values)})"
+
+
+def mb(size: float) -> str:
+    return f"{size / 2**20:7.1f} MB"
+
+
+def report(args, run: Run, sampler: ProcessSampler, log_counts: Counter[str], started: float) -> int:
+    failures = attribute_replies(run)
+    db_problems, db = check_database(run)
+    failures += db_problems
+
+    answered = [d for d in run.drafts if d.replied_at is not None]
+    wall = run.burst_end - run.burst_start
+    latencies = [d.latency for d in answered]
+    report_latencies = [d.latency for d in answered if d.kind.is_report]
+    bad_latencies = [d.latency for d in answered if not d.kind.is_report]
+    marked_up = [d.marked_up_at - d.sent_at for d in run.drafts if d.marked_up_at is not None]
+    unreadable = sum(1 for d in answered if not d.kind.readable)
+    kinds = Counter(d.kind.name for d in run.drafts)
+    texts = [p.text_latency for p in run.probes if p.text_latency is not None]
+    photos = [p.photo_latency for p in run.probes if p.photo_latency is not None]
+
+    for draft in run.drafts:
+        if draft.replied_at is None:
+            failures.append(f"{draft.file_name} (update {draft.update_id}, user {draft.user_id}): no answer")
+    if not run.probes:
+        failures.append("no /status was sent during the burst")
+    for probe in run.probes:
+        if probe.text_latency is None or probe.photo_latency is None:
+            failures.append(f"/status at {probe.sent_at:.1f} s: text {probe.text_latency}, photo {probe.photo_latency} (no complete answer)")
+        elif probe.text_latency >= STATUS_LIMIT:
+            failures.append(f"/status at {probe.sent_at:.1f} s: text after {probe.text_latency:.2f} s (limit {STATUS_LIMIT:.0f} s)")
+
+    cpus = len(os.sched_getaffinity(0))
+    print(f"nianbao load benchmark: {len(run.drafts)} drafts from {len(set(d.user_id for d in run.drafts))} agencies in one burst, "
+          f"check_workers={args.workers}, CPUs={cpus} (os.cpu_count()={os.cpu_count()}), python {sys.version.split()[0]}")
+    print("  mix: " + ", ".join(f"{name} {n}" for name, n in sorted(kinds.items())))
+    print("  (bot, local Bot API server and simulated users share one process and event loop; checks run in worker processes)")
+    status_lines = [
+        f"at {p.sent_at:5.1f} s ({p.answered_before:3d} answered): text "
+        + (f"{p.text_latency * 1000:5.0f} ms" if p.text_latency is not None else "  none")
+        + f" ({p.text_parts} part{'s' if p.text_parts != 1 else ''}), chart "
+        + (f"{p.photo_latency * 1000:5.0f} ms" if p.photo_latency is not None else "none")
+        for p in run.probes
+    ]
+    rows = [
+        ("drafts answered / sent", f"{len(answered)} / {len(run.drafts)}  ({len(answered) - unreadable} reviews, {unreadable} 无法审核, {len(marked_up)} marked-up .docx)"),
+        ("uploads queued in", f"{run.queued_in * 1000:7.0f} ms"),
+        ("wall time (first upload -> last reply)", f"{wall:7.2f} s"),
+        ("throughput", f"{len(answered) / wall if wall > 0 else 0:7.1f} drafts/s"),
+        ("upload -> first reply, all", spread(latencies)),
+        ("  real reports", spread(report_latencies)),
+        ("  bad files", spread(bad_latencies)),
+        ("upload -> marked-up .docx", spread(marked_up)),
+        ("/status during the burst, max", (f"text {max(texts) * 1000:.0f} ms, chart {max(photos) * 1000:.0f} ms" if texts and photos else "-")
+         + f"  ({'all' if texts and max(texts) < STATUS_LIMIT and len(texts) == len(run.probes) else 'NOT all'} text replies < {STATUS_LIMIT:.0f} s)"),
+        *((" ", line) for line in status_lines),
+        ("/status before the burst (idle)", f"text {run.idle_status.text_latency * 1000:.0f} ms, chart {run.idle_status.photo_latency * 1000:.0f} ms"
+         if run.idle_status and run.idle_status.text_latency is not None else "-"),
+        ("submissions for the burst", f"{db['rows']} rows, {db['distinct']} distinct update_ids (expected {len(run.drafts)}; {db['missing']} missing, {db['duplicated']} duplicated)"),
+        ("inbox states of the burst", f"{db['states']}  ({db['retried']} needed more than one attempt)"),
+        ("updates left unconfirmed on the server", f"{run.pending_updates}"),
+        ("peak RSS during the burst, bot process", f"{mb(sampler.peak_main)}  (before the burst {mb(run.rss_before).strip()})"),
+        ("ru_maxrss, bot process", f"{mb(run.maxrss_after)}  (at the start of the burst {mb(run.maxrss_before).strip()})"),
+        ("  descendants summed", f"{mb(sampler.peak_children_sum)}  (largest one {mb(sampler.peak_child).strip()}; up to {sampler.most_children} processes)"),
+        ("  bot + descendants summed", f"{mb(sampler.peak_total)}  (PSS, shared pages counted once: {mb(sampler.peak_pss_total).strip()})"),
+        ("ru_maxrss of reaped children", f"{mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)}  (0 while the forkserver lives on; the workers are its children, not ours)"),
+        ("CPU during the burst, bot process", f"{run.main_cpu:7.1f} s  ({run.main_cpu / wall if wall > 0 else 0:.2f} cores)"),
+        ("CPU during the burst, descendants", f"{run.workers_cpu:7.1f} s  ({run.workers_cpu / wall if wall > 0 else 0:.2f} cores)"),
+        ("CPU during the burst, other processes", f"{run.others_cpu:7.1f} s  ({run.others_cpu / wall if wall > 0 else 0:.2f} cores; the machine is shared if this is not ~0)"),
+        ("event-loop lag (10 ms timer) p50 / max", f"{percentile(run.lag, 0.5) * 1000:7.1f} ms / {max(run.lag) * 1000:.0f} ms" if run.lag else "-"),
+        ("bot warnings/errors logged", f"{sum(log_counts.values())}"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"  {name:<{width}}  {value}")
+    for line, count in log_counts.most_common(5):
+        print(f"    {count:4d} x {line}")
+    print(f"  {'total script time':<{width}}  {time.perf_counter() - started:7.2f} s")
+    if failures:
+        print(f"FAILED ({len(failures)}):", file=sys.stderr)
+        for failure in failures[:25]:
+            print(f"  {failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--drafts", type=int, default=500, help="drafts in the burst (default 500)")
+    parser.add_argument("--agencies", type=int, default=200, help="agencies, one staff member each (default 200)")
+    parser.add_argument("--workers", type=int, default=2, help="Config.check_workers (default 2)")
+    parser.add_argument("--drafts-per-user", type=int, default=6, help="Config.drafts_per_user per minute (default 6)")
+    parser.add_argument("--status-first", type=float, default=1.0, help="first /status this many seconds into the burst (default 1)")
+    parser.add_argument("--status-every", type=float, default=2.0, help="then again this long after each answer (default 2)")
+    parser.add_argument("--status-probes", type=int, default=10, help="at most this many /status (default 10)")
+    parser.add_argument("--timeout", type=float, default=600.0, help="give up waiting for the burst after this long (default 600 s)")
+    parser.add_argument("--quiet", type=float, default=1.0, help="quiet period before reading the chats (default 1 s)")
+    parser.add_argument("--no-warmup", action="store_true", help="start the burst with cold workers")
+    args = parser.parse_args()
+    if args.drafts < 1 or args.agencies < 1 or args.workers < 1:
+        parser.error("--drafts, --agencies and --workers must be at least 1")
+    if -(-args.drafts // args.agencies) > args.drafts_per_user:
+        parser.error("more drafts per agency than --drafts-per-user allows: the rate limit would refuse some")
+
+    started = time.perf_counter()
+    log_counter = LogCounter()  # the only handler: the bot's warnings are counted, not printed
+    logging.getLogger().addHandler(log_counter)
+    logging.getLogger().setLevel(logging.WARNING)
+
+    rng = random.Random(SEED)
+    reports = report_kinds()
+    bad_files = bad_file_kinds(reports[0].data, rng)
+    users = [FIRST_STAFF + i for i in range(args.agencies)]
+    drafts = plan_burst(args.drafts, users, reports, bad_files, rng)
+    warm_kinds = [k for k in reports if k.suffix == ".docx"][:1] + [k for k in reports if k.suffix == ".txt"][:1]
+
+    sampler = ProcessSampler()
+    sampler.start()
+    try:
+        run = asyncio.run(run_burst(args, drafts, users, warm_kinds, sampler))
+    finally:
+        sampler.stop()
+    return report(args, run, sampler, log_counter.counts, started)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
