@@ -245,3 +245,17 @@ async def test_retention_deletes_old_drafts_but_keeps_each_agencys_latest(tmp_pa
         [reply] = await env.send(SUPERVISOR, "/draft 学张乡", count=1)
         assert reply.data == second
     store.close()
+
+
+async def test_a_draft_that_keeps_failing_is_given_up_and_the_user_told(env):
+    from telegram.ext import CallbackContext
+
+    from nianbao.bot.handlers import MAX_ATTEMPTS, recover_drafts
+
+    env.store.journal_draft(99_000, chat_id=STAFF_XUEZHANG, user_id=STAFF_XUEZHANG, kind="document", file_id="gone", file_name="年报<1>.docx")
+    for _ in range(MAX_ATTEMPTS):
+        env.store.inbox_attempt(99_000)
+    await recover_drafts(CallbackContext(env.app))
+    [reply] = await env.api.wait_for_replies(STAFF_XUEZHANG, count=1, timeout=10)
+    assert "「年报<1>.docx」多次尝试后仍未能完成审核" in reply.plain_text and "重新发送" in reply.plain_text
+    assert env.store.get_inbox(99_000).state == "failed"
