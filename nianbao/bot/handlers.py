@@ -74,6 +74,14 @@ class Services:
     # busy with the drafts' storage work, and /status must not queue behind it
     queries: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2, thread_name_prefix="query"))
 
+    def claim(self, update_id: int) -> bool:
+        """Take a draft for this process to handle; False when someone here already has it.
+        (No await inside: on the event loop this is atomic.)"""
+        if update_id in self.in_progress:
+            return False
+        self.in_progress.add(update_id)
+        return True
+
     async def query(self, function: Callable, /, *args):
         return await asyncio.get_running_loop().run_in_executor(self.queries, partial(function, *args))
 
@@ -191,13 +199,13 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     entry = await _journal(
         update, services, kind="document", file_id=document.file_id, file_name=document.file_name or "文件"
     )
-    if entry is not None and await _within_rate_limit(update, services, entry):
-        await process_draft(context, entry)
+    if entry is not None and services.claim(entry.update_id):
+        await process_draft(context, entry, rate_limited_update=update)
 
 
 async def _within_rate_limit(update: Update, services: Services, entry: InboxEntry) -> bool:
     """Count the draft against its sender's limit; over it, the draft is recorded as refused."""
-    if entry.attempts:  # already started before a restart: not a new draft
+    if entry.attempts or entry.state != "received":  # started before a restart: not a new draft
         return True
     wait = services.limiter.wait_needed(update.effective_user.id)
     if wait:
@@ -263,8 +271,8 @@ async def flush_paste(context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(context, context.job.chat_id, say.STORAGE_UNAVAILABLE)
         return
     entry = await _journal(update, services, kind="paste", file_name="粘贴的文本", sha256=sha256)
-    if entry is not None and await _within_rate_limit(update, services, entry):
-        await process_draft(context, entry, data)
+    if entry is not None and services.claim(entry.update_id):
+        await process_draft(context, entry, data, rate_limited_update=update)
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -279,33 +287,38 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 STORAGE_FAILURES = (sqlite3.Error, StorageError, OSError)
 
 
-async def process_draft(context, entry: InboxEntry, data: bytes | None = None) -> None:
-    """Check one journalled draft and answer it, at most once per process at a time."""
+async def process_draft(context, entry: InboxEntry, data: bytes | None = None, rate_limited_update: Update | None = None) -> None:
+    """Check one journalled draft (claimed with ``Services.claim``) and answer it. The reply is
+    decided once, when the draft is checked, and kept in the journal: a later delivery retry
+    sends exactly that, from where it stopped."""
     services = services_of(context)
-    if entry.update_id in services.in_progress:
-        return
-    services.in_progress.add(entry.update_id)
-    answered = False
     try:
-        entry = await asyncio.to_thread(services.store.get_inbox, entry.update_id)  # claimed: now read it fresh
+        entry = await asyncio.to_thread(services.store.get_inbox, entry.update_id)  # fresh, now it is ours
         if entry is None or not entry.pending:
-            return  # finished meanwhile (a recovery pass raced the handler)
+            return  # finished meanwhile
+        if rate_limited_update is not None and not await _within_rate_limit(rate_limited_update, services, entry):
+            return
         async with services.drafts_in_flight:
-            answered = await _check_and_answer(context, services, entry, data)
+            if entry.reply is None:
+                entry = await _check_and_decide(context, services, entry, data)
+            await _deliver(context, services, entry)
     except DeliveryFailed:
         log.warning("could not deliver the review of update %s; it stays in the journal", entry.update_id)
-    except (Forbidden, BadRequest) as error:
-        log.warning("Telegram refused the review of update %s: %s", entry.update_id, error)
-        await asyncio.to_thread(services.store.inbox_failed, entry.update_id, f"refused by Telegram: {error}")
+    except Forbidden:
+        await _mark_failed(services, entry, "the user blocked the bot")
+    except BadRequest as error:
+        log.warning("Telegram refused update %s: %s", entry.update_id, error)
+        await _mark_failed(services, entry, f"refused by Telegram: {error}")
+        await _notify_plainly(context, entry, say.TELEGRAM_REFUSED.format(name=entry.file_name or "文件"))
     except STORAGE_FAILURES:
         log.warning("storage failed while handling update %s", entry.update_id, exc_info=True)
-        if not answered:
-            await _tell_storage_failed(context, services, entry)
+        await _tell_storage_failed(context, services, entry)
     finally:
         services.in_progress.discard(entry.update_id)
 
 
-async def _check_and_answer(context, services: Services, entry: InboxEntry, data: bytes | None) -> bool:
+async def _check_and_decide(context, services: Services, entry: InboxEntry, data: bytes | None) -> InboxEntry:
+    """Check the draft, record the submission, and write the reply into the journal."""
     store = services.store
     await asyncio.to_thread(store.inbox_attempt, entry.update_id)
     if data is None:
@@ -318,32 +331,67 @@ async def _check_and_answer(context, services: Services, entry: InboxEntry, data
         services.review.record,
         agency=agency, user_id=entry.user_id, file_name=entry.file_name or "文件", result=result, now=now, update_id=entry.update_id,
     )
-    await asyncio.to_thread(store.inbox_checked, entry.update_id, review.submission_id)
     texts = say.review_messages(review, agency.name if agency else None, services.config.tz)
     if agency is None:
         texts[-1] += "\n\n" + say.SUPERVISOR_DRAFT
-    parts = [partial(send, context, entry.chat_id, text) for text in texts]
+    parts: list[dict] = [{"text": text} for text in texts]
     if marked_up is not None:
-        parts.append(partial(_send_marked_up, context, entry, marked_up, len(result.issues)))
-    for number, part in enumerate(parts, start=1):
-        if number > entry.parts_sent:  # a retried reply resumes where it stopped
-            await part()
-            try:
-                await asyncio.to_thread(store.inbox_part_sent, entry.update_id, number)
-            except STORAGE_FAILURES:
-                log.warning("could not record the progress of update %s", entry.update_id, exc_info=True)
+        parts.append(await _marked_up_part(services, entry, marked_up, len(result.issues)))
+    await asyncio.to_thread(store.inbox_checked, entry.update_id, review.submission_id, parts)
+    return await asyncio.to_thread(store.get_inbox, entry.update_id)
+
+
+async def _marked_up_part(services: Services, entry: InboxEntry, data: bytes, count: int) -> dict:
+    stem = (entry.file_name or "报告").rsplit(".", 1)[0]
+    return {
+        "document": await asyncio.to_thread(services.files.put, data),
+        "filename": f"{safe_file_name(stem, '报告')}_审核批注.docx",
+        "caption": f"审核批注版：上面的 {count} 条意见已作为批注加在文件中对应的单元格、行或段落旁，编号相同。可在 Word/WPS 中直接修改后重新发送。",
+    }
+
+
+async def _deliver(context, services: Services, entry: InboxEntry) -> None:
+    """Send the journalled reply from the first part not yet delivered, then mark it answered."""
+    store = services.store
+    for number, part in enumerate(entry.reply or [], start=1):
+        if number <= entry.parts_sent:
+            continue
+        await _send_part(context, services, entry.chat_id, part)
+        try:
+            await asyncio.to_thread(store.inbox_part_sent, entry.update_id, number)
+        except STORAGE_FAILURES:
+            log.warning("could not record the progress of update %s", entry.update_id, exc_info=True)
     try:
         await asyncio.to_thread(store.inbox_answered, entry.update_id, now=services.clock())
     except STORAGE_FAILURES:  # the user has the review; only the bookkeeping is behind
         log.warning("could not mark update %s answered", entry.update_id, exc_info=True)
-    return True
 
 
-async def _send_marked_up(context, entry: InboxEntry, data: bytes, count: int) -> None:
-    stem = (entry.file_name or "报告").rsplit(".", 1)[0]
-    name = f"{safe_file_name(stem, '报告')}_审核批注.docx"
-    caption = f"审核批注版：上面的 {count} 条意见已作为批注加在文件中对应的单元格、行或段落旁，编号相同。可在 Word/WPS 中直接修改后重新发送。"
-    await with_retries(lambda: context.bot.send_document(entry.chat_id, InputFile(io.BytesIO(data), filename=name), caption=caption))
+async def _send_part(context, services: Services, chat_id: int, part: dict) -> None:
+    if "text" in part:
+        await send(context, chat_id, part["text"])
+        return
+    data = await asyncio.to_thread(services.files.get, part["document"])
+    if data is None:
+        log.warning("the marked-up copy %s is gone; not sent", part["document"])
+        return
+    document = InputFile(io.BytesIO(data), filename=part["filename"])
+    await with_retries(lambda: context.bot.send_document(chat_id, document, caption=part["caption"]))
+
+
+async def _mark_failed(services: Services, entry: InboxEntry, note: str) -> None:
+    try:
+        await asyncio.to_thread(services.store.inbox_failed, entry.update_id, note, now=services.clock())
+    except STORAGE_FAILURES:
+        log.warning("could not mark update %s failed", entry.update_id, exc_info=True)
+
+
+async def _notify_plainly(context, entry: InboxEntry, text: str) -> None:
+    """A last word without formatting (the formatted one may be what Telegram refused)."""
+    try:
+        await with_retries(lambda: context.bot.send_message(entry.chat_id, text), attempts=2)
+    except (DeliveryFailed, TelegramError):
+        log.warning("could not tell user %s about update %s", entry.user_id, entry.update_id)
 
 
 async def _draft_bytes(context, services: Services, entry: InboxEntry) -> bytes:
@@ -372,6 +420,9 @@ async def _run_check(services: Services, data: bytes, file_name: str, now: dt.da
         error = ReadError("check_timed_out", say.CHECK_TIMED_OUT.format(seconds=services.config.check_timeout_seconds))
     except CheckFailed:
         error = ReadError("check_crashed", say.CHECK_CRASHED)
+    except Exception:  # noqa: BLE001 - the pool itself failing must still give the sender an answer
+        log.exception("the check pool failed on %r", file_name)
+        error = ReadError("check_crashed", say.CHECK_CRASHED)
     log.warning("check of %r failed: %s", file_name, error.code)
     return CheckResult(file_name, hashlib.sha256(data).hexdigest(), len(data), "unknown", error=error), None
 
@@ -387,7 +438,8 @@ async def _tell_storage_failed(context, services: Services, entry: InboxEntry) -
         log.warning("could not tell the user about the storage failure", exc_info=True)
 
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 5  # checks of one draft (a crash or a timeout each); delivery retries do not count
+DELIVERY_GIVE_UP = dt.timedelta(days=1)
 
 
 async def recover_drafts(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -395,22 +447,29 @@ async def recover_drafts(context: ContextTypes.DEFAULT_TYPE) -> None:
     attempt to deliver a review failed. Runs at start-up and then every minute."""
     services = services_of(context)
     for entry in await asyncio.to_thread(services.store.pending_drafts):
-        if entry.update_id in services.in_progress:
-            continue
-        if entry.attempts >= MAX_ATTEMPTS:
-            await _give_up(context, services, entry)
+        if not services.claim(entry.update_id):
+            continue  # being handled here right now
+        if _hopeless(services, entry):
+            context.application.create_task(_give_up(context, services, entry), update=None)
             continue
         log.info("finishing journalled draft %s (attempt %d)", entry.update_id, entry.attempts + 1)
         context.application.create_task(process_draft(context, entry), update=None)
 
 
+def _hopeless(services: Services, entry: InboxEntry) -> bool:
+    """Checking it keeps failing, or its reply could not be delivered for a day."""
+    if entry.reply is None:
+        return entry.attempts >= MAX_ATTEMPTS
+    return services.clock() - entry.received_at > DELIVERY_GIVE_UP
+
+
 async def _give_up(context, services: Services, entry: InboxEntry) -> None:
-    log.error("giving up on update %s after %d attempts", entry.update_id, entry.attempts)
-    await asyncio.to_thread(services.store.inbox_failed, entry.update_id, "too many attempts", now=services.clock())
     try:
-        await send(context, entry.chat_id, say.GAVE_UP.format(name=say.escape(entry.file_name or "文件")))
-    except (DeliveryFailed, TelegramError):
-        log.warning("could not tell user %s that update %s failed", entry.user_id, entry.update_id)
+        log.error("giving up on update %s after %d attempts", entry.update_id, entry.attempts)
+        await _mark_failed(services, entry, "too many attempts")
+        await _notify_plainly(context, entry, say.GAVE_UP.format(name=entry.file_name or "文件"))
+    finally:
+        services.in_progress.discard(entry.update_id)
 
 
 async def purge_files(context: ContextTypes.DEFAULT_TYPE) -> None:

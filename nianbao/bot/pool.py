@@ -7,8 +7,9 @@ replacing one is cheap. Each worker has an address-space limit. At most ``worker
 handed to the executor at once (the others wait here), so the time limit counts only the check
 itself, never time spent queueing behind other drafts. A check that overruns its limit gets the
 whole pool replaced (``ProcessPoolExecutor`` cannot cancel one running task): its workers and
-everything they started (a LibreOffice conversion) are killed, and the other checks that were
-running in it are retried once in the new pool.
+everything they started (a LibreOffice conversion) are killed. The other checks that were
+running in it run again, each on its own in a one-off worker, so that a crash is blamed only
+on the draft that causes it.
 """
 
 from __future__ import annotations
@@ -65,35 +66,57 @@ class CheckPool:
         self._context.set_forkserver_preload(PRELOAD)
         self._executor = self._new_executor()
         self._slots: asyncio.Semaphore | None = None  # created in the running loop
+        self._closed = False
         self.restarts = 0
 
-    def _new_executor(self) -> ProcessPoolExecutor:
+    def _new_executor(self, workers: int | None = None) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            self.workers, mp_context=self._context, initializer=_limit_memory, initargs=(self.memory_mb,)
+            workers or self.workers, mp_context=self._context, initializer=_limit_memory, initargs=(self.memory_mb,)
         )
 
     async def run(self, function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-        """Run ``function(*args, **kwargs)`` in a worker; retried once if the pool breaks."""
+        """Run ``function(*args, **kwargs)`` in a worker.
+
+        If the pool breaks under it (another check crashed its worker, or a worker was killed),
+        the check runs again on its own in a one-off worker: a check that crashes there too is
+        the culprit, and only it is reported as failed."""
+        if self._closed:
+            raise CheckFailed("the pool is shut down")
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.workers)
         async with self._slots:
-            for attempt in (1, 2):
-                executor = self._executor
-                future = asyncio.get_running_loop().run_in_executor(executor, _call, function, args, kwargs)
-                try:
-                    return await asyncio.wait_for(future, self.timeout)
-                except asyncio.TimeoutError:
-                    self._replace(executor, "a check timed out")
-                    raise CheckTimedOut from None
-                except (BrokenProcessPool, asyncio.CancelledError):
-                    if not self._lost_to_replacement(executor):
-                        raise
-                    self._replace(executor, "a worker died")
-                    if attempt == 2:
-                        raise CheckFailed("the worker died") from None
-                except (MemoryError, WorkerError) as error:
-                    raise CheckFailed(str(error) or "out of memory") from None
-        raise AssertionError("unreachable")
+            executor = self._usable_executor()
+            try:
+                return await self._await(executor, function, args, kwargs)
+            except (BrokenProcessPool, asyncio.CancelledError):
+                if not self._lost_to_replacement(executor):
+                    self._replace(executor, "a check was cancelled")  # stop the worker still running it
+                    raise
+                self._replace(executor, "a worker died")
+            alone = self._new_executor(workers=1)
+            try:
+                return await self._await(alone, function, args, kwargs)
+            except BrokenProcessPool:
+                raise CheckFailed("the worker died") from None
+            finally:
+                _kill_workers(alone)
+
+    def _usable_executor(self) -> ProcessPoolExecutor:
+        """The pool, replaced first if it broke while idle (a worker killed from outside)."""
+        if getattr(self._executor, "_broken", False):
+            self._replace(self._executor, "the pool broke while idle")
+        return self._executor
+
+    async def _await(self, executor: ProcessPoolExecutor, function, args: tuple, kwargs: dict) -> Any:
+        try:
+            future = asyncio.get_running_loop().run_in_executor(executor, _call, function, args, kwargs)
+            return await asyncio.wait_for(future, self.timeout)
+        except asyncio.TimeoutError:
+            if executor is self._executor:
+                self._replace(executor, "a check timed out")
+            raise CheckTimedOut from None
+        except (MemoryError, WorkerError) as error:
+            raise CheckFailed(str(error) or "out of memory") from None
 
     def _lost_to_replacement(self, executor: ProcessPoolExecutor) -> bool:
         """A BrokenProcessPool always is; a CancelledError only when the pool cancelled our
@@ -104,14 +127,15 @@ class CheckPool:
         )
 
     def _replace(self, broken: ProcessPoolExecutor, why: str) -> None:
-        if broken is not self._executor:
-            return  # another caller already replaced it
+        if broken is not self._executor or self._closed:
+            return  # another caller already replaced it, or we are shutting down
         log.warning("replacing the check pool: %s", why)
         self.restarts += 1
         self._executor = self._new_executor()
         _kill_workers(broken)
 
     def shutdown(self) -> None:
+        self._closed = True
         _kill_workers(self._executor)
 
 

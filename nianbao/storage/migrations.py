@@ -176,6 +176,13 @@ def m0004_inbox_parts_sent(db: Database) -> None:
     db.execute("ALTER TABLE inbox ADD COLUMN parts_sent INTEGER NOT NULL DEFAULT 0")
 
 
+@migrations()
+def m0005_inbox_reply(db: Database) -> None:
+    """v5: ``inbox.reply_json``: the reply decided when the draft was checked (texts and the
+    marked-up file's hash), so a delivery retried later sends exactly that, without checking again."""
+    db.execute("ALTER TABLE inbox ADD COLUMN reply_json TEXT")
+
+
 def migration_names() -> list[str]:
     """Names of all migrations this code knows, in order."""
     with Database(memory=True, execute_plugins=False) as empty:

@@ -225,6 +225,7 @@ class InboxEntry:
     answered_at: datetime | None
     note: str | None
     parts_sent: int = 0  # messages of the reply already delivered
+    reply: list[Any] | None = None  # the reply decided when checked (JSON-able parts)
 
     @property
     def pending(self) -> bool:
@@ -350,8 +351,12 @@ def _submission(row: dict[str, Any]) -> Submission:
 
 
 def _inbox(row: dict[str, Any]) -> InboxEntry:
+    fields = {k: v for k, v in row.items() if k not in ("reply_json", "received_at", "answered_at")}
     return InboxEntry(
-        **{**row, "received_at": datetime.fromisoformat(row["received_at"]), "answered_at": _dt(row["answered_at"])}
+        **fields,
+        received_at=datetime.fromisoformat(row["received_at"]),
+        answered_at=_dt(row["answered_at"]),
+        reply=json.loads(row["reply_json"]) if row["reply_json"] else None,
     )
 
 
@@ -378,7 +383,7 @@ _SUBMISSION_COLUMNS = (
 )
 _INBOX_COLUMNS = (
     "update_id, chat_id, user_id, kind, file_id, file_name, sha256, state, submission_id,"
-    " attempts, received_at, answered_at, note, parts_sent"
+    " attempts, received_at, answered_at, note, parts_sent, reply_json"
 )
 # the same without the large JSON columns, for summaries over every agency
 _SUMMARY_COLUMNS = _SUBMISSION_COLUMNS.replace("issues_json, report_json,", "NULL AS issues_json, NULL AS report_json,")
@@ -1039,8 +1044,12 @@ class Store:
         entry = self.get_inbox(update_id)
         return entry.attempts if entry else 0
 
-    def inbox_checked(self, update_id: int, submission_id: int | None) -> None:
-        self._update_inbox(update_id, "state = 'checked', submission_id = ?", (submission_id,), pending_only=True)
+    def inbox_checked(self, update_id: int, submission_id: int | None, reply: list[Any] | None = None) -> None:
+        """The draft is checked and recorded; ``reply`` is what to send (kept for retries)."""
+        self._update_inbox(
+            update_id, "state = 'checked', submission_id = ?, reply_json = ?",
+            (submission_id, _dumps(reply) if reply is not None else None), pending_only=True,
+        )
 
     def inbox_part_sent(self, update_id: int, parts_sent: int) -> None:
         self._update_inbox(update_id, "parts_sent = ?", (parts_sent,), pending_only=True)

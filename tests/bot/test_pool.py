@@ -101,3 +101,35 @@ async def test_processes_a_stopped_worker_started_are_killed_too(pool, tmp_path)
             break
         time.sleep(0.1)
     assert not psutil.pid_exists(child) or psutil.Process(child).status() == psutil.STATUS_ZOMBIE
+
+
+def _crash_after(seconds: float) -> None:
+    time.sleep(seconds)
+    os._exit(3)
+
+
+async def test_a_crashing_check_is_blamed_alone_and_the_good_ones_beside_it_finish():
+    pool = CheckPool(4, timeout=20, memory_mb=1024)
+    try:
+        results = await asyncio.gather(
+            pool.run(time.sleep, 2), pool.run(time.sleep, 2), pool.run(time.sleep, 2), pool.run(_crash_after, 0.5),
+            return_exceptions=True,
+        )
+        assert results[:3] == [None, None, None] and isinstance(results[3], CheckFailed)
+    finally:
+        pool.shutdown()
+
+
+async def test_a_pool_broken_while_idle_is_replaced_before_the_next_check(pool, sample_texts):
+    await pool.run(time.sleep, 0.1)  # workers started
+    for process in list(pool._executor._processes.values()):
+        os.kill(process.pid, 9)
+    await asyncio.sleep(0.5)
+    text = next(iter(sample_texts.values()))
+    assert (await pool.run(check_bytes, text.encode(), "x.txt")).report is not None
+
+
+async def test_no_check_runs_after_shutdown(pool):
+    pool.shutdown()
+    with pytest.raises(CheckFailed):
+        await pool.run(time.sleep, 0.1)
