@@ -46,7 +46,6 @@ import argparse
 import asyncio
 import datetime as dt
 import html
-import io
 import logging
 import os
 import random
@@ -57,7 +56,6 @@ import sys
 import tempfile
 import threading
 import time
-import zipfile
 from collections import Counter
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -70,6 +68,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from fixtures.docx_builder import build_docx, content_from_sample, find_samples_dir  # noqa: E402
+from fixtures.hostile import MB, zip_bomb  # noqa: E402
 
 from nianbao.bot.app import build_application, running  # noqa: E402
 from nianbao.bot.config import Config  # noqa: E402
@@ -152,35 +151,9 @@ def bad_file_kinds(a_docx: bytes, rng: random.Random) -> list[Kind]:
         ("空白", ".txt", b" \n\n\t  \n"),
         ("照片", ".png", b"\x89PNG\r\n\x1a\n" + rng.randbytes(3_000)),
         ("加密", ".docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + rng.randbytes(4_000)),
-        ("压缩炸弹", ".docx", zip_bomb()),
+        ("压缩炸弹", ".docx", zip_bomb(100 * MB)),
     ]
     return [Kind(label, suffix, data, readable=False, is_report=False) for label, suffix, data in files]
-
-
-def zip_bomb(megabytes: int = 100) -> bytes:
-    """A .docx whose document.xml inflates to ``megabytes`` MB of spaces (about 100 KB packed),
-    written in chunks so this process never holds the inflated text."""
-    main = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", (
-            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-            "</Types>"
-        ))
-        archive.writestr("_rels/.rels", (
-            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
-            "</Relationships>"
-        ))
-        with archive.open("word/document.xml", "w") as part:
-            part.write(f"<w:document {main}><w:body>".encode())
-            chunk = b" " * (1 << 20)
-            for _ in range(megabytes):
-                part.write(chunk)
-            part.write(b"</w:body></w:document>")
-    return out.getvalue()
 
 
 def plan_burst(drafts: int, users: list[int], reports: list[Kind], bad_files: list[Kind], rng: random.Random) -> list[Draft]:

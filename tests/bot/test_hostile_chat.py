@@ -30,7 +30,7 @@ from bot.test_app import (  # noqa: F401  (env is a fixture)
 from nianbao.bot import messages as say
 from nianbao.storage import Store
 from nianbao.validators.readers.legacy import find_soffice
-from validators.test_hostile import entity_bomb, zip_bomb
+from fixtures.hostile import entity_bomb, zip_bomb
 from validators.test_legacy import ole_file, soffice_convert
 
 MB = 1024 * 1024

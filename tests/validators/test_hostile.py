@@ -3,42 +3,19 @@
 from __future__ import annotations
 
 import io
-import struct
 import subprocess
 import sys
 import time
 import zipfile
-import zlib
 
 import docx
 import pytest
 from lxml import etree
 
 from fixtures.docx_builder import build_docx, content_from_sample
+from fixtures.hostile import MB, W, entity_bomb, package, zip_bomb
 from nianbao.validators.engine import check_bytes
 
-MB = 1024 * 1024
-
-
-def package(document_xml: bytes, compression=zipfile.ZIP_DEFLATED) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression) as archive:
-        archive.writestr("[Content_Types].xml", (
-            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-            "</Types>"
-        ))
-        archive.writestr("_rels/.rels", (
-            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
-            "</Relationships>"
-        ))
-        archive.writestr("word/document.xml", document_xml)
-    return out.getvalue()
-
-
-W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
 def test_zip_bomb_is_refused_before_it_is_read():
@@ -107,64 +84,6 @@ def test_a_table_with_five_thousand_rows_is_read_quickly():
 
 
 # ---------------------------------------------------------------- bombs, with memory measured
-
-
-CONTENT_TYPES = (
-    b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-    b"</Types>"
-)
-RELS = (
-    b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    b'<Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
-    b"</Relationships>"
-)
-
-
-def zip_bomb(inflated_size: int) -> bytes:
-    """A .docx whose document.xml really inflates to ``inflated_size`` bytes (mostly spaces), built
-    without ever holding or compressing that much: after a full flush the deflate state is reset,
-    so one compressed megabyte of spaces can be repeated as often as needed."""
-    head, tail = b"<w:document " + W + b"><w:body>", b"</w:body></w:document>"
-    chunk = b" " * MB
-    repeats = -(-(inflated_size - len(head) - len(tail)) // MB)
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-    start = compressor.compress(head) + compressor.flush(zlib.Z_FULL_FLUSH)
-    block = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
-    end = compressor.compress(tail) + compressor.flush()
-    crc = zlib.crc32(head)
-    for _ in range(repeats):
-        crc = zlib.crc32(chunk, crc)
-    document = (start + block * repeats + end, zlib.crc32(tail, crc), len(head) + repeats * MB + len(tail))
-    return raw_zip({"[Content_Types].xml": deflated(CONTENT_TYPES), "_rels/.rels": deflated(RELS), "word/document.xml": document})
-
-
-def deflated(data: bytes) -> tuple[bytes, int, int]:
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-    return compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data)
-
-
-def raw_zip(members: dict[str, tuple[bytes, int, int]]) -> bytes:
-    """A plain (non-zip64) archive of already deflated members: name -> (deflated, crc32, size)."""
-    out, directory = io.BytesIO(), []
-    for name, (data, crc, size) in members.items():
-        encoded = name.encode()
-        fields = (20, 0, 8, 0, 0x21, crc, len(data), size, len(encoded))  # version, flags, deflate, 1980-01-01
-        directory.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0, 0, out.tell()) + encoded)
-        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields, 0) + encoded + data)
-    offset = out.tell()
-    out.write(b"".join(directory))
-    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), out.tell() - offset, offset, 0))
-    return out.getvalue()
-
-
-def entity_bomb() -> bytes:
-    """A billion laughs in document.xml: ten levels of ten, 10^9 characters if expanded."""
-    laughs = b'<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">' + b"".join(
-        b'<!ENTITY %c "&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;">' % ((98 + i,) + (97 + i,) * 10) for i in range(8)
-    ) + b"]>"
-    return package(b'<?xml version="1.0"?>' + laughs + b"<w:document " + W + b"><w:body><w:p><w:r><w:t>&i;</w:t></w:r></w:p></w:body></w:document>")
 
 
 def test_the_zip_bomb_is_real():
