@@ -18,7 +18,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.harness import STAFF_CHAGAN, STAFF_OTHER, STAFF_XUEZHANG, SUPERVISOR, running_bot, seed
 from nianbao.bot.local_api import LocalBotApi
+from nianbao.storage import Store
 
 async def _start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     name = update.effective_user.first_name
@@ -120,3 +122,15 @@ async def bot(api: LocalBotApi) -> AsyncIterator[Bot]:
     """A bare PTB Bot client (no polling) for direct method calls."""
     async with Bot(api.token, base_url=api.base_url, base_file_url=api.base_file_url) as client:
         yield client
+
+
+@pytest.fixture
+async def env(tmp_path):
+    """The bot running with the seeded roster, its staff and supervisor known to the server."""
+    store = Store(tmp_path / "nianbao.db")
+    seed(store)
+    async with running_bot(tmp_path, store) as environment:
+        for user in (STAFF_XUEZHANG, STAFF_CHAGAN, STAFF_OTHER, SUPERVISOR):
+            environment.api.add_user(user)
+        yield environment
+    store.close()

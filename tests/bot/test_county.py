@@ -14,7 +14,7 @@ import sys
 import openpyxl
 import pytest
 
-from bot.test_app import STAFF_CHAGAN, STAFF_XUEZHANG, SUPERVISOR, env, sample_text  # noqa: F401  (env is a fixture)
+from bot.harness import STAFF_CHAGAN, STAFF_XUEZHANG, SUPERVISOR, sample_text
 from fixtures.docx_builder import build_docx, content_from_sample
 from nianbao.reports.chart import read_chart_data
 from nianbao.validators.engine import check_bytes

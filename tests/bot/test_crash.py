@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.test_app import STAFF_CHAGAN, STAFF_XUEZHANG, sample_text, seed
+from bot.harness import STAFF_CHAGAN, STAFF_XUEZHANG, sample_text, seed
 from nianbao.bot.local_api import LocalBotApi
 from nianbao.storage import Store
 

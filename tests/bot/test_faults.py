@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import nianbao.bot.delivery as delivery
-from bot.test_app import STAFF_CHAGAN, STAFF_OTHER, STAFF_XUEZHANG, SUPERVISOR, running_bot, sample_text, seed
+from bot.harness import STAFF_CHAGAN, STAFF_XUEZHANG, SUPERVISOR, running_bot, sample_text, seed
 from nianbao.bot.local_api import LocalBotApi
 from nianbao.storage import Store
 
@@ -25,17 +25,6 @@ REVIEW_MARK = "个错误"  # every review's summary line says how many errors
 @pytest.fixture(autouse=True)
 def quick_backoff(monkeypatch):
     monkeypatch.setattr(delivery, "FIRST_BACKOFF", 0.05)
-
-
-@pytest.fixture
-async def env(tmp_path):
-    store = Store(tmp_path / "nianbao.db")
-    seed(store)
-    async with running_bot(tmp_path, store) as environment:
-        for user in (STAFF_XUEZHANG, STAFF_CHAGAN, STAFF_OTHER, SUPERVISOR):
-            environment.api.add_user(user)
-        yield environment
-    store.close()
 
 
 def agency_submissions(store: Store, name: str) -> list:

@@ -16,12 +16,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.test_app import (  # noqa: F401  (env is a fixture)
+from bot.harness import (
     STAFF_CHAGAN,
     STAFF_OTHER,
     STAFF_XUEZHANG,
     SUPERVISOR,
-    env,
     paste_parts,
     running_bot,
     sample_text,
