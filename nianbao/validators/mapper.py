@@ -366,19 +366,37 @@ TABLE_ANCHORS = {
 
 
 def _find_tables_out_of_order(stream, results: dict, section_start: dict) -> None:
-    """A table not found where the format puts it may come earlier or later (tables pasted in
-    the wrong order): look for it anywhere, up to the next table's first row."""
-    anchors = {key: find_label(stream, 0, len(stream), keys) for key, keys in TABLE_ANCHORS.items()}
-    starts = sorted(a.start for a in anchors.values() if a is not None)
+    """A table not found where the format puts it, or found there without a single value (a
+    subheading in the text that repeats its first label), may come earlier or later (tables
+    pasted in the wrong order): look for it from each place its first row label appears, up to
+    the next table's first row, and take the first place that gives values."""
+    starts = sorted({a.start for keys in TABLE_ANCHORS.values() for a in _anchors(stream, keys)})
     stops = sorted(section_start.get(n, -1) for n in ("五", "六"))
     for key, result in list(results.items()):
-        anchor = anchors[key]
-        if result.data.found or anchor is None:
+        if _has_values(result.data):
             continue
-        end = min([s for s in starts + stops if s > anchor.start], default=len(stream))
-        found = map_table4(stream, anchor.start, end) if key == TABLE4.key else map_row_table(stream, TABLE_BY_KEY[key], anchor.start, end)
-        if found.data.found:
-            results[key] = found
+        for anchor in _anchors(stream, TABLE_ANCHORS[key]):
+            end = min([s for s in starts + stops if s > anchor.start], default=len(stream))
+            spec = TABLE_BY_KEY[key]
+            found = map_table4(stream, anchor.start, end) if key == TABLE4.key else map_row_table(stream, spec, anchor.start, end)
+            if _has_values(found.data):
+                results[key] = found
+                break
+
+
+def _has_values(table: TableData) -> bool:
+    return table.found and any(cell.found and not cell.blank for cell in table.all_cells())
+
+
+def _anchors(stream, keys, limit: int = 20):
+    """Every place (up to ``limit``) where one of ``keys`` starts a label."""
+    start = 0
+    for _ in range(limit):
+        anchor = find_label(stream, start, len(stream), keys)
+        if anchor is None:
+            return
+        yield anchor
+        start = anchor.start + 1
 
 
 def map_document(document: Document, source_name: str = "") -> Report:
@@ -403,7 +421,7 @@ def map_document(document: Document, source_name: str = "") -> Report:
         TABLE3.key: map_row_table(stream, TABLE3, t3_start, t3_end),
         TABLE4.key: map_table4(stream, t4_start, t4_end),
     }
-    if not all(r.data.found for r in results.values()):
+    if not all(_has_values(r.data) for r in results.values()):
         _find_tables_out_of_order(stream, results, section_start)
     notes = _old_format_notes(stream, t2_start, t2_end)
     for key, result in results.items():

@@ -143,21 +143,43 @@ def test_bombs_are_refused_with_bounded_memory(bomb, tmp_path):
 # ---------------------------------------------------------------- tables in the wrong order
 
 
+NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
 def tables_swapped(data: bytes) -> bytes:
     """The same .docx with table 4 moved to where table 2 was and table 2 to where table 4 was
     (so the order in the body is 4, 3, 2); every other part and paragraph is unchanged."""
-    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+    def swap(body) -> None:
+        table2, _, table4 = body.findall(f"{NS}tbl")
+        where2, where4 = etree.Element("mark"), etree.Element("mark")
+        table2.addprevious(where2)
+        table4.addprevious(where4)
+        where2.addprevious(table4)  # moves the element
+        where4.addprevious(table2)
+        body.remove(where2)
+        body.remove(where4)
+
+    return with_body(data, swap)
+
+
+def table4_moved_to_the_end_under_a_heading_that_names_it(data: bytes) -> bytes:
+    """Table 4 pasted after the last paragraph, while section 四 keeps a subheading "行政复议"
+    (the table's own first label) where the table was."""
+
+    def move(body) -> None:
+        table4 = body.findall(f"{NS}tbl")[2]
+        heading = etree.fromstring(f'<w:p xmlns:w="{NS[1:-1]}"><w:r><w:t>行政复议</w:t></w:r></w:p>')
+        table4.addprevious(heading)
+        body.find(f"{NS}sectPr").addprevious(table4)
+
+    return with_body(data, move)
+
+
+def with_body(data: bytes, change) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(data))
     root = etree.fromstring(source.read("word/document.xml"))
-    body = root.find(f"{ns}body")
-    table2, _, table4 = body.findall(f"{ns}tbl")
-    where2, where4 = etree.Element("mark"), etree.Element("mark")
-    table2.addprevious(where2)
-    table4.addprevious(where4)
-    where2.addprevious(table4)  # moves the element
-    where4.addprevious(table2)
-    body.remove(where2)
-    body.remove(where4)
+    change(root.find(f"{NS}body"))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
@@ -176,3 +198,11 @@ def test_tables_in_the_wrong_order_still_land_in_the_right_tables(sample_texts):
     assert swapped.error is None
     assert "T101" not in {i.code for i in swapped.issues}  # no table is reported missing
     assert swapped.report.tables_json() == original.report.tables_json()
+
+
+def test_a_table_pasted_at_the_end_is_found_past_a_heading_that_names_it(sample_texts):
+    text = next(t for name, t in sample_texts.items() if name.startswith("003"))
+    data = build_docx(content_from_sample(text, "003.txt"))
+    moved = check_bytes(table4_moved_to_the_end_under_a_heading_that_names_it(data), "表四在最后.docx")
+    assert "T101" not in {i.code for i in moved.issues}
+    assert moved.report.tables_json() == check_bytes(data, "正常.docx").report.tables_json()
