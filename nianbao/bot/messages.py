@@ -62,14 +62,19 @@ def _issue_html(issue: dict, marker: str = "") -> str:
     return text
 
 
+MAX_FIXED_LISTED = 10
+
+
 def _comparison_html(comparison: Comparison, tz=None) -> str:
     when = _local(comparison.previous.received_at, tz)
     lines = [
         f"<b>与上一稿（{when}）相比</b>：已改正 {len(comparison.fixed)} 项，"
         f"仍未改正 {len(comparison.remaining)} 项，新出现 {len(comparison.new)} 项。"
     ]
-    for issue in comparison.fixed:
+    for issue in comparison.fixed[:MAX_FIXED_LISTED]:
         lines.append(f"✅ 已改正：{escape(issue['message'])}")
+    if len(comparison.fixed) > MAX_FIXED_LISTED:
+        lines.append(f"……另有 {len(comparison.fixed) - MAX_FIXED_LISTED} 项已改正，不再逐条列出。")
     return "\n".join(lines)
 
 
@@ -89,6 +94,8 @@ def review_messages(review: Review, agency_name: str | None, tz=None) -> list[st
     counts = f"{result.errors} 个错误，{result.warnings} 个警告" + (f"，{result.infos} 条提示" if result.infos else "")
     head.append(counts + ("。✅ 没有错误，可以报送。" if result.errors == 0 else "。请改正错误后重新发送。"))
     blocks = ["\n".join(head)]
+    if review.off_target:
+        blocks.append(OFF_TARGET)
     if review.comparison:
         same = review.comparison.previous.sha256 == result.sha256
         blocks.append("（这一稿与上一稿的文件内容完全相同。）" if same else _comparison_html(review.comparison, tz))
@@ -123,6 +130,10 @@ PHOTO_NOT_READABLE = (
 SHORT_TEXT = "请发送年度报告的 Word 文件（.docx），或把报告全文粘贴发送。发送 /help 查看使用说明。"
 SUPERVISOR_CANNOT_JOIN = "您是督导员，不能绑定到某个单位（绑定后会以该单位名义报送）。请把邀请码转给该单位的工作人员。"
 UNKNOWN_COMMAND = "未知命令。发送 /help 查看可用命令。"
+OFF_TARGET = (
+    "⚠️ 这份报告不是本单位本年度的报告（见下面的意见），已记录，但<b>不会替换</b>本单位之前报送的报告，"
+    "也不计入报送情况。请发送本单位本年度的报告。"
+)
 RATE_LIMITED = "您发送得太频繁了，请 {seconds} 秒后再发送。（每人每{window}最多审核 {limit} 份报告。）"
 TELEGRAM_REFUSED = (
     "抱歉，无法处理您发送的「{name}」：Telegram 拒绝了下载或回复（文件可能过大，或内容无法显示）。"

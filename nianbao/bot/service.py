@@ -39,6 +39,10 @@ def compare(previous: Submission, current: list[dict]) -> Comparison:
     )
 
 
+# the draft is someone else's report: another agency's (S104) or another year's (Y108)
+OFF_TARGET_CODES = frozenset({"S104", "Y108"})
+
+
 @dataclass
 class Review:
     result: CheckResult
@@ -46,6 +50,7 @@ class Review:
     submission_id: int | None
     comparison: Comparison | None
     year: int
+    off_target: bool = False  # recorded, but it does not replace the agency's draft
 
 
 class ReviewService:
@@ -110,15 +115,18 @@ class ReviewService:
         issues = [issue.json_dict() for issue in result.issues]
         if agency is None:
             return Review(result, issues, None, None, year)
+        off_target = any(issue["code"] in OFF_TARGET_CODES for issue in issues)
         previous = self.store.latest_submission(agency.id, year, parsed_only=True)
-        submission_id = self.store.add_submission(self._submission(agency, user_id, file_name, result, issues, year, update_id), now=now)
+        submission = self._submission(agency, user_id, file_name, result, issues, year, update_id, off_target)
+        submission_id = self.store.add_submission(submission, now=now)
         if previous is not None and previous.id == submission_id:
             previous = self.store.latest_submission(agency.id, year, before_id=submission_id, parsed_only=True)
-        comparison = compare(previous, issues) if previous is not None and result.error is None else None
-        return Review(result, issues, submission_id, comparison, year)
+        comparable = previous is not None and result.error is None and not off_target
+        comparison = compare(previous, issues) if comparable else None
+        return Review(result, issues, submission_id, comparison, year, off_target)
 
     @staticmethod
-    def _submission(agency, user_id, file_name, result: CheckResult, issues, year, update_id) -> SubmissionIn:
+    def _submission(agency, user_id, file_name, result: CheckResult, issues, year, update_id, off_target) -> SubmissionIn:
         report = result_json(result)
         report.pop("issues", None)
         return SubmissionIn(
@@ -137,6 +145,7 @@ class ReviewService:
             report=report,
             update_id=update_id,
             message=result.error.message if result.error else None,
+            off_target=off_target,
         )
 
 

@@ -256,7 +256,7 @@ def summary_text(summary: Summary) -> str:
     if summary.with_missing:
         lines.append(f"注意：{len(summary.with_missing)} 个机关的统计表有空白或不是数字的单元格，这些单元格没有计入合计。")
     if not summary.include_errors and any(e.state == "errors" for e, _ in summary.excluded):
-        lines.append("有错误的报告没有计入；需要时可以连同有错误的报告一起汇总。")
+        lines.append("有错误的报告没有计入；需要时可以连同有错误的报告一起汇总（机器人里发送 /summary 全部，命令行加 --include-errors）。")
     return "\n".join(lines)
 
 

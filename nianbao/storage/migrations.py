@@ -183,6 +183,13 @@ def m0005_inbox_reply(db: Database) -> None:
     db.execute("ALTER TABLE inbox ADD COLUMN reply_json TEXT")
 
 
+@migrations()
+def m0006_submissions_off_target(db: Database) -> None:
+    """v6: ``submissions.off_target``: the draft is another agency's or another year's report.
+    It is kept (the attempt is recorded) but never becomes the agency's draft of the year."""
+    db.execute("ALTER TABLE submissions ADD COLUMN off_target INTEGER NOT NULL DEFAULT 0")
+
+
 def migration_names() -> list[str]:
     """Names of all migrations this code knows, in order."""
     with Database(memory=True, execute_plugins=False) as empty:

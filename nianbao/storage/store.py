@@ -168,6 +168,7 @@ class SubmissionIn:
     update_id: int | None = None  # Telegram update id; makes the insert idempotent
     message: str | None = None  # free text, e.g. the read error
     received_at: datetime | None = None  # default: ``now`` of add_submission
+    off_target: bool = False  # another agency's or another year's report: never the agency's draft
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +190,7 @@ class Submission:
     report: dict[str, Any] | None
     update_id: int | None
     message: str | None
+    off_target: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,6 +349,7 @@ def _submission(row: dict[str, Any]) -> Submission:
         report=json.loads(row["report_json"]) if row["report_json"] else None,
         update_id=row["update_id"],
         message=row["message"],
+        off_target=bool(row.get("off_target", 0)),
     )
 
 
@@ -379,7 +382,7 @@ def _check_int(name: str, value: Any, *, minimum: int | None = None) -> int:
 _SUBMISSION_COLUMNS = (
     "id, agency_id, year, received_at, user_id, file_name, size, sha256, input_format,"
     " parsed, error_count, warning_count, info_count, issues_json, report_json,"
-    " update_id, message"
+    " update_id, message, off_target"
 )
 _INBOX_COLUMNS = (
     "update_id, chat_id, user_id, kind, file_id, file_name, sha256, state, submission_id,"
@@ -862,8 +865,8 @@ class Store:
                 INSERT INTO submissions (
                     agency_id, year, received_at, user_id, file_name, size, sha256,
                     input_format, parsed, error_count, warning_count, info_count,
-                    issues_json, report_json, update_id, message
-                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    issues_json, report_json, update_id, message, off_target
+                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     sub.agency_id,
@@ -882,6 +885,7 @@ class Store:
                     report_json,
                     sub.update_id,
                     sub.message,
+                    1 if sub.off_target else 0,
                 ),
             )
             return int(cur.lastrowid)  # type: ignore[arg-type]
@@ -909,7 +913,8 @@ class Store:
 
         With ``before_id``: the latest one strictly before that submission
         (e.g. the previous version, to compare against); None if
-        ``before_id`` does not exist. ``parsed_only`` skips unreadable ones.
+        ``before_id`` does not exist. ``parsed_only`` skips unreadable ones and those of another
+        agency or year.
         """
         sql = f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE agency_id = ? AND year = ?"
         params: list[Any] = [agency_id, year]
@@ -917,7 +922,7 @@ class Store:
             sql += " AND (received_at, id) < (SELECT received_at, id FROM submissions WHERE id = ?)"
             params.append(before_id)
         if parsed_only:
-            sql += " AND parsed = 1"
+            sql += " AND parsed = 1 AND off_target = 0"
         row = self._one(sql + " ORDER BY received_at DESC, id DESC LIMIT 1", params)
         return _submission(row) if row else None
 
@@ -935,8 +940,9 @@ class Store:
     def year_status(self, year: int) -> list[AgencyStatus]:
         """One row per active agency (creation order) with its latest submission of ``year``.
 
-        The latest *readable* draft decides the state, so an unreadable upload (a PDF sent "for
-        the record") does not undo a passing draft: "not_submitted" (none), "unreadable" (no
+        The latest *readable* draft of the agency's own report decides the state, so an unreadable
+        upload (a PDF sent "for the record"), or another agency's or year's report sent by mistake,
+        does not undo a passing draft: "not_submitted" (none), "unreadable" (no
         draft could be read), "errors" (latest readable one has errors), "passing". The
         submissions come without their issues and report (summaries only). One statement,
         so a consistent snapshot.
@@ -952,7 +958,9 @@ class Store:
                        COUNT(*) OVER (PARTITION BY agency_id) AS n
                 FROM submissions
                 WHERE year = ?
-                WINDOW w AS (PARTITION BY agency_id ORDER BY parsed DESC, received_at DESC, id DESC)
+                WINDOW w AS (
+                    PARTITION BY agency_id ORDER BY parsed AND NOT off_target DESC, parsed DESC, received_at DESC, id DESC
+                )
             )
             SELECT {agency_cols}, r.*
             FROM agencies a
@@ -1097,13 +1105,14 @@ class Store:
         return {r["sha256"] for r in rows}
 
     def latest_stored_draft(self, agency_id: int, year: int | None = None) -> Submission | None:
-        """The agency's latest submission that has a file hash (a file or a pasted text)."""
+        """The draft that stands for the agency (the one its state comes from: the latest readable
+        report of its own), else its latest file of any kind; a file or a pasted text."""
         sql = f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE agency_id = ? AND sha256 IS NOT NULL"
         params: list[Any] = [agency_id]
         if year is not None:
             sql += " AND year = ?"
             params.append(year)
-        row = self._one(sql + " ORDER BY received_at DESC, id DESC LIMIT 1", params)
+        row = self._one(sql + " ORDER BY parsed AND NOT off_target DESC, received_at DESC, id DESC LIMIT 1", params)
         return _submission(row) if row else None
 
     # ----------------------------------------------------------------- earlier years

@@ -12,6 +12,7 @@ from .model import Issue, Level, Report, Severity
 from .prior import PriorReport
 from .readers import read_document, sniff
 from .rules import Context, run_rules
+from .text import squash
 
 
 @dataclass
@@ -48,9 +49,12 @@ class CheckResult:
 
 
 def looks_like_a_report(report: Report) -> bool:
-    """A title, two section headings or one of the tables: enough to review (and to say what is missing)."""
+    """An annual report's title, two section headings or one of the tables: enough to review (and
+    to say what is missing). A note that merely says "报告" is not."""
     headings = sum(s.heading_found for s in report.sections)
-    return bool(report.title) or headings >= 2 or any(t.found for t in report.tables.values())
+    title = squash(report.title or "")
+    titled = any(word in title for word in ("政府信息公开", "年度报告", "年报"))
+    return titled or headings >= 2 or any(t.found for t in report.tables.values())
 
 
 def check_report(report: Report, level: Level | None = None, *, previous: PriorReport | None = None, **context) -> list[Issue]:

@@ -274,9 +274,24 @@ async def test_start_tells_people_where_they_stand(env):
 async def test_another_agencys_report_does_not_pass(env):
     replies = env.text(await env.upload(STAFF_XUEZHANG, "别人的报告.txt", sample_text("002").encode()))
     assert "报告的机关名称是「文水县刘胡兰镇」，而您绑定的单位是「学张乡人民政府」" in replies
-    assert "没有错误" not in replies
+    assert "没有错误" not in replies and "不会替换本单位之前报送的报告" in replies
     status = env.text(await env.send(SUPERVISOR, "/status", count=1))
     assert "通过 0 个" in status
+
+
+async def test_a_wrong_file_after_a_passing_draft_does_not_replace_it(env):
+    fixed = sample_text("000").replace("2、 主动公开政府信息情况", "二、主动公开政府信息情况").replace("3、 收到和处理", "三、收到和处理")
+    assert "没有错误" in env.text(await env.upload(STAFF_XUEZHANG, "定稿.txt", fixed.encode()))
+    other_agency = env.text(await env.upload(STAFF_XUEZHANG, "别人的.txt", sample_text("002").encode()))
+    assert "不会替换" in other_agency and "与上一稿" not in other_agency  # no comparison with an unrelated report
+    last_year = env.text(await env.upload(STAFF_XUEZHANG, "去年的.txt", fixed.replace("2024", "2023").encode()))
+    assert "不会替换" in last_year
+    note = env.text(await env.upload(STAFF_XUEZHANG, "说明.txt", "你好，这是我的报告".encode(), count=1))
+    assert "这不像政府信息公开工作年度报告" in note
+    status = env.text(await env.send(SUPERVISOR, "/status", count=1))
+    assert "通过 1 个" in status
+    [draft] = await env.send(SUPERVISOR, "/draft 学张乡", count=1)
+    assert draft.data == fixed.encode() and "已通过" in draft.plain_text
 
 
 async def test_a_file_that_is_not_a_report_is_answered_and_not_reviewed(env):

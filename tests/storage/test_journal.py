@@ -108,3 +108,16 @@ def test_reads_do_not_wait_behind_a_write_blocked_by_another_process(tmp_path) -
     assert failures and "locked" in str(failures[0])
     assert store.get_inbox(5) is None  # nothing half-written
     store.close()
+
+
+def test_another_agencys_or_years_report_never_becomes_the_agencys_draft(store: Store) -> None:
+    agency = store.add_agency("甲镇", "township")
+    passing = store.add_submission(SubmissionIn(agency, 2024, "docx", True, sha256="1" * 64, error_count=0), now=T0)
+    store.add_submission(
+        SubmissionIn(agency, 2024, "text", True, sha256="2" * 64, error_count=3, off_target=True), now=T0 + timedelta(hours=1)
+    )
+    [status] = store.year_status(2024)
+    assert status.state == "passing" and status.latest.id == passing and status.submission_count == 2
+    assert store.latest_submission(agency, 2024, parsed_only=True).id == passing
+    assert store.latest_stored_draft(agency).id == passing
+    assert store.latest_submission(agency, 2024).off_target  # still recorded, newest of all
