@@ -36,6 +36,10 @@ def blank_cell(report: Report, context: Context):
         table = report.tables[spec.key]
         if not table.found:
             continue
+        cells = [cell for cell in table.all_cells() if cell.found]
+        if len(cells) > 1 and all(cell.blank for cell in cells):
+            yield _empty_table_finding(spec, cells)  # one issue, not one per row
+            continue
         for row in spec.rows:
             cells = table.rows[row.label]
             blanks = [cell for cell in cells.values() if cell.blank]
@@ -43,6 +47,22 @@ def blank_cell(report: Report, context: Context):
                 continue
             computed = [derived.get((spec.key, c.row, c.column)) for c in blanks]
             yield _blank_finding(spec, row, blanks, computed, whole_row=len(blanks) == len(cells) > 1)
+
+
+def _empty_table_finding(spec, cells) -> Finding:
+    return Finding(
+        params={
+            "where": f"{spec.number}「{spec.title}」",
+            "what": f"全部 {len(cells)} 个单元格",
+            "computed": "，整张表还没有填写。",
+            "fix": "逐项填写数字；没有发生的事项填 0，不要留空。",
+        },
+        table=spec.key,
+        section=spec.section,
+        expected="0 或实际数字",
+        found="空白",
+        locator=cells[0].locator,
+    )
 
 
 def _blank_finding(spec, row, blanks, computed, whole_row: bool) -> Finding:
