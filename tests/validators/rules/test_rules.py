@@ -288,3 +288,12 @@ def test_a_table_left_entirely_blank_is_one_issue_not_one_per_row():
     blanks = [i for i in result.issues if i.code == "C101"]
     assert [(i.table, i.row, i.column) for i in blanks] == [(T2, None, None), (T3, None, None), (T4, None, None)]
     assert "表三「收到和处理政府信息公开申请情况」全部 175 个单元格为空" in blanks[1].message
+
+
+def test_the_blank_templates_instructions_left_in_are_template_residue():
+    from nianbao.reports.blank import blank_report_docx
+
+    result = check_bytes(blank_report_docx(2024, "学张乡人民政府"), "空白.docx")
+    residue = {i.section: i.found for i in result.issues if i.code == "X106"}
+    assert {"一", "二", "三", "五", "六"} <= set(residue)
+    assert residue["二"].startswith("（填写下表。")
