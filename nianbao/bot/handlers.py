@@ -25,7 +25,7 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
-from ..storage import AmbiguousAgency, FileStore, InboxEntry, InviteError, StorageError, Store
+from ..storage import Agency, AmbiguousAgency, FileStore, InboxEntry, InviteError, StorageError, Store
 from ..validators.document import ReadError
 from ..validators.annotate import check_and_annotate
 from ..validators.engine import CheckResult
@@ -102,6 +102,13 @@ class Services:
             return "staff"
         return None
 
+    def staff_agency(self, user_id: int) -> Agency | None:
+        """The agency a staff member is bound to (None for supervisors and strangers)."""
+        member = self.store.get_member(user_id)
+        if member is None or member.role != "staff" or member.agency_id is None:
+            return None
+        return self.store.get_agency(member.agency_id)
+
     def year(self) -> int:
         return self.config.year_under_review(self.clock())
 
@@ -127,6 +134,12 @@ async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, texts: str | li
         )
 
 
+async def reply_file(update: Update, data: bytes, filename: str, caption: str, **options) -> None:
+    """Send a generated file back in the chat (with retries); the name is ours, never the sender's."""
+    document = InputFile(io.BytesIO(data), filename=filename)
+    await with_retries(lambda: update.effective_message.reply_document(document, caption=caption, **options))
+
+
 def _is_supervisor(role: str | None) -> bool:
     return role in ("supervisor", "admin")
 
@@ -141,15 +154,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     role = services.role_of(update.effective_user.id)
     if role == "staff":
-        await reply(update, say.already_bound(_own_agency(services, update.effective_user.id).name))
+        await reply(update, say.already_bound(services.staff_agency(update.effective_user.id).name))
     elif role:
         await reply(update, say.bound_message("", "supervisor"))
     else:
         await reply(update, say.WELCOME)
-
-
-def _own_agency(services: Services, user_id: int):
-    return services.store.get_agency(services.store.get_member(user_id).agency_id)
 
 
 async def _redeem(update: Update, services: Services, code: str) -> None:
@@ -159,7 +168,7 @@ async def _redeem(update: Update, services: Services, code: str) -> None:
     if role_before in ("supervisor", "admin") and invite is not None and invite.role == "staff":
         await reply(update, say.SUPERVISOR_CANNOT_JOIN)
         return
-    before = _own_agency(services, user.id) if role_before == "staff" else None
+    before = services.staff_agency(user.id) if role_before == "staff" else None
     try:
         member = services.store.redeem_invite(code, user.id, display_name=user.full_name, now=services.clock())
     except InviteError as error:
@@ -323,8 +332,7 @@ async def _check_and_decide(context, services: Services, entry: InboxEntry, data
     await asyncio.to_thread(store.inbox_attempt, entry.update_id)
     if data is None:
         data = await _draft_bytes(context, services, entry)
-    member = store.get_member(entry.user_id)
-    agency = store.get_agency(member.agency_id) if member and member.role == "staff" and member.agency_id else None
+    agency = services.staff_agency(entry.user_id)
     now = entry.received_at
     result, marked_up = await _run_check(services, data, entry.file_name or "文件", now, agency)
     review = await asyncio.to_thread(
@@ -428,14 +436,8 @@ async def _run_check(services: Services, data: bytes, file_name: str, now: dt.da
 
 
 async def _tell_storage_failed(context, services: Services, entry: InboxEntry) -> None:
-    try:
-        await asyncio.to_thread(services.store.inbox_failed, entry.update_id, "storage failure", now=services.clock())
-    except STORAGE_FAILURES:
-        pass  # the journal keeps it pending: a later run answers it
-    try:
-        await send(context, entry.chat_id, say.STORAGE_UNAVAILABLE)
-    except (DeliveryFailed, TelegramError):
-        log.warning("could not tell the user about the storage failure", exc_info=True)
+    await _mark_failed(services, entry, "storage failure")  # if even that fails, recovery answers it later
+    await _notify_plainly(context, entry, say.STORAGE_UNAVAILABLE)
 
 
 MAX_ATTEMPTS = 5  # checks of one draft (a crash or a timeout each); delivery retries do not count
@@ -541,7 +543,7 @@ async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await reply(update, say.split_message(say.escape(summary_text(summary))))
     name = f"{year}年度政府信息公开统计汇总.xlsx"
     caption = "汇总表（三张统计表之和，另有各单位情况表）" + ("，含有错误的单位" if include_errors else "；有错误的单位未计入，发送 /summary 全部 可计入")
-    await with_retries(lambda: update.effective_message.reply_document(InputFile(io.BytesIO(workbook), filename=name), caption=caption))
+    await reply_file(update, workbook, name, caption)
 
 
 async def template_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -551,12 +553,12 @@ async def template_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if role is None:
         await reply(update, say.NOT_BOUND)
         return
-    agency = _own_agency(services, update.effective_user.id).name if role == "staff" else None
+    agency = services.staff_agency(update.effective_user.id).name if role == "staff" else None
     year = services.year()
     data = await asyncio.to_thread(blank_report_docx, year, agency)
     name = f"{safe_file_name(agency or '')}{year}年政府信息公开工作年度报告（空白模板）.docx"
     caption = "标准格式的空白年报：六个部分的标题和三张统计表都已排好，请在此基础上填写，数字填 0 而不要留空。"
-    await with_retries(lambda: update.effective_message.reply_document(InputFile(io.BytesIO(data), filename=name), caption=caption))
+    await reply_file(update, data, name, caption)
 
 
 async def overdue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -612,9 +614,7 @@ async def draft_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         f"{say.escape(agency.name)} 最新报送的文件（{received:%Y-%m-%d %H:%M}，{verdict}，"
         f"原文件名「{say.escape(submission.file_name or '')}」）"
     )
-    await with_retries(
-        lambda: update.effective_message.reply_document(InputFile(io.BytesIO(data), filename=name), caption=caption, parse_mode=ParseMode.HTML)
-    )
+    await reply_file(update, data, name, caption, parse_mode=ParseMode.HTML)
 
 
 def safe_file_name(name: str, default: str = "") -> str:
@@ -644,9 +644,7 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     year = services.year()
     data = await services.query(status_csv, services, year)
-    await update.effective_message.reply_document(
-        InputFile(io.BytesIO(data), filename=f"{year}年度报告报送情况.csv"), caption=f"{year} 年度报告报送情况（CSV，可用 Excel/WPS 打开）"
-    )
+    await reply_file(update, data, f"{year}年度报告报送情况.csv", f"{year} 年度报告报送情况（CSV，可用 Excel/WPS 打开）")
 
 
 def status_csv(services: Services, year: int) -> bytes:
