@@ -353,6 +353,11 @@ def _submission(row: dict[str, Any]) -> Submission:
     )
 
 
+def _tables(report_json: str | None) -> dict[str, Any] | None:
+    """The parsed tables kept with a submission (``report["tables"]``)."""
+    return (json.loads(report_json) or {}).get("tables") if report_json else None
+
+
 def _inbox(row: dict[str, Any]) -> InboxEntry:
     fields = {k: v for k, v in row.items() if k not in ("reply_json", "received_at", "answered_at")}
     return InboxEntry(
@@ -1162,10 +1167,10 @@ class Store:
             " ORDER BY received_at DESC, id DESC LIMIT 1",
             (agency_id, year),
         )
-        tables = (json.loads(row["report_json"]) or {}).get("tables") if row else None
+        tables = _tables(row["report_json"]) if row else None
         return PriorReport(agency_id, year, "accepted", row["file_name"], row["sha256"], tables) if tables else None
 
-    def year_reports(self, year: int, *, include_errors: bool = False) -> list[tuple[AgencyStatus, dict[str, Any] | None]]:
+    def year_reports(self, year: int) -> list[tuple[AgencyStatus, dict[str, Any] | None]]:
         """Every active agency's state for ``year`` with the tables of its latest readable draft
         (None when it has none): what the county summary adds up."""
         statuses = self.year_status(year)
@@ -1175,25 +1180,24 @@ class Store:
             chunk = ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
             for row in self._rows(f"SELECT id, report_json FROM submissions WHERE id IN ({marks})", chunk):
-                tables[row["id"]] = (json.loads(row["report_json"]) or {}).get("tables") if row["report_json"] else None
+                tables[row["id"]] = _tables(row["report_json"])
         return [(s, tables.get(s.latest.id) if s.latest else None) for s in statuses]
 
     def first_passes_per_day(self, year: int, tz_offset_hours: float = 8) -> list[tuple[date, int]]:
         """Per local day, how many agencies sent their first draft without errors for ``year``."""
-        rows = self._rows(
-            "SELECT date(first, ?) AS day, COUNT(*) AS n FROM ("
-            " SELECT MIN(received_at) AS first FROM submissions"
+        first_passes = (
+            "SELECT MIN(received_at) AS received_at FROM submissions"
             " WHERE year = ? AND parsed = 1 AND error_count = 0 GROUP BY agency_id"
-            ") GROUP BY day ORDER BY day",
-            (f"{tz_offset_hours:+g} hours", year),
         )
-        return [(date.fromisoformat(r["day"]), r["n"]) for r in rows]
+        return self._per_day(first_passes, year, tz_offset_hours)
 
     def submissions_per_day(self, year: int, tz_offset_hours: float = 8) -> list[tuple[date, int]]:
         """Submissions of ``year``'s reports per local day (the county picture)."""
-        modifier = f"{tz_offset_hours:+g} hours"
+        return self._per_day("SELECT received_at FROM submissions WHERE year = ?", year, tz_offset_hours)
+
+    def _per_day(self, moments_sql: str, year: int, tz_offset_hours: float) -> list[tuple[date, int]]:
         rows = self._rows(
-            "SELECT date(received_at, ?) AS day, COUNT(*) AS n FROM submissions WHERE year = ? GROUP BY day ORDER BY day",
-            (modifier, year),
+            f"SELECT date(received_at, ?) AS day, COUNT(*) AS n FROM ({moments_sql}) GROUP BY day ORDER BY day",
+            (f"{tz_offset_hours:+g} hours", year),
         )
         return [(date.fromisoformat(r["day"]), r["n"]) for r in rows]
