@@ -24,22 +24,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import html
 import logging
 import re
 import resource
-import statistics
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
-from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+from common import FIRST_STAFF, SUPERVISOR, YEAR, FixedClock, loop_lag, percentile, seed_staff
 
 from fixtures.docx_builder import build_docx, content_from_sample, find_samples_dir  # noqa: E402
 
@@ -48,11 +44,6 @@ from nianbao.bot.config import Config  # noqa: E402
 from nianbao.bot.local_api import LocalBotApi, SentMessage  # noqa: E402
 from nianbao.storage import Store  # noqa: E402
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = dt.datetime(2025, 1, 15, 10, 0, tzinfo=SHANGHAI)
-YEAR = 2024
-SUPERVISOR = 9001
-FIRST_STAFF = 100_001
 
 # How a reply is known to be complete. The bot answers a draft with one or more messages
 # (``messages.review_messages`` split to fit Telegram's 4096 characters, sent one after the other).
@@ -79,14 +70,6 @@ ISSUE_LINE = re.compile(r"^\d+\. (?:❌|⚠️|ℹ️)?\[(?:错误|警告|提示
 # /status: "应报单位 N 个：已报送 S 个，通过 P 个，…", then one numbered line per agency not passing.
 STATUS_COUNTS = re.compile(r"应报单位 (\d+) 个：已报送 (\d+) 个，通过 (\d+) 个")
 STATUS_LINE = re.compile(r"^\d+\. .+ —— ", re.MULTILINE)
-
-
-@dataclass
-class FixedClock:
-    now: dt.datetime = NOW
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 def visible(message: SentMessage) -> str:
@@ -182,19 +165,6 @@ class Monitor:
         return sum(1 for m in after if not expected(m))
 
 
-async def loop_lag(stop: asyncio.Event, samples: list[float], period: float = 0.01) -> None:
-    """How late a 10 ms timer fires: how long the event loop was kept from running callbacks."""
-    while not stop.is_set():
-        start = time.perf_counter()
-        await asyncio.sleep(period)
-        samples.append(time.perf_counter() - start - period)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
-
-
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
@@ -222,17 +192,6 @@ def payloads(args) -> list[tuple[str, bytes]]:
     return chosen
 
 
-def seed(store: Store, users: int) -> dict[int, int]:
-    """user id -> agency id."""
-    bound = {}
-    for i in range(users):
-        agency_id = store.add_agency(f"基准测试第{i + 1:03d}乡人民政府", "township", now=NOW)
-        user_id = FIRST_STAFF + i
-        store.bind_member(user_id, agency_id, "staff", f"员工{i + 1:03d}", now=NOW)
-        bound[user_id] = agency_id
-    return bound
-
-
 async def bench(args) -> int:
     started = time.perf_counter()
     build_start = time.perf_counter()
@@ -242,7 +201,7 @@ async def bench(args) -> int:
 
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
         store = Store(Path(tmp) / "nianbao.db")
-        bound = seed(store, args.users)
+        bound = seed_staff(store, [FIRST_STAFF + i for i in range(args.users)])
         async with LocalBotApi() as api:
             for user_id in [*bound, SUPERVISOR]:
                 api.add_user(user_id)

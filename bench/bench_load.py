@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import html
 import logging
 import os
@@ -60,12 +59,10 @@ from collections import Counter
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import psutil
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+from common import FIRST_STAFF, SUPERVISOR, YEAR, FixedClock, loop_lag, percentile, seed_staff
 
 from fixtures.docx_builder import build_docx, content_from_sample, find_samples_dir  # noqa: E402
 from fixtures.hostile import MB, zip_bomb  # noqa: E402
@@ -75,11 +72,6 @@ from nianbao.bot.config import Config  # noqa: E402
 from nianbao.bot.local_api import LocalBotApi, SentMessage  # noqa: E402
 from nianbao.storage import Store  # noqa: E402
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = dt.datetime(2025, 1, 15, 10, 0, tzinfo=SHANGHAI)
-YEAR = 2024
-SUPERVISOR = 9001
-FIRST_STAFF = 100_001
 SEED = 2025
 
 POLL = 0.01  # seconds between two looks at every chat
@@ -234,14 +226,6 @@ class Monitor:
         self.poll()
 
 
-async def loop_lag(stop: asyncio.Event, samples: list[float], period: float = 0.01) -> None:
-    """How late a 10 ms timer fires: how long the event loop was kept from running callbacks."""
-    while not stop.is_set():
-        start = time.perf_counter()
-        await asyncio.sleep(period)
-        samples.append(time.perf_counter() - start - period)
-
-
 # ---------------------------------------------------------------- memory and CPU
 
 
@@ -381,18 +365,6 @@ class Run:
     inbox: dict[int, dict] = field(default_factory=dict)
 
 
-class FixedClock:
-    def __call__(self) -> dt.datetime:
-        return NOW
-
-
-def seed_roster(store: Store, users: list[int]) -> None:
-    """One agency per user, the user bound to it as staff."""
-    for number, user_id in enumerate(users, start=1):
-        agency_id = store.add_agency(f"负载测试第{number:03d}乡人民政府", "township", now=NOW)
-        store.bind_member(user_id, agency_id, "staff", f"员工{number:03d}", now=NOW)
-
-
 async def wait_for_inbox(store: Store, rows: int, deadline: float) -> bool:
     """Until the journal holds ``rows`` drafts and none is pending (or the deadline passes)."""
     loop = asyncio.get_running_loop()
@@ -458,7 +430,7 @@ async def run_burst(args, drafts: list[Draft], users: list[int], warm_kinds: lis
     with tempfile.TemporaryDirectory(prefix="nianbao-load-") as tmp:
         database = Path(tmp) / "nianbao.db"
         store = Store(database)
-        seed_roster(store, users)
+        seed_staff(store, users, name="负载测试")
         async with LocalBotApi() as api:
             for user_id in [*users, SUPERVISOR]:
                 api.add_user(user_id)
@@ -602,11 +574,6 @@ def check_database(run: Run) -> tuple[list[str], dict]:
     retried = sum(1 for u in burst if u in run.inbox and run.inbox[u]["attempts"] > 1)
     return problems, {"rows": len(rows), "distinct": len(counted), "duplicated": duplicated, "missing": len(missing),
                       "states": dict(states), "retried": retried}
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
 def spread(values: list[float]) -> str:
