@@ -59,10 +59,16 @@ class TableSpec:
     headers: tuple[str, ...]  # header and group texts that are not data
     equations: tuple[Equation, ...] = ()
     row_labelled: bool = True  # table 4 has a single unlabelled data row
+    anchor: str | None = None  # the text that starts the table when its rows have no labels
 
     @cached_property
     def header_keys(self) -> frozenset[str]:
         return frozenset(label_key(h) for h in self.headers)
+
+    @cached_property
+    def anchor_keys(self) -> frozenset[str]:
+        """What marks the table's start in a document: its first row label (or its anchor)."""
+        return frozenset({label_key(self.anchor)}) if self.anchor else self.rows[0].keys
 
     def row(self, label: str) -> RowSpec:
         for row in self.rows:
@@ -285,6 +291,7 @@ TABLE4 = TableSpec(
     headers=("行政复议", "行政诉讼", *T4_GROUPS, *REVIEW_OUTCOMES),
     equations=_table4_equations(),
     row_labelled=False,
+    anchor="行政复议",
 )
 
 TABLES: tuple[TableSpec, ...] = (TABLE2, TABLE3, TABLE4)
