@@ -8,9 +8,13 @@ from dataclasses import dataclass
 from ..model import MapNote, TableData
 from ..template import OLD_FORMAT_MARKERS, TABLE2, TABLE3, TABLE4, TABLE_BY_KEY, TABLES, T3_OTHER_GROUP, T3_OTHER_ITEMS, TableSpec
 from ..text import label_key
+from .order import place_in_order, table4_order, values_in_order
 from .labels import LabelMatch, anchors, find_deviating_label, find_label
 from .stream import StreamCell
 from .values import fit_values, make_cells, missing_cells, values_after
+
+
+MAX_HEADER_WORD = 12  # table 4's header words (未经复议直接起诉) can stand between its values
 
 
 @dataclass(slots=True)
@@ -61,6 +65,10 @@ def map_row_table(stream, spec: TableSpec, start: int, limit: int) -> TableResul
     else:
         span = None
     notes += _missing_row_notes(stream, spec, data, matches, span)
+    if span and any(n.kind in ("missing_row", "extra_values", "missing_values") for n in notes):
+        in_order = values_in_order(stream, spec, span[0], limit)
+        if in_order:
+            return TableResult(place_in_order(spec, in_order), [], (span[0], in_order[-1].index))
     return TableResult(data, notes, span)
 
 
@@ -112,7 +120,7 @@ def map_table4(stream, start: int, limit: int) -> TableResult:
         for row in spec.rows:
             data.rows[row.label] = missing_cells(row)
         return TableResult(data, [], None)
-    values = _table4_values(stream, anchor.start, limit)
+    values = table4_order(_table4_values(stream, anchor.start, limit))
     fitted, surplus = fit_values(values, count)
     notes = []
     locator = stream[anchor.start].locator
@@ -136,8 +144,8 @@ def _table4_values(stream, start: int, limit: int) -> list[StreamCell]:
         if cell.row_id is None:
             if cell.is_value and not cell.blank:
                 loose.append(cell)
-            elif not cell.is_value and loose:
-                break  # text after the values: the table has ended
+            elif not cell.is_value and loose and (cell.heading or len(cell.key) > MAX_HEADER_WORD):
+                break  # text after the values: the table has ended (a header word does not end it)
             continue
         rows.setdefault(cell.row_id, []).append(cell)
     for cells in rows.values():

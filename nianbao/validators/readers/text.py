@@ -3,6 +3,8 @@
 - ``tabbed``: table cells one per line, each starting with a tab, rows separated by blank lines
   (text extracted from Word); a line without a tab right after a cell continues that cell.
 - ``markdown``: tables as ``| a | b |`` lines (PDF converters), split across pages.
+- ``rows``: each table row on one line, label and numbers side by side (text taken out of a PDF:
+  ``pdftotext -layout``, pdfplumber), read by ``rows.py``.
 - ``one_per_line``: every paragraph and every cell on its own line, blank lines between them
   (text copied from a web page); the rows are not known, the mapper reads it as a stream.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 from ..document import DocCell, DocParagraph, DocTable, Document, ReadError
 from ..model import Locator
 from ..text import looks_like_value, strip_artifacts
+from .rows import looks_like_rows, read_rows
 
 MAX_TEXT_CHARS = 2_000_000
 
@@ -36,6 +39,8 @@ def detect_layout(lines: list[str]) -> str:
         return "markdown"
     if tabbed >= 10:
         return "tabbed"
+    if looks_like_rows(lines):
+        return "rows"
     return "one_per_line"
 
 
@@ -44,7 +49,7 @@ def read_text(text: str) -> Document:
         raise ReadError("too_large", f"文本过长（超过 {MAX_TEXT_CHARS // 10000} 万字），不像一份年度报告。")
     lines = strip_artifacts(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
     layout = detect_layout(lines)
-    reader = {"markdown": _read_markdown, "tabbed": _read_tabbed}.get(layout, _read_one_per_line)
+    reader = {"markdown": _read_markdown, "tabbed": _read_tabbed, "rows": read_rows}.get(layout, _read_one_per_line)
     return Document(source="text", layout=layout, blocks=reader(lines))
 
 
