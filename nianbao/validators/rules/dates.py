@@ -105,13 +105,13 @@ def plan_year(report: Report, context: Context):
 @rule(
     code="Y104",
     name="date-missing",
-    severity=ERROR,
+    severity=WARNING,
     summary="报告末尾有机关名称和成文日期",
     message="报告末尾没有成文日期（落款日期）。",
     hint="在报告最后写明机关名称和成文日期，如「{year_after}年1月20日」。",
 )
 def date_missing(report: Report, context: Context):
-    """年度报告以机关名称和成文日期结尾，日期用来判断是否按期（1 月 31 日前）报送。"""
+    """年度报告以机关名称和成文日期结尾，日期用来判断是否按期报送。网上发布的报告常把日期放在页面的发布信息里、正文末尾没有落款，所以只作提醒。"""
     if report.issue_date is None and not report.issue_date_text:
         yield Finding(params={"year_after": (report.year or 2024) + 1}, section="signature")
 
