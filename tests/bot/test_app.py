@@ -72,7 +72,7 @@ async def test_docx_draft_gets_the_same_issues_as_the_cli(env, tmp_path, sample_
     path.write_bytes(data)
     replies = await env.upload(STAFF_CHAGAN, path.name, data)
     chat = env.text(replies)
-    assert "7 个错误，1 个警告" in chat
+    assert "6 个错误，2 个警告" in chat
     assert issue_lines(chat) == issue_lines(cli_check(path))
     assert len(issue_lines(chat)) == 8
     agency = env.store.find_agency("大安市叉干镇综合服务中心")
@@ -171,7 +171,7 @@ async def test_supervisor_sees_agency_history_and_export(env):
     await env.upload(STAFF_CHAGAN, "叉干镇.txt", sample_text("003").encode())
     await env.upload(STAFF_OTHER, "=SUM(1,2)+草稿.txt", sample_text("004").encode())
     agency = env.text(await env.send(SUPERVISOR, "/agency 叉干镇"))
-    assert "大安市叉干镇综合服务中心 的报送记录" in agency and "7 个错误" in agency and "最新一稿的审核意见" in agency
+    assert "大安市叉干镇综合服务中心 的报送记录" in agency and "6 个错误" in agency and "最新一稿的审核意见" in agency
     overdue = env.text(await env.send(SUPERVISOR, "/overdue", count=1))
     assert "尚未通过审核的单位（4 个）" in overdue
     exported = await env.send(SUPERVISOR, "/export", count=1)

@@ -94,8 +94,8 @@ HOSTILE = {
     "encrypted_docx": (STAFF_XUEZHANG, "年报.docx", encrypted_docx, "文件设有密码", False),
     "photo_png": (STAFF_XUEZHANG, "照片.png", photo, "图片无法审核", False),
     "scanned_pdf": (STAFF_XUEZHANG, "扫描件.pdf", scanned_pdf, "没有文字层", False),
-    "gb18030_text": (STAFF_CHAGAN, "叉干镇年报.txt", gb18030_text, "7 个错误", True),
-    "legacy_doc": (STAFF_CHAGAN, "叉干镇年报.doc", legacy_doc, "7 个错误", True),
+    "gb18030_text": (STAFF_CHAGAN, "叉干镇年报.txt", gb18030_text, "6 个错误", True),
+    "legacy_doc": (STAFF_CHAGAN, "叉干镇年报.doc", legacy_doc, "6 个错误", True),
 }
 AGENCY_OF = {STAFF_XUEZHANG: "学张乡人民政府", STAFF_CHAGAN: "大安市叉干镇综合服务中心", STAFF_OTHER: "策勒乡人民政府"}
 
