@@ -30,12 +30,10 @@ def _manifest() -> list[dict]:
 GAPS = {
     ("cells", "shanghai_gov_office_2019.txt"): "the 2019 format's tables in text",
     ("cells", "shuyang_fgj_2023.txt"): "rows whose blank cells the text export dropped",
-    ("cells", "shuyang_gov_2025.txt"): "table 4 as three small markdown tables",
     ("issues", "shanghai_gov_office_2019.docx"): "the 2019 format",
     ("issues", "shanghai_gov_office_2019.txt"): "the 2019 format",
     ("issues", "shuyang_fgj_2023.docx"): "heading wording, one issue per habit",
     ("issues", "shuyang_fgj_2023.txt"): "heading wording, dropped blanks, one issue per habit",
-    ("issues", "shuyang_gov_2025.txt"): "markdown headings, OCR labels",
 }
 
 

@@ -148,9 +148,11 @@ def _table4_values(stream, start: int, limit: int) -> list[StreamCell]:
                 break  # text after the values: the table has ended (a header word does not end it)
             continue
         rows.setdefault(cell.row_id, []).append(cell)
-    for cells in rows.values():
-        if all(c.is_value for c in cells) and len(cells) >= 5:
-            return cells
+    value_rows = [cells for cells in rows.values() if all(c.is_value for c in cells) and len(cells) >= 5]
+    if len(value_rows) > 1 and sum(map(len, value_rows)) == TABLE4.cell_count and all(len(r) < TABLE4.cell_count for r in value_rows):
+        return [cell for cells in value_rows for cell in cells]  # one small table per group (OCR)
+    if value_rows:
+        return value_rows[0]
     return loose
 
 

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..document import DocCell, DocParagraph, DocTable, Document, ReadError
 from ..model import Locator
 from ..text import looks_like_value, strip_artifacts
@@ -53,8 +55,12 @@ def read_text(text: str) -> Document:
     return Document(source="text", layout=layout, blocks=reader(lines))
 
 
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
+
+
 def _paragraph(line: str, number: int) -> DocParagraph:
-    return DocParagraph(line.strip(), Locator(source="text", line=number))
+    """A line of text; markdown's heading marks (「## 一、总体情况」) are not part of it."""
+    return DocParagraph(_MARKDOWN_HEADING.sub("", line.strip()), Locator(source="text", line=number))
 
 
 def _read_one_per_line(lines: list[str]) -> list:
