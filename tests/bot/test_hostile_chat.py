@@ -131,7 +131,7 @@ async def test_hostile_file_gets_one_clear_reply_is_recorded_and_the_bot_keeps_s
     assert submission.file_name == file_name and submission.size == len(data)
     if reviewed:
         assert reply.startswith(f"审核结果：{AGENCY_OF[user]} 2024年度")
-        assert submission.parsed and submission.error_count == 7
+        assert submission.parsed and submission.error_count == 6
         assert len(files) <= 1  # the marked-up .docx, when there is one
     else:
         assert reply.startswith(f"❗ 无法审核「{file_name}」")
