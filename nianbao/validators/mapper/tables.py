@@ -142,8 +142,8 @@ def _table4_values(stream, start: int, limit: int) -> list[StreamCell]:
     loose: list[StreamCell] = []
     for cell in stream[start:limit]:
         if cell.row_id is None:
-            if cell.is_value and not cell.blank:
-                loose.append(cell)
+            if cell.is_value and (loose or not cell.blank):
+                loose.append(cell)  # an empty paragraph among the values is an empty cell
             elif not cell.is_value and loose and (cell.heading or len(cell.key) > MAX_HEADER_WORD):
                 break  # text after the values: the table has ended (a header word does not end it)
             continue
@@ -153,6 +153,8 @@ def _table4_values(stream, start: int, limit: int) -> list[StreamCell]:
         return [cell for cells in value_rows for cell in cells]  # one small table per group (OCR)
     if value_rows:
         return value_rows[0]
+    while loose and loose[-1].blank:
+        loose.pop()
     return loose
 
 

@@ -64,17 +64,40 @@ def _paragraph(line: str, number: int) -> DocParagraph:
 
 
 def _read_one_per_line(lines: list[str]) -> list:
-    """One blank line separates cells; an empty cell shows as two more blank lines."""
+    """Sparse (a web page's text): one blank line separates cells, an empty cell shows as two more
+    blank lines. Dense (a word processor's text export): cells on consecutive lines, so every
+    blank line is an empty cell."""
+    dense = _is_dense(lines)
     blocks, blanks = [], 0
     for i, line in enumerate(lines):
         if not line.strip():
             blanks += 1
             continue
-        if blocks and blanks >= 3:
-            blocks += [DocParagraph("", Locator(source="text", line=i + 1 - blanks + 1))] * ((blanks - 1) // 2)
+        empty_cells = blanks if dense else (blanks - 1) // 2 if blanks >= 3 else 0
+        if blocks and empty_cells:
+            blocks += [DocParagraph("", Locator(source="text", line=i + 1 - blanks + k)) for k in range(empty_cells)]
         blocks.append(_paragraph(line, i + 1))
         blanks = 0
     return blocks
+
+
+MAX_CELL_CHARS = 12
+
+
+def _is_dense(lines: list[str]) -> bool:
+    """Short lines (cells) mostly follow each other without a blank line between."""
+    adjacent = separated = blanks = 0
+    previous = ""
+    for line in lines:
+        text = line.strip()
+        if not text:
+            blanks += 1
+            continue
+        if previous and len(text) <= MAX_CELL_CHARS and len(previous) <= MAX_CELL_CHARS:
+            adjacent += blanks == 0
+            separated += blanks == 1
+        previous, blanks = text, 0
+    return adjacent > 3 * separated and adjacent >= 20
 
 
 class _TableBuilder:
