@@ -28,10 +28,11 @@ def _manifest() -> list[dict]:
 
 # Forms not read right yet, and why (strict: a form that starts passing must leave this list).
 GAPS = {
-    ("issues", "shanghai_gov_office_2019.docx"): "the 2019 format",
-    ("issues", "shanghai_gov_office_2019.txt"): "the 2019 format",
-    ("issues", "shuyang_fgj_2023.docx"): "heading wording, one issue per habit",
-    ("issues", "shuyang_fgj_2023.txt"): "heading wording, dropped blanks, one issue per habit",
+}
+
+# Errors that are right although real_defects (identities and blank cells only) do not list them.
+RIGHT_ERRORS = {
+    ("shuyang_fgj_2023", "T103"): "table 2 prints 「规范性文件」 for 「行政规范性文件」: a deviation from the 2021 wording",
 }
 
 
@@ -74,10 +75,9 @@ def unread_cells(report: dict, result) -> list[tuple]:
 def issue_matches_defect(issue, defect) -> bool:
     if issue.table != defect["table"]:
         return False
-    rows = _row_labels(defect["table"], defect["rows"])
-    if issue.row is None:
-        return issue.code == "C101" and defect["kind"] == "blank"  # one issue for a whole table's blanks
-    return issue.row in rows
+    if issue.row is None:  # one issue for the blank cells across a whole table
+        return issue.code == "C101" and (defect["kind"] == "blank" or "blank cells counted as 0" in defect["detail"])
+    return issue.row in _row_labels(defect["table"], defect["rows"])
 
 
 def check_form(report: dict, name: str):
@@ -102,7 +102,11 @@ def test_real_defects_are_found_and_nothing_else_is_an_error(report, name):
     defects = report["real_defects"]
     errors = [i for i in result.issues if i.severity.value == "error"]
     unfound = [d["detail"] for d in defects if not any(issue_matches_defect(i, d) for i in result.issues)]
-    false_errors = [(i.code, i.message) for i in errors if not any(issue_matches_defect(i, d) for d in defects)]
+    false_errors = [
+        (i.code, i.message)
+        for i in errors
+        if not any(issue_matches_defect(i, d) for d in defects) and (report["name"], i.code) not in RIGHT_ERRORS
+    ]
     assert (unfound, false_errors) == ([], [])
     assert result.report.year == report["year"]
 

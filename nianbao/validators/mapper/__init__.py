@@ -18,7 +18,7 @@ from ..template import SECTIONS, TABLE2, TABLE3, TABLE4
 from ..text import ORDINAL, squash
 from .labels import find_label
 from .stream import build_stream
-from .tables import TableResult, find_tables_out_of_order, has_values, map_row_table, map_table4, old_format_notes
+from .tables import TableResult, find_tables_out_of_order, has_values, map_row_table, map_table4, old_format_notes, without_old_table_notes
 
 __all__ = ["map_document"]
 
@@ -52,6 +52,7 @@ def map_document(document: Document, source_name: str = "") -> Report:
         if not result.data.found:
             notes.append(MapNote(kind="missing_table", table=key))
         notes += result.notes
+    notes = without_old_table_notes(notes)
 
     in_table = _table_indices(stream, results, section_start.get("二"))
     in_body = [c for c in stream if c.paragraph is not None and c.index not in in_table and c.text]

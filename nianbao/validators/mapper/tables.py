@@ -104,7 +104,7 @@ def _collapsed_other(stream, span, data: TableData) -> MapNote | None:
         if stream[i].key == T3_OTHER_GROUP:
             match = LabelMatch(i, i, stream[i].text)
             fitted, _ = fit_values(values_after(stream, match, span[1] + 1), len(spec.columns))
-            if any(v is not None and not v.blank for v in fitted):
+            if any(v is not None for v in fitted):
                 cells = make_cells(spec, fitted, stream[i].locator)
                 data.rows[spec.label] = cells
                 return MapNote(kind="collapsed_other", table=TABLE3.key, row=spec.label, found_text=stream[i].text, locator=stream[i].locator)
@@ -153,9 +153,15 @@ def _table4_values(stream, start: int, limit: int) -> list[StreamCell]:
         return [cell for cells in value_rows for cell in cells]  # one small table per group (OCR)
     if value_rows:
         return value_rows[0]
-    while loose and loose[-1].blank:
-        loose.pop()
     return loose
+
+
+def without_old_table_notes(notes: list[MapNote]) -> list[MapNote]:
+    """Table 2 in the 2019 format has other rows and columns: it is reported as the old format
+    (or is right for a 2019/2020 report), not row by row against the 2021 rows."""
+    if not any(n.kind == "old_format" for n in notes):
+        return notes
+    return [n for n in notes if n.table != TABLE2.key or n.kind in ("old_format", "missing_table")]
 
 
 def old_format_notes(stream, start: int, limit: int) -> list[MapNote]:

@@ -213,6 +213,8 @@ def old_format(report: Report, context: Context):
 )
 def other_collapsed(report: Report, context: Context):
     """不少报告把（六）其他处理印成一行；数字仍可核算，但格式不完整。"""
+    if report.year is not None and report.year < 2021:
+        return  # the 2019 format has （六）其他处理 as one row
     for note in report.notes:
         if note.kind == "collapsed_other":
             yield Finding(table=note.table, row=note.row, section="三", found=note.found_text, locator=note.locator)
