@@ -12,6 +12,7 @@ from ..validators.engine import CheckResult, check_bytes
 from ..validators.render import render_text, result_json, summary_line
 from ..validators.rules.catalog import rules_markdown, rules_table_text
 from ..validators.template import LEVELS
+from ..web.cli import add_web_commands
 
 DRAFT_SUFFIXES = {".docx", ".txt", ".md", ".text", ".doc", ".wps", ".pdf"}
 
@@ -331,6 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="运行机器人（没有 TELEGRAM_BOT_TOKEN 时在本机演示）")
     serve.add_argument("--demo", action="store_true", help="强制使用本地演示模式（本地 Bot API 服务器 + 控制台对话）")
     serve.set_defaults(func=cmd_serve)
+    add_web_commands(sub)
     return parser
 
 
