@@ -66,7 +66,7 @@ def test_web_login_refuses_a_stranger(tmp_path):
 def test_the_demo_starts_the_desk_and_prints_its_address(tmp_path):
     env = _env(tmp_path)
     del env["NIANBAO_DB"]
-    run = subprocess.run([*NIANBAO, "serve", "--demo"], input="/quit\n", env=env, capture_output=True, text=True, timeout=120)
+    run = subprocess.run([*NIANBAO, "demo"], input="/quit\n", env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert re.search(r"网页版：http://127\.0\.0\.1:\d+", run.stdout)
     assert re.search(r"督导员一次性登录链接（10 分钟内有效）：http://127\.0\.0\.1:\d+/login/\S+", run.stdout)
