@@ -142,8 +142,10 @@ async def test_short_chat_is_not_mistaken_for_a_report(env):
 
 
 async def test_long_reply_arrives_complete_in_several_messages(env, tmp_path):
-    # sixty cells holding 「无」 instead of 0: a review longer than one Telegram message
-    broken = sample_text("000").replace("\t0\n", "\t无\n", 60)
+    # sixty cells holding sixty different fractions instead of 0 (the same word in every cell would be
+    # one issue per table): a review longer than one Telegram message
+    parts = sample_text("000").split("\t0\n")
+    broken = "".join(part + (f"\t{i}.5\n" if i <= 60 else "\t0\n") for i, part in enumerate(parts[:-1], 1)) + parts[-1]
     replies = await env.upload(STAFF_XUEZHANG, "长回复.txt", broken.encode())
     assert len(replies) >= 2
     assert all(len(m.plain_text) <= 4096 for m in replies)

@@ -23,6 +23,7 @@ class Context:
 
     today: dt.date | None = None
     deadline: dt.date | None = None  # default: 31 January of report year + 1
+    government_deadline: dt.date | None = None  # a government's own report; default 31 March
     expected_year: int | None = None  # the year under review, when the caller knows it
     expected_agency: str | None = None  # the agency the sender is bound to, when known
     previous: PriorReport | None = None  # the agency's report of the year before, when known
