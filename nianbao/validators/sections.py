@@ -77,13 +77,19 @@ def title_as_written(heading: str) -> str:
 
 
 def find_headings(stream) -> dict[str, Heading]:
-    """The first heading of each section, in order: a heading must follow the previous one."""
+    """The first heading of each section, in order: a heading must follow the previous one. A
+    paragraph, or a table row holding nothing else (the line above a table that a PDF reader took
+    into the table, a title row typed into the table)."""
     headings: dict[str, Heading] = {}
     last_ordinal = 0
     ordinals = {s.number: s.ordinal for s in SECTIONS}
+    filled: dict[int, int] = {}
     for cell in stream:
-        if cell.row_id is not None:
-            continue
+        if cell.row_id is not None and not cell.blank:
+            filled[cell.row_id] = filled.get(cell.row_id, 0) + 1
+    for cell in stream:
+        if cell.row_id is not None and filled.get(cell.row_id) != 1:
+            continue  # a heading in a table stands alone in its row (a title row, or a PDF's line above the table)
         if len(cell.key) > 40:
             continue
         found = classify_heading(cell.text)

@@ -4,13 +4,20 @@ after a sub-item that repeats a section's title."""
 from __future__ import annotations
 
 import copy
+import io
+import shutil
+import subprocess
 
+import docx
 import pytest
+from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
 from fixtures.docx_builder import build_docx, content_to_text
 
 from nianbao.validators.engine import check_bytes
 
 FORMATS = ["docx", "tabbed", "one_per_line", "markdown"]
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
 def render(content, fmt: str) -> bytes:
@@ -68,3 +75,43 @@ def test_a_sub_item_repeating_a_section_title_is_not_that_section(clean, fmt):
     result = check_bytes(render(content, fmt), f"r.{fmt}")
     assert codes(result) == []
     assert result.report.section("二").heading_text == "二、主动公开政府信息情况"
+
+
+def heading_in_table(clean) -> bytes:
+    """Section 二's heading typed into the first row of table 2 (one cell across the table)."""
+    document = docx.Document(io.BytesIO(build_docx(clean)))
+    body = document.element.body
+    heading = next(p for p in body.iterchildren(qn("w:p")) if "".join(p.itertext()).startswith("二、主动公开"))
+    table = heading.getnext()
+    while table.tag != qn("w:tbl"):
+        table = table.getnext()
+    columns = len(table.find(qn("w:tblGrid")).findall(qn("w:gridCol")))
+    row = parse_xml(
+        f'<w:tr {W_NS}><w:tc><w:tcPr><w:gridSpan w:val="{columns}"/></w:tcPr>'
+        f"<w:p><w:r><w:t>二、主动公开政府信息情况</w:t></w:r></w:p></w:tc></w:tr>"
+    )
+    first_row = table.find(qn("w:tr"))
+    first_row.addprevious(row)
+    body.remove(heading)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_heading_that_stands_alone_in_a_table_row_is_the_heading(clean):
+    result = check_bytes(heading_in_table(clean), "r.docx")
+    assert codes(result) == []
+    assert result.report.section("二").heading_text == "二、主动公开政府信息情况"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_a_heading_framed_with_its_table_in_a_pdf_is_the_heading(clean, tmp_path):
+    source = tmp_path / "r.docx"
+    source.write_bytes(heading_in_table(clean))
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )
+    result = check_bytes((tmp_path / "r.pdf").read_bytes(), "r.pdf")
+    assert result.report.section("二").heading_found
+    assert [c for c in codes(result) if c[0].startswith(("S", "T"))] == []
