@@ -46,7 +46,7 @@ def codes(result):
 )
 def test_a_heading_worded_differently_is_one_warning_at_it(clean, fmt, number, heading):
     result = check_bytes(render(with_heading(clean, number, heading), fmt), f"r.{fmt}")
-    assert codes(result) == [("S105", "warning", number)]
+    assert codes(result) == [("S106", "warning", number)]
     [issue] = result.issues
     assert issue.found == heading and issue.expected.startswith(f"{number}、") and issue.locator is not None
     assert result.report.section(number).heading_text == heading

@@ -63,7 +63,7 @@ def section_numbering(report: Report, context: Context):
 
 
 @rule(
-    code="S105",
+    code="S106",
     name="section-title-wording",
     severity=WARNING,
     summary="部分标题用统一格式的措辞",

@@ -97,8 +97,8 @@ def _applications(content):
 CASES: dict[str, Case] = {
     "S101": Case({("S101", None, None, None, "五")}, lambda c: section(c, "五").update(heading=None)),
     "S102": Case({("S102", None, None, None, "二")}, lambda c: section(c, "二").update(heading="2、主动公开政府信息情况"), says="写成了「2、主动公开政府信息情况」"),
-    "S105": Case(
-        {("S105", None, None, None, "五")},
+    "S106": Case(
+        {("S106", None, None, None, "五")},
         lambda c: section(c, "五").update(heading="五、政府信息公开工作存在的主要问题及改进情况"),
         says="统一格式为「五、存在的主要问题及改进情况」",
     ),
@@ -167,6 +167,9 @@ CASES: dict[str, Case] = {
         lambda c: c.update(title=["文水县刘胡兰镇2024年政府信息公开工作告年度报"]),
         says="标题「文水县刘胡兰镇2024年政府信息公开工作告年度报」与标准写法",
     ),
+    "Y111": Case({("Y111", None, None, None, "title")}, lambda c: c.update(title=["2024年政府信息公开工作年度报告"]), says="标题「2024年政府信息公开工作年度报告」没有写机关名称"),
+    "Y112": Case({("Y112", None, None, None, "title")}, lambda c: c.update(title=["文水县刘胡兰镇2024年度政府信息公开工作年度报告"]), says="中「年度」出现了两次"),
+    "S105": Case({("S105", None, None, None, "一")}, lambda c: section(c, "一")["paragraphs"].append("策勒乡政府坚持以公开为常态。"), says="策勒乡不是本机关"),
     "Y102": Case({("Y102", None, None, None, "period")}, replace=("统计期限为2024年1月1日", "统计期限为2023年1月1日")),
     "Y103": Case({("Y103", None, None, None, "五")}, lambda c: section(c, "五")["paragraphs"].append("2024年，我镇将继续加强培训。"), says="应针对 2025 年"),
     "Y104": Case({("Y104", None, None, None, "signature")}, lambda c: c.update(signature=["刘胡兰镇人民政府"])),
