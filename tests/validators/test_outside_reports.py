@@ -145,3 +145,16 @@ def test_text_taken_out_of_the_pdf_is_read_completely(extract):
     assert unread_cells(HUAIAN, result) == []
     assert [i.code for i in result.issues if i.severity.value == "error"] == []
     assert all(section.heading_found for section in result.report.sections)
+
+
+def test_rows_whose_blank_cells_were_dropped_are_fitted_to_their_columns():
+    """沭阳 发改局 as a chat message keeps it: every blank line gone, table 3's rows are 「26」「26」
+    (自然人 and 总计; the five 法人或其他组织 columns blank) and are read as such."""
+    report = next((r for r in _manifest() if r["name"] == "shuyang_fgj_2023"), None)
+    if report is None:
+        pytest.skip("../shared/real/outside is not here")
+    text = (OUTSIDE / "shuyang_fgj_2023.txt").read_text(encoding="utf-8")
+    squeezed = "\n".join(line for line in text.splitlines() if line.strip())
+    result = check_bytes(squeezed.encode("utf-8"), "粘贴的文本.txt")
+    assert unread_cells(report, result) == []
+    assert sorted(i.code for i in result.issues if i.severity.value == "error") == ["C101", "T103"]

@@ -11,7 +11,7 @@ from ..text import label_key
 from .order import place_in_order, table4_order, values_in_order
 from .labels import LabelMatch, anchors, find_deviating_label, find_label
 from .stream import StreamCell
-from .values import fit_values, make_cells, missing_cells, values_after
+from .values import fit_dropped_blanks, fit_values, make_cells, missing_cells, values_after
 
 
 MAX_HEADER_WORD = 12  # table 4's header words (未经复议直接起诉) can stand between its values
@@ -45,8 +45,10 @@ def map_row_table(stream, spec: TableSpec, start: int, limit: int) -> TableResul
         following = [m.start for m in ordered if m.start > match.end]
         values = values_after(stream, match, min([limit, *following]))
         fitted, surplus = fit_values(values, len(row.columns))
+        dropped = fit_dropped_blanks(values, row) if None in fitted else None
+        fitted = dropped or fitted
         locator = stream[match.start].locator
-        if None in fitted and stream[match.start].row_id is None:
+        if None in fitted and not dropped and stream[match.start].row_id is None:
             data.rows[row.label] = missing_cells(row)  # a short row without known columns: do not guess
         else:
             data.rows[row.label] = make_cells(row, fitted, locator)
@@ -55,7 +57,7 @@ def map_row_table(stream, spec: TableSpec, start: int, limit: int) -> TableResul
             notes.append(MapNote(kind="label_deviation", table=spec.key, row=row.label, found_text=match.text.strip(), expected_text=row.printed, locator=locator))
         if surplus:
             notes.append(MapNote(kind="extra_values", table=spec.key, row=row.label, count=surplus, locator=locator))
-        if None in fitted:
+        if None in fitted and not dropped:
             notes.append(MapNote(kind="missing_values", table=spec.key, row=row.label, count=fitted.count(None), locator=locator))
     if matches:
         first = min(m.start for m in matches.values())

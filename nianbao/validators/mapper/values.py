@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Cell, Locator
-from ..template import RowSpec
+from ..template import APPLICANT_COLUMNS, RowSpec
 from ..text import parse_number
 from .labels import LabelMatch
 from .stream import StreamCell
@@ -45,6 +45,19 @@ def fit_values(values: list[StreamCell], count: int) -> tuple[list[StreamCell | 
     fitted: list[StreamCell | None] = list(values[:count])
     fitted += [None] * (count - len(fitted))
     return fitted, surplus
+
+
+def fit_dropped_blanks(values: list[StreamCell], spec: RowSpec) -> list[StreamCell | None] | None:
+    """A row of table 3 whose blank cells a text export dropped, when the numbers left fit its
+    columns one way only: a single part equal to the total is 自然人 (the other applicants blank).
+    The blanks stay blank (and are reported as blanks)."""
+    filled = [v for v in values if not v.blank]
+    if spec.columns != APPLICANT_COLUMNS or len(filled) != 2 or len(values) >= len(spec.columns):
+        return None
+    part, total = (parse_number(v.text) for v in filled)
+    if part is None or part != total:
+        return None
+    return [filled[0], *([None] * (len(spec.columns) - 2)), filled[1]]
 
 
 def make_cells(spec: RowSpec, values: list[StreamCell | None], fallback: Locator | None) -> dict[str, Cell]:
