@@ -89,8 +89,9 @@ def count_row_lines(lines: list[str]) -> int:
     """Lines that read as a table row: a label, then two or more numbers (or three numbers alone)."""
     count = 0
     for text in lines:
-        if "\t" in text or "|" in text:
-            continue
+        end = text.rstrip()
+        if not end or not end[-1].isdigit() or " " not in end.strip() or "\t" in text or "|" in text:
+            continue  # most lines: a single cell, or text that does not end in a number
         line = parse_line(0, text)
         if line.is_row and (len(line.values) >= 3 or (line.labels and len(line.values) >= 2)):
             count += 1
