@@ -18,6 +18,7 @@ from ..template import SECTIONS, TABLE2, TABLE3, TABLE4
 from ..text import ORDINAL, squash
 from .labels import find_label
 from .stream import build_stream
+from .values import missing_cells
 from .tables import TableResult, find_tables_out_of_order, has_values, map_row_table, map_table4, old_format_notes, without_old_table_notes
 
 __all__ = ["map_document"]
@@ -52,7 +53,10 @@ def map_document(document: Document, source_name: str = "") -> Report:
         if not result.data.found:
             notes.append(MapNote(kind="missing_table", table=key))
         notes += result.notes
-    notes = without_old_table_notes(notes)
+    if any(n.kind == "old_format" for n in notes):
+        notes = without_old_table_notes(notes)
+        old_table = results[TABLE2.key].data  # its columns are not the 2021 columns: no cell is read as one
+        old_table.rows = {row.label: missing_cells(row) for row in TABLE2.rows}
 
     in_table = _table_indices(stream, results, section_start.get("二"))
     in_body = [c for c in stream if c.paragraph is not None and c.index not in in_table and c.text]
