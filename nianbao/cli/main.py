@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..web.cli import add_web_commands
 from . import bot, check, records, roster
 
 
@@ -14,6 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for group in (check, records, roster, bot):
         group.add_commands(sub)
+    add_web_commands(sub)
     return parser
 
 
