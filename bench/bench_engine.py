@@ -1,4 +1,6 @@
-"""Parse + check time per report for the samples as .docx and as text, and peak RSS.
+"""Parse + check time per report for the samples as .docx and as text, the real published
+reports of ../shared/real/outside in their text forms (and the 淮安 PDF's text as pdftotext gives
+it, when pdftotext is installed), and peak RSS.
 
     python bench/bench_engine.py [--rounds 50]
 
@@ -11,7 +13,9 @@ from __future__ import annotations
 import argparse
 import io
 import resource
+import shutil
 import statistics
+import subprocess
 import sys
 import time
 import zipfile
@@ -58,6 +62,17 @@ def naive_python_docx(data: bytes) -> None:
             [cell.text for cell in row.cells]
 
 
+def outside_texts() -> list[bytes]:
+    """The outside reports' text forms, and the PDF's text plain and -layout."""
+    real = ROOT.parent / "shared" / "real"
+    texts = [path.read_bytes() for path in sorted((real / "outside").glob("*.txt"))]
+    pdf = real / "szfgs2024.pdf"
+    if shutil.which("pdftotext") and pdf.exists():
+        for options in ([], ["-layout"]):
+            texts.append(subprocess.run(["pdftotext", *options, str(pdf), "-"], check=True, capture_output=True).stdout)
+    return texts
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -73,6 +88,9 @@ def main() -> int:
     print(f"{len(samples)} sample reports, {args.rounds} rounds each, one process, python {sys.version.split()[0]}")
     rss_before = peak_rss_mb()
     print(describe("text: parse + check", timings(lambda d: check_bytes(d, "r.txt"), texts, args.rounds)))
+    outside = outside_texts()
+    if outside:
+        print(describe(f"outside reports: {len(outside)} text forms", timings(lambda d: check_bytes(d, "r.txt"), outside, args.rounds)))
     print(describe(".docx: parse + check", timings(lambda d: check_bytes(d, "r.docx"), docx_files, args.rounds)))
     print(describe(".docx split in 3 + extra tables", timings(lambda d: check_bytes(d, "r.docx"), split, args.rounds)))
     print(describe("baseline: unzip + XML parse", timings(unzip_and_parse, docx_files, args.rounds)))
