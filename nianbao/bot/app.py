@@ -13,7 +13,9 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from ..storage import Store
 from .config import Config, load_config
-from .handlers import COMMANDS, Services, purge_files, recover_drafts, register_handlers
+from .delivery import TelegramDeliver
+from .handlers import COMMANDS, purge_files, recover_drafts, register_handlers
+from .services import Services
 from .reminders import schedule_reminders
 
 log = logging.getLogger("nianbao")
@@ -30,9 +32,7 @@ async def _post_init(application: Application) -> None:
 
 
 async def _post_shutdown(application: Application) -> None:
-    services = application.bot_data["services"]
-    services.pool.shutdown()
-    services.queries.shutdown(wait=False, cancel_futures=True)
+    application.bot_data["services"].shutdown()
 
 
 def build_application(config: Config, store: Store, clock: Callable | None = None) -> Application:
@@ -50,7 +50,8 @@ def build_application(config: Config, store: Store, clock: Callable | None = Non
         file_url = config.file_base_url or config.api_base_url.replace("/bot", "/file/bot", 1)
         builder = builder.base_url(config.api_base_url).base_file_url(file_url)
     application = builder.build()
-    application.bot_data["services"] = Services.create(config, store, clock)
+    spawn = lambda coroutine: application.create_task(coroutine, update=None)  # noqa: E731
+    application.bot_data["services"] = Services.create(config, store, TelegramDeliver(application.bot), clock, spawn)
     register_handlers(application)
     return application
 
