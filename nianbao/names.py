@@ -27,3 +27,7 @@ def name_variants(text: str) -> list[str]:
 def safe_file_name(name: str, default: str = "") -> str:
     """A file name for a document we send: letters, digits and a few marks only (never the sender's)."""
     return "".join(c for c in name if c.isalnum() or c in "-_（）()")[:60] or default
+
+
+# a stored draft's suffix, from its content (``validators.readers.sniff``): the sender's name is not trusted
+DRAFT_SUFFIX = {"docx": ".docx", "pdf": ".pdf", "ole": ".doc", "rtf": ".rtf", "image": ".jpg", "text": ".txt"}

@@ -15,7 +15,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 
 from .. import messages as say
 from ..drafts import Arrival, Sender
-from ..names import safe_file_name
+from ..names import DRAFT_SUFFIX, safe_file_name
 from ..reports.blank import blank_report_docx
 from ..reports.export import status_csv
 from ..reports.summary import summary_text, summary_xlsx
@@ -260,9 +260,6 @@ async def agency_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if agency:
         submissions = await services.db.list_submissions(agency.id, services.year())
         await reply(update, say.agency_messages(agency, submissions, services.config.tz))
-
-
-DRAFT_SUFFIX = {"docx": ".docx", "pdf": ".pdf", "ole": ".doc", "rtf": ".rtf", "image": ".jpg", "text": ".txt"}
 
 
 async def draft_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
