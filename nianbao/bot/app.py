@@ -9,12 +9,13 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator, Callable
 
 from telegram import BotCommand
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder
 
 from ..storage import Store
 from .config import Config, load_config
 from .handlers import COMMANDS, Services, purge_files, recover_drafts, register_handlers
 from .reminders import schedule_reminders
+from .updates import RepeatLimiter, tolerant_bot
 
 log = logging.getLogger("nianbao")
 
@@ -40,15 +41,11 @@ def build_application(config: Config, store: Store, clock: Callable | None = Non
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     builder = (
         ApplicationBuilder()
-        .token(config.token)
-        .defaults(Defaults(tzinfo=config.tz))
+        .bot(tolerant_bot(config))
         .concurrent_updates(64)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    if config.api_base_url:
-        file_url = config.file_base_url or config.api_base_url.replace("/bot", "/file/bot", 1)
-        builder = builder.base_url(config.api_base_url).base_file_url(file_url)
     application = builder.build()
     application.bot_data["services"] = Services.create(config, store, clock)
     register_handlers(application)
@@ -96,6 +93,7 @@ def _configure_logging(config) -> None:
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactSecrets(config.token, config.webhook_secret))
+        handler.addFilter(RepeatLimiter())
 
 
 def serve(config_path: str | None = None, demo: bool = False) -> int:

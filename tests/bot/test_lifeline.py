@@ -4,36 +4,18 @@ the converter's processes all end within a few seconds instead of living on as o
 
 from __future__ import annotations
 
-import asyncio
-import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import psutil
 
 from bot.harness import STAFF_XUEZHANG, seed
+from bot.serve_process import start_serve, wait_for
 from nianbao.bot.local_api import LocalBotApi
 from nianbao.storage import Store
 
 # stands in for LibreOffice: soffice starts soffice.bin and waits for it, both in a new session
 HANGING_SOFFICE = "#!/bin/sh\nsleep 300 &\nwait\n"
-
-
-def start_bot(api: LocalBotApi, database: Path, log: Path, soffice: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "NIANBAO_API_BASE_URL": api.base_url,
-        "NIANBAO_FILE_BASE_URL": api.base_file_url,
-        "NIANBAO_DB": str(database),
-        "NIANBAO_REPORT_YEAR": "2024",
-        "NIANBAO_SOFFICE": str(soffice),
-    }
-    with log.open("ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "nianbao.bot.cli", "serve"], env=env, stdout=out, stderr=out)
 
 
 def living(processes: list[psutil.Process]) -> list[psutil.Process]:
@@ -57,15 +39,6 @@ def names_of(processes: list[psutil.Process]) -> list[str]:
     return sorted(names)
 
 
-async def wait_for(predicate, timeout: float):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := predicate():
-            return result
-        await asyncio.sleep(0.1)
-    return predicate()
-
-
 async def test_bot_killed_with_sigkill_leaves_no_process_behind(tmp_path):
     database = tmp_path / "nianbao.db"
     with Store(database) as store:
@@ -76,7 +49,7 @@ async def test_bot_killed_with_sigkill_leaves_no_process_behind(tmp_path):
     log = tmp_path / "bot.log"
     async with LocalBotApi() as api:
         api.add_user(STAFF_XUEZHANG)
-        bot = start_bot(api, database, log, soffice)
+        bot = start_serve(api, database, log, NIANBAO_SOFFICE=str(soffice))
         try:
             assert await wait_for(lambda: api.bot_commands(), 30), log.read_text()
             await api.user_sends_document(STAFF_XUEZHANG, "年报.rtf", b"{\\rtf1\\ansi 2024\\par}")
