@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
+from dataclasses import replace
 from urllib.parse import quote
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Callable
@@ -16,6 +18,7 @@ from .config import Config, load_config
 from .handlers import COMMANDS, Services, purge_files, recover_drafts, register_handlers
 from .reminders import schedule_reminders
 from .updates import RepeatLimiter, tolerant_bot
+from .webhook import GENERATED_SECRET, run_webhook
 
 log = logging.getLogger("nianbao")
 
@@ -98,6 +101,9 @@ def _configure_logging(config) -> None:
 
 def serve(config_path: str | None = None, demo: bool = False) -> int:
     config = load_config(config_path)
+    generate_secret = bool(config.webhook_url and not config.webhook_secret)
+    if generate_secret:  # before logging is set up, so that it is redacted too
+        config = replace(config, webhook_secret=secrets.token_urlsafe(32))
     _configure_logging(config)
     if demo or not config.token:
         from .demo import run_demo
@@ -108,13 +114,9 @@ def serve(config_path: str | None = None, demo: bool = False) -> int:
     application = build_application(config, store)
     try:
         if config.webhook_url:
-            application.run_webhook(
-                listen=config.webhook_listen,
-                port=config.webhook_port,
-                url_path="telegram",
-                webhook_url=config.webhook_url,
-                secret_token=config.webhook_secret,
-            )
+            if generate_secret:
+                log.warning(GENERATED_SECRET)
+            run_webhook(application, config.webhook_url, config.webhook_listen, config.webhook_port, config.webhook_secret)
         else:
             application.run_polling(drop_pending_updates=False)
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -37,3 +38,9 @@ async def wait_for(predicate, timeout: float):
             return result
         await asyncio.sleep(0.1)
     return predicate()
+
+
+async def stop_serve(process: subprocess.Popen, signum: int = signal.SIGTERM, timeout: float = 20) -> int:
+    """Signal the bot and wait for it without blocking the loop (the LocalBotApi runs on it)."""
+    process.send_signal(signum)
+    return await asyncio.to_thread(process.wait, timeout)

@@ -10,7 +10,7 @@ import time
 import psutil
 
 from bot.harness import STAFF_XUEZHANG, seed
-from bot.serve_process import start_serve, wait_for
+from bot.serve_process import start_serve, stop_serve, wait_for
 from nianbao.bot.local_api import LocalBotApi
 from nianbao.storage import Store
 
@@ -63,8 +63,7 @@ async def test_bot_killed_with_sigkill_leaves_no_process_behind(tmp_path):
             names = names_of(family)
             assert {"sleep", "soffice"} <= set(names) and len(family) >= 5, names  # + tracker, forkserver, worker
         finally:
-            bot.send_signal(signal.SIGKILL)
-            bot.wait(10)
+            await stop_serve(bot, signal.SIGKILL)
         started = time.monotonic()
         await wait_for(lambda: not living(family), 5)
         waited = time.monotonic() - started

@@ -5,10 +5,9 @@ everyone else is still answered; identical log lines do not flood the log."""
 from __future__ import annotations
 
 import logging
-import signal
 
 from bot.harness import STAFF_CHAGAN, STAFF_XUEZHANG, seed
-from bot.serve_process import start_serve, wait_for
+from bot.serve_process import start_serve, stop_serve, wait_for
 from nianbao.bot.local_api import LocalBotApi
 from nianbao.bot.updates import RepeatLimiter
 from nianbao.storage import Store
@@ -47,8 +46,7 @@ async def test_an_undecodable_update_is_skipped_and_the_others_are_served(tmp_pa
             assert await wait_for(lambda: api.confirmed_offset > reply, 10)  # the offset moved past them all
             assert api.sent_to(STAFF_CHAGAN)[-1].plain_text == replies[0].plain_text
         finally:
-            bot.send_signal(signal.SIGTERM)
-            bot.wait(20)
+            await stop_serve(bot)
     text = log.read_text()
     skipped = [line for line in text.splitlines() if "cannot be decoded" in line]
     assert len(skipped) == 1, skipped  # twenty identical skips, one line
