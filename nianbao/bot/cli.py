@@ -261,6 +261,20 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"日期「{text}」的格式应为 YYYY-MM-DD，例如 2025-01-31") from None
 
 
+MAX_INVITE_DAYS = 90
+
+
+def invite_days(text: str) -> int:
+    """``--days``: a whole number of days an invite code stays valid, within reason."""
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"有效天数应是整数，而不是“{text[:20]}”") from None
+    if not 1 <= days <= MAX_INVITE_DAYS:
+        raise argparse.ArgumentTypeError(f"有效天数应在 1 到 {MAX_INVITE_DAYS} 之间")
+    return days
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nianbao", description="年报审核助手：政府信息公开工作年度报告审核")
     parser.add_argument("--config", help="配置文件（TOML）路径，默认读取环境变量 NIANBAO_CONFIG")
@@ -312,7 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     invite = sub.add_parser("invite", help="为机关生成一次性邀请码（最后一行是邀请码）")
     invite.add_argument("agency", nargs="?", default="", help="机关名称（督导员邀请可省略）")
     invite.add_argument("--role", choices=["staff", "supervisor"], default="staff")
-    invite.add_argument("--days", type=int, default=14, help="有效天数")
+    invite.add_argument("--days", type=invite_days, default=14, help=f"有效天数（1 到 {MAX_INVITE_DAYS}）")
     invite.set_defaults(func=cmd_invite)
 
     summary = sub.add_parser("summary", help="全县（地区）三张统计表汇总，可导出 Excel")
