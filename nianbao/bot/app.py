@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import sys
 from dataclasses import replace
 from urllib.parse import quote
 from contextlib import asynccontextmanager
@@ -99,16 +100,23 @@ def _configure_logging(config) -> None:
         handler.addFilter(RepeatLimiter())
 
 
-def serve(config_path: str | None = None, demo: bool = False) -> int:
+NO_TOKEN_MESSAGE = """\
+没有设置 TELEGRAM_BOT_TOKEN：机器人无法启动。请在环境变量（或 systemd 的 EnvironmentFile）中设置
+TELEGRAM_BOT_TOKEN=机器人的 token；只想在本机试用，请运行 `nianbao demo`。
+TELEGRAM_BOT_TOKEN is not set: the bot cannot start. Set TELEGRAM_BOT_TOKEN=<the bot's token> in the
+environment (or systemd's EnvironmentFile); to try it locally, run `nianbao demo`."""
+
+
+def serve(config_path: str | None = None) -> int:
+    """Run the bot for real; without a token, exit 2 with a message (never a demo)."""
     config = load_config(config_path)
+    if not config.token:
+        print(NO_TOKEN_MESSAGE, file=sys.stderr)
+        return 2
     generate_secret = bool(config.webhook_url and not config.webhook_secret)
     if generate_secret:  # before logging is set up, so that it is redacted too
         config = replace(config, webhook_secret=secrets.token_urlsafe(32))
     _configure_logging(config)
-    if demo or not config.token:
-        from .demo import run_demo
-
-        return run_demo(config)
     store = Store(config.database, busy_timeout_ms=config.busy_timeout_ms)
     log.info("nianbao bot starting (database %s)", config.database)
     application = build_application(config, store)
@@ -122,3 +130,12 @@ def serve(config_path: str | None = None, demo: bool = False) -> int:
     finally:
         store.close()
     return 0
+
+
+def demo(config_path: str | None = None) -> int:
+    """The local demo: the real bot against a local Bot API server, with a console chat."""
+    from ..devtools.demo import run_demo
+
+    config = load_config(config_path)
+    _configure_logging(config)
+    return run_demo(config)

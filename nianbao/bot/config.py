@@ -3,6 +3,10 @@
 Environment variables (they win over the file, so an operator or a test never edits files):
 TELEGRAM_BOT_TOKEN, NIANBAO_API_BASE_URL, NIANBAO_FILE_BASE_URL, NIANBAO_DB, NIANBAO_SUPERVISORS,
 NIANBAO_ADMINS, NIANBAO_CONFIG (path of the TOML file), NIANBAO_REPORT_YEAR.
+
+The year under review: reports of year Y are written from December of Y to the deadline
+(31 January of Y+1). From ``[campaign] start_month``/``start_day`` (default 1 December) of a year
+on, that year's reports are reviewed; before it, last year's.
 """
 
 from __future__ import annotations
@@ -34,7 +38,9 @@ class Config:
     timezone: str = "Asia/Shanghai"
     deadline_month: int = 1
     deadline_day: int = 31
-    report_year: int | None = None  # None: the year before the current one
+    report_year: int | None = None  # None: from the campaign start (1 December) the current year, before it the last
+    campaign_start_month: int = 12
+    campaign_start_day: int = 1
     max_file_mb: float = 10.0
     check_workers: int = 2  # worker processes checking drafts at the same time
     check_timeout_seconds: float = 120.0  # a check (with a LibreOffice conversion) running longer is stopped
@@ -60,7 +66,11 @@ class Config:
         return ZoneInfo(self.timezone)
 
     def year_under_review(self, now: dt.datetime) -> int:
-        return self.report_year or now.astimezone(self.tz).year - 1
+        if self.report_year:
+            return self.report_year
+        today = now.astimezone(self.tz).date()
+        started = today >= dt.date(today.year, self.campaign_start_month, self.campaign_start_day)
+        return today.year if started else today.year - 1
 
     def deadline(self, year: int) -> dt.date:
         return dt.date(year + 1, self.deadline_month, self.deadline_day)
@@ -88,6 +98,7 @@ def load_config(path: str | os.PathLike | None = None, environ: dict[str, str] |
     bot = data.get("bot", {})
     schedule = data.get("reminders", {})
     deadline = data.get("deadline", {})
+    campaign = data.get("campaign", {})
     config = Config(
         token=env.get(bot.get("token_env", "TELEGRAM_BOT_TOKEN")) or None,
         api_base_url=bot.get("api_base_url"),
@@ -99,6 +110,8 @@ def load_config(path: str | os.PathLike | None = None, environ: dict[str, str] |
         deadline_month=deadline.get("month", 1),
         deadline_day=deadline.get("day", 31),
         report_year=data.get("report_year"),
+        campaign_start_month=campaign.get("start_month", Config.campaign_start_month),
+        campaign_start_day=campaign.get("start_day", Config.campaign_start_day),
         max_file_mb=bot.get("max_file_mb", Config.max_file_mb),
         check_workers=bot.get("check_workers", Config.check_workers),
         check_timeout_seconds=bot.get("check_timeout_seconds", Config.check_timeout_seconds),

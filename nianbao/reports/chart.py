@@ -18,9 +18,10 @@ from functools import lru_cache
 from itertools import accumulate
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import DateFormatter
+from matplotlib.dates import num2date
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager
+from matplotlib.ticker import Formatter
 
 __all__ = ["METADATA_KEY", "StatusCounts", "read_chart_data", "status_chart"]
 
@@ -180,7 +181,42 @@ def _day_range(daily, passed, deadline: date, today: date | None) -> tuple[date,
     return start - timedelta(days=1), max(days) + timedelta(days=2)
 
 
-def _daily_panel(ax, daily, passed, deadline: date, today: date | None, words: dict[str, str]) -> None:
+class DayFormatter(Formatter):
+    """「01-20」 per tick, with the year on the first tick and on the first tick of a new year
+    (a campaign from December to February spans two years; 「01-01」 alone does not say which)."""
+
+    def __call__(self, x, pos=None) -> str:
+        return num2date(x).strftime("%Y-%m-%d")
+
+    def format_ticks(self, values) -> list[str]:
+        labels, year = [], None
+        for value in values:
+            day = num2date(value)
+            labels.append(day.strftime("%m-%d") if day.year == year else day.strftime("%Y-%m-%d"))
+            year = day.year
+        return labels
+
+
+def _cumulative_axis(ax, steps, total: int | None, words: dict[str, str]):
+    """The agencies passed on their own (right) axis, scaled to the line itself: beside a day
+    with 27 drafts a line climbing to 3 would otherwise lie flat on the floor. Its last value is
+    written at its end, out of the number of agencies."""
+    twin = ax.twinx()
+    twin.step([d for d, _ in steps], [n for _, n in steps], where="post", color=COLORS["passing"], lw=2.2, zorder=3, label=words["cumulative"])
+    last = steps[-1][1]
+    twin.set_ylim(0, max(last, 1) * 1.3)
+    text = f"{last}/{total}" if total else str(last)
+    twin.annotate(text, (steps[-1][0], last), xytext=(4, 4), textcoords="offset points", color=COLORS["passing"], fontproperties=_font(9, bold=True))
+    twin.set_ylabel(words["cumulative"], color=COLORS["passing"], fontproperties=_font(9))
+    twin.tick_params(axis="y", colors=COLORS["passing"], labelsize=8)
+    twin.yaxis.get_major_locator().set_params(integer=True)
+    twin.spines[["top", "left"]].set_visible(False)
+    twin.spines["right"].set_color(COLORS["passing"])
+    return twin
+
+
+def _daily_panel(ax, daily, passed, deadline: date, today: date | None, words: dict[str, str], total: int | None = None) -> dict:
+    """The per-day panel; returns what it shows (tick labels, axis ranges) for the chart's data."""
     start, end = _day_range(daily, passed, deadline, today)
     if daily:
         ax.bar([d for d, _ in daily], [n for _, n in daily], color="#1565c0", width=0.8, label=words["submissions"])
@@ -189,30 +225,38 @@ def _daily_panel(ax, daily, passed, deadline: date, today: date | None, words: d
             0.5, 0.5, words["empty"], transform=ax.transAxes, ha="center", va="center", color="#757575", fontproperties=_font(12)
         )
     cumulative = _cumulative(passed)
+    twin = None
     if cumulative:
         steps = [(start, 0), *cumulative] + ([(today, cumulative[-1][1])] if today and today > cumulative[-1][0] else [])
-        ax.step(
-            [d for d, _ in steps],
-            [n for _, n in steps],
-            where="post",
-            color=COLORS["passing"],
-            lw=2,
-            zorder=3,
-            label=words["cumulative"],
-        )
+        twin = _cumulative_axis(ax, steps, total, words)
     ax.axvline(
-        deadline, color="#c62828", ls="--", lw=1.5, label=words["deadline"].format(date=f"{deadline.month}/{deadline.day}")
+        deadline,
+        color="#c62828",
+        ls="--",
+        lw=1.5,
+        label=words["deadline"].format(date=f"{deadline.year}/{deadline.month}/{deadline.day}"),
     )
     if today:
         ax.axvline(today, color="#424242", ls=":", lw=1, label=words["today"])
     ax.set_xlim(start, end)
-    ax.set_ylim(0, max([n for _, n in daily + cumulative] + [1]) * 1.2)
+    ax.set_ylim(0, max([n for _, n in daily] + [1]) * 1.2)
     ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylabel(words["submissions"], color="#1565c0", fontproperties=_font(9))
     ax.set_title(words["daily"], fontproperties=_font(11, bold=True))
     ax.tick_params(axis="x", labelrotation=30, labelsize=8)
-    ax.xaxis.set_major_formatter(DateFormatter("%m-%d"))
-    ax.legend(loc="upper left", prop=_font(8), frameon=False)
+    ax.xaxis.set_major_formatter(DayFormatter())
+    handles, labels = ax.get_legend_handles_labels()
+    if twin is not None:
+        more = twin.get_legend_handles_labels()
+        handles, labels = handles + more[0], labels + more[1]
+    ax.legend(handles, labels, loc="upper left", prop=_font(8), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
+    ticks = [t for t in ax.xaxis.get_major_locator()() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    return {
+        "x_labels": ax.xaxis.get_major_formatter().format_ticks(ticks),
+        "submissions_ylim": list(ax.get_ylim()),
+        "cumulative_ylim": list(twin.get_ylim()) if twin is not None else None,
+    }
 
 
 # ---------------------------------------------------------------- the chart
@@ -228,19 +272,20 @@ def status_chart(
     passed: Sequence[tuple[date, int]] = (),
 ) -> bytes:
     """The two-panel PNG: (a) agencies by state with counts, (b) per day the submissions received
-    (bars) and the agencies that passed (cumulative step line; ``passed`` gives per day how many
+    (bars, left axis) and the agencies that passed (cumulative step line on its own right axis, up to
+    the number of agencies; ``passed`` gives per day how many
     agencies passed for the first time), a dashed line at the deadline (default 31 January of
     ``year`` + 1) and a dotted one at ``today``. Days may repeat in the inputs; they are summed."""
     deadline = deadline or date(year + 1, 1, 31)
     daily, passed = _per_day(daily), _per_day(passed)
     words = _words()
     figure = Figure(figsize=SIZE, dpi=DPI)
-    figure.subplots_adjust(left=0.06, right=0.98, bottom=0.14, top=0.92, wspace=0.18)
+    figure.subplots_adjust(left=0.06, right=0.94, bottom=0.16, top=0.92, wspace=0.22)
     FigureCanvasAgg(figure)
     left, right = figure.subplots(1, 2, width_ratios=(1, 1.6))
     _status_panel(left, counts, year, words)
-    _daily_panel(right, daily, passed, deadline, today, words)
-    data = _chart_data(counts, daily, passed, year, deadline, today)
+    shown = _daily_panel(right, daily, passed, deadline, today, words, counts.total)
+    data = {**_chart_data(counts, daily, passed, year, deadline, today), "shown": shown}
     out = io.BytesIO()
     metadata = {METADATA_KEY: json.dumps(data, ensure_ascii=True, separators=(",", ":")), "Title": f"{year} status"}
     figure.savefig(out, format="png", dpi=DPI, metadata=metadata)

@@ -9,19 +9,13 @@ noted), never a zero. Agencies whose latest draft has errors are left out unless
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-
-from ..levels import LEVELS
 from ..validators.template import (
     T3_CARRIED,
     T3_FORWARD,
@@ -33,7 +27,7 @@ from ..validators.template import (
     TABLE4,
     TABLES,
 )
-from .layout import GridCell, TableGrid, table_grid
+from .identities import complete_tables, identity_breaks
 
 __all__ = [
     "KEY_FIGURES",
@@ -91,6 +85,8 @@ class AgencyLine:
     included: bool
     reason: str | None = None  # why it was left out (Chinese), None when included
     missing: tuple[CellKey, ...] = ()  # standard cells without a number (included agencies only)
+    derived: tuple[CellKey, ...] = ()  # blank cells derived from the identities (included agencies only)
+    values: Mapping[CellKey, Decimal] = field(default_factory=dict)  # the cells summed for this agency
 
 
 @dataclass(frozen=True)
@@ -100,6 +96,7 @@ class Summary:
     lines: tuple[AgencyLine, ...]
     include_errors: bool = False
     year: int | None = None
+    breaks: tuple[str, ...] = ()  # identities the summed tables break (never, unless a bug slipped in)
 
     @property
     def included(self) -> list[AgencyEntry]:
@@ -108,6 +105,10 @@ class Summary:
     @property
     def excluded(self) -> list[tuple[AgencyEntry, str]]:
         return [(line.entry, line.reason or "") for line in self.lines if not line.included]
+
+    @property
+    def with_derived(self) -> list[AgencyLine]:
+        return [line for line in self.lines if line.included and line.derived]
 
     @property
     def with_missing(self) -> list[AgencyLine]:
@@ -161,11 +162,17 @@ def _verdict(entry: AgencyEntry, include_errors: bool) -> str | None:
 
 
 def _line(entry: AgencyEntry, include_errors: bool) -> AgencyLine:
+    """Summed only when its tables satisfy the identities (blank cells derived from them first)."""
     reason = _verdict(entry, include_errors)
     if reason is not None:
         return AgencyLine(entry, False, reason)
-    missing = tuple(key for key in _standard_cells() if number(_cell(entry.tables, *key)) is None)
-    return AgencyLine(entry, True, None, missing)
+    completion = complete_tables(entry.tables, number)
+    if completion.problem is not None:
+        return AgencyLine(entry, False, completion.problem)
+    values = {key: number(_cell(entry.tables, *key)) for key in _standard_cells()}
+    values = {key: value for key, value in {**values, **completion.values}.items() if value is not None}
+    missing = tuple(key for key in _standard_cells() if key not in values)
+    return AgencyLine(entry, True, None, missing, completion.derived, values)
 
 
 def _empty() -> dict[str, dict[str, dict[str, Any]]]:
@@ -177,12 +184,12 @@ def summarize(entries: Iterable[AgencyEntry], include_errors: bool = False, *, y
     ``include_errors``, those with errors). Cells without a number are skipped and noted."""
     lines = tuple(_line(entry, include_errors) for entry in entries)
     totals, contributors = _empty(), _empty()
-    for table, row, column in _standard_cells():
-        values = [number(_cell(line.entry.tables, table, row, column)) for line in lines if line.included]
-        values = [v for v in values if v is not None]
+    for key in _standard_cells():
+        table, row, column = key
+        values = [line.values[key] for line in lines if line.included and key in line.values]
         totals[table][row][column] = _plain(sum(values, Decimal(0))) if values else None
         contributors[table][row][column] = len(values)
-    return Summary(totals, contributors, lines, include_errors, year)
+    return Summary(totals, contributors, lines, include_errors, year, tuple(identity_breaks(totals, number)))
 
 
 # ---------------------------------------------------------------- chat text
@@ -245,14 +252,28 @@ def _excluded_names(summary: Summary, limit: int = 8) -> list[str]:
     return lines
 
 
+def breaks_warning(summary: Summary) -> str:
+    return f"⚠️ 汇总后的统计表勾稽关系不成立（{'、'.join(summary.breaks)}），请勿直接使用，并把此情况告诉系统管理员。"
+
+
+def derived_note(summary: Summary) -> str:
+    names = "、".join(line.entry.name for line in summary.with_derived[:5])
+    more = f" 等 {len(summary.with_derived)} 个机关" if len(summary.with_derived) > 5 else ""
+    return f"注意：{names}{more}的统计表有空白单元格，已按勾稽关系推算后计入合计。"
+
+
 def summary_text(summary: Summary) -> str:
     """A short Chinese text for the chat: who is summed, who is not, and the headline totals."""
     year = f"{summary.year}年度" if summary.year else ""
     lines = [f"{year}政府信息公开工作年度报告汇总", _scope_line(summary), *_excluded_names(summary)]
+    if summary.breaks:
+        lines.append(breaks_warning(summary))
     if not summary.included:
         lines.append("没有可以汇总的报告。")
         return "\n".join(lines)
     lines += _headline_lines(summary)
+    if summary.with_derived:
+        lines.append(derived_note(summary))
     if summary.with_missing:
         lines.append(f"注意：{len(summary.with_missing)} 个机关的统计表有空白或不是数字的单元格，这些单元格没有计入合计。")
     if not summary.include_errors and any(e.state == "errors" for e, _ in summary.excluded):
@@ -262,161 +283,9 @@ def summary_text(summary: Summary) -> str:
 
 # ---------------------------------------------------------------- workbook
 
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-PARTIAL_FILL = PatternFill("solid", fgColor="FFF2CC")  # a sum that lacks some agencies' cells
-ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")  # an agency with errors
-OUT_FILL = PatternFill("solid", fgColor="EDEDED")  # not submitted / unreadable
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-BOLD = Font(bold=True)
-TITLE_FONT = Font(bold=True, size=14)
-
-SHEET_NAMES = {spec.key: f"{spec.number} {spec.key}" for spec in TABLES}  # 表二 主动公开 …
-AGENCY_SHEET = "各机关情况"
-GRID_TOP = 4  # the first worksheet row of a table grid (title, note, blank row above it)
-COLUMN_SCALE = {TABLE2.key: 18, TABLE3.key: 12, TABLE4.key: 9}  # characters per unit of grid width
-
-
-def _title(ws, text: str, width: int) -> None:
-    ws.cell(1, 1, text).font = TITLE_FONT
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-
-
-def _note(ws, row: int, text: str, width: int) -> None:
-    cell = ws.cell(row, 1, text)
-    cell.alignment = LEFT
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-
-
-def _write_grid_cell(ws, grid_cell: GridCell, value: Any, top: int) -> None:
-    row, col = top + grid_cell.row, 1 + grid_cell.col
-    end_row, end_col = row + grid_cell.rowspan - 1, col + grid_cell.colspan - 1
-    cell = ws.cell(row, col, value)
-    cell.border = BORDER  # merge_cells gives the range's edge cells the top-left cell's border
-    cell.alignment = LEFT if grid_cell.kind == "label" and grid_cell.rowspan == 1 else CENTER
-    if grid_cell.kind == "header":
-        cell.font, cell.fill = BOLD, HEADER_FILL
-    if (end_row, end_col) != (row, col):
-        ws.merge_cells(start_row=row, start_column=col, end_row=end_row, end_column=end_col)
-
-
-def _scope_note(summary: Summary) -> str:
-    return _scope_line(summary) + (
-        "" if not summary.with_missing else " 黄色单元格：部分机关该格空白或不是数字，合计只含填了数字的机关。"
-    )
-
-
-def _table_sheet(wb: Workbook, summary: Summary, grid: TableGrid, year: int | None) -> None:
-    ws = wb.create_sheet(SHEET_NAMES[grid.spec.key])
-    prefix = f"{year}年度 " if year else ""
-    _title(ws, f"{prefix}{grid.spec.number} {grid.spec.title}（汇总）", grid.n_cols)
-    _note(ws, 2, _scope_note(summary), grid.n_cols)
-    ws.row_dimensions[2].height = 30
-    included = len(summary.included)
-    for grid_cell in grid.cells:
-        if grid_cell.key is None:
-            _write_grid_cell(ws, grid_cell, grid_cell.text, GRID_TOP)
-            continue
-        row, column = grid_cell.key
-        _write_grid_cell(ws, grid_cell, summary.value(grid.spec.key, row, column), GRID_TOP)
-        if summary.contributors[grid.spec.key][row][column] < included:
-            ws.cell(GRID_TOP + grid_cell.row, 1 + grid_cell.col).fill = PARTIAL_FILL
-    for i, width in enumerate(grid.widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width * COLUMN_SCALE[grid.spec.key]
-    ws.freeze_panes = ws.cell(GRID_TOP + grid.header_rows, 1)
-
-
-AGENCY_HEADERS = ("序号", "机关名称", "层级", "地区", "状态", "错误数", "警告数", "计入汇总", "说明", "文件名", "报送时间")
-
-
-def _received(value: date | datetime | None) -> str | None:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return value.isoformat() if isinstance(value, date) else None
-
-
-def _explanation(line: AgencyLine) -> str | None:
-    if not line.included:
-        return f"未计入：{line.reason}"
-    if line.missing:
-        return f"{len(line.missing)} 个单元格空白或不是数字，未计入合计"
-    return None
-
-
-def _agency_row(index: int, line: AgencyLine) -> list[Any]:
-    entry = line.entry
-    figures = [number(_cell(entry.tables, t, r, c)) for _, t, r, c in KEY_FIGURES]
-    return [
-        index,
-        entry.name,
-        LEVELS.get(entry.level or "", entry.level),
-        entry.region,
-        STATE_LABELS.get(entry.state, entry.state),
-        entry.error_count if entry.state in ("passing", "errors") else None,
-        entry.warning_count if entry.state in ("passing", "errors") else None,
-        "是" if line.included else "否",
-        _explanation(line),
-        entry.file_name,
-        _received(entry.received_at),
-        *(_plain(f) if f is not None else None for f in figures),
-    ]
-
-
-def _agency_sheet(wb: Workbook, summary: Summary, year: int | None) -> None:
-    ws = wb.create_sheet(AGENCY_SHEET)
-    headers = AGENCY_HEADERS + tuple(h for h, *_ in KEY_FIGURES)
-    prefix = f"{year}年度 " if year else ""
-    _title(ws, f"{prefix}各机关报送与汇总情况", len(headers))
-    _note(ws, 2, _scope_line(summary) + " 红色：报告有错误；灰色：未报送或无法读取。", len(headers))
-    for c, text in enumerate(headers, start=1):
-        cell = ws.cell(GRID_TOP, c, text)
-        cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, CENTER, BORDER
-    for i, line in enumerate(summary.lines, start=1):
-        fill = ERROR_FILL if line.entry.state == "errors" else OUT_FILL if line.entry.state != "passing" else None
-        for c, value in enumerate(_agency_row(i, line), start=1):
-            cell = ws.cell(GRID_TOP + i, c, value)
-            cell.border, cell.alignment = BORDER, LEFT if c in (2, 9, 10) else CENTER
-            if fill is not None:
-                cell.fill = fill
-    _agency_totals(ws, summary, GRID_TOP + len(summary.lines) + 1, len(AGENCY_HEADERS))
-    widths = (6, 28, 14, 12, 10, 8, 8, 9, 30, 24, 17) + (12,) * len(KEY_FIGURES)
-    for c, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = width
-    ws.freeze_panes = ws.cell(GRID_TOP + 1, 3)
-    ws.auto_filter.ref = f"A{GRID_TOP}:{get_column_letter(len(headers))}{GRID_TOP + len(summary.lines)}"
-
-
-def _agency_totals(ws, summary: Summary, row: int, offset: int) -> None:
-    ws.cell(row, 2, "合计（计入汇总的机关）").font = BOLD
-    for c, (_, table, label, column) in enumerate(KEY_FIGURES, start=offset + 1):
-        cell = ws.cell(row, c, summary.value(table, label, column))
-        cell.font, cell.border, cell.alignment = BOLD, BORDER, CENTER
-
 
 def summary_xlsx(summary: Summary, year: int | None = None) -> bytes:
-    """The workbook: one sheet per standard table laid out like the official one (merged
-    headers, sums as numbers), and a per-agency sheet (state, errors, included or not, key
-    figures; agencies with errors filled red)."""
-    year = year or summary.year
-    wb = Workbook()
-    wb.remove(wb.active)
-    for spec in TABLES:
-        _table_sheet(wb, summary, table_grid(spec.key), year)
-    _agency_sheet(wb, summary, year)
-    wb.properties.title = f"{year or ''}政府信息公开工作年度报告汇总"
-    out = io.BytesIO()
-    _no_formulas(wb)
-    wb.save(out)
-    return out.getvalue()
+    """The workbook (see :mod:`nianbao.reports.workbook`)."""
+    from .workbook import summary_workbook
 
-
-def _no_formulas(wb: Workbook) -> None:
-    """Agency and file names come from senders: a text starting with "=" must stay text, not
-    become a live formula in the supervisor's Excel/WPS. (The workbook itself has no formulas.)"""
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
+    return summary_workbook(summary, year)

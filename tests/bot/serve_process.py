@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from nianbao.bot.local_api import LocalBotApi
+from nianbao.devtools import LocalBotApi
 
 
 def start_serve(api: LocalBotApi, database: Path, log: Path, **env: str) -> subprocess.Popen:

@@ -11,7 +11,7 @@ import psutil
 
 from bot.harness import STAFF_XUEZHANG, seed
 from bot.serve_process import start_serve, stop_serve, wait_for
-from nianbao.bot.local_api import LocalBotApi
+from nianbao.devtools import LocalBotApi
 from nianbao.storage import Store
 
 # stands in for LibreOffice: soffice starts soffice.bin and waits for it, both in a new session

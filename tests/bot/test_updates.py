@@ -8,7 +8,7 @@ import logging
 
 from bot.harness import STAFF_CHAGAN, STAFF_XUEZHANG, seed
 from bot.serve_process import start_serve, stop_serve, wait_for
-from nianbao.bot.local_api import LocalBotApi
+from nianbao.devtools import LocalBotApi
 from nianbao.bot.updates import RepeatLimiter
 from nianbao.storage import Store
 

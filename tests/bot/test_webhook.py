@@ -12,7 +12,7 @@ import aiohttp
 
 from bot.harness import SUPERVISOR, seed
 from bot.serve_process import start_serve, stop_serve, wait_for
-from nianbao.bot.local_api import LocalBotApi
+from nianbao.devtools import LocalBotApi
 from nianbao.storage import Store
 
 ATTACKER = 6666

@@ -97,3 +97,41 @@ def test_charts_in_parallel_threads_keep_their_own_data():
     for n, data in enumerate(results, start=1):
         assert data["counts"]["passing"] == n and data["counts"]["with_errors"] == n + 1
         assert data["daily"] == [(date(2025, 1, 1 + n), n)]
+
+
+# ---------------------------------------------------------------- what the reader sees
+
+BUSY_DAY = [(date(2024, 12, 20), 2), (date(2025, 1, 10), 27), (date(2025, 1, 12), 5)]
+FEW_PASSED = [(date(2025, 1, 10), 2), (date(2025, 1, 12), 1)]
+
+
+def _green_top(png: bytes) -> float:
+    """How high (0 bottom .. 1 top of the image) the highest 累计通过-green pixel is between 01-12
+    and today (right of the legend, in the upper left of the per-day panel)."""
+    image = _open(png).convert("RGB")
+    width, height = image.size
+    pixels = image.load()
+    rows = [
+        y
+        for y in range(height)
+        for x in range(int(width * 0.72), int(width * 0.79))
+        if all(abs(a - b) < 30 for a, b in zip(pixels[x, y], (0x2E, 0x7D, 0x32)))
+    ]
+    assert rows, "no green line in the per-day panel"
+    return 1 - min(rows) / height
+
+
+def test_cumulative_passed_line_is_visible_beside_a_busy_day():
+    png = status_chart(StatusCounts(3, 20, 5, 0), BUSY_DAY, year=2024, today=date(2025, 1, 20), passed=FEW_PASSED)
+    assert _green_top(png) > 0.5  # 3 agencies passed: on a shared axis with 27 it stayed near the floor
+    shown = read_chart_data(png)["shown"]
+    assert shown["cumulative_ylim"][1] < 5 <= shown["submissions_ylim"][1]
+
+
+def test_a_chart_over_two_years_names_the_year():
+    png = status_chart(StatusCounts(3, 20, 5, 0), BUSY_DAY, year=2024, today=date(2025, 1, 20), passed=FEW_PASSED)
+    labels = read_chart_data(png)["shown"]["x_labels"]
+    assert labels[0].startswith("2024-12-")
+    assert "2025-01-01" in labels or any(label.startswith("2025-") for label in labels[1:])
+    assert all(label.count("-") in (1, 2) for label in labels)
+    assert not any(label == "01-01" for label in labels)  # a new year's first day never without its year

@@ -8,19 +8,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from nianbao.reports.summary import (
-    AGENCY_HEADERS,
-    AGENCY_SHEET,
-    ERROR_FILL,
-    GRID_TOP,
-    KEY_FIGURES,
-    PARTIAL_FILL,
-    SHEET_NAMES,
-    AgencyEntry,
-    summarize,
-    summary_text,
-    summary_xlsx,
-)
+from nianbao.reports.identities import INCOMPLETE, INCONSISTENT, identity_breaks
+from nianbao.reports.summary import KEY_FIGURES, AgencyEntry, summarize, summary_text, summary_xlsx
+from nianbao.reports.workbook import AGENCY_HEADERS, AGENCY_SHEET, ERROR_FILL, GRID_TOP, PARTIAL_FILL, SHEET_NAMES
 from nianbao.validators.engine import check_bytes
 from nianbao.validators.template import TABLE2, TABLE3, TABLE4, TABLES
 
@@ -34,19 +24,24 @@ def _cells():
                 yield spec.key, row.label, column
 
 
-def _expected(entries: list[AgencyEntry], table: str, row: str, column: str):
-    """The sum of the numbers the entries have in one cell (None when none has one)."""
+def _expected(summary, entries: list[AgencyEntry], table: str, row: str, column: str):
+    """The sum of the numbers the entries have in one cell (None when none has one); a blank
+    cell the identities gave a value counts with that value."""
+    derived = {line.entry.name: line for line in summary.lines if line.derived}
     values = []
     for entry in entries:
         value = ((entry.tables or {}).get(table) or {}).get(row, {}).get(column)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             values.append(Decimal(str(value)))
+        elif entry.name in derived and (table, row, column) in derived[entry.name].derived:
+            values.append(derived[entry.name].values[(table, row, column)])
     return sum(values) if values else None
 
 
 def _assert_sums(summary, entries: list[AgencyEntry]) -> None:
+    assert not summary.breaks
     for table, row, column in _cells():
-        expected = _expected(entries, table, row, column)
+        expected = _expected(summary, entries, table, row, column)
         got = summary.value(table, row, column)
         if expected is None:
             assert got is None, (table, row, column)
@@ -105,10 +100,10 @@ def test_samples_with_errors_included_when_asked(sample_entries):
 
 
 def _tables(new: int, fee, extra: dict | None = None) -> dict:
-    """Full tables (all cells 0) with a few cells set."""
+    """Full tables (all cells 0) with a few cells set: ``new`` requests from 自然人, all 予以公开."""
     tables = {spec.key: {row.label: {c: 0 for c in row.columns} for row in spec.rows} for spec in TABLES}
-    tables[TABLE3.key]["本年新收政府信息公开申请数量"]["自然人"] = new
-    tables[TABLE3.key]["本年新收政府信息公开申请数量"]["总计"] = new
+    for label in ("本年新收政府信息公开申请数量", "予以公开", "总计"):
+        tables[TABLE3.key][label]["自然人"] = tables[TABLE3.key][label]["总计"] = new
     tables[TABLE2.key]["行政事业性收费"][FEE] = fee
     for (table, row, column), value in (extra or {}).items():
         tables[table][row][column] = value
@@ -122,7 +117,7 @@ def hand_entries() -> list[AgencyEntry]:
         AgencyEntry(
             "乙乡人民政府",
             "passing",
-            _tables(4, 0.2, {(TABLE4.key, "行政复议", "结果维持"): None, (TABLE4.key, "行政复议", "总计"): "无"}),
+            _tables(4, 0.2, {(TABLE2.key, "行政许可", "本年处理决定数量"): None, (TABLE2.key, "规章", "现行有效件数"): "无"}),
             level="township",
         ),
         AgencyEntry(
@@ -137,18 +132,18 @@ def hand_entries() -> list[AgencyEntry]:
 
 def test_hand_made_sums_and_exclusions(hand_entries):
     summary = summarize(hand_entries, year=2024)
-    assert [e.name for e in summary.included] == ["甲镇人民政府", "乙乡人民政府", "庚站"]
+    assert [e.name for e in summary.included] == ["甲镇人民政府", "乙乡人民政府"]
     reasons = {e.name: r for e, r in summary.excluded}
-    assert reasons == {"丙局": "有错误", "丁局": "未报送", "戊办": "无法读取", "己委": "未读取到统计表"}
+    assert reasons == {"丙局": "有错误", "丁局": "未报送", "戊办": "无法读取", "己委": "未读取到统计表", "庚站": INCOMPLETE}
     assert summary.value(TABLE3.key, "本年新收政府信息公开申请数量", "总计") == 7
     assert summary.value(TABLE2.key, "行政事业性收费", FEE) == 0.3  # decimal sum: not 0.30000000000000004
-    assert summary.value(TABLE2.key, "规章", "本年制发件数") == 0  # 庚站's True is not a number
-    assert summary.value(TABLE4.key, "行政复议", "结果维持") == 0  # 乙's None skipped, 甲's 0 kept
-    assert summary.contributors[TABLE4.key]["行政复议"]["结果维持"] == 1
-    assert summary.contributors[TABLE3.key]["予以公开"]["自然人"] == 2  # 庚站 has no table 3
+    assert summary.value(TABLE2.key, "规章", "本年制发件数") == 0  # 庚站 (a True, no table 3) is left out
+    assert summary.value(TABLE2.key, "行政许可", "本年处理决定数量") == 0  # 乙's None skipped, 甲's 0 kept
+    assert summary.contributors[TABLE2.key]["行政许可"]["本年处理决定数量"] == 1
+    assert summary.contributors[TABLE3.key]["予以公开"]["自然人"] == 2
     missing = {line.entry.name: line.missing for line in summary.with_missing}
-    assert set(missing["乙乡人民政府"]) == {(TABLE4.key, "行政复议", "结果维持"), (TABLE4.key, "行政复议", "总计")}
-    assert len(missing["庚站"]) == sum(s.cell_count for s in TABLES)  # not one number among them
+    assert set(missing) == {"乙乡人民政府"}
+    assert set(missing["乙乡人民政府"]) == {(TABLE2.key, "行政许可", "本年处理决定数量"), (TABLE2.key, "规章", "现行有效件数")}
     _assert_sums(summary, summary.included)
 
 
@@ -281,8 +276,6 @@ def test_workbook_table4_values_at_their_labels(workbook):
             cell = ws.cell(GRID_TOP + 3, _column(headers, row.label, column))
             assert cell.value == summary.value(TABLE4.key, row.label, column), (row.label, column)
             assert isinstance(cell.value, int)
-    partial = ws.cell(GRID_TOP + 3, _column(headers, "行政复议", "结果维持"))
-    assert partial.fill.fgColor.rgb.endswith(PARTIAL_FILL.fgColor.rgb[-6:])  # 乙's blank: a partial sum
 
 
 def test_workbook_table2_values_at_their_labels(workbook):
@@ -294,6 +287,8 @@ def test_workbook_table2_values_at_their_labels(workbook):
             assert value == summary.value(TABLE2.key, row.label, column)
             assert isinstance(value, (int, float)) and not isinstance(value, bool)
     assert ws.cell(*_table2_position(ws, "行政事业性收费", FEE)).value == pytest.approx(0.3)
+    partial = ws.cell(*_table2_position(ws, "行政许可", "本年处理决定数量"))
+    assert partial.fill.fgColor.rgb.endswith(PARTIAL_FILL.fgColor.rgb[-6:])  # 乙's blank: a partial sum
 
 
 def test_workbook_agency_sheet(workbook, hand_entries):
@@ -340,19 +335,20 @@ def test_summary_text_counts_and_totals(hand_entries):
     summary = summarize(hand_entries, year=2024)
     text = summary_text(summary)
     assert text.startswith("2024年度")
-    assert "纳入汇总 3 个机关" in text
-    assert "未纳入 4 个" in text
+    assert "纳入汇总 2 个机关" in text
+    assert "未纳入 5 个" in text
+    assert f"未纳入（{INCOMPLETE}）：庚站" in text
     assert "有错误 1 个" in text and "未报送 1 个" in text and "无法读取 1 个" in text
     assert "丙局" in text  # the excluded agencies are named
     assert "本年新收申请 7 件" in text
     assert "行政事业性收费 0.3 万元" in text
     assert "行政复议 0 件" in text
-    assert "2 个机关的统计表有空白" in text
+    assert "1 个机关的统计表有空白" in text
 
 
 def test_summary_text_with_errors_included(hand_entries):
     text = summary_text(summarize(hand_entries, include_errors=True))
-    assert "纳入汇总 4 个机关（含有错误的 1 个）" in text
+    assert "纳入汇总 3 个机关（含有错误的 1 个）" in text
     assert "本年新收申请 107 件" in text
     assert "丙局" not in text
 
@@ -371,3 +367,65 @@ def test_names_that_look_like_formulas_stay_text():
     book = openpyxl.load_workbook(io.BytesIO(summary_xlsx(summarize(entries), 2024)))
     cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+# ---------------------------------------------------------------- identities of the summed tables
+
+
+def _blank_total_row(new: int) -> dict:
+    """Consistent tables whose （七）总计 row was left blank (the bug report's agency)."""
+    tables = _tables(new, 0)
+    tables[TABLE3.key]["总计"] = {column: None for column in tables[TABLE3.key]["总计"]}
+    return tables
+
+
+def test_summed_tables_keep_their_identities_when_a_total_row_is_blank():
+    entries = [AgencyEntry("甲镇人民政府", "passing", _tables(9, 0)), AgencyEntry("乙乡人民政府", "passing", _blank_total_row(4))]
+    summary = summarize(entries, year=2024)
+    assert summary.value(TABLE3.key, "本年新收政府信息公开申请数量", "总计") == 13
+    assert summary.value(TABLE3.key, "总计", "总计") == 13  # 乙's blank row is what its identities give: 4
+    assert identity_breaks(summary.tables, lambda v: None if v is None else Decimal(v)) == []
+    assert not summary.breaks
+    text = summary_text(summary)
+    assert "乙乡人民政府的统计表有空白单元格，已按勾稽关系推算后计入合计" in text
+    wb = openpyxl.load_workbook(io.BytesIO(summary_xlsx(summary, 2024)))
+    ws = wb[AGENCY_SHEET]
+    notes = [ws.cell(r, AGENCY_HEADERS.index("说明") + 1).value for r in range(GRID_TOP + 1, GRID_TOP + 3)]
+    assert notes[1] == "7 个空白单元格按勾稽关系推算后计入"
+    assert "按勾稽关系推算" in wb[SHEET_NAMES[TABLE3.key]].cell(2, 1).value
+
+
+def test_an_agency_whose_tables_break_an_identity_is_left_out_and_named():
+    broken = _tables(5, 0, {(TABLE3.key, "总计", "总计"): 0})  # 新收 5, （七）总计 0
+    entries = [AgencyEntry("甲镇人民政府", "passing", _tables(9, 0)), AgencyEntry("丙局", "errors", broken, error_count=1)]
+    summary = summarize(entries, include_errors=True, year=2024)
+    assert [e.name for e in summary.included] == ["甲镇人民政府"]
+    assert summary.excluded == [(entries[1], INCONSISTENT)]
+    assert summary.value(TABLE3.key, "本年新收政府信息公开申请数量", "总计") == 9
+    assert f"未纳入（{INCONSISTENT}）：丙局" in summary_text(summary)
+    ws = openpyxl.load_workbook(io.BytesIO(summary_xlsx(summary, 2024)))[AGENCY_SHEET]
+    assert ws.cell(GRID_TOP + 2, AGENCY_HEADERS.index("说明") + 1).value == f"未计入：{INCONSISTENT}"
+
+
+def test_an_agency_with_blanks_the_identities_cannot_fill_is_left_out():
+    tables = _tables(2, 0, {(TABLE4.key, "行政复议", "结果维持"): None, (TABLE4.key, "行政复议", "总计"): None})
+    summary = summarize([AgencyEntry("丁镇人民政府", "passing", tables)], year=2024)
+    assert summary.excluded == [(summary.lines[0].entry, INCOMPLETE)]
+    assert "没有可以汇总的报告" in summary_text(summary)
+
+
+def test_the_identity_check_names_what_a_summed_table_breaks():
+    tables = _tables(9, 0, {(TABLE3.key, "总计", "总计"): 0, (TABLE4.key, "复议后起诉", "总计"): 2})
+    breaks = identity_breaks(tables, lambda v: None if v is None else Decimal(v))
+    assert "表三 「总计」列" in breaks and "表三 「（七）总计」行" in breaks and "表四 「复议后起诉」" in breaks
+    assert identity_breaks(_tables(9, 0), lambda v: Decimal(v)) == []
+
+
+def test_every_sheet_prints_landscape_fitted_to_width_with_repeated_headers(hand_entries):
+    wb = openpyxl.load_workbook(io.BytesIO(summary_xlsx(summarize(hand_entries, year=2024), 2024)))
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
+        assert ws.page_setup.fitToHeight == 0, ws.title  # as many pages down as needed
+        assert ws.print_title_rows and ws.print_title_rows.startswith(f"${GRID_TOP}:"), ws.title
+    assert wb[SHEET_NAMES[TABLE3.key]].print_title_rows == f"${GRID_TOP}:${GRID_TOP + 2}"  # three header rows
