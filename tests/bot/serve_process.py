@@ -26,7 +26,7 @@ def start_serve(api: LocalBotApi, database: Path, log: Path, **env: str) -> subp
     }
     with log.open("ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "nianbao.bot.cli", "serve"], env=environment, stdout=out, stderr=out
+            [sys.executable, "-m", "nianbao.cli", "serve"], env=environment, stdout=out, stderr=out
         )
 
 

@@ -14,7 +14,7 @@ from nianbao.storage import Store
 
 def invite(database, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "nianbao.bot.cli", "invite", *args],
+        [sys.executable, "-m", "nianbao.cli", "invite", *args],
         capture_output=True,
         text=True,
         env={**os.environ, "NIANBAO_DB": str(database)},
