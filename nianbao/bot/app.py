@@ -105,6 +105,10 @@ def serve(config_path: str | None = None, demo: bool = False) -> int:
         from .demo import run_demo
 
         return run_demo(config)
+    from .reach import wait_until_reachable
+
+    if not wait_until_reachable(config):
+        return 1
     store = Store(config.database, busy_timeout_ms=config.busy_timeout_ms)
     log.info("nianbao bot starting (database %s)", config.database)
     application = build_application(config, store)
