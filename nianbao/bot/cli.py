@@ -13,18 +13,36 @@ from ..validators.render import render_text, result_json, summary_line
 from ..validators.rules.catalog import rules_markdown, rules_table_text
 from ..validators.template import LEVELS
 
-DRAFT_SUFFIXES = {".docx", ".txt", ".md", ".text", ".doc", ".wps", ".pdf"}
+DRAFT_SUFFIXES = {".docx", ".txt", ".md", ".text", ".doc", ".wps", ".rtf", ".pdf"}
 
 
 def _expand(paths: list[str]) -> list[Path]:
+    """The files to read; in a folder, files of another kind are named on stderr, never skipped silently."""
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in DRAFT_SUFFIXES)
+            for child in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
+                if child.suffix.lower() in DRAFT_SUFFIXES:
+                    files.append(child)
+                else:
+                    print(f"跳过 {child.name}：不是年报文件（只审核 .docx、.doc、.wps、.rtf、.pdf 和文本文件）", file=sys.stderr)
         else:
             files.append(path)
     return files
+
+
+def _os_problem(exc: OSError) -> str:
+    """An OSError as a person reads it, in Chinese (strerror is English)."""
+    import errno
+
+    reasons = {
+        errno.ENOENT: "找不到这个文件，请检查文件名和路径",
+        errno.EACCES: "没有权限读取这个文件",
+        errno.EISDIR: "这是一个文件夹",
+        errno.EPERM: "没有权限读取这个文件",
+    }
+    return reasons.get(exc.errno, f"无法读取（{exc.strerror or exc}）")
 
 
 def _check_file(path: Path, args) -> CheckResult:
@@ -34,7 +52,7 @@ def _check_file(path: Path, args) -> CheckResult:
         from ..validators.document import ReadError
 
         result = CheckResult(str(path), "", 0, "missing")
-        result.error = ReadError("unreadable_file", f"无法打开文件：{exc.strerror or exc}")
+        result.error = ReadError("unreadable_file", f"无法打开文件「{path}」：{_os_problem(exc)}")
         return result
     return check_bytes(
         data, str(path), level=args.level, deadline=args.deadline, expected_year=args.year, previous=_previous(args)
@@ -51,7 +69,7 @@ def _previous(args):
         try:
             result = check_bytes(Path(args.previous).read_bytes(), args.previous)
         except OSError as exc:
-            print(f"无法打开上一年度的报告「{args.previous}」：{exc.strerror or exc}", file=sys.stderr)
+            print(f"无法打开上一年度的报告「{args.previous}」：{_os_problem(exc)}", file=sys.stderr)
             raise SystemExit(2) from None
         if result.report is None or result.report.year is None:
             print(f"无法读取上一年度的报告「{args.previous}」（需要能读出年度的年报）。", file=sys.stderr)
@@ -156,9 +174,7 @@ def cmd_agencies(args) -> int:
                 print(f"  {error}", file=sys.stderr)
             return 1 if result.errors else 0
         if args.agencies_command == "add":
-            agency_id = store.add_agency(args.name, args.level, region=args.region)
-            print(f"已添加：{args.name}（编号 {agency_id}）")
-            return 0
+            return _add_agency(store, args)
         if args.agencies_command in ("deactivate", "activate", "rename", "set-level"):
             return _edit_agency(store, args)
         for agency in store.list_agencies(active_only=not args.all):
@@ -167,6 +183,27 @@ def cmd_agencies(args) -> int:
         return 0
     finally:
         store.close()
+
+
+def _add_agency(store, args) -> int:
+    """Add an agency; an existing name is said to be there (and its level/region updated when
+    they differ), never "added" a second time."""
+    before = {a.name: a for a in store.list_agencies(active_only=False)}
+    try:
+        agency_id = store.add_agency(args.name, args.level, region=args.region)
+    except ValueError as exc:
+        print(f"无法添加「{args.name}」：{exc}", file=sys.stderr)
+        return 2
+    agency = store.get_agency(agency_id)
+    old = before.get(agency.name)
+    if old is None:
+        print(f"已添加：{agency.name}（编号 {agency_id}）")
+        return 0
+    changed = [f"层级改为 {LEVELS.get(agency.level, agency.level)}"] * (old.level != agency.level)
+    changed += [f"地区改为 {agency.region}"] * (old.region != agency.region)
+    state = "" if agency.active else "（已停用，启用：nianbao agencies activate）"
+    print(f"「{agency.name}」已在名单中（编号 {agency_id}）{state}，没有重复添加" + (f"；{'，'.join(changed)}" if changed else "") + "。")
+    return 0
 
 
 def _lookup_agency(store, name: str, include_inactive: bool = False):
@@ -201,6 +238,8 @@ def _edit_agency(store, args) -> int:
 
 
 def cmd_invite(args) -> int:
+    if args.all:
+        return _bulk_invites(args)
     store = _store(args)
     try:
         agency_id = None
@@ -218,12 +257,69 @@ def cmd_invite(args) -> int:
         store.close()
 
 
+def _bulk_invites(args) -> int:
+    """`nianbao invite --all --out 邀请码.xlsx`: a code and a t.me link for every agency."""
+    import asyncio
+
+    from ..ops.invites import bulk_invites, write_invites
+    from .config import load_config
+    from .reach import probe
+
+    if not args.out:
+        print("请用 --out 邀请码.xlsx（或 .csv）指定保存邀请码的文件。", file=sys.stderr)
+        return 2
+    config = load_config(args.config)
+    username = args.bot
+    if not username:
+        reach = asyncio.run(probe(config))
+        if not reach.ok:
+            print(f"无法从 Telegram 得到机器人的用户名（{reach.detail}）：请用 --bot 机器人用户名 指定。", file=sys.stderr)
+            return 2
+        username = reach.detail
+    if not Path(config.database).exists():
+        print(f"找不到数据库「{config.database}」：先用 nianbao agencies import 名单.csv 导入名单。", file=sys.stderr)
+        return 2
+    store = _store(args)
+    try:
+        rows = bulk_invites(store, username, args.days, unbound_only=args.unbound)
+    finally:
+        store.close()
+    if not rows:
+        print("名单中没有需要邀请码的机关。", file=sys.stderr)
+        return 1
+    write_invites(rows, Path(args.out))
+    print(f"已为 {len(rows)} 个机关生成邀请码（{args.days} 天内有效，每个只能使用一次）：{args.out}")
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from ..ops.doctor import run_checks
+    from .config import load_config
+
+    config = load_config(args.config)
+    checks = run_checks(config, args.config, libreoffice=not args.no_libreoffice)
+    for check in checks:
+        print(check.line())
+    failed = [c for c in checks if c.required and not c.ok]
+    print("一切正常，机器人可以运行。" if not failed else f"有 {len(failed)} 项需要处理（见 ✗）。")
+    return 1 if failed else 0
+
+
 def cmd_summary(args) -> int:
     from ..reports.summary import summary_text, summary_xlsx
     from .config import load_config
     from .county import county_summary, status_picture
 
+    if args.paths:
+        return _folder_summary(args)
     config = load_config(args.config)
+    if not Path(config.database).exists():
+        print(
+            f"找不到数据库「{config.database}」：请用 --config 或环境变量 NIANBAO_CONFIG / NIANBAO_DB 指定机器人的数据库；"
+            "邮件等方式收集的报告可以直接汇总一个文件夹：nianbao summary 文件夹/ --year 年度",
+            file=sys.stderr,
+        )
+        return 2
     year = args.year or config.year_under_review(dt.datetime.now(dt.timezone.utc))
     store = _store(args)
     try:
@@ -236,6 +332,27 @@ def cmd_summary(args) -> int:
     print(summary_text(summary))
     if args.xlsx:
         Path(args.xlsx).write_bytes(summary_xlsx(summary, year))
+        print(f"已生成汇总表：{args.xlsx}", file=sys.stderr)
+    return 0
+
+
+def _folder_summary(args) -> int:
+    """`nianbao summary FOLDER`: the reports in a folder, read by the engine, no database."""
+    from ..reports.collect import collect_reports
+    from ..reports.summary import summarize, summary_text, summary_xlsx
+
+    if args.chart:
+        print("状态图需要机器人的数据库（报送日期），汇总文件夹时不生成。", file=sys.stderr)
+    collected = collect_reports(args.paths, args.year)
+    for path, reason in collected.skipped:
+        print(f"跳过 {path}：{reason}", file=sys.stderr)
+    if not collected.entries:
+        print("没有找到可以汇总的报告文件（.docx、.doc、.wps、.pdf、文本）。", file=sys.stderr)
+        return 2
+    summary = summarize(collected.entries, include_errors=args.include_errors, year=collected.year)
+    print(summary_text(summary))
+    if args.xlsx:
+        Path(args.xlsx).write_bytes(summary_xlsx(summary, collected.year))
         print(f"已生成汇总表：{args.xlsx}", file=sys.stderr)
     return 0
 
@@ -313,10 +430,19 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("agency", nargs="?", default="", help="机关名称（督导员邀请可省略）")
     invite.add_argument("--role", choices=["staff", "supervisor"], default="staff")
     invite.add_argument("--days", type=int, default=14, help="有效天数")
+    invite.add_argument("--all", action="store_true", help="为名单中每个机关各生成一个邀请码，保存到 --out 文件")
+    invite.add_argument("--out", metavar="邀请码.xlsx", help="与 --all 一起：保存为 .xlsx 或 .csv（含 t.me 绑定链接）")
+    invite.add_argument("--bot", metavar="用户名", help="机器人的用户名（生成 t.me 链接；默认向 Telegram 查询）")
+    invite.add_argument("--unbound", action="store_true", help="与 --all 一起：只为还没有人绑定的机关生成")
     invite.set_defaults(func=cmd_invite)
 
-    summary = sub.add_parser("summary", help="全县（地区）三张统计表汇总，可导出 Excel")
-    summary.add_argument("--year", type=int, help="报告年度（默认上一年）")
+    doctor = sub.add_parser("doctor", help="检查运行环境：配置、Telegram/Bot API 服务器、数据库、草稿文件夹、LibreOffice")
+    doctor.add_argument("--no-libreoffice", action="store_true", help="不检查 LibreOffice")
+    doctor.set_defaults(func=cmd_doctor)
+
+    summary = sub.add_parser("summary", help="全县（地区）三张统计表汇总，可导出 Excel（机器人收到的和导入的报告，或一个文件夹里的报告）")
+    summary.add_argument("paths", nargs="*", metavar="文件夹", help="汇总这些文件夹（或文件）里的报告，不用数据库")
+    summary.add_argument("--year", type=int, help="报告年度（默认：正在审核的年度；汇总文件夹时默认多数报告的年度）")
     summary.add_argument("--xlsx", metavar="OUT.xlsx", help="导出汇总表和各单位情况表")
     summary.add_argument("--chart", metavar="OUT.png", help="另存报送状态图")
     summary.add_argument("--include-errors", action="store_true", help="有错误的单位也计入汇总")
