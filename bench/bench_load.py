@@ -69,7 +69,7 @@ from fixtures.hostile import MB, zip_bomb  # noqa: E402
 
 from nianbao.bot.app import build_application, running  # noqa: E402
 from nianbao.bot.config import Config  # noqa: E402
-from nianbao.bot.local_api import LocalBotApi, SentMessage  # noqa: E402
+from nianbao.devtools import LocalBotApi, SentMessage  # noqa: E402
 from nianbao.storage import Store  # noqa: E402
 
 SEED = 2025

@@ -20,17 +20,17 @@ sed "s#/var/lib/nianbao/nianbao.db#$WORK/nianbao.db#" "$ROOT/deploy/nianbao.exam
 
 echo "== a local Bot API server standing in for Telegram"
 PORT=$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-API_MODULE=$(.venv/bin/python -c '
-import importlib
-for name in ("nianbao.devtools.local_api", "nianbao.bot.local_api"):
-    try:
-        importlib.import_module(name)
-    except ImportError:
-        continue
-    print(name)
-    break
-')
-.venv/bin/python -m "$API_MODULE" --port "$PORT" --token 123456:README --bot-username county_nianbao_bot > api.log 2>&1 &
+cat > local_api.py <<'PY'
+import asyncio, sys
+from nianbao.devtools import LocalBotApi
+
+async def main(port: int) -> None:
+    async with LocalBotApi("123456:README", port=port, bot_username="county_nianbao_bot"):
+        await asyncio.Event().wait()
+
+asyncio.run(main(int(sys.argv[1])))
+PY
+.venv/bin/python local_api.py "$PORT" > api.log 2>&1 &
 API_PID=$!
 trap 'kill "$API_PID" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.2; done

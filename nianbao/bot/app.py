@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from urllib.parse import quote
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Callable
@@ -98,13 +99,20 @@ def _configure_logging(config) -> None:
         handler.addFilter(RedactSecrets(config.token, config.webhook_secret))
 
 
-def serve(config_path: str | None = None, demo: bool = False) -> int:
-    config = load_config(config_path)
-    _configure_logging(config)
-    if demo or not config.token:
-        from .demo import run_demo
+NO_TOKEN_MESSAGE = """\
+没有设置 TELEGRAM_BOT_TOKEN：机器人无法启动。请在环境变量（或 systemd 的 EnvironmentFile）中设置
+TELEGRAM_BOT_TOKEN=机器人的 token；只想在本机试用，请运行 `nianbao demo`。
+TELEGRAM_BOT_TOKEN is not set: the bot cannot start. Set TELEGRAM_BOT_TOKEN=<the bot's token> in the
+environment (or systemd's EnvironmentFile); to try it locally, run `nianbao demo`."""
 
-        return run_demo(config)
+
+def serve(config_path: str | None = None) -> int:
+    """Run the bot for real; without a token, exit 2 with a message (never a demo)."""
+    config = load_config(config_path)
+    if not config.token:
+        print(NO_TOKEN_MESSAGE, file=sys.stderr)
+        return 2
+    _configure_logging(config)
     from .reach import wait_until_reachable
 
     if not wait_until_reachable(config):
@@ -126,3 +134,12 @@ def serve(config_path: str | None = None, demo: bool = False) -> int:
     finally:
         store.close()
     return 0
+
+
+def demo(config_path: str | None = None) -> int:
+    """The local demo: the real bot against a local Bot API server, with a console chat."""
+    from ..devtools.demo import run_demo
+
+    config = load_config(config_path)
+    _configure_logging(config)
+    return run_demo(config)

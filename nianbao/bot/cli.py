@@ -368,7 +368,13 @@ def cmd_template(args) -> int:
 def cmd_serve(args) -> int:
     from .app import serve
 
-    return serve(args.config, demo=args.demo)
+    return serve(args.config)
+
+
+def cmd_demo(args) -> int:
+    from .app import demo
+
+    return demo(args.config)
 
 
 def _date(text: str) -> dt.date:
@@ -454,9 +460,11 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("--agency", help="机关名称")
     template.set_defaults(func=cmd_template)
 
-    serve = sub.add_parser("serve", help="运行机器人（没有 TELEGRAM_BOT_TOKEN 时在本机演示）")
-    serve.add_argument("--demo", action="store_true", help="强制使用本地演示模式（本地 Bot API 服务器 + 控制台对话）")
+    serve = sub.add_parser("serve", help="运行机器人（需要环境变量 TELEGRAM_BOT_TOKEN）")
     serve.set_defaults(func=cmd_serve)
+
+    demo = sub.add_parser("demo", help="本机演示：本地 Bot API 服务器 + 控制台对话（不需要 token）")
+    demo.set_defaults(func=cmd_demo)
     return parser
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from nianbao.bot.app import build_application, running
 from nianbao.bot.config import Config, ReminderConfig
-from nianbao.bot.local_api import LocalBotApi
+from nianbao.devtools import LocalBotApi
 from nianbao.storage import Store
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"

@@ -21,8 +21,8 @@ from bot.harness import (
     sample_text,
     seed,
 )
-from nianbao.bot.local_api import LocalBotApi
 from nianbao.bot.reminders import JOB_NAME
+from nianbao.devtools import LocalBotApi
 from nianbao.storage import Store
 
 # ---------------------------------------------------------------- joining

@@ -194,7 +194,7 @@ def test_summary_and_template_write_real_files(samples_dir, tmp_path):
     assert report.agency == "学张乡人民政府" and all(t.found for t in report.tables.values())
 
 
-@pytest.mark.parametrize("command", ["check", "rules", "agencies", "invite", "serve", "history", "summary", "template"])
+@pytest.mark.parametrize("command", ["check", "rules", "agencies", "invite", "serve", "demo", "history", "summary", "template"])
 def test_every_command_has_help_and_is_in_the_readme(command):
     run = nianbao(command, "--help")
     assert run.returncode == 0 and "usage" in run.stdout

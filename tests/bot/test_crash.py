@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from bot.harness import STAFF_CHAGAN, STAFF_XUEZHANG, sample_text, seed
-from nianbao.bot.local_api import LocalBotApi
+from nianbao.devtools import LocalBotApi
 from nianbao.storage import Store
 
 

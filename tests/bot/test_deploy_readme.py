@@ -13,13 +13,22 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import openpyxl
+import pytest
 
 from bot.harness import running_bot
+from nianbao.devtools import LocalBotApi
 from nianbao.storage import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "deploy" / "README.md").read_text(encoding="utf-8")
 NIANBAO = str(Path(sys.executable).with_name("nianbao"))
+
+
+@pytest.fixture
+async def api():
+    """A local Bot API server standing in for Telegram."""
+    async with LocalBotApi() as server:
+        yield server
 
 
 async def nianbao(*args: str, env: dict, cwd: Path) -> tuple[int, str, str]:

@@ -16,7 +16,7 @@ import pytest
 
 import nianbao.bot.delivery as delivery
 from bot.harness import STAFF_CHAGAN, STAFF_XUEZHANG, SUPERVISOR, running_bot, sample_text, seed
-from nianbao.bot.local_api import LocalBotApi
+from nianbao.devtools import LocalBotApi
 from nianbao.storage import Store
 
 REVIEW_MARK = "个错误"  # every review's summary line says how many errors

@@ -11,10 +11,20 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from nianbao.bot.config import Config
 from nianbao.bot.reach import probe
+from nianbao.devtools import LocalBotApi
 
 NIANBAO = str(Path(sys.executable).with_name("nianbao"))
+
+
+@pytest.fixture
+async def api():
+    """A local Bot API server standing in for Telegram."""
+    async with LocalBotApi() as server:
+        yield server
 
 
 def _closed_port() -> int:

@@ -14,11 +14,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..bot.app import build_application, running
+from ..bot.config import Config
 from ..storage import Store
-from .app import build_application, running
-from .config import Config
 from .console import run_console
-from .local_api import LocalBotApi
+from .server import LocalBotApi
 
 DEMO_YEAR = 2024  # the year of the sample reports
 DEMO_START = dt.datetime(2025, 1, 20, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # in the January campaign

@@ -13,11 +13,9 @@ from telegram import Bot
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.error import TimedOut
 
-from nianbao.bot.console import html_to_plain, human_size, run_console
-from nianbao.bot.local_api import LocalBotApi, parse_html
+from nianbao.devtools import LocalBotApi
 
 ZHANG = 1001  # 张三, staff
-LI = 1002  # 李四, supervisor
 
 
 # --------------------------------------------------------------------------- conversations
@@ -79,41 +77,7 @@ async def test_inline_button_callback_and_edit(api: LocalBotApi, echo_bot) -> No
     assert api.callback_answers[-1]["text"] == "已处理"
 
 
-# --------------------------------------------------------------------------- validation
-
-
-@pytest.mark.parametrize(
-    ("html", "reason"),
-    [
-        ("<b>未闭合", 'Can\'t find end tag corresponding to start tag "b"'),
-        ("<p>段落</p>", 'Unsupported start tag "p" at byte offset 0'),
-        ("甲 < 乙", 'Unsupported start tag "" at byte offset 4'),
-        ("<b><i>交叉</b></i>", "Unmatched end tag"),
-        ("多余</b>", "Unexpected end tag at byte offset 6"),
-        ('<span class="x">s</span>', 'Tag "span" must have class "tg-spoiler"'),
-        ("A & B", 'Unescaped "&"'),
-    ],
-)
-async def test_bad_html_is_rejected(api: LocalBotApi, bot: Bot, html: str, reason: str) -> None:
-    api.add_user(ZHANG)
-    with pytest.raises(BadRequest, match="^Can't parse entities: ") as caught:
-        await bot.send_message(ZHANG, html, parse_mode="HTML")
-    assert reason.lower() in caught.value.message.lower()
-    assert api.sent_to(ZHANG) == []
-
-
-async def test_good_html_is_accepted_with_entities(api: LocalBotApi, bot: Bot) -> None:
-    api.add_user(ZHANG)
-    html = ('<b>粗</b><i>斜</i><a href="https://example.com/?a=1&amp;b=2">链接</a>'
-            '<span class="tg-spoiler">隐</span><pre><code class="language-python">x</code></pre>'
-            "<blockquote>引用</blockquote> &lt;标签&gt; &#20013;")
-    message = await bot.send_message(ZHANG, html, parse_mode="HTML")
-    assert message.text == "粗斜链接隐x引用 <标签> 中"
-    assert [e.type for e in message.entities] == ["bold", "italic", "text_link", "spoiler",
-                                                  "pre", "blockquote"]
-    assert message.entities[2].url == "https://example.com/?a=1&b=2"
-    assert message.entities[4].language == "python"
-    assert message.text_html.startswith("<b>粗</b>")
+# --------------------------------------------------------------------------- Telegram's rules
 
 
 async def test_length_limits_count_visible_text(api: LocalBotApi, bot: Bot) -> None:
@@ -137,12 +101,6 @@ async def test_chat_rules(api: LocalBotApi, bot: Bot) -> None:
     api.block_bot(ZHANG)
     with pytest.raises(Forbidden, match="bot was blocked by the user"):
         await bot.send_message(ZHANG, "你好")
-
-
-def test_parse_html_offsets_are_utf16() -> None:
-    parsed = parse_html("😀<b>粗</b>")
-    assert parsed.entities == [{"type": "bold", "offset": 2, "length": 1}]
-    assert parse_html("A & B > C", strict=False).text == "A & B > C"
 
 
 # --------------------------------------------------------------------------- faults
@@ -267,79 +225,3 @@ async def test_bot_commands_and_webhook_info(api: LocalBotApi, bot: Bot) -> None
     assert (info.url, info.pending_update_count) == ("", 1)
     me = await bot.get_me()
     assert (me.username, me.id, me.is_bot) == ("nianbao_test_bot", 123456, True)
-
-
-# --------------------------------------------------------------------------- HTTP simulation
-
-
-@IGNORE_RETRY_AFTER_WARNING
-async def test_sim_http_api(api: LocalBotApi, echo_bot) -> None:
-    data = "年度报告正文".encode() * 50
-    async with aiohttp.ClientSession(base_url=api.url) as http:
-        answer = await _post_json(http, "/_sim/send_text", {"user_id": LI, "text": "你好",
-                                                            "first_name": "李四"})
-        assert answer["ok"] and answer["update_id"] >= 1
-        form = aiohttp.FormData()
-        form.add_field("user_id", str(LI))
-        form.add_field("file", data, filename="报告.txt")
-        async with http.post("/_sim/send_document", data=form) as response:
-            assert (await response.json())["ok"]
-        params = {"chat_id": LI, "since": 0, "wait": 5, "count": 3, "include_data": 1}
-        async with http.get("/_sim/messages", params=params) as response:
-            body = await response.json()
-        echo, summary, resent = body["messages"]
-        assert echo["text"] == "收到：你好" and body["next"] == 3
-        assert summary["text"].endswith(hashlib.sha256(data).hexdigest())
-        assert resent["document"]["sha256"] == hashlib.sha256(data).hexdigest()
-        async with http.get(resent["document"]["url"]) as response:
-            assert await response.read() == data
-        assert (await _post_json(http, "/_sim/fault", {"method": "sendMessage", "status": 429,
-                                                       "retry_after": 2}))["ok"]
-        bad = await _post_json(http, "/_sim/send_text", {"user_id": LI}, expect=400)
-        assert "text" in bad["description"]
-    with pytest.raises(RetryAfter):
-        await echo_bot.bot.send_message(LI, "被限流")
-
-
-async def _post_json(http: aiohttp.ClientSession, path: str, body: dict,
-                     expect: int = 200) -> dict:
-    async with http.post(path, json=body) as response:
-        assert response.status == expect
-        return await response.json()
-
-
-# --------------------------------------------------------------------------- console
-
-
-async def test_console_scripted_session(api: LocalBotApi, echo_bot, tmp_path) -> None:
-    upload = tmp_path / "年报.docx"
-    upload.write_bytes(b"docx-bytes" * 10)
-    script = iter(["/start", "你好", f"/send {upload}", "/send 不存在.docx", "/as 王五",
-                   "/as 李四", "/file", "/menu", "/press 1", "/quit", "不会发送"])
-    output: list[str] = []
-    await run_console(api, {"张三": ZHANG, "李四": LI}, input_fn=lambda _prompt: next(script),
-                      output_fn=output.append, download_dir=tmp_path / "下载",
-                      reply_timeout=5, quiet=0.3)
-    transcript = "\n".join(output)
-    assert "机器人：\n  欢迎使用，张三 & 同事" in transcript
-    assert "<b>" not in transcript
-    assert "收到：你好" in transcript
-    assert f"年报.docx 100 {hashlib.sha256(upload.read_bytes()).hexdigest()}" in transcript
-    assert "[文件] 年报.docx (100 B)" in transcript
-    assert "找不到文件：不存在.docx" in transcript
-    assert "没有这个用户：王五" in transcript and "已切换到：李四" in transcript
-    assert "[文件] 审核意见.txt (1.3 KB)" in transcript
-    assert (tmp_path / "下载" / "审核意见.txt").read_bytes() == "审核意见\n".encode() * 100
-    assert "[按钮] 1.通过" in transcript and "（修改了第" in transcript
-    assert "已审批：approve" in transcript
-    assert transcript.endswith("再见！")
-    assert [m.text for m in api.sent_to(LI)][-3] == "<i>审核意见</i>"
-    assert not any("不会发送" in (m.text or "") for m in api.sent_to(LI))
-
-
-def test_console_formatting_helpers() -> None:
-    assert html_to_plain('<b>注意</b>：见<a href="https://x.cn/a?b=1&amp;c=2">附件</a>') == (
-        "注意：见附件 (https://x.cn/a?b=1&c=2)"
-    )
-    assert human_size(512) == "512 B" and human_size(1536) == "1.5 KB"
-    assert human_size(3 * 1024 * 1024) == "3.0 MB"

@@ -5,14 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_serve_without_token_runs_a_demo_a_person_can_use(samples_dir):
+def test_run_bot_without_token_runs_a_demo_a_person_can_use(samples_dir):
     sample = next(samples_dir.glob("003_*.txt"))
     script = f"/as 王五\n/send {sample}\n/as 李四\n/status\n/as 新同事\n/history\n/quit\n"
     env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "NIANBAO_CONFIG", "NIANBAO_DB")}
+    env["NIANBAO_VENV"] = sys.prefix  # the environment these tests run in
     run = subprocess.run(
-        [sys.executable, "-m", "nianbao.bot.cli", "serve"], input=script, capture_output=True, text=True, env=env, timeout=120
+        ["bash", str(ROOT / "scripts" / "run_bot.sh")], input=script, capture_output=True, text=True, env=env, timeout=120
     )
     out = run.stdout
     assert run.returncode == 0, run.stderr

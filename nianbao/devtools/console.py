@@ -19,7 +19,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nianbao.bot.local_api import LocalBotApi, SentMessage, visible_text
+from .chats import SentMessage
+from .html import visible_text
+from .server import LocalBotApi
 
 InputFn = Callable[[str], "str | Awaitable[str]"]
 OutputFn = Callable[[str], object]
@@ -30,7 +32,6 @@ HELP_TEXT = """\
   /send 文件路径      以当前用户身份上传文件（如 /send 报告.docx）
   /paste 文件路径     把文本文件的内容当作粘贴的文字发送（长文本分成几条消息）
   /as 姓名            切换当前用户（不带姓名则列出全部用户）
-  /press 序号         点击最近一条消息里的第几个按钮（从 1 开始）
   /?                  显示本帮助
   /quit               退出
   其他以 / 开头的命令（如 /start、/help）会原样发给机器人"""
@@ -51,7 +52,6 @@ class _Console:
     output: OutputFn
     download_dir: Path
     marks: dict[int, int] = field(default_factory=dict)
-    buttons: dict[int, tuple[int, list[dict]]] = field(default_factory=dict)  # chat -> msg, buttons
 
     @property
     def user_id(self) -> int:
@@ -130,8 +130,6 @@ async def _handle_line(console: _Console, line: str) -> str:
         return await _send_file(console, argument)
     if command == "/paste":
         return await _paste_file(console, argument)
-    if command == "/press":
-        return await _press_button(console, argument)
     await console.api.user_sends_text(console.user_id, line, first_name=console.current)
     return "sent"
 
@@ -189,25 +187,6 @@ async def _send_file(console: _Console, argument: str) -> str:
     return "sent"
 
 
-async def _press_button(console: _Console, argument: str) -> str:
-    message_id, buttons = console.buttons.get(console.user_id, (0, []))
-    if not argument.isdigit() or not 1 <= int(argument) <= len(buttons):
-        console.output(f"用法：/press 序号（当前可点击的按钮数：{len(buttons)}）")
-        return "local"
-    button = buttons[int(argument) - 1]
-    try:
-        if "callback_data" in button:
-            await console.api.user_presses_button(
-                console.user_id, message_id, button["callback_data"]
-            )
-        else:  # a reply-keyboard button just sends its text
-            await console.api.user_sends_text(console.user_id, button.get("text", ""))
-    except ValueError as error:
-        console.output(f"无法点击按钮：{error}")
-        return "local"
-    return "sent"
-
-
 async def _show_replies(console: _Console, timeout: float, quiet: float) -> None:
     chat_id = console.user_id
     replies = await console.api.collect_replies(
@@ -234,8 +213,6 @@ def _print_replies(console: _Console, chat_id: int, replies: list[SentMessage]) 
         saved = _save_file(console.download_dir, message) if message.is_file else None
         recipient = None if chat_id == console.user_id else console.name_of(chat_id)
         console.output(format_reply(message, recipient, saved))
-        if buttons := [b for b in _buttons(message) if isinstance(b, dict)]:
-            console.buttons[chat_id] = (message.message_id, buttons)
 
 
 def format_reply(message: SentMessage, recipient: str | None = None,
@@ -269,18 +246,14 @@ def html_to_plain(text: str) -> str:
 
 
 def _buttons(message: SentMessage) -> list[dict | str]:
-    """Inline or reply-keyboard buttons, flattened in /press numbering order."""
+    """Inline or reply-keyboard buttons, flattened row by row."""
     markup = message.reply_markup or {}
     rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
     return [button for row in rows for button in row]
 
 
 def _button_labels(message: SentMessage) -> list[str]:
-    labels = []
-    for number, button in enumerate(_buttons(message), start=1):
-        text = button.get("text", "") if isinstance(button, dict) else str(button)
-        labels.append(f"{number}.{text}")
-    return labels
+    return [button.get("text", "") if isinstance(button, dict) else str(button) for button in _buttons(message)]
 
 
 def _save_file(folder: Path, message: SentMessage) -> Path | None:
