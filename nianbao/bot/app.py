@@ -13,6 +13,8 @@ from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from ..storage import Store
+from ..web.config import WebConfig
+from ..web.server import WEB_CONFIG_KEY, start_beside_bot, stop_beside_bot
 from .config import Config, load_config
 from .handlers import COMMANDS, Services, purge_files, recover_drafts, register_handlers
 from .reminders import schedule_reminders
@@ -28,9 +30,11 @@ async def _post_init(application: Application) -> None:
     jobs = application.job_queue
     jobs.run_repeating(recover_drafts, interval=RECOVERY_INTERVAL_SECONDS, first=1, name="recover_drafts")
     jobs.run_repeating(purge_files, interval=24 * 3600, first=60, name="purge_files")
+    await start_beside_bot(application)  # the web desk, when serve or the demo asked for it
 
 
 async def _post_shutdown(application: Application) -> None:
+    await stop_beside_bot(application)
     services = application.bot_data["services"]
     services.pool.shutdown()
     services.queries.shutdown(wait=False, cancel_futures=True)
@@ -120,6 +124,7 @@ def serve(config_path: str | None = None) -> int:
     store = Store(config.database, busy_timeout_ms=config.busy_timeout_ms)
     log.info("nianbao bot starting (database %s)", config.database)
     application = build_application(config, store)
+    application.bot_data[WEB_CONFIG_KEY] = WebConfig.from_env()
     try:
         if config.webhook_url:
             application.run_webhook(

@@ -12,6 +12,7 @@ from ..validators.engine import CheckResult, check_bytes
 from ..validators.render import render_text, result_json, summary_line
 from ..validators.rules.catalog import rules_markdown, rules_table_text
 from ..validators.template import LEVELS
+from ..web.cli import add_web_commands
 
 DRAFT_SUFFIXES = {".docx", ".txt", ".md", ".text", ".doc", ".wps", ".rtf", ".pdf"}
 
@@ -465,6 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="本机演示：本地 Bot API 服务器 + 控制台对话（不需要 token）")
     demo.set_defaults(func=cmd_demo)
+    add_web_commands(sub)
     return parser
 
 

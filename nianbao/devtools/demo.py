@@ -17,6 +17,8 @@ from pathlib import Path
 from ..bot.app import build_application, running
 from ..bot.config import Config
 from ..storage import Store
+from ..web.config import WebConfig
+from ..web.server import WEB_CONFIG_KEY, demo_banner
 from .console import run_console
 from .server import LocalBotApi
 
@@ -94,8 +96,10 @@ async def _demo(config: Config) -> None:
         for name, user_id in users.items():
             api.add_user(user_id, first_name=name)
         application = build_application(config, store, demo_clock())
+        application.bot_data[WEB_CONFIG_KEY] = WebConfig.from_env()
         async with running(application, poll_timeout=2):
             print(_banner(api, database, invite), flush=True)
+            print(demo_banner(application, SUPERVISOR[1], "水城区坪寨乡人民政府"), flush=True)
             if sys.stdin.isatty():
                 await run_console(api, users, download_dir=workdir / "下载")
             else:  # a script or a pipe: show each line it sends, as a transcript

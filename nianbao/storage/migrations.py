@@ -190,6 +190,76 @@ def m0006_submissions_off_target(db: Database) -> None:
     db.execute("ALTER TABLE submissions ADD COLUMN off_target INTEGER NOT NULL DEFAULT 0")
 
 
+@migrations()
+def m0007_web_desk(db: Database) -> None:
+    """v7: the web desk. ``web_accounts`` (people who use only the browser: their member id is
+    the negative of the account id, so they never collide with a Telegram user id),
+    ``web_logins`` (one-time sign-in links, by the hash of their token), ``web_sessions`` (signed
+    cookies point here, so signing out ends them), ``web_settings`` (the cookie-signing secret);
+    ``acceptances`` (a supervisor's word over an issue: agency, year, rule and place, who, when,
+    why; revoked later, never deleted) and ``explanations`` (staff's note on a warning)."""
+    db.execute("CREATE TABLE web_accounts (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL)")
+    db.execute(
+        """
+        CREATE TABLE web_logins (
+            token_hash  TEXT    PRIMARY KEY,
+            user_id     INTEGER NOT NULL,
+            created_at  TEXT    NOT NULL,
+            expires_at  TEXT    NOT NULL,
+            used_at     TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE web_sessions (
+            id_hash     TEXT    PRIMARY KEY,
+            user_id     INTEGER NOT NULL,
+            created_at  TEXT    NOT NULL,
+            expires_at  TEXT    NOT NULL,
+            ended_at    TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX web_sessions_user ON web_sessions(user_id)")
+    db.execute("CREATE TABLE web_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute(
+        """
+        CREATE TABLE acceptances (
+            id             INTEGER PRIMARY KEY,
+            agency_id      INTEGER NOT NULL REFERENCES agencies(id),
+            year           INTEGER NOT NULL,
+            issue_key      TEXT    NOT NULL,
+            code           TEXT    NOT NULL,
+            message        TEXT,
+            submission_id  INTEGER REFERENCES submissions(id),
+            reason         TEXT    NOT NULL,
+            accepted_by    INTEGER NOT NULL,
+            accepted_at    TEXT    NOT NULL,
+            revoked_by     INTEGER,
+            revoked_at     TEXT,
+            revoke_reason  TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX acceptances_agency_year ON acceptances(agency_id, year)")
+    db.execute(
+        """
+        CREATE TABLE explanations (
+            id             INTEGER PRIMARY KEY,
+            agency_id      INTEGER NOT NULL REFERENCES agencies(id),
+            year           INTEGER NOT NULL,
+            issue_key      TEXT    NOT NULL,
+            submission_id  INTEGER REFERENCES submissions(id),
+            text           TEXT    NOT NULL,
+            user_id        INTEGER NOT NULL,
+            created_at     TEXT    NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX explanations_agency_year ON explanations(agency_id, year)")
+
+
 def migration_names() -> list[str]:
     """Names of all migrations this code knows, in order."""
     with Database(memory=True, execute_plugins=False) as empty:

@@ -1,0 +1,121 @@
+"""Sign-in for the web desk: browser-only accounts, one-time login links, sessions, and the secret
+that signs the cookies. Tokens are kept only as their SHA-256, so a copy of the database does not
+let anyone sign in."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from .store import StorageError, Store, _dt, _ts, _utc
+
+__all__ = ["LoginLinkError", "WebAccess", "WebSession"]
+
+LinkFailure = Literal["unknown", "used", "expired"]
+
+
+class LoginLinkError(StorageError):
+    """A one-time link that cannot sign anyone in (``reason``: unknown, used or expired)."""
+
+    def __init__(self, reason: LinkFailure) -> None:
+        super().__init__(f"login link {reason}")
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class WebSession:
+    user_id: int
+    created_at: datetime
+    expires_at: datetime
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class WebAccess:
+    """Web sign-in records, on the same database (and the same connections) as ``store``."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def secret(self) -> str:
+        """The cookie-signing secret: made once, then the same for every process on this database."""
+        with self.store._tx() as conn:
+            conn.execute(
+                "INSERT INTO web_settings (key, value) VALUES ('secret', ?) ON CONFLICT (key) DO NOTHING",
+                (secrets.token_urlsafe(32),),
+            )
+            return conn.execute("SELECT value FROM web_settings WHERE key = 'secret'").fetchone()[0]
+
+    def new_account(self, now: datetime | None = None) -> int:
+        """A person who signs in with a browser only: returns their member id (negative, so it
+        never meets a Telegram user id; invites bind it like any member)."""
+        with self.store._tx() as conn:
+            cursor = conn.execute("INSERT INTO web_accounts (created_at) VALUES (?)", (_ts(now),))
+            return -int(cursor.lastrowid)
+
+    def create_login_link(self, user_id: int, ttl: timedelta, now: datetime | None = None) -> str:
+        """A one-time token for ``user_id``, valid ``ttl``; only its hash is stored."""
+        token = secrets.token_urlsafe(24)
+        created = _utc(now)
+        with self.store._tx() as conn:
+            conn.execute(
+                "INSERT INTO web_logins (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                (_hash(token), user_id, _ts(created), _ts(created + ttl)),
+            )
+        return token
+
+    def check_login_link(self, token: str, now: datetime | None = None) -> int:
+        """The user a link is for, without using it up; LoginLinkError when it cannot be used."""
+        row = self.store._one("SELECT * FROM web_logins WHERE token_hash = ?", (_hash(token),))
+        return self._usable(row, _utc(now))
+
+    def use_login_link(self, token: str, now: datetime | None = None) -> int:
+        """Use a link up (once, atomically); the user it signs in."""
+        moment = _utc(now)
+        with self.store._tx() as conn:
+            found = self.store._fetch(conn, "SELECT * FROM web_logins WHERE token_hash = ?", (_hash(token),))
+            user_id = self._usable(found[0] if found else None, moment)
+            conn.execute("UPDATE web_logins SET used_at = ? WHERE token_hash = ?", (_ts(moment), _hash(token)))
+            return user_id
+
+    @staticmethod
+    def _usable(row: dict | None, moment: datetime) -> int:
+        if row is None:
+            raise LoginLinkError("unknown")
+        if row["used_at"] is not None:
+            raise LoginLinkError("used")
+        if moment >= _dt(row["expires_at"]):
+            raise LoginLinkError("expired")
+        return int(row["user_id"])
+
+    def start_session(self, user_id: int, expires_at: datetime, now: datetime | None = None) -> str:
+        """A new session; returns its id (for the signed cookie; only its hash is stored)."""
+        session_id = secrets.token_urlsafe(24)
+        with self.store._tx() as conn:
+            conn.execute(
+                "INSERT INTO web_sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                (_hash(session_id), user_id, _ts(now), _ts(expires_at)),
+            )
+        return session_id
+
+    def session(self, session_id: str, now: datetime | None = None) -> WebSession | None:
+        """The live session with this id (None when unknown, ended or expired)."""
+        row = self.store._one(
+            "SELECT user_id, created_at, expires_at FROM web_sessions WHERE id_hash = ? AND ended_at IS NULL",
+            (_hash(session_id),),
+        )
+        if row is None or _utc(now) >= _dt(row["expires_at"]):
+            return None
+        return WebSession(int(row["user_id"]), _dt(row["created_at"]), _dt(row["expires_at"]))
+
+    def end_session(self, session_id: str, now: datetime | None = None) -> None:
+        with self.store._tx() as conn:
+            conn.execute(
+                "UPDATE web_sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL",
+                (_ts(now), _hash(session_id)),
+            )

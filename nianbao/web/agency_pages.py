@@ -1,0 +1,128 @@
+"""One agency: its page (history, latest draft), one draft's page (issues, tables with the cells
+of each issue marked, changes since the draft before), and its files to download."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..bot.handlers import DRAFT_SUFFIX, safe_file_name
+from ..storage import Submission
+from ..validators.readers import sniff
+from ..validators.template import LEVELS
+from .common import desk_of, page, require_agency, require_supervisor
+from .desk import Desk
+from .overview import STATE_LABELS, attachment
+from .views import SEVERITY_LABELS, changes_since, place, table_views
+
+routes = web.RouteTableDef()
+
+
+def _id(request: web.Request, name: str) -> int:
+    text = request.match_info[name]
+    if not text.isdigit() or len(text) > 12:
+        raise web.HTTPNotFound()
+    return int(text)
+
+
+def _agency_view(desk: Desk, agency_id: int) -> dict | None:
+    agency = desk.store.get_agency(agency_id)
+    if agency is None:
+        return None
+    year = desk.year()
+    status = next((s for s in desk.store.year_status(year) if s.agency.id == agency_id), None)
+    submissions = desk.store.list_submissions(agency_id, year)
+    return {"agency": agency, "agency_status": status, "submissions": submissions}
+
+
+@routes.get("/agency/{agency_id}")
+async def agency_page(request: web.Request) -> web.StreamResponse:
+    agency_id = _id(request, "agency_id")
+    viewer = require_agency(request, agency_id)
+    desk = desk_of(request)
+    view = await desk.run(_agency_view, desk, agency_id)
+    if view is None:
+        raise web.HTTPNotFound()
+    state = view["agency_status"].state if view["agency_status"] else "not_submitted"
+    return page(
+        request,
+        "agency.html",
+        **view,
+        state_label=STATE_LABELS[state],
+        level_label=LEVELS.get(view["agency"].level, view["agency"].level),
+        tz=desk.config.tz,
+        may_upload=not viewer.supervises,
+        max_upload_mb=desk.web.max_upload_mb,
+        invite=None,
+    )
+
+
+def _submission_view(desk: Desk, submission_id: int) -> dict | None:
+    submission = desk.store.get_submission(submission_id)
+    if submission is None:
+        return None
+    previous = None
+    if submission.parsed:
+        previous = desk.store.latest_submission(
+            submission.agency_id, submission.year, before_id=submission.id, parsed_only=True
+        )
+    return {
+        "submission": submission,
+        "agency": desk.store.get_agency(submission.agency_id),
+        "tables": table_views(submission),
+        "changes": changes_since(previous, submission),
+        "has_file": bool(submission.sha256) and desk.files.get(submission.sha256) is not None,
+    }
+
+
+async def _visible_submission(request: web.Request) -> tuple[Desk, Submission, dict]:
+    """The submission of the URL, if the viewer may see its agency (else "not found")."""
+    desk = desk_of(request)
+    submission_id = _id(request, "submission_id")
+    view = await desk.run(_submission_view, desk, submission_id)
+    if view is None:
+        require_agency(request, -1)  # signed in or off to sign in; then not found either way
+        raise web.HTTPNotFound()
+    require_agency(request, view["submission"].agency_id)
+    return desk, view["submission"], view
+
+
+@routes.get("/submission/{submission_id}")
+async def submission_page(request: web.Request) -> web.StreamResponse:
+    desk, submission, view = await _visible_submission(request)
+    return page(request, "submission.html", **view, place=place, severity=SEVERITY_LABELS, tz=desk.config.tz)
+
+
+@routes.get("/submission/{submission_id}/original")
+async def original(request: web.Request) -> web.StreamResponse:
+    desk, submission, view = await _visible_submission(request)
+    data = await desk.run(desk.files.get, submission.sha256) if submission.sha256 else None
+    if data is None:
+        raise web.HTTPNotFound()
+    received = submission.received_at.astimezone(desk.config.tz)
+    suffix = DRAFT_SUFFIX.get(sniff(data), "")  # from the content: the sender's file name is not trusted
+    name = f"{safe_file_name(view['agency'].name, 'draft')}_{received:%Y%m%d-%H%M}{suffix}"
+    return attachment(data, name, "application/octet-stream")
+
+
+@routes.post("/agency/{agency_id}/invite")
+async def new_invite(request: web.Request) -> web.StreamResponse:
+    """A supervisor makes a staff invite code for the agency, from its page."""
+    require_supervisor(request)
+    desk = desk_of(request)
+    agency_id = _id(request, "agency_id")
+    view = await desk.run(_agency_view, desk, agency_id)
+    if view is None:
+        raise web.HTTPNotFound()
+    code = await desk.run(desk.store.create_invite, agency_id, now=desk.clock())
+    state = view["agency_status"].state if view["agency_status"] else "not_submitted"
+    return page(
+        request,
+        "agency.html",
+        **view,
+        state_label=STATE_LABELS[state],
+        level_label=LEVELS.get(view["agency"].level, view["agency"].level),
+        tz=desk.config.tz,
+        may_upload=False,
+        max_upload_mb=desk.web.max_upload_mb,
+        invite=code,
+    )

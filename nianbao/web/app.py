@@ -1,0 +1,80 @@
+"""The web desk's aiohttp application: middlewares (who is asking, CSRF, errors), templates,
+static assets shipped in the package, and the pages of each area."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from . import auth, overview, agency_pages
+from .common import DESK_KEY, SIGNER_KEY, VIEWER_KEY, desk_of, refusal
+from .desk import Desk, Viewer
+from .security import Signer, csrf_middleware
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+UPLOAD_OVERHEAD = 256 * 1024  # the multipart envelope and the other form fields
+
+
+@web.middleware
+async def errors_middleware(request: web.Request, handler) -> web.StreamResponse:
+    """Chinese pages for the usual refusals; nothing of a crash is shown to the visitor."""
+    try:
+        return await handler(request)
+    except web.HTTPNotFound:
+        return refusal(request, 404, "找不到页面", "没有这个页面，或者您无权查看。")
+    except web.HTTPRequestEntityTooLarge:
+        limit = desk_of(request).web.max_upload_mb
+        return refusal(request, 413, "文件太大", f"上传的文件超过 {limit:g} MB，请压缩图片或删去附件后再试。")
+    except web.HTTPException:
+        raise
+    except Exception:
+        log.exception("web desk: error on %s %s", request.method, request.path)
+        return refusal(request, 500, "出错了", "处理您的请求时出错了，请稍后再试；如果一直出错，请联系县政务公开办。")
+
+
+@web.middleware
+async def viewer_middleware(request: web.Request, handler) -> web.StreamResponse:
+    """Resolve the signed session cookie to the person and their role, for every request."""
+    desk = desk_of(request)
+    session_id = request.app[SIGNER_KEY].session_id(request)
+    if session_id:
+        request[VIEWER_KEY] = await desk.run(_viewer, desk, session_id)
+    return await handler(request)
+
+
+def _viewer(desk: Desk, session_id: str) -> Viewer | None:
+    session = desk.access.session(session_id, now=desk.clock())
+    if session is None:
+        return None
+    role, agency = desk.role_of(session.user_id)
+    return Viewer(session.user_id, role, agency, session_id) if role else None
+
+
+def _csrf_refused(request: web.Request) -> web.Response:
+    return refusal(request, 403, "表单已失效", "这个表单缺少有效的安全校验（可能页面已过期，或来自别的网站）。请返回、刷新页面后重新提交。")
+
+
+def create_app(desk: Desk, secret: str) -> web.Application:
+    signer = Signer(secret, secure=desk.web.secure_cookies)
+    app = web.Application(
+        middlewares=[errors_middleware, csrf_middleware(signer, _csrf_refused), viewer_middleware],
+        client_max_size=int(desk.web.max_upload_mb * 1024 * 1024) + UPLOAD_OVERHEAD,
+    )
+    app[DESK_KEY] = desk
+    app[SIGNER_KEY] = signer
+    aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    app.router.add_static("/static", HERE / "static", name="static")
+    for area in (auth, overview, agency_pages):
+        app.add_routes(area.routes)
+    return app

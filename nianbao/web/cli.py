@@ -1,0 +1,32 @@
+"""The web desk's commands of ``nianbao``: ``web`` (the desk alone) and ``web-login USER_ID``."""
+
+from __future__ import annotations
+
+import sys
+
+
+def cmd_web(args) -> int:
+    from .server import run_web
+
+    return run_web(args.config)
+
+
+def cmd_web_login(args) -> int:
+    from .server import web_login_link
+
+    try:
+        link = web_login_link(args.config, args.user_id)
+    except LookupError:
+        print(f"用户 {args.user_id} 还不是工作人员、督导员或管理员，不能登录网页。", file=sys.stderr)
+        return 1
+    print("一次性登录链接（10 分钟内有效，只能使用一次）：", file=sys.stderr)
+    print(link)
+    return 0
+
+
+def add_web_commands(sub) -> None:
+    web = sub.add_parser("web", help="只运行网页版（不需要 TELEGRAM_BOT_TOKEN；地址见 NIANBAO_WEB_HOST/PORT）")
+    web.set_defaults(func=cmd_web)
+    login = sub.add_parser("web-login", help="为督导员或管理员生成网页一次性登录链接（最后一行是链接）")
+    login.add_argument("user_id", type=int, help="Telegram 用户 ID（或已绑定的用户 ID）")
+    login.set_defaults(func=cmd_web_login)

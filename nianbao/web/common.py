@@ -1,0 +1,61 @@
+"""Helpers shared by the pages: the desk and the viewer of a request, rendering, access checks."""
+
+from __future__ import annotations
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from .desk import Desk, Viewer
+from .security import CSRF_FIELD, CSRF_SEED, Signer
+
+DESK_KEY = web.AppKey("desk", Desk)
+SIGNER_KEY = web.AppKey("signer", Signer)
+VIEWER_KEY = web.RequestKey("viewer", object)  # a Viewer, or None when not signed in
+
+
+def desk_of(request: web.Request) -> Desk:
+    return request.app[DESK_KEY]
+
+
+def viewer_of(request: web.Request) -> Viewer | None:
+    return request.get(VIEWER_KEY)
+
+
+def page(request: web.Request, template: str, status: int = 200, **context) -> web.Response:
+    """Render a template with what every page shows (who is signed in, the form token, the year)."""
+    desk = desk_of(request)
+    shared = {
+        "viewer": viewer_of(request),
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": request.app[SIGNER_KEY].csrf_token(request) if CSRF_SEED in request else "",
+        "year": desk.year(),
+        "today": desk.today(),
+    }
+    return aiohttp_jinja2.render_template(template, request, shared | context, status=status)
+
+
+def refusal(request: web.Request, status: int, title: str, text: str) -> web.Response:
+    return page(request, "message.html", status=status, title=title, text=text)
+
+
+def require_viewer(request: web.Request) -> Viewer:
+    """The signed-in person, or off to the sign-in page."""
+    viewer = viewer_of(request)
+    if viewer is None:
+        raise web.HTTPFound("/signin")
+    return viewer
+
+
+def require_supervisor(request: web.Request) -> Viewer:
+    viewer = require_viewer(request)
+    if not viewer.supervises:
+        raise web.HTTPNotFound()  # staff are not told what exists beyond their agency
+    return viewer
+
+
+def require_agency(request: web.Request, agency_id: int) -> Viewer:
+    """Staff reach only their own agency: anything else is "not found", never "forbidden"."""
+    viewer = require_viewer(request)
+    if not viewer.may_see(agency_id):
+        raise web.HTTPNotFound()
+    return viewer

@@ -1,0 +1,135 @@
+"""Running the web desk: inside ``nianbao serve`` and the demo (beside the bot, on the same event
+loop, store and worker pool), or alone with ``nianbao web`` for an office without Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass, replace
+
+from aiohttp import web
+
+from ..bot.config import Config, load_config
+from ..storage import FileStore, Store
+from .app import create_app
+from .config import WebConfig
+from .desk import Desk, utc_now
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunningDesk:
+    desk: Desk
+    runner: web.AppRunner
+    url: str
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+        self.desk.close()
+
+
+async def start_desk(desk: Desk) -> RunningDesk:
+    """Serve ``desk`` on its host and port (port 0: any free one); the address it listens on."""
+    secret = await desk.run(desk.access.secret)
+    runner = web.AppRunner(create_app(desk, secret), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, desk.web.host, desk.web.port)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    url = desk.web.public_url or f"http://{host}:{port}"
+    if desk.web.port == 0 and not desk.web.public_url:  # links must name the port really used
+        desk.web = replace(desk.web, port=port)
+    log.info("web desk at %s", url)
+    return RunningDesk(desk, runner, url)
+
+
+def build_desk(config: Config, store: Store, web_config: WebConfig | None = None, clock=None, services=None) -> Desk:
+    files = services.files if services is not None else FileStore(config.files_path)
+    return Desk(config, web_config or WebConfig.from_env(), store, files, clock or utc_now, services)
+
+
+def run_web(config_path: str | None = None) -> int:
+    """``nianbao web``: the desk alone, no Telegram token needed."""
+    config = load_config(config_path)
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    store = Store(config.database, busy_timeout_ms=config.busy_timeout_ms)
+    try:
+        asyncio.run(_serve_alone(build_desk(config, store, WebConfig.from_env(enabled=True))))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        store.close()
+    return 0
+
+
+async def _serve_alone(desk: Desk) -> None:
+    running = await start_desk(desk)
+    print(f"年报审核助手网页版：{running.url}（按 Ctrl+C 停止）", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await running.stop()
+
+
+def web_login_link(config_path: str | None, user_id: int) -> str:
+    """``nianbao web-login USER_ID``: a one-time sign-in link (10 minutes) for a bound user."""
+    config = load_config(config_path)
+    with Store(config.database, busy_timeout_ms=config.busy_timeout_ms) as store:
+        desk = build_desk(config, store, WebConfig.from_env())
+        try:
+            role, _ = desk.role_of(user_id)
+            if role is None:
+                raise LookupError(user_id)
+            return desk.login_link(user_id)
+        finally:
+            desk.close()
+
+
+WEB_CONFIG_KEY = "web_config"  # set by serve and the demo; tests of the bot leave the desk off
+RUNNING_KEY = "web_desk"
+
+
+async def start_beside_bot(application) -> RunningDesk | None:
+    """Start the desk on the bot's event loop, sharing its store, clock and worker pool."""
+    web_config: WebConfig | None = application.bot_data.get(WEB_CONFIG_KEY)
+    if web_config is None or not web_config.enabled:
+        return None
+    services = application.bot_data["services"]
+    desk = build_desk(services.config, services.store, web_config, services.clock, services)
+    try:
+        running = await start_desk(desk)
+    except OSError as error:  # the bot keeps running; the operator reads why the desk did not start
+        log.error("web desk not started on %s:%s: %s (set NIANBAO_WEB_PORT, or NIANBAO_WEB=off)", web_config.host, web_config.port, error)
+        desk.close()
+        return None
+    application.bot_data[RUNNING_KEY] = running
+    return running
+
+
+async def stop_beside_bot(application) -> None:
+    running = application.bot_data.pop(RUNNING_KEY, None)
+    if running is not None:
+        await running.stop()
+
+
+def demo_banner(application, supervisor_id: int, staff_agency: str) -> str:
+    """The demo's lines about the desk: its address, a supervisor's link and a staff code."""
+    running: RunningDesk | None = application.bot_data.get(RUNNING_KEY)
+    if running is None:
+        return "网页版未启动（NIANBAO_WEB=off，或端口被占用：可设置 NIANBAO_WEB_PORT）。"
+    desk = running.desk
+    agency = desk.store.find_agency(staff_agency)
+    code = desk.store.create_invite(agency.id, now=desk.clock())
+    return "\n".join(
+        [
+            f"网页版：{running.url}",
+            f"  督导员一次性登录链接（10 分钟内有效）：{desk.login_link(supervisor_id)}",
+            f"  工作人员：在登录页输入邀请码 {code}（{agency.name}）",
+        ]
+    )

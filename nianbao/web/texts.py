@@ -1,0 +1,17 @@
+"""Every sentence the web desk shows that is not in a template."""
+
+INVITE_ERRORS = {
+    "unknown": "邀请码无效，请核对后重新输入（不区分大小写）。",
+    "used": "这个邀请码已经使用过了。每个邀请码只能用一次，请向县政务公开办重新索取。",
+    "expired": "这个邀请码已过期，请向县政务公开办重新索取。",
+}
+LINK_ERRORS = {
+    "unknown": "这个登录链接无效。",
+    "used": "这个登录链接已经用过了，每个链接只能使用一次。",
+    "expired": "这个登录链接已过期（有效期 10 分钟）。",
+}
+LINK_AGAIN = "请在机器人中重新发送 /web 获取新链接，或请管理员在服务器上运行 nianbao web-login 用户ID。"
+NOT_A_MEMBER = "这个账号还没有绑定单位或督导员身份，无法登录网页。"
+TOO_MANY_TRIES = "尝试次数过多，请 {seconds} 秒后再试。"
+SIGNED_OUT = "您已退出登录。"
+EMPTY_CODE = "请输入邀请码。"

@@ -1,0 +1,88 @@
+"""Turn stored submissions into what a page shows: issues with their place, tables with the cells
+of each issue marked, and the changes since the previous draft."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..bot.service import compare, issue_key
+from ..storage import Submission
+
+TABLE_TITLES = {"主动公开": "表二 主动公开政府信息情况", "依申请公开": "表三 收到和处理政府信息公开申请情况", "复议诉讼": "表四 政府信息公开行政复议、行政诉讼情况"}
+TABLE_SHORT = {"主动公开": "表二", "依申请公开": "表三", "复议诉讼": "表四"}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def place(issue: dict) -> str:
+    """Where an issue is, as a reader of the report would say it: 表、行、列, or the section."""
+    parts = []
+    if issue.get("table"):
+        parts.append(TABLE_SHORT.get(issue["table"], issue["table"]))
+        if issue.get("row"):
+            parts.append(f"「{issue['row']}」行")
+        if issue.get("column"):
+            parts.append(f"「{issue['column']}」列")
+    elif issue.get("section"):
+        parts.append(f"第{issue['section']}部分")
+    if issue.get("location"):
+        parts.append(f"（{issue['location']}）")
+    return " ".join(parts) or "全文"
+
+
+@dataclass
+class Cell:
+    value: object
+    issues: list[int] = field(default_factory=list)  # numbers of the issues at this cell
+
+
+@dataclass
+class TableView:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[tuple[str, list[Cell], list[int]]]  # label, cells, issues about the whole row
+
+
+def table_views(submission: Submission) -> list[TableView]:
+    tables = (submission.report or {}).get("tables") or {}
+    views = []
+    for key, rows in tables.items():
+        if not isinstance(rows, dict):
+            continue
+        columns: list[str] = []
+        for cells in rows.values():
+            for column in cells or {}:
+                if column not in columns:
+                    columns.append(column)
+        about = [i for i in submission.issues if i.get("table") == key]
+        body = []
+        for label, cells in rows.items():
+            here = [i for i in about if i.get("row") == label]
+            whole_row = [i["number"] for i in here if not i.get("column")]
+            body.append(
+                (
+                    label,
+                    [Cell((cells or {}).get(c), [i["number"] for i in here if i.get("column") == c]) for c in columns],
+                    whole_row,
+                )
+            )
+        views.append(TableView(key, TABLE_TITLES.get(key, key), columns, body))
+    return views
+
+
+@dataclass
+class Changes:
+    previous: Submission
+    fixed: list[dict]
+    remaining: list[dict]
+    new: list[dict]
+
+
+def changes_since(previous: Submission | None, current: Submission) -> Changes | None:
+    if previous is None or not current.parsed:
+        return None
+    comparison = compare(previous, current.issues)
+    return Changes(previous, comparison.fixed, comparison.remaining, comparison.new)
+
+
+__all__ = ["Changes", "TableView", "changes_since", "issue_key", "place", "table_views", "SEVERITY_LABELS"]

@@ -1,0 +1,73 @@
+"""The desk from the command line: ``nianbao web`` alone (no token), ``nianbao web-login``'s link
+opened in the browser, and the demo printing the desk's address."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+from selenium.webdriver.common.by import By
+
+from nianbao.storage import Store
+
+from web.pages import open_login_link
+
+NIANBAO = [sys.executable, "-m", "nianbao.bot.cli"]
+
+
+def _env(tmp_path, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NIANBAO_", "TELEGRAM_"))}
+    env.update(NIANBAO_DB=str(tmp_path / "nianbao.db"), NIANBAO_SUPERVISORS="9001", NIANBAO_WEB_PORT="0", **extra)
+    return env
+
+
+def _address(process: subprocess.Popen, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        match = re.search(r"网页版：(http://127\.0\.0\.1:\d+)", line)
+        if match:
+            return match.group(1)
+        if not line and process.poll() is not None:
+            break
+    raise AssertionError(f"no address printed; stderr: {process.stderr.read()}")
+
+
+def test_nianbao_web_serves_the_desk_alone_and_web_login_prints_a_link(tmp_path, browser):
+    with Store(tmp_path / "nianbao.db") as store:
+        store.add_agency("学张乡人民政府", "township")
+    env = _env(tmp_path)
+    process = subprocess.Popen([*NIANBAO, "web"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = _address(process)
+        env["NIANBAO_WEB_URL"] = url  # the link names the address the desk really listens on
+        login = subprocess.run([*NIANBAO, "web-login", "9001"], env=env, capture_output=True, text=True, timeout=60)
+        assert login.returncode == 0, login.stderr
+        link = login.stdout.strip().splitlines()[-1]
+        assert link.startswith(url + "/login/")
+        browser.delete_all_cookies()
+        open_login_link(browser, link)
+        assert browser.current_url == url + "/overview"
+        assert [row.get_attribute("data-agency") for row in browser.find_elements(By.CSS_SELECTOR, "#agencies tbody tr")] == ["学张乡人民政府"]
+    finally:
+        process.terminate()
+        process.wait(30)
+    assert process.returncode == 0
+
+
+def test_web_login_refuses_a_stranger(tmp_path):
+    run = subprocess.run([*NIANBAO, "web-login", "4242"], env=_env(tmp_path), capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1 and "不能登录网页" in run.stderr and "/login/" not in run.stdout
+
+
+def test_the_demo_starts_the_desk_and_prints_its_address(tmp_path):
+    env = _env(tmp_path)
+    del env["NIANBAO_DB"]
+    run = subprocess.run([*NIANBAO, "demo"], input="/quit\n", env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert re.search(r"网页版：http://127\.0\.0\.1:\d+", run.stdout)
+    assert re.search(r"督导员一次性登录链接（10 分钟内有效）：http://127\.0\.0\.1:\d+/login/\S+", run.stdout)
+    assert "Traceback" not in run.stderr
