@@ -351,6 +351,12 @@ async def _check_and_decide(context, services: Services, entry: InboxEntry, data
 
 async def _marked_up_part(services: Services, entry: InboxEntry, data: bytes, count: int) -> dict:
     stem = (entry.file_name or "报告").rsplit(".", 1)[0]
+    if count == 0:  # a returned 批注版 with nothing left: the engine gives it back clean
+        return {
+            "document": await asyncio.to_thread(services.files.put, data),
+            "filename": f"{safe_file_name(stem, '报告')}_已去掉批注.docx",
+            "caption": "所有问题都已改正：这是去掉了审核批注的干净版本（您自己加的批注仍保留），可以直接使用。",
+        }
     return {
         "document": await asyncio.to_thread(services.files.put, data),
         "filename": f"{safe_file_name(stem, '报告')}_审核批注.docx",
