@@ -11,7 +11,7 @@ from .inputs import expand_paths, open_store
 
 
 def cmd_history(args) -> int:
-    from ..bot.service import import_prior_report
+    from ..drafts.history import import_prior_report
 
     files = expand_paths(args.paths)
     if not files:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..bot.handlers import DRAFT_SUFFIX, safe_file_name
+from ..names import DRAFT_SUFFIX, safe_file_name
 from ..storage import Submission
 from ..validators.readers import sniff
 from ..validators.template import LEVELS
