@@ -3,11 +3,25 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 from ..validators.template import LEVELS
 from .inputs import open_store
+
+MAX_INVITE_DAYS = 90
+
+
+def invite_days(text: str) -> int:
+    """``--days``: a whole number of days an invite code stays valid, within reason."""
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"有效天数应是整数，而不是“{text[:20]}”") from None
+    if not 1 <= days <= MAX_INVITE_DAYS:
+        raise argparse.ArgumentTypeError(f"有效天数应在 1 到 {MAX_INVITE_DAYS} 之间")
+    return days
 
 
 def cmd_agencies(args) -> int:
@@ -106,5 +120,5 @@ def add_commands(sub) -> None:
     invite = sub.add_parser("invite", help="为机关生成一次性邀请码（最后一行是邀请码）")
     invite.add_argument("agency", nargs="?", default="", help="机关名称（督导员邀请可省略）")
     invite.add_argument("--role", choices=["staff", "supervisor"], default="staff")
-    invite.add_argument("--days", type=int, default=14, help="有效天数")
+    invite.add_argument("--days", type=invite_days, default=14, help=f"有效天数（1 到 {MAX_INVITE_DAYS}）")
     invite.set_defaults(func=cmd_invite)
