@@ -59,6 +59,7 @@ class Rule:
     # first finding's params (a rule without them gets DEFAULT_GROUP_*).
     group_message: str = ""
     group_hint: str = ""
+    group_by_value: bool = True  # False: every finding of the rule in a table is the same habit
 
     def issue(self, finding: Finding) -> Issue:
         params = {"expected": finding.expected, "found": finding.found, **finding.params}
@@ -82,13 +83,14 @@ _REGISTRY: dict[str, Rule] = {}
 
 def rule(
     *, code: str, name: str, severity: Severity, summary: str, message: str, hint: str, explanation: str = "",
-    group_message: str = "", group_hint: str = "",
+    group_message: str = "", group_hint: str = "", group_by_value: bool = True,
 ):
     def register(check: Check) -> Check:
         if code in _REGISTRY:
             raise ValueError(f"duplicate rule code {code}")
         _REGISTRY[code] = Rule(
-            code, name, severity, summary, message, hint, check, explanation or (check.__doc__ or "").strip(), group_message, group_hint,
+            code, name, severity, summary, message, hint, check, explanation or (check.__doc__ or "").strip(),
+            group_message, group_hint, group_by_value,
         )
         return check
 
@@ -140,7 +142,8 @@ def grouped_issues(registered: Rule, findings: list[Finding], report: Report) ->
     groups: dict[tuple, list[Finding]] = {}
     for finding in findings:
         if finding.table and finding.row:
-            groups.setdefault((finding.table, finding.expected, finding.found), []).append(finding)
+            key = (finding.table, finding.expected, finding.found) if registered.group_by_value else (finding.table,)
+            groups.setdefault(key, []).append(finding)
     grouped = {id(f): key for key, members in groups.items() if len(members) >= GROUP_MIN for f in members}
     issues: list[Issue] = []
     done: set[tuple] = set()
