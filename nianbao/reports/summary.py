@@ -27,6 +27,7 @@ from ..validators.template import (
     TABLE4,
     TABLES,
 )
+from ..states import STATE_LABELS
 from .identities import complete_tables, identity_breaks
 
 __all__ = [
@@ -44,7 +45,6 @@ Number = int | float
 Tables = Mapping[str, Mapping[str, Mapping[str, Any]]]
 CellKey = tuple[str, str, str]  # (table key, row label, column)
 
-STATE_LABELS = {"passing": "通过", "errors": "有错误", "unreadable": "无法读取", "not_submitted": "未报送"}
 NO_TABLES = "未读取到统计表"
 UNKNOWN_STATE = "状态未知"
 

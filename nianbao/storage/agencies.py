@@ -7,13 +7,14 @@ from datetime import datetime
 from os import PathLike
 from typing import Any, Literal
 
+from ..names import clean_name
 from .connection import Connection, _ts, writes
 from .models import Agency, AgencyNameTaken, AmbiguousAgency, ImportResult, NotFound, _agency
 from .roster import normalize_level, parse_roster_csv
 
 
 def _clean_name(name: str) -> str:
-    cleaned = " ".join(str(name).split())  # trims, collapses inner whitespace (incl. U+3000)
+    cleaned = clean_name(name)
     if not cleaned:
         raise ValueError("单位名称不能为空")
     return cleaned
@@ -124,7 +125,7 @@ class Agencies(Connection):
         names contain it; None when nothing matches or ``name`` is blank.
         Inactive agencies are ignored unless ``include_inactive``.
         """
-        query = " ".join(str(name).split())
+        query = clean_name(name)
         if not query:
             return None
         active = "" if include_inactive else " AND active = 1"

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from .connection import Connection, _check_int, _dumps, _ts, writes
-from .models import NotFound, PriorReport, _tables
+from .models import NotFound, StoredReport, _tables
 
 
 class History(Connection):
@@ -44,7 +44,7 @@ class History(Connection):
             )
         return replaced
 
-    def prior_report(self, agency_id: int, year: int) -> PriorReport | None:
+    def prior_report(self, agency_id: int, year: int) -> StoredReport | None:
         """The agency's report for ``year``: the published one if it was imported (the figures
         of record), else its last draft of that year that passed."""
         row = self._one(
@@ -53,7 +53,7 @@ class History(Connection):
             (agency_id, year),
         )
         if row is not None:
-            return PriorReport(row["agency_id"], row["year"], row["source"], row["file_name"], row["sha256"], json.loads(row["tables_json"]))
+            return StoredReport(row["agency_id"], row["year"], row["source"], row["file_name"], row["sha256"], json.loads(row["tables_json"]))
         row = self._one(
             "SELECT report_json, file_name, sha256 FROM submissions"
             " WHERE agency_id = ? AND year = ? AND parsed = 1 AND error_count = 0 AND report_json IS NOT NULL"
@@ -61,4 +61,4 @@ class History(Connection):
             (agency_id, year),
         )
         tables = _tables(row["report_json"]) if row else None
-        return PriorReport(agency_id, year, "accepted", row["file_name"], row["sha256"], tables) if tables else None
+        return StoredReport(agency_id, year, "accepted", row["file_name"], row["sha256"], tables) if tables else None

@@ -185,7 +185,7 @@ class InboxEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class PriorReport:
+class StoredReport:
     """An earlier year's tables of an agency (imported, or its last accepted draft)."""
 
     agency_id: int

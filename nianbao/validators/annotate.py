@@ -41,6 +41,7 @@ from .readers.docx import (
     _val,
     paragraph_text,
 )
+from .render import issue_line
 
 DEFAULT_AUTHOR = "年报审核助手"
 DEFAULT_INITIALS = "审核"
@@ -74,10 +75,7 @@ class AnchoredComment:
 
 def comment_text(issue: Issue) -> str:
     """The comment for an issue, worded like the chat reply."""
-    text = f"{issue.number}. [{issue.severity.label}] {issue.message}"
-    if issue.hint:
-        text += f"\n修改建议：{issue.hint}"
-    return _NOT_XML.sub("", text)
+    return _NOT_XML.sub("", issue_line(issue, indent=""))
 
 
 def annotate_docx(data: bytes, result: CheckResult, author: str = DEFAULT_AUTHOR, initials: str = DEFAULT_INITIALS) -> bytes:

@@ -21,17 +21,25 @@ def summary_line(result: CheckResult) -> str:
     return f"{name}{year}：{counts}{verdict}"
 
 
-def issue_line(issue: Issue) -> str:
-    line = f"{issue.number}. [{issue.severity.label}] {issue.message}"
+HINT_PREFIX = "修改建议："  # the fix hint, in the terminal, the Word comments and the chat
+
+
+def issue_head(number: int, label: str, message: str) -> str:
+    """「1. [错误] …」: how every face numbers and labels an issue."""
+    return f"{number}. [{label}] {message}"
+
+
+def issue_line(issue: Issue, indent: str = "   ") -> str:
+    line = issue_head(issue.number, issue.severity.label, issue.message)
     if issue.hint:
-        line += f"\n   修改建议：{issue.hint}"
+        line += f"\n{indent}{HINT_PREFIX}{issue.hint}"
     return line
 
 
 def render_text(result: CheckResult, hints: bool = True) -> str:
     lines = [summary_line(result)]
     for issue in result.issues:
-        lines.append(issue_line(issue) if hints else f"{issue.number}. [{issue.severity.label}] {issue.message}")
+        lines.append(issue_line(issue) if hints else issue_head(issue.number, issue.severity.label, issue.message))
     return "\n".join(lines)
 
 
