@@ -3,21 +3,10 @@ label each."""
 
 from __future__ import annotations
 
-import enum
+from .labelled import Labelled
 
 
-class Level(str, enum.Enum):
-    """A ``str`` enum: it compares equal to its value, as stored and as the engine passes it."""
-
-    def __new__(cls, value: str, label: str) -> "Level":
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
-
-    def __str__(self) -> str:
-        return self.value
-
+class Level(Labelled):
     TOWNSHIP = "township", "乡镇（街道）"
     COUNTY_DEPARTMENT = "county_department", "县级部门"
     CITY_DEPARTMENT = "city_department", "市级部门"
@@ -26,4 +15,4 @@ class Level(str, enum.Enum):
     OTHER = "other", "其他机关"
 
 
-LEVELS: dict[str, str] = {level.value: level.label for level in Level}  # value -> label, roster order
+LEVELS: dict[str, str] = Level.labels()  # value -> label, in the roster's order

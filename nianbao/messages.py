@@ -21,38 +21,30 @@ SEVERITY_MARK = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
 
 def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """Split at blank lines, then lines, so no tag or issue is cut in the middle."""
-    chunks: list[str] = []
-    current = ""
-    for block in text.split("\n\n"):
-        for piece in _fit(block, limit):
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                chunks.append(current)
-                current = piece
-    if current:
-        chunks.append(current)
-    return chunks or [""]
+    return _pack([piece for block in text.split("\n\n") for piece in _fit(block, limit)], "\n\n", limit) or [""]
 
 
 def _fit(block: str, limit: int) -> list[str]:
     if len(block) <= limit:
         return [block]
-    pieces, current = [], ""
-    for line in block.split("\n"):
-        while len(line) > limit:  # a single huge line: cut (plain text only reaches here)
-            pieces.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
+    lines = [line[start : start + limit] for line in block.split("\n") for start in range(0, max(len(line), 1), limit)]
+    return _pack(lines, "\n", limit)  # a single huge line is cut (plain text only reaches here)
+
+
+def _pack(pieces: list[str], separator: str, limit: int) -> list[str]:
+    """Join consecutive pieces (each within ``limit``) into as few chunks within ``limit`` as fit."""
+    chunks: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current}{separator}{piece}" if current else piece
         if len(candidate) <= limit:
             current = candidate
         else:
-            pieces.append(current)
-            current = line
+            chunks.append(current)
+            current = piece
     if current:
-        pieces.append(current)
-    return pieces
+        chunks.append(current)
+    return chunks
 
 
 def _issue_html(issue: dict, marker: str = "") -> str:

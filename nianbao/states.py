@@ -3,21 +3,11 @@ the storage, the bot's messages, the summary, the chart and the web desk."""
 
 from __future__ import annotations
 
-import enum
+from .labelled import Labelled
 
 
-class State(str, enum.Enum):
-    """Decided by the agency's latest readable draft of its own report (see ``Store.year_status``).
-    A ``str`` enum: it compares equal to its value, as stored and as JSON."""
-
-    def __new__(cls, value: str, label: str) -> "State":
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
-
-    def __str__(self) -> str:
-        return self.value
+class State(Labelled):
+    """Decided by the agency's latest readable draft of its own report (see ``Store.year_status``)."""
 
     NOT_SUBMITTED = "not_submitted", "未报送"
     PASSING = "passing", "通过"
@@ -25,5 +15,5 @@ class State(str, enum.Enum):
     UNREADABLE = "unreadable", "无法读取"
 
 
-STATES: tuple[str, ...] = tuple(state.value for state in State)
-STATE_LABELS: dict[str, str] = {state.value: state.label for state in State}  # by the stored value
+STATES: tuple[str, ...] = tuple(State.labels())
+STATE_LABELS: dict[str, str] = State.labels()  # by the stored value

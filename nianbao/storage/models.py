@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Literal
 
@@ -197,60 +197,41 @@ class StoredReport:
 
 
 
-def _agency(row: dict[str, Any], p: str = "") -> Agency:
-    return Agency(
-        id=row[p + "id"],
-        name=row[p + "name"],
-        level=row[p + "level"],
-        region=row[p + "region"],
-        parent=row[p + "parent"],
-        active=bool(row[p + "active"]),
-        created_at=datetime.fromisoformat(row[p + "created_at"]),
-    )
+def _from_row(cls, row: dict[str, Any], prefix: str = "", **given: Any):
+    """A model from a row: each field from its column (``prefix`` + name), timestamps parsed,
+    flags made bool; ``given`` fields (the JSON ones) as they come."""
+    values = dict(given)
+    for item in fields(cls):
+        key = prefix + item.name
+        if item.name in given or key not in row:
+            continue
+        value = row[key]
+        if item.type.startswith("datetime"):
+            value = _dt(value)
+        elif item.type == "bool":
+            value = bool(value)
+        values[item.name] = value
+    return cls(**values)
+
+
+def _agency(row: dict[str, Any], prefix: str = "") -> Agency:
+    return _from_row(Agency, row, prefix)
 
 
 def _member(row: dict[str, Any]) -> Member:
-    return Member(
-        user_id=row["user_id"],
-        agency_id=row["agency_id"],
-        role=row["role"],
-        display_name=row["display_name"],
-        joined_at=datetime.fromisoformat(row["joined_at"]),
-    )
+    return _from_row(Member, row)
 
 
 def _invite(row: dict[str, Any]) -> Invite:
-    return Invite(
-        code=row["code"],
-        agency_id=row["agency_id"],
-        role=row["role"],
-        created_at=datetime.fromisoformat(row["created_at"]),
-        expires_at=datetime.fromisoformat(row["expires_at"]),
-        used_by=row["used_by"],
-        used_at=_dt(row["used_at"]),
-    )
+    return _from_row(Invite, row)
 
 
 def _submission(row: dict[str, Any]) -> Submission:
-    return Submission(
-        id=row["id"],
-        agency_id=row["agency_id"],
-        year=row["year"],
-        received_at=datetime.fromisoformat(row["received_at"]),
-        user_id=row["user_id"],
-        file_name=row["file_name"],
-        size=row["size"],
-        sha256=row["sha256"],
-        input_format=row["input_format"],
-        parsed=bool(row["parsed"]),
-        error_count=row["error_count"],
-        warning_count=row["warning_count"],
-        info_count=row["info_count"],
+    return _from_row(
+        Submission,
+        row,
         issues=json.loads(row["issues_json"]) if row["issues_json"] else [],
         report=json.loads(row["report_json"]) if row["report_json"] else None,
-        update_id=row["update_id"],
-        message=row["message"],
-        off_target=bool(row.get("off_target", 0)),
     )
 
 
@@ -260,13 +241,7 @@ def _tables(report_json: str | None) -> dict[str, Any] | None:
 
 
 def _inbox(row: dict[str, Any]) -> InboxEntry:
-    fields = {k: v for k, v in row.items() if k not in ("reply_json", "received_at", "answered_at")}
-    return InboxEntry(
-        **fields,
-        received_at=datetime.fromisoformat(row["received_at"]),
-        answered_at=_dt(row["answered_at"]),
-        reply=json.loads(row["reply_json"]) if row["reply_json"] else None,
-    )
+    return _from_row(InboxEntry, row, reply=json.loads(row["reply_json"]) if row["reply_json"] else None)
 
 
 def _state(latest: Submission | None) -> State:
