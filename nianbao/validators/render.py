@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .engine import CheckResult
-from .model import Issue
+from .model import Issue, Severity
 
 
 def summary_line(result: CheckResult) -> str:
@@ -27,6 +28,10 @@ HINT_PREFIX = "修改建议："  # the fix hint, in the terminal, the Word comme
 def issue_head(number: int, label: str, message: str) -> str:
     """「1. [错误] …」: how every face numbers and labels an issue."""
     return f"{number}. [{label}] {message}"
+
+
+# the opening of an issue_head, to recognise our own lines (the comments of an earlier 批注版)
+ISSUE_HEAD_OPENING = re.compile(r"^\d+\. \[(" + "|".join(re.escape(s.label) for s in Severity) + r")\] ")
 
 
 def issue_line(issue: Issue, indent: str = "   ") -> str:
