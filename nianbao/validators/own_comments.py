@@ -4,7 +4,6 @@ comments are never touched."""
 
 from __future__ import annotations
 
-
 from lxml import etree
 
 from .readers.docx import _P, W
