@@ -22,6 +22,7 @@ from .delivery import TelegramDeliver
 from .handlers import COMMANDS, purge_files, recover_drafts, register_handlers
 from .services import Services
 from .reminders import schedule_reminders
+from .guards import register_guards
 from .updates import RepeatLimiter, tolerant_bot
 from .webhook import GENERATED_SECRET, run_webhook
 
@@ -58,6 +59,7 @@ def build_application(config: Config, store: Store, clock: Callable | None = Non
     spawn = lambda coroutine: application.create_task(coroutine, update=None)  # noqa: E731
     application.bot_data["services"] = Services.create(config, store, TelegramDeliver(application.bot), clock, spawn)
     register_handlers(application)
+    register_guards(application)
     return application
 
 
