@@ -180,33 +180,12 @@ def already_bound(agency_name: str) -> str:
     return f"您已绑定：<b>{escape(agency_name)}</b>。直接发送年度报告即可审核；发送 /help 查看使用说明。"
 
 
-def help_message(role: str | None) -> str:
-    lines = ["<b>年报审核助手使用说明</b>", ""]
-    if role is None:
-        return WELCOME
-    lines += [
-        "• 直接发送年度报告 .docx 文件（也可以是 .txt 或带文字层的 PDF），或把报告全文粘贴发送，即可审核。",
-        "• 再次发送修改稿时，会告诉您哪些问题已改正、哪些仍未改正。",
-        "/history 查看本单位的报送记录",
-        "/template 下载标准格式的空白年报（.docx）",
-        "/rules 查看全部审核规则",
-        "/help 显示本说明",
-    ]
-    if role in ("supervisor", "admin"):
-        lines += [
-            "",
-            "<b>督导员命令</b>",
-            "/status 本年度报送情况汇总",
-            "/overdue 尚未通过审核的单位",
-            "/agency 单位名称 —— 某单位的报送记录和最新审核意见",
-            "/invite 单位名称 —— 生成该单位的邀请码",
-            "/draft 单位名称 —— 下载该单位最新报送的文件",
-            "/export 导出本年度报送情况（CSV 文件）",
-            "/summary 全县三张统计表汇总（Excel）；/summary 全部 —— 含有错误的单位",
-        ]
-    if role == "admin":
-        lines += ["/promote 用户ID —— 设为督导员"]
-    return "\n".join(lines)
+HELP_TITLE = "<b>年报审核助手使用说明</b>"
+HELP_DRAFTS = (
+    "• 直接发送年度报告 .docx 文件（也可以是 .txt 或带文字层的 PDF），或把报告全文粘贴发送，即可审核。",
+    "• 再次发送修改稿时，会告诉您哪些问题已改正、哪些仍未改正。",
+)
+HELP_SECTIONS = {"supervisor": "<b>督导员命令</b>", "admin": "<b>管理员命令</b>"}
 
 
 def rules_messages() -> list[str]:
