@@ -120,6 +120,10 @@ def serve(config_path: str | None = None) -> int:
     if generate_secret:  # before logging is set up, so that it is redacted too
         config = replace(config, webhook_secret=secrets.token_urlsafe(32))
     _configure_logging(config)
+    from .reach import wait_until_reachable
+
+    if not wait_until_reachable(config):
+        return 1
     store = Store(config.database, busy_timeout_ms=config.busy_timeout_ms)
     log.info("nianbao bot starting (database %s)", config.database)
     application = build_application(config, store)
