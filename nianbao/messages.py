@@ -292,6 +292,7 @@ MARKED_UP_CAPTION = (
     "审核批注版：上面的 {count} 条意见已作为批注加在文件中对应的单元格、行或段落旁，编号相同。"
     "可在 Word/WPS 中直接修改后重新发送。"
 )
+CLEAN_COPY_CAPTION = "所有问题都已改正：这是去掉了审核批注的干净版本（您自己加的批注仍保留），可以直接使用。"
 STATUS_CHART_CAPTION = "{year} 年度报告：各单位状态，以及每天收到的报送和累计通过的单位（虚线为截止日期）"
 STATUS_CHART_FILE = "{year}年度报送情况.png"
 SUMMARY_FILE = "{year}年度政府信息公开统计汇总.xlsx"

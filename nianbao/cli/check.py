@@ -59,9 +59,14 @@ def _previous_year_notice(result: CheckResult, args) -> None:
 
 
 def _annotate(path: Path, result: CheckResult, target: str) -> None:
-    from ..validators.annotate import annotate_docx, can_annotate
+    from ..validators.annotate import annotate_docx, can_annotate, clean_copy
 
     data = path.read_bytes()
+    clean = clean_copy(data, result)  # a returned 批注版 with every issue fixed
+    if clean is not None:
+        Path(target).write_bytes(clean)
+        print(f"所有问题都已改正，已去掉原来的审核批注，另存为干净版本：{target}", file=sys.stderr)
+        return
     if not can_annotate(data, result):
         reason = "没有发现问题" if result.error is None and not result.issues else "只有 .docx 文件可以加批注"
         print(f"未生成批注版（{reason}）。", file=sys.stderr)
