@@ -13,7 +13,9 @@ The user-facing texts live here, next to the only code that sends them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
@@ -31,6 +33,7 @@ INVITE_ATTEMPTS, INVITE_WINDOW = 5, 600.0  # /start with a code, per user
 UNBOUND_REPLIES, UNBOUND_WINDOW = 5, 600.0  # answers to someone not bound, per user
 SAME_COMMAND, SAME_COMMAND_WINDOW = 3, 60.0  # one command text, per user
 NOTICED_GROUPS_KEPT = 1000
+BOUND_CACHE_SECONDS, USERS_KEPT = 300.0, 10_000
 
 
 class Throttles:
@@ -40,6 +43,26 @@ class Throttles:
         self.commands: dict[str, RateLimiter] = {}
         self.told: set[tuple[str, int]] = set()  # (throttle, user) told once until it lifts
         self.noticed_groups: dict[int, None] = {}
+        self._bound_until: dict[int, float] = {}
+        self._lookups: dict[int, asyncio.Lock] = {}
+
+    async def is_bound(self, services, user_id: int) -> bool:
+        """Whether the user is bound (only to decide whom to throttle: the handlers check the
+        role themselves). A burst from one user waits for one lookup, in arrival order, so
+        that a long paste's parts still reach the handlers in the order they were sent."""
+        if self._bound_until.get(user_id, 0.0) > time.monotonic():
+            return True
+        lock = self._lookups.setdefault(user_id, asyncio.Lock())
+        async with lock:
+            if self._bound_until.get(user_id, 0.0) > time.monotonic():
+                return True
+            bound = await services.role_of(user_id) is not None
+            if bound:
+                self._bound_until[user_id] = time.monotonic() + BOUND_CACHE_SECONDS
+        for kept in (self._bound_until, self._lookups):
+            while len(kept) > USERS_KEPT:
+                kept.pop(next(iter(kept)))
+        return bound
 
     def same_command(self, user_id: int, text: str) -> int:
         key = " ".join(text.split())[:200]
@@ -103,8 +126,7 @@ async def before(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             raise ApplicationHandlerStop
         throttles.told.discard(("invite", user.id))
         return
-    services = context.application.bot_data["services"]
-    if await services.role_of(user.id) is None:
+    if not await throttles.is_bound(context.application.bot_data["services"], user.id):
         if throttles.unbound.wait_needed(user.id):
             raise ApplicationHandlerStop  # told often enough how to join
         return
