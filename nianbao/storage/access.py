@@ -3,6 +3,7 @@ the one-time invite codes that bind them."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import sqlite3
 import unicodedata
@@ -22,6 +23,13 @@ def normalize_invite_code(code: str) -> str:
     """Canonical form of a typed code: NFKC (full-width → ASCII), no spaces/dashes, upper."""
     text = unicodedata.normalize("NFKC", str(code))
     return "".join(ch for ch in text if ch.isalnum()).upper()
+
+
+def invite_code_key(code: str) -> str:
+    """What the database keeps of a code: its SHA-256 (of the canonical form), never the code,
+    so that a copy of the database gives no usable code (a supervisor's acts as a password).
+    Codes are random, 40 bits, single use and short-lived; a fast hash is enough."""
+    return hashlib.sha256(("nianbao-invite:" + normalize_invite_code(code)).encode()).hexdigest()
 
 
 
@@ -152,7 +160,7 @@ class Access(Connection):
                 cur = conn.execute(
                     "INSERT INTO invites (code, agency_id, role, created_at, expires_at)"
                     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
-                    (code, agency_id, role, _ts(created), _ts(expires)),
+                    (invite_code_key(code), agency_id, role, _ts(created), _ts(expires)),
                 )
                 if cur.rowcount == 1:
                     return code
@@ -160,7 +168,7 @@ class Access(Connection):
 
     def get_invite(self, code: str) -> Invite | None:
         """Look an invite up (code normalised like redeem_invite)."""
-        row = self._one("SELECT * FROM invites WHERE code = ?", (normalize_invite_code(code),))
+        row = self._one("SELECT * FROM invites WHERE code = ?", (invite_code_key(code),))
         return _invite(row) if row else None
 
     @writes
@@ -181,7 +189,8 @@ class Access(Connection):
         norm = normalize_invite_code(code)
         moment = _utc(now)
         with self._tx() as conn:
-            rows = self._fetch(conn, "SELECT * FROM invites WHERE code = ?", (norm,))
+            key = invite_code_key(norm)
+            rows = self._fetch(conn, "SELECT * FROM invites WHERE code = ?", (key,))
             if not rows:
                 raise InviteError("unknown", norm)
             invite = _invite(rows[0])
@@ -191,6 +200,6 @@ class Access(Connection):
                 raise InviteError("expired", norm)
             conn.execute(
                 "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL",
-                (user_id, _ts(moment), norm),
+                (user_id, _ts(moment), key),
             )
             return self._bind(conn, user_id, invite.agency_id, invite.role, display_name, _ts(moment))

@@ -260,6 +260,15 @@ def m0007_web_desk(db: Database) -> None:
     db.execute("CREATE INDEX explanations_agency_year ON explanations(agency_id, year)")
 
 
+@migrations()
+def m0008_invite_codes_hashed(db: Database) -> None:
+    """Invite codes are kept as their SHA-256 only (see ``access.invite_code_key``)."""
+    from .access import invite_code_key
+
+    for (code,) in db.execute("SELECT code FROM invites").fetchall():
+        db.execute("UPDATE invites SET code = ? WHERE code = ?", (invite_code_key(code), code))
+
+
 def migration_names() -> list[str]:
     """Names of all migrations this code knows, in order."""
     with Database(memory=True, execute_plugins=False) as empty:
