@@ -9,6 +9,7 @@ import sqlite3
 import unicodedata
 from datetime import datetime, timedelta
 
+from .audit import audit_row
 from .connection import Connection, _check_int, _ts, _utc, writes
 from .models import Agency, Invite, InviteError, Member, NotFound, StorageError, _agency, _invite, _member
 from .roster import normalize_role
@@ -123,10 +124,14 @@ class Access(Connection):
         return [_member(r) for r in self._rows(sql + " ORDER BY joined_at, user_id", params)]
 
     @writes
-    def remove_member(self, user_id: int) -> bool:
-        """Unbind a user; True if they were a member."""
+    def remove_member(self, user_id: int, *, actor: int | None = None, now: datetime | None = None) -> bool:
+        """Unbind a user; True if they were a member. Recorded in the audit log."""
         with self._tx() as conn:
-            return conn.execute("DELETE FROM members WHERE user_id = ?", (user_id,)).rowcount > 0
+            found = self._fetch(conn, "SELECT agency_id FROM members WHERE user_id = ?", (user_id,))
+            removed = conn.execute("DELETE FROM members WHERE user_id = ?", (user_id,)).rowcount > 0
+            if removed:
+                audit_row(conn, "remove", at=_ts(now), actor=actor, subject=user_id, agency_id=found[0]["agency_id"])
+            return removed
 
     # ----------------------------------------------------------------- invites
 
@@ -137,6 +142,7 @@ class Access(Connection):
         role: str = "staff",
         ttl_days: float = INVITE_TTL_DAYS,
         now: datetime | None = None,
+        actor: int | None = None,
     ) -> str:
         """New single-use code (8 chars of :data:`INVITE_ALPHABET`) valid ``ttl_days``.
 
@@ -163,6 +169,7 @@ class Access(Connection):
                     (invite_code_key(code), agency_id, role, _ts(created), _ts(expires)),
                 )
                 if cur.rowcount == 1:
+                    audit_row(conn, "invite", at=_ts(created), actor=actor, agency_id=agency_id, detail=role)
                     return code
         raise StorageError("could not generate a unique invite code")  # pragma: no cover
 
@@ -202,4 +209,5 @@ class Access(Connection):
                 "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL",
                 (user_id, _ts(moment), key),
             )
+            audit_row(conn, "bind", at=_ts(moment), actor=user_id, subject=user_id, agency_id=invite.agency_id, detail=invite.role)
             return self._bind(conn, user_id, invite.agency_id, invite.role, display_name, _ts(moment))
