@@ -15,3 +15,5 @@ NOT_A_MEMBER = "这个账号还没有绑定单位或督导员身份，无法登�
 TOO_MANY_TRIES = "尝试次数过多，请 {seconds} 秒后再试。"
 SIGNED_OUT = "您已退出登录。"
 EMPTY_CODE = "请输入邀请码。"
+ACCEPT_NEEDS_REASON = "确认一项问题需要写明理由（例如“经核实，该单位本年无行政许可事项”）。请返回填写后再提交。"
+EXPLAIN_NEEDS_TEXT = "请写明说明的内容后再提交。"
