@@ -8,7 +8,7 @@ from typing import Any
 
 from .store import Store, _tables
 
-__all__ = ["imported_reports", "marked_up_copy", "years_on_file"]
+__all__ = ["imported_reports", "marked_up_copy", "upload_submission", "years_on_file"]
 
 
 def imported_reports(store: Store, year: int) -> dict[int, dict[str, Any]]:
@@ -46,3 +46,14 @@ def marked_up_copy(store: Store, submission_id: int) -> dict[str, Any] | None:
         if isinstance(part, dict) and "document" in part:
             return part
     return None
+
+
+def upload_submission(store: Store, user_id: int, sha256: str) -> int | None:
+    """The submission recorded for a person's latest upload of these bytes (None when the upload
+    was refused before a check: over the rate limit, or the storage failing)."""
+    row = store._one(
+        "SELECT submission_id FROM inbox WHERE user_id = ? AND kind = 'upload' AND sha256 = ?"
+        " ORDER BY received_at DESC, update_id LIMIT 1",
+        (user_id, sha256),
+    )
+    return row["submission_id"] if row else None

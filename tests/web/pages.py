@@ -38,3 +38,12 @@ def click_and_wait(driver, element) -> None:
     old_page = driver.find_element(By.TAG_NAME, "html")
     element.click()
     WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old_page))
+
+
+def upload_file(driver, path) -> None:
+    driver.find_element(By.ID, "draft-file").send_keys(str(path))
+    click_and_wait(driver, driver.find_element(By.ID, "upload"))
+
+
+def issue_texts(driver) -> list[str]:
+    return [li.find_element(By.CSS_SELECTOR, ".what").text for li in driver.find_elements(By.CSS_SELECTOR, "#issues > li")]
