@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .bot.service import issue_key
+from .drafts.review import issue_key
 from .storage import AgencyStatus, Store, Submission
 from .storage.acceptances import Acceptance, Acceptances, key_text
 

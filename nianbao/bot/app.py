@@ -16,7 +16,9 @@ from ..storage import Store
 from ..web.config import WebConfig
 from ..web.server import WEB_CONFIG_KEY, start_beside_bot, stop_beside_bot
 from .config import Config, load_config
-from .handlers import COMMANDS, Services, purge_files, recover_drafts, register_handlers
+from .delivery import TelegramDeliver
+from .handlers import COMMANDS, purge_files, recover_drafts, register_handlers
+from .services import Services
 from .reminders import schedule_reminders
 
 log = logging.getLogger("nianbao")
@@ -35,9 +37,7 @@ async def _post_init(application: Application) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     await stop_beside_bot(application)
-    services = application.bot_data["services"]
-    services.pool.shutdown()
-    services.queries.shutdown(wait=False, cancel_futures=True)
+    application.bot_data["services"].shutdown()
 
 
 def build_application(config: Config, store: Store, clock: Callable | None = None) -> Application:
@@ -55,7 +55,8 @@ def build_application(config: Config, store: Store, clock: Callable | None = Non
         file_url = config.file_base_url or config.api_base_url.replace("/bot", "/file/bot", 1)
         builder = builder.base_url(config.api_base_url).base_file_url(file_url)
     application = builder.build()
-    application.bot_data["services"] = Services.create(config, store, clock)
+    spawn = lambda coroutine: application.create_task(coroutine, update=None)  # noqa: E731
+    application.bot_data["services"] = Services.create(config, store, TelegramDeliver(application.bot), clock, spawn)
     register_handlers(application)
     return application
 

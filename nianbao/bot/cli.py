@@ -126,7 +126,7 @@ def _store(args):
 
 
 def cmd_history(args) -> int:
-    from .service import import_prior_report
+    from ..drafts.history import import_prior_report
 
     files = _expand(args.paths)
     if not files:

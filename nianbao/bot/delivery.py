@@ -14,7 +14,11 @@ import logging
 import warnings
 from typing import Awaitable, Callable, TypeVar
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram import Bot, InputFile
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from ..drafts import DeliveryFailed, DeliveryRefused, RecipientGone
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +27,6 @@ T = TypeVar("T")
 ATTEMPTS = 6
 FIRST_BACKOFF = 0.5  # seconds; doubled after each failure
 MAX_WAIT = 60.0  # never sleep longer than this at once, whatever retry_after says
-
-
-class DeliveryFailed(Exception):
-    """All attempts failed; the journal keeps the draft so a later run answers it."""
 
 
 def _retry_after_seconds(error: RetryAfter) -> float:
@@ -60,3 +60,43 @@ async def with_retries(
             break
         await sleep(wait)
     raise DeliveryFailed(f"gave up after {attempts} attempts")
+
+
+class TelegramDeliver:
+    """The draft pipeline's ``Deliver`` for Telegram: sends with retries, and turns a 403 (the user
+    blocked the bot) and a 400 (Telegram refused what we sent) into the pipeline's own errors."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send_text(self, chat_id: int, text: str) -> None:
+        await self._send(lambda: self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True))
+
+    async def send_document(self, chat_id: int, data: bytes, filename: str, caption: str) -> None:
+        document = InputFile(data, filename=filename)
+        await self._send(lambda: self.bot.send_document(chat_id, document, caption=caption))
+
+    async def notify_plainly(self, chat_id: int, text: str) -> None:
+        try:
+            await with_retries(lambda: self.bot.send_message(chat_id, text), attempts=2)
+        except (DeliveryFailed, TelegramError):
+            log.warning("could not tell chat %s about its draft", chat_id)
+
+    async def download(self, file_id: str) -> bytes:
+        telegram_file = await self._send(lambda: self.bot.get_file(file_id))
+        return bytes(await self._send(telegram_file.download_as_bytearray))
+
+    async def working(self, chat_id: int) -> None:
+        try:
+            await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError:
+            pass  # only a courtesy
+
+    @staticmethod
+    async def _send(call: Callable[[], Awaitable[T]]) -> T:
+        try:
+            return await with_retries(call)
+        except Forbidden as error:
+            raise RecipientGone(str(error)) from error
+        except BadRequest as error:
+            raise DeliveryRefused(f"refused by Telegram: {error}") from error

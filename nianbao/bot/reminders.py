@@ -6,14 +6,13 @@ bot restarts or the job runs again the same day. The clock is injected (Services
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from . import messages as say
+from .. import messages as say
 from .delivery import DeliveryFailed, with_retries
 
 log = logging.getLogger(__name__)
@@ -34,9 +33,9 @@ def due_day(services) -> tuple[int, int] | None:
     return year, days_left
 
 
-def supervisor_ids(services) -> set[int]:
+async def supervisor_ids(services) -> set[int]:
     ids = set(services.config.supervisors) | set(services.config.admins)
-    ids |= {m.user_id for m in services.store.list_members(role="supervisor")}
+    ids |= {m.user_id for m in await services.db.list_members(role="supervisor")}
     return ids
 
 
@@ -48,18 +47,18 @@ async def send_due_reminders(application: Application) -> list[str]:
         return []
     year, days_left = due
     deadline = services.config.deadline(year)
-    statuses = await asyncio.to_thread(services.store.year_status, year)
+    statuses = await services.db.year_status(year)
     sent: list[str] = []
     for status in statuses:
         if status.state == "passing":
             continue
         text = say.reminder_message(status.agency.name, year, days_left, deadline, status.state)
-        for member in services.store.list_members(agency_id=status.agency.id, role="staff"):
+        for member in await services.db.list_members(agency_id=status.agency.id, role="staff"):
             key = f"{year}:d{days_left}:agency:{status.agency.id}:user:{member.user_id}"
             if await _send_once(application, services, key, member.user_id, text):
                 sent.append(key)
     digest = say.digest_message(year, statuses, deadline, services.today())
-    for user_id in sorted(supervisor_ids(services)):
+    for user_id in sorted(await supervisor_ids(services)):
         key = f"{year}:d{days_left}:digest:{user_id}"
         if await _send_once(application, services, key, user_id, digest):
             sent.append(key)
@@ -67,14 +66,14 @@ async def send_due_reminders(application: Application) -> list[str]:
 
 
 async def _send_once(application, services, key: str, chat_id: int, text: str) -> bool:
-    if not services.store.claim_reminder(key, chat_id, now=services.clock()):
+    if not await services.db.claim_reminder(key, chat_id, now=services.clock()):
         return False
     try:
         for chunk in say.split_message(text):
             await with_retries(lambda: application.bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML))
     except (TelegramError, DeliveryFailed):
         log.warning("reminder %s to %s failed; it will be retried", key, chat_id, exc_info=True)
-        services.store.release_reminder(key)
+        await services.db.release_reminder(key)
         return False
     return True
 

@@ -38,6 +38,7 @@ __all__ = [
     "STATES",
     "INVITE_ALPHABET",
     "INVITE_CODE_LENGTH",
+    "INVITE_TTL_DAYS",
     "Agency",
     "Member",
     "Invite",
@@ -62,6 +63,7 @@ STATES: tuple[str, ...] = ("not_submitted", "passing", "errors", "unreadable")
 #: Invite-code alphabet: uppercase letters and digits without 0/O/1/I.
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 INVITE_CODE_LENGTH = 8
+INVITE_TTL_DAYS = 14  # how long an invite code stays valid
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -247,6 +249,13 @@ class PriorReport:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def writes(method):
+    """Mark a Store method that writes: the async facade runs it in the writers' threads, so a
+    write waiting for another process's lock never holds up a read."""
+    method.writes = True
+    return method
 
 
 def _utc(now: datetime | None) -> datetime:
@@ -539,6 +548,7 @@ class Store:
 
     # ----------------------------------------------------------------- agencies
 
+    @writes
     def add_agency(
         self,
         name: str,
@@ -597,6 +607,7 @@ class Store:
         )
         return old["id"], "updated"
 
+    @writes
     def import_roster_csv(
         self, source: str | PathLike[str] | bytes, *, now: datetime | None = None
     ) -> ImportResult:
@@ -672,20 +683,24 @@ class Store:
                 raise NotFound(f"agency {agency_id} not found")
             return _agency(self._fetch(conn, "SELECT * FROM agencies WHERE id = ?", (agency_id,))[0])
 
+    @writes
     def set_agency_active(self, agency_id: int, active: bool) -> Agency:
         """(De)activate; inactive agencies drop out of year_status and find_agency. Raises NotFound."""
         return self._update_agency(agency_id, "active", 1 if active else 0)
 
+    @writes
     def rename_agency(self, agency_id: int, new_name: str) -> Agency:
         """Raises NotFound, or AgencyNameTaken if another agency has the name."""
         return self._update_agency(agency_id, "name", _clean_name(new_name))
 
+    @writes
     def set_agency_level(self, agency_id: int, level: str) -> Agency:
         """``level`` accepts Chinese aliases. Raises NotFound / ValueError."""
         return self._update_agency(agency_id, "level", normalize_level(level))
 
     # ----------------------------------------------------------------- members
 
+    @writes
     def bind_member(
         self,
         user_id: int,
@@ -735,6 +750,16 @@ class Store:
         row = self._one("SELECT * FROM members WHERE user_id = ?", (user_id,))
         return _member(row) if row else None
 
+    @writes
+    def member_agency(self, user_id: int) -> Agency | None:
+        """The agency a staff member is bound to (None for supervisors and strangers)."""
+        row = self._one(
+            "SELECT a.* FROM members m JOIN agencies a ON a.id = m.agency_id"
+            " WHERE m.user_id = ? AND m.role = 'staff'",
+            (user_id,),
+        )
+        return _agency(row) if row else None
+
     def set_role(self, user_id: int, role: str) -> Member:
         """Raises NotFound, or ValueError for an unknown role / staff without agency."""
         role = normalize_role(role)
@@ -761,6 +786,7 @@ class Store:
             sql += " WHERE " + " AND ".join(where)
         return [_member(r) for r in self._rows(sql + " ORDER BY joined_at, user_id", params)]
 
+    @writes
     def remove_member(self, user_id: int) -> bool:
         """Unbind a user; True if they were a member."""
         with self._tx() as conn:
@@ -768,11 +794,12 @@ class Store:
 
     # ----------------------------------------------------------------- invites
 
+    @writes
     def create_invite(
         self,
         agency_id: int | None,
         role: str = "staff",
-        ttl_days: float = 14,
+        ttl_days: float = INVITE_TTL_DAYS,
         now: datetime | None = None,
     ) -> str:
         """New single-use code (8 chars of :data:`INVITE_ALPHABET`) valid ``ttl_days``.
@@ -808,6 +835,7 @@ class Store:
         row = self._one("SELECT * FROM invites WHERE code = ?", (normalize_invite_code(code),))
         return _invite(row) if row else None
 
+    @writes
     def redeem_invite(
         self,
         code: str,
@@ -841,6 +869,7 @@ class Store:
 
     # ----------------------------------------------------------------- submissions
 
+    @writes
     def add_submission(self, sub: SubmissionIn, *, now: datetime | None = None) -> int:
         """Record a submission; return its id.
 
@@ -990,6 +1019,7 @@ class Store:
 
     # ----------------------------------------------------------------- reminders
 
+    @writes
     def claim_reminder(self, key: str, chat_id: int, now: datetime | None = None) -> bool:
         """Record ``key``; True only the first time ever (atomic, survives restarts).
 
@@ -1010,6 +1040,7 @@ class Store:
     def reminder_sent(self, key: str) -> bool:
         return self._one("SELECT 1 AS x FROM reminders_sent WHERE key = ?", (key,)) is not None
 
+    @writes
     def release_reminder(self, key: str) -> bool:
         """Forget a claimed key (e.g. the send failed); True if it existed."""
         with self._tx() as conn:
@@ -1018,9 +1049,10 @@ class Store:
 
     # ----------------------------------------------------------------- inbox (draft journal)
 
+    @writes
     def journal_draft(
         self,
-        update_id: int,
+        update_id: int | None,
         *,
         chat_id: int,
         user_id: int,
@@ -1032,10 +1064,13 @@ class Store:
     ) -> tuple[InboxEntry, bool]:
         """Journal a draft before any work on it; return (entry, created).
 
-        A redelivered update finds its entry (``created`` False) and nothing is written.
+        A redelivered update finds its entry (``created`` False) and nothing is written. A draft
+        that did not come as a Telegram update (``update_id`` None) gets the next negative id.
         """
-        _check_int("update_id", update_id)
         with self._tx() as conn:
+            if update_id is None:
+                update_id = self._fetch(conn, "SELECT MIN(0, COALESCE(MIN(update_id), 0)) - 1 AS id FROM inbox")[0]["id"]
+            _check_int("update_id", update_id)
             cur = conn.execute(
                 "INSERT INTO inbox (update_id, chat_id, user_id, kind, file_id, file_name, sha256, received_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING",
@@ -1048,15 +1083,18 @@ class Store:
         row = self._one(f"SELECT {_INBOX_COLUMNS} FROM inbox WHERE update_id = ?", (update_id,))
         return _inbox(row) if row else None
 
+    @writes
     def inbox_file_stored(self, update_id: int, sha256: str) -> None:
         self._update_inbox(update_id, "sha256 = ?", (sha256,))
 
+    @writes
     def inbox_attempt(self, update_id: int) -> int:
         """Count one more attempt at checking and answering; return the count."""
         self._update_inbox(update_id, "attempts = attempts + 1", ())
         entry = self.get_inbox(update_id)
         return entry.attempts if entry else 0
 
+    @writes
     def inbox_checked(self, update_id: int, submission_id: int | None, reply: list[Any] | None = None) -> None:
         """The draft is checked and recorded; ``reply`` is what to send (kept for retries)."""
         self._update_inbox(
@@ -1064,12 +1102,15 @@ class Store:
             (submission_id, _dumps(reply) if reply is not None else None), pending_only=True,
         )
 
+    @writes
     def inbox_part_sent(self, update_id: int, parts_sent: int) -> None:
         self._update_inbox(update_id, "parts_sent = ?", (parts_sent,), pending_only=True)
 
+    @writes
     def inbox_answered(self, update_id: int, *, now: datetime | None = None) -> None:
         self._update_inbox(update_id, "state = 'answered', answered_at = ?", (_ts(now),), pending_only=True)
 
+    @writes
     def inbox_failed(self, update_id: int, note: str, *, now: datetime | None = None) -> None:
         self._update_inbox(update_id, "state = 'failed', answered_at = ?, note = ?", (_ts(now), note), pending_only=True)
 
@@ -1122,6 +1163,7 @@ class Store:
 
     # ----------------------------------------------------------------- earlier years
 
+    @writes
     def save_prior_report(
         self,
         agency_id: int,

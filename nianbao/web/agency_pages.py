@@ -6,9 +6,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..acceptance import holding, issue_key, year_standings
-from ..bot.handlers import DRAFT_SUFFIX, safe_file_name
 from ..storage.acceptances import Acceptances, key_text
 from ..storage.desk import marked_up_copy
+from ..names import DRAFT_SUFFIX, safe_file_name
 from ..storage import Submission
 from ..validators.readers import sniff
 from ..validators.template import LEVELS

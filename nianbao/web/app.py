@@ -10,7 +10,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from . import acceptance_pages, agency_pages, auth, overview, peers_pages
+from . import acceptance_pages, agency_pages, auth, overview, peers_pages, uploads
 from .common import DESK_KEY, SIGNER_KEY, VIEWER_KEY, desk_of, refusal
 from .desk import Desk, Viewer
 from .security import Signer, csrf_middleware
@@ -75,6 +75,6 @@ def create_app(desk: Desk, secret: str) -> web.Application:
         undefined=jinja2.StrictUndefined,
     )
     app.router.add_static("/static", HERE / "static", name="static")
-    for area in (auth, overview, agency_pages, acceptance_pages, peers_pages):
+    for area in (auth, overview, agency_pages, acceptance_pages, peers_pages, uploads):
         app.add_routes(area.routes)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..bot.ratelimit import RateLimiter
+from ..drafts import RateLimiter
 from ..storage import InviteError
 from ..storage.web_access import LoginLinkError
 from . import texts

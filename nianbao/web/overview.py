@@ -10,7 +10,8 @@ from urllib.parse import quote
 from aiohttp import web
 
 from ..bot.county import county_summary, status_picture
-from ..bot.handlers import status_csv
+from ..messages import STATE_LABEL
+from ..reports.export import status_csv
 from ..reports.summary import summary_xlsx
 from ..acceptance import Standing, year_standings
 from ..validators.template import LEVELS
@@ -160,5 +161,5 @@ async def status_export(request: web.Request) -> web.StreamResponse:
     require_supervisor(request)
     desk = desk_of(request)
     year = desk.year()
-    data = await desk.run(status_csv, desk, year)  # it reads .store and .config
+    data = await desk.run(lambda: status_csv(desk.store.year_status(year), desk.config.tz, STATE_LABEL))
     return attachment(data, f"{year}年度报告报送情况.csv", "text/csv")

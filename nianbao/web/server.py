@@ -151,7 +151,7 @@ async def start_beside_bot(application) -> RunningDesk | None:
     if web_config is None or not web_config.enabled:
         return None
     services = application.bot_data["services"]
-    desk = build_desk(services.config, services.store, web_config, services.clock, services)
+    desk = build_desk(services.config, services.db.store, web_config, services.clock, services)
     try:
         running = await start_desk(desk)
     except OSError as error:  # the bot keeps running; the operator reads why the desk did not start

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..bot.service import compare, issue_key
+from ..drafts.review import compare, issue_key
 from ..storage import Submission
 
 TABLE_TITLES = {"主动公开": "表二 主动公开政府信息情况", "依申请公开": "表三 收到和处理政府信息公开申请情况", "复议诉讼": "表四 政府信息公开行政复议、行政诉讼情况"}

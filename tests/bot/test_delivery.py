@@ -6,7 +6,7 @@ import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from nianbao.bot.delivery import DeliveryFailed, with_retries
-from nianbao.bot.ratelimit import RateLimiter
+from nianbao.drafts import RateLimiter
 
 
 class Flaky:

@@ -55,7 +55,7 @@ async def test_a_review_that_cannot_be_delivered_stays_in_the_journal_until_it_c
     for _ in range(200):
         await asyncio.sleep(0.05)
         entry = env.store.get_inbox(update_id)
-        if entry and entry.state == "checked" and update_id not in env.app.bot_data["services"].in_progress:
+        if entry and entry.state == "checked" and update_id not in env.app.bot_data["services"].pipeline.in_progress:
             break
     assert entry.state == "checked" and not env.api.sent_to(STAFF_XUEZHANG)
     await recover_drafts(CallbackContext(env.app))  # what the job runs every minute
@@ -78,7 +78,7 @@ async def test_a_retried_reply_resumes_where_it_stopped(env, sample_docx):
     for _ in range(300):
         await asyncio.sleep(0.05)
         entry = env.store.get_inbox(update_id)
-        if entry.parts_sent == 1 and update_id not in env.app.bot_data["services"].in_progress:
+        if entry.parts_sent == 1 and update_id not in env.app.bot_data["services"].pipeline.in_progress:
             break
     assert entry.state == "checked" and [m.is_file for m in env.api.sent_to(STAFF_CHAGAN)] == [False]
     await recover_drafts(CallbackContext(env.app))
@@ -239,7 +239,8 @@ async def test_retention_deletes_old_drafts_but_keeps_each_agencys_latest(tmp_pa
 async def test_a_draft_that_keeps_failing_is_given_up_and_the_user_told(env):
     from telegram.ext import CallbackContext
 
-    from nianbao.bot.handlers import MAX_ATTEMPTS, recover_drafts
+    from nianbao.bot.handlers import recover_drafts
+    from nianbao.drafts import MAX_ATTEMPTS
 
     env.store.journal_draft(99_000, chat_id=STAFF_XUEZHANG, user_id=STAFF_XUEZHANG, kind="document", file_id="gone", file_name="年报<1>.docx")
     for _ in range(MAX_ATTEMPTS):

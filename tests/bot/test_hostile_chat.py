@@ -26,7 +26,7 @@ from bot.harness import (
     sample_text,
     seed,
 )
-from nianbao.bot import messages as say
+from nianbao import messages as say
 from nianbao.storage import Store
 from nianbao.validators.readers.legacy import find_soffice
 from fixtures.hostile import entity_bomb, zip_bomb

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from ..storage import AgencyStatus, Submission
-from ..validators.model import Severity
-from ..validators.rules.catalog import AREAS
-from ..validators.rules import all_rules
-from ..validators.template import LEVELS
-from .service import Comparison, Review, issue_key
+from .storage import AgencyStatus, Submission
+from .validators.model import Severity
+from .validators.rules.catalog import AREAS
+from .validators.rules import all_rules
+from .validators.template import LEVELS
+from .drafts.review import Comparison, Review, issue_key
 
 TELEGRAM_LIMIT = 4096
 SEVERITY_LABEL = {s.value: s.label for s in Severity}
@@ -302,3 +302,65 @@ def reminder_message(agency_name: str, year: int, days_left: int, deadline: dt.d
 
 def digest_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, today: dt.date) -> str:
     return "⏰ <b>督导提醒</b>\n" + status_message(year, statuses, deadline, today)
+
+
+# ---------------------------------------------------------------- commands' replies and files
+
+REBOUND = "\n（原来绑定的单位是「{name}」，已改为新单位。）"
+SUPERVISOR_USE_AGENCY = "督导员请用 /agency 单位名称 查看某个单位的记录。"
+ERROR_NOTICE = "抱歉，处理您的消息时出错了。请稍后再试一次；如果一直出错，请联系县政务公开办。"
+MARKED_UP_CAPTION = (
+    "审核批注版：上面的 {count} 条意见已作为批注加在文件中对应的单元格、行或段落旁，编号相同。"
+    "可在 Word/WPS 中直接修改后重新发送。"
+)
+STATUS_CHART_CAPTION = "{year} 年度报告：各单位状态，以及每天收到的报送和累计通过的单位（虚线为截止日期）"
+STATUS_CHART_FILE = "{year}年度报送情况.png"
+SUMMARY_FILE = "{year}年度政府信息公开统计汇总.xlsx"
+SUMMARY_ALL_WORDS = ("全部", "all", "含错误")
+TEMPLATE_FILE = "{agency}{year}年政府信息公开工作年度报告（空白模板）.docx"
+TEMPLATE_CAPTION = "标准格式的空白年报：六个部分的标题和三张统计表都已排好，请在此基础上填写，数字填 0 而不要留空。"
+EXPORT_FILE = "{year}年度报告报送情况.csv"
+EXPORT_CAPTION = "{year} 年度报告报送情况（CSV，可用 Excel/WPS 打开）"
+NO_STORED_DRAFT = "「{name}」还没有可下载的报送文件（或已超过保存期限）。"
+PROMOTE_USAGE = "用法：<code>/promote 用户ID</code>"
+PROMOTED = "已把用户 {user_id} 设为督导员。"
+
+
+def summary_caption(include_errors: bool) -> str:
+    return "汇总表（三张统计表之和，另有各单位情况表）" + (
+        "，含有错误的单位" if include_errors else "；有错误的单位未计入，发送 /summary 全部 可计入"
+    )
+
+
+def agency_name_needed(command: str) -> str:
+    return f"请在命令后写单位名称，例如：<code>/{command} 学张乡</code>"
+
+
+def ambiguous_agency(name: str, candidates) -> str:
+    names = "、".join(a.name for a in candidates[:10])
+    return f"「{escape(name)}」对应多个单位：{escape(names)}。请写得更完整一些。"
+
+
+def agency_not_found(name: str) -> str:
+    return (
+        f"没有找到单位「{escape(name)}」。单位名单由管理员用 <code>nianbao agencies add</code> "
+        "或 <code>nianbao agencies import</code> 维护。"
+    )
+
+
+def draft_caption(agency_name: str, submission: Submission, received: dt.datetime) -> str:
+    if not submission.parsed:
+        verdict = "无法读取"
+    else:
+        verdict = f"{submission.error_count} 个错误" if submission.error_count else "已通过"
+    return (
+        f"{escape(agency_name)} 最新报送的文件（{received:%Y-%m-%d %H:%M}，{verdict}，"
+        f"原文件名「{escape(submission.file_name or '')}」）"
+    )
+
+
+def invite_message(agency_name: str, code: str, link: str, ttl_days: int) -> str:
+    return (
+        f"<b>{escape(agency_name)}</b> 的邀请码：<code>{code}</code>\n"
+        f"{ttl_days} 天内有效，只能使用一次。工作人员发送 <code>/start {code}</code> 或打开链接即可绑定：\n{link}"
+    )

@@ -1,0 +1,317 @@
+"""A draft's way from arrival to answer, for any face (the Telegram bot, a web desk).
+
+A draft is written to the journal (``inbox``) before any work, counted against its sender's
+rate limit, checked in a worker process (``CheckPool``), recorded, and its reply decided once and
+kept in the journal; then delivered part by part through the face's ``Deliver``, and only then
+marked answered. A crash at any point leaves it pending, and ``recover`` finishes it: the reply
+decided before the crash is sent from the first part not yet delivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import logging
+import sqlite3
+from dataclasses import dataclass
+from typing import Awaitable, Callable, Coroutine
+
+from .. import messages as say
+from ..bot.config import Config
+from ..bot.pool import CheckFailed, CheckPool, CheckTimedOut
+from ..names import safe_file_name
+from ..storage import Agency, FileStore, InboxEntry, StorageError
+from ..storage.aio import AsyncStore
+from ..validators.annotate import check_and_annotate
+from ..validators.document import ReadError
+from ..validators.engine import CheckResult
+from .deliver import Deliver, DeliveryFailed, DeliveryRefused, RecipientGone
+from .ratelimit import RateLimiter
+from .review import ReviewService
+
+log = logging.getLogger(__name__)
+
+MAX_DRAFTS_IN_FLIGHT = 16  # downloaded and waiting for a check; commands never wait behind them
+MAX_ATTEMPTS = 5  # checks of one draft (a crash or a timeout each); delivery retries do not count
+DELIVERY_GIVE_UP = dt.timedelta(days=1)
+STORAGE_FAILURES = (sqlite3.Error, StorageError, OSError)
+
+
+@dataclass(frozen=True)
+class Sender:
+    user_id: int
+    chat_id: int  # where the reply goes (for Telegram: the private chat)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What a face knows of a draft when it arrives."""
+
+    sender: Sender
+    kind: str  # "document" | "paste" | "upload" (a face that answers at once)
+    file_name: str
+    journal_id: int | None = None  # the face's own id (Telegram's update id); None: the journal's next
+    file_id: str | None = None  # the face's id of the file, to download it (again, after a crash)
+
+
+class DraftPipeline:
+    def __init__(
+        self,
+        *,
+        config: Config,
+        db: AsyncStore,
+        files: FileStore,
+        pool: CheckPool,
+        limiter: RateLimiter,
+        deliver: Deliver,
+        clock: Callable[[], dt.datetime],
+        spawn: Callable[[Coroutine], object] | None = None,
+        agency_of: Callable[[int], Awaitable[Agency | None]] | None = None,
+        kinds: tuple[str, ...] = ("document", "paste"),
+    ) -> None:
+        self.config, self.db, self.files, self.pool, self.limiter = config, db, files, pool, limiter
+        self.deliver, self.clock = deliver, clock
+        self.review = ReviewService(config)
+        self.spawn = spawn or _background
+        self.agency_of = agency_of or db.member_agency  # staff answer for their agency; others for none
+        self.kinds = kinds  # the journal entries this face recovers
+        self.in_progress: set[int] = set()  # journal ids being handled by this process
+        self.in_flight = asyncio.Semaphore(MAX_DRAFTS_IN_FLIGHT)
+
+    def claim(self, journal_id: int) -> bool:
+        """Take a draft for this process to handle; False when someone here already has it.
+        (No await inside: on the event loop this is atomic.)"""
+        if journal_id in self.in_progress:
+            return False
+        self.in_progress.add(journal_id)
+        return True
+
+    # ------------------------------------------------------------ entry points
+
+    async def receive(self, arrival: Arrival, data: bytes | None = None) -> None:
+        """A new draft, answered through ``deliver``: ``data`` now (a paste), or downloaded by
+        ``file_id`` once it is journalled."""
+        try:
+            entry = await self._journal(arrival, data)
+        except STORAGE_FAILURES:
+            log.warning("could not journal draft %s", arrival.journal_id, exc_info=True)
+            await self.deliver.send_text(arrival.sender.chat_id, say.STORAGE_UNAVAILABLE)
+            return
+        if entry is not None and self.claim(entry.update_id):
+            await self.process(entry, data, new=True)
+
+    async def submit_draft(self, sender: Sender, agency: Agency | None, file_name: str, data: bytes) -> list[dict]:
+        """A draft answered at once (a web desk): journal, check, record, and return the reply
+        (parts ``{"text": html}`` and ``{"document": sha256, "filename", "caption"}``; the
+        document's bytes are ``files.get(sha256)``). The draft is answered when this returns."""
+        try:
+            entry = await self._journal(Arrival(sender, "upload", file_name), data)
+            if entry is None:  # pragma: no cover - a fresh id is never a duplicate
+                return []
+            self.claim(entry.update_id)
+            try:
+                refusal = self._over_rate_limit(sender.user_id)
+                if refusal:
+                    await self._mark_failed(entry, "rate limited")
+                    return [{"text": refusal}]
+                async with self.in_flight:
+                    entry = await self._check_and_decide(entry, data, agency)
+                await self.db.inbox_answered(entry.update_id, now=self.clock())
+                return entry.reply
+            finally:
+                self.in_progress.discard(entry.update_id)
+        except STORAGE_FAILURES:
+            log.warning("storage failed on an uploaded draft", exc_info=True)
+            return [{"text": say.STORAGE_UNAVAILABLE}]
+
+    async def process(self, entry: InboxEntry, data: bytes | None = None, *, new: bool = False) -> None:
+        """Check one journalled draft (claimed with ``claim``) and answer it. The reply is decided
+        once, when the draft is checked, and kept in the journal: a later delivery retry sends
+        exactly that, from where it stopped. ``new``: count it against the sender's limit."""
+        try:
+            entry = await self.db.get_inbox(entry.update_id)  # fresh, now it is ours
+            if entry is None or not entry.pending:
+                return  # finished meanwhile
+            refusal = new and not entry.attempts and entry.state == "received" and self._over_rate_limit(entry.user_id)
+            if refusal:  # a draft started before a restart is not a new one
+                await self.db.inbox_failed(entry.update_id, "rate limited", now=self.clock())
+                await self.deliver.send_text(entry.chat_id, refusal)
+                return
+            async with self.in_flight:
+                if entry.reply is None:
+                    agency = await self.agency_of(entry.user_id)
+                    entry = await self._check_and_decide(entry, data, agency)
+                await self._deliver(entry)
+        except DeliveryFailed:
+            log.warning("could not deliver the review of draft %s; it stays in the journal", entry.update_id)
+        except RecipientGone:
+            await self._mark_failed(entry, "the user blocked the bot")
+        except DeliveryRefused as error:
+            log.warning("delivery of draft %s refused: %s", entry.update_id, error)
+            await self._mark_failed(entry, str(error))
+            await self.deliver.notify_plainly(entry.chat_id, say.TELEGRAM_REFUSED.format(name=entry.file_name or "文件"))
+        except STORAGE_FAILURES:
+            log.warning("storage failed while handling draft %s", entry.update_id, exc_info=True)
+            await self._mark_failed(entry, "storage failure")  # if even that fails, recovery answers it later
+            await self.deliver.notify_plainly(entry.chat_id, say.STORAGE_UNAVAILABLE)
+        finally:
+            self.in_progress.discard(entry.update_id)
+
+    # ------------------------------------------------------------ the steps
+
+    async def _journal(self, arrival: Arrival, data: bytes | None) -> InboxEntry | None:
+        """Write the draft to the journal before any work, so a crash cannot lose it (with its
+        bytes, when they came with it). None when a redelivered draft was already answered."""
+        sha256 = await asyncio.to_thread(self.files.put, data) if data is not None else None
+        entry, created = await self.db.journal_draft(
+            arrival.journal_id,
+            chat_id=arrival.sender.chat_id,
+            user_id=arrival.sender.user_id,
+            kind=arrival.kind,
+            file_id=arrival.file_id,
+            file_name=arrival.file_name,
+            sha256=sha256,
+            now=self.clock(),
+        )
+        if not created and not entry.pending:
+            log.info("draft %s was already answered; ignored", entry.update_id)
+            return None
+        return entry
+
+    def _over_rate_limit(self, user_id: int) -> str | None:
+        """Count the draft against its sender's limit; over it, what to tell them."""
+        wait = self.limiter.wait_needed(user_id)
+        if not wait:
+            return None
+        window = say.duration(self.config.rate_window_seconds)
+        return say.RATE_LIMITED.format(seconds=wait, limit=self.config.drafts_per_user, window=window)
+
+    async def _check_and_decide(self, entry: InboxEntry, data: bytes | None, agency: Agency | None) -> InboxEntry:
+        """Check the draft, record the submission, and write the reply into the journal."""
+        await self.db.inbox_attempt(entry.update_id)
+        if data is None:
+            data = await self._draft_bytes(entry)
+        name, now = entry.file_name or "文件", entry.received_at
+        result, marked_up = await self._run_check(data, name, now, agency)
+        review = await self.db.write(
+            self.review.record, agency=agency, user_id=entry.user_id, file_name=name, result=result, now=now, update_id=entry.update_id
+        )
+        texts = say.review_messages(review, agency.name if agency else None, self.config.tz)
+        if agency is None:
+            texts[-1] += "\n\n" + say.SUPERVISOR_DRAFT
+        parts: list[dict] = [{"text": text} for text in texts]
+        if marked_up is not None:
+            stem = (entry.file_name or "报告").rsplit(".", 1)[0]
+            parts.append({
+                "document": await asyncio.to_thread(self.files.put, marked_up),
+                "filename": f"{safe_file_name(stem, '报告')}_审核批注.docx",
+                "caption": say.MARKED_UP_CAPTION.format(count=len(result.issues)),
+            })
+        await self.db.inbox_checked(entry.update_id, review.submission_id, parts)
+        return await self.db.get_inbox(entry.update_id)
+
+    async def _draft_bytes(self, entry: InboxEntry) -> bytes:
+        """The draft's bytes: from our own copy, or downloaded (again, after a crash) by the face."""
+        if entry.sha256:
+            stored = await asyncio.to_thread(self.files.get, entry.sha256)
+            if stored is not None:
+                return stored
+        await self.deliver.working(entry.chat_id)
+        data = await self.deliver.download(entry.file_id)
+        sha256 = await asyncio.to_thread(self.files.put, data)
+        await self.db.inbox_file_stored(entry.update_id, sha256)
+        return data
+
+    async def _run_check(self, data: bytes, file_name: str, now: dt.datetime, agency) -> tuple[CheckResult, bytes | None]:
+        """The check and, for a .docx with issues, the draft marked up with a comment per issue."""
+        options = await self.db.read(self.review.check_options, now, agency)
+        try:
+            return await self.pool.run(check_and_annotate, data, file_name, **options)
+        except CheckTimedOut:
+            error = ReadError("check_timed_out", say.CHECK_TIMED_OUT.format(seconds=self.config.check_timeout_seconds))
+        except CheckFailed:
+            error = ReadError("check_crashed", say.CHECK_CRASHED)
+        except Exception:  # noqa: BLE001 - the pool itself failing must still give the sender an answer
+            log.exception("the check pool failed on %r", file_name)
+            error = ReadError("check_crashed", say.CHECK_CRASHED)
+        log.warning("check of %r failed: %s", file_name, error.code)
+        return CheckResult(file_name, hashlib.sha256(data).hexdigest(), len(data), "unknown", error=error), None
+
+    async def _deliver(self, entry: InboxEntry) -> None:
+        """Send the journalled reply from the first part not yet delivered, then mark it answered."""
+        for number, part in enumerate(entry.reply or [], start=1):
+            if number <= entry.parts_sent:
+                continue
+            await self._send_part(entry.chat_id, part)
+            try:
+                await self.db.inbox_part_sent(entry.update_id, number)
+            except STORAGE_FAILURES:
+                log.warning("could not record the progress of draft %s", entry.update_id, exc_info=True)
+        try:
+            await self.db.inbox_answered(entry.update_id, now=self.clock())
+        except STORAGE_FAILURES:  # the user has the review; only the bookkeeping is behind
+            log.warning("could not mark draft %s answered", entry.update_id, exc_info=True)
+
+    async def _send_part(self, chat_id: int, part: dict) -> None:
+        if "text" in part:
+            await self.deliver.send_text(chat_id, part["text"])
+            return
+        data = await asyncio.to_thread(self.files.get, part["document"])
+        if data is None:
+            log.warning("the marked-up copy %s is gone; not sent", part["document"])
+            return
+        await self.deliver.send_document(chat_id, data, part["filename"], part["caption"])
+
+    async def _mark_failed(self, entry: InboxEntry, note: str) -> None:
+        try:
+            await self.db.inbox_failed(entry.update_id, note, now=self.clock())
+        except STORAGE_FAILURES:
+            log.warning("could not mark draft %s failed", entry.update_id, exc_info=True)
+
+    # ------------------------------------------------------------ the jobs
+
+    async def recover(self) -> None:
+        """Answer the drafts of the journal still pending: after a crash or restart, or after every
+        attempt to deliver a review failed. A face runs it at start-up and then every minute."""
+        for entry in await self.db.pending_drafts():
+            if entry.kind not in self.kinds or not self.claim(entry.update_id):
+                continue  # another face's, or being handled here right now
+            if self._hopeless(entry):
+                self.spawn(self._give_up(entry))
+                continue
+            log.info("finishing journalled draft %s (attempt %d)", entry.update_id, entry.attempts + 1)
+            self.spawn(self.process(entry))
+
+    def _hopeless(self, entry: InboxEntry) -> bool:
+        """Checking it keeps failing, or its reply could not be delivered for a day."""
+        if entry.reply is None:
+            return entry.attempts >= MAX_ATTEMPTS
+        return self.clock() - entry.received_at > DELIVERY_GIVE_UP
+
+    async def _give_up(self, entry: InboxEntry) -> None:
+        try:
+            log.error("giving up on draft %s after %d attempts", entry.update_id, entry.attempts)
+            await self._mark_failed(entry, "too many attempts")
+            await self.deliver.notify_plainly(entry.chat_id, say.GAVE_UP.format(name=entry.file_name or "文件"))
+        finally:
+            self.in_progress.discard(entry.update_id)
+
+    async def purge_files(self) -> int:
+        """Delete stored drafts past the retention period (each agency's latest one stays)."""
+        retention = dt.timedelta(days=self.config.retention_days)
+        keep = await self.db.files_to_keep(self.clock() - retention)
+        removed = await asyncio.to_thread(self.files.purge, keep, retention.total_seconds())
+        if removed:
+            log.info("retention: %d stored drafts deleted", removed)
+        return removed
+
+
+_tasks: set[asyncio.Task] = set()
+
+
+def _background(coroutine: Coroutine) -> asyncio.Task:
+    task = asyncio.get_running_loop().create_task(coroutine)
+    _tasks.add(task)  # the loop keeps only a weak reference
+    task.add_done_callback(_tasks.discard)
+    return task

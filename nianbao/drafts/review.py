@@ -1,0 +1,134 @@
+"""What happens to a draft, whatever face it came through: check it, keep it, compare it with the last one.
+
+Every method that touches the database takes the ``store`` first, so the async facade can run it in
+its threads (``await db.write(review.record, ...)``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..storage import Agency, Store, Submission, SubmissionIn
+from ..validators.engine import CheckResult
+from ..validators.prior import PriorReport
+from ..validators.render import result_json
+from ..bot.config import Config
+
+IssueKey = tuple
+
+
+def issue_key(issue: dict) -> IssueKey:
+    """Issues are the same across drafts when they are the same rule at the same place."""
+    return (issue.get("code"), issue.get("table"), issue.get("row"), issue.get("column"), issue.get("section"))
+
+
+@dataclass
+class Comparison:
+    previous: Submission
+    fixed: list[dict] = field(default_factory=list)
+    remaining: list[dict] = field(default_factory=list)
+    new: list[dict] = field(default_factory=list)
+
+
+def compare(previous: Submission, current: list[dict]) -> Comparison:
+    before = {issue_key(i): i for i in previous.issues}
+    now = {issue_key(i): i for i in current}
+    return Comparison(
+        previous=previous,
+        fixed=[i for k, i in before.items() if k not in now],
+        remaining=[i for k, i in now.items() if k in before],
+        new=[i for k, i in now.items() if k not in before],
+    )
+
+
+# the draft is someone else's report: another agency's (S104) or another year's (Y108)
+OFF_TARGET_CODES = frozenset({"S104", "Y108"})
+
+
+@dataclass
+class Review:
+    result: CheckResult
+    issues: list[dict]
+    submission_id: int | None
+    comparison: Comparison | None
+    year: int
+    off_target: bool = False  # recorded, but it does not replace the agency's draft
+
+
+class ReviewService:
+    def __init__(self, config: Config):
+        self.config = config
+
+    def check_options(self, store: Store, now: dt.datetime, agency: Agency | None = None) -> dict:
+        """The engine's keyword arguments for a draft received ``now`` from ``agency``
+        (plain values: they travel to a worker process)."""
+        year = self.config.year_under_review(now)
+        return dict(
+            level=agency.level if agency else None,
+            expected_year=year,
+            expected_agency=agency.name if agency else None,
+            deadline=self.config.deadline(year),
+            today=now.astimezone(self.config.tz).date(),
+            previous=self.previous_report(store, agency, year - 1) if agency else None,
+        )
+
+    def previous_report(self, store: Store, agency: Agency, year: int) -> PriorReport | None:
+        """The agency's report of ``year`` for the year-to-year rules: its last passing draft of
+        that year, or one imported with ``nianbao history import``."""
+        stored = store.prior_report(agency.id, year)
+        if stored is None:
+            return None
+        if stored.source == "accepted":
+            source = f"{year}年已通过的报送"
+        else:
+            source = f"导入的{year}年报告" + (f"（{stored.file_name}）" if stored.file_name else "")
+        return PriorReport.from_tables(year, stored.tables, agency=agency.name, source=source)
+
+    def record(
+        self,
+        store: Store,
+        *,
+        agency: Agency | None,
+        user_id: int | None,
+        file_name: str,
+        result: CheckResult,
+        now: dt.datetime,
+        update_id: int | None = None,
+    ) -> Review:
+        """When the draft belongs to an agency, store it and compare it with the last one."""
+        year = self.config.year_under_review(now)
+        issues = [issue.json_dict() for issue in result.issues]
+        if agency is None:
+            return Review(result, issues, None, None, year)
+        off_target = any(issue["code"] in OFF_TARGET_CODES for issue in issues)
+        previous = store.latest_submission(agency.id, year, parsed_only=True)
+        submission = self._submission(agency, user_id, file_name, result, issues, year, update_id, off_target)
+        submission_id = store.add_submission(submission, now=now)
+        if previous is not None and previous.id == submission_id:
+            previous = store.latest_submission(agency.id, year, before_id=submission_id, parsed_only=True)
+        comparable = previous is not None and result.error is None and not off_target
+        comparison = compare(previous, issues) if comparable else None
+        return Review(result, issues, submission_id, comparison, year, off_target)
+
+    @staticmethod
+    def _submission(agency, user_id, file_name, result: CheckResult, issues, year, update_id, off_target) -> SubmissionIn:
+        report = result_json(result)
+        report.pop("issues", None)
+        return SubmissionIn(
+            agency_id=agency.id,
+            year=year,
+            input_format=result.input_format,
+            parsed=result.error is None,
+            user_id=user_id,
+            file_name=file_name,
+            size=result.size,
+            sha256=result.sha256,
+            error_count=result.errors,
+            warning_count=result.warnings,
+            info_count=result.infos,
+            issues=issues,
+            report=report,
+            update_id=update_id,
+            message=result.error.message if result.error else None,
+            off_target=off_target,
+        )
