@@ -190,6 +190,8 @@ def help_message(role: str | None) -> str:
         "/history 查看本单位的报送记录",
         "/template 下载标准格式的空白年报（.docx）",
         "/rules 查看全部审核规则",
+        "/web 网页版一次性登录链接（10 分钟内有效）",
+        "• 对某一项意见有说明（例如数字变化的原因）时，发送「说明 序号 内容」，例如：说明 3 本年机构改革，申请量下降",
         "/help 显示本说明",
     ]
     if role in ("supervisor", "admin"):
@@ -203,6 +205,8 @@ def help_message(role: str | None) -> str:
             "/draft 单位名称 —— 下载该单位最新报送的文件",
             "/export 导出本年度报送情况（CSV 文件）",
             "/summary 全县三张统计表汇总（Excel）；/summary 全部 —— 含有错误的单位",
+            "/accept 单位名称 序号 理由 —— 确认该单位最新一稿的一项意见（不再计为错误）",
+            "/unaccept 单位名称 序号 —— 撤销确认",
         ]
     if role == "admin":
         lines += ["/promote 用户ID —— 设为督导员"]
@@ -256,7 +260,16 @@ def status_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, t
         lines += [_status_line(i, s) for i, s in enumerate(failing, start=1)]
     else:
         lines.append("🎉 所有单位都已通过审核。")
+    confirmed = [s for s in statuses if s.state == "passing" and getattr(s, "accepted", 0)]
+    if confirmed:
+        lines += ["", "<b>经督导员确认后通过的单位</b>"]
+        lines += [f"{i}. {escape(s.agency.name)} —— {accepted_label(s.accepted)}" for i, s in enumerate(confirmed, start=1)]
     return "\n".join(lines)
+
+
+def accepted_label(accepted: int) -> str:
+    """An agency whose remaining errors a supervisor accepted, in every view."""
+    return f"通过（含 {accepted} 项已确认）"
 
 
 def _status_line(index: int, status: AgencyStatus) -> str:

@@ -130,6 +130,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await services.role_of(user_id) is None:
         await reply(update, say.NOT_BOUND)
         return
+    if user_id not in services.pastes and await explain_in_chat(update, context):
+        return  # "说明 3 …": staff explain an issue, not a paste
     buffer = services.pastes.setdefault(user_id, PasteBuffer(update.effective_chat.id, update.update_id))
     buffer.parts.append(update.effective_message.text or "")
     for job in context.job_queue.get_jobs_by_name(f"paste:{user_id}"):
@@ -340,6 +342,9 @@ async def purge_files(context: ContextTypes.DEFAULT_TYPE) -> None:
     await services_of(context).pipeline.purge_files()
 
 
+# the human word over the checker and the web link (bot/word.py builds on the helpers above)
+from .word import accept_command, explain_in_chat, unaccept_command, web_command  # noqa: E402
+
 COMMANDS = [
     ("start", "绑定单位（/start 邀请码）", start),
     ("help", "使用说明", help_command),
@@ -354,6 +359,9 @@ COMMANDS = [
     ("summary", "全县统计表汇总（督导员）", summary_command),
     ("template", "下载标准格式的空白年报", template_command),
     ("promote", "设为督导员（管理员）", promote_command),
+    ("web", "网页版一次性登录链接", web_command),
+    ("accept", "确认某单位的一项审核意见（督导员）", accept_command),
+    ("unaccept", "撤销对一项审核意见的确认（督导员）", unaccept_command),
 ]
 
 

@@ -6,13 +6,21 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .store import StorageError, Store, _dt, _ts
+from .store import StorageError, _dt, _ts
 
-__all__ = ["Acceptance", "Acceptances", "Explanation", "key_text"]
+if TYPE_CHECKING:
+    from .store import AgencyStatus, Store, Submission
+
+__all__ = ["Acceptance", "Acceptances", "Explanation", "count_acceptances", "holding", "issue_key", "key_text"]
+
+
+def issue_key(issue: dict) -> tuple:
+    """Issues are the same across drafts when they are the same rule at the same place."""
+    return (issue.get("code"), issue.get("table"), issue.get("row"), issue.get("column"), issue.get("section"))
 
 
 def key_text(key: tuple) -> str:
@@ -145,3 +153,53 @@ class Acceptances:
             "SELECT * FROM explanations WHERE agency_id = ? AND year = ? ORDER BY created_at, id", (agency_id, year)
         )
         return {row["issue_key"]: _explanation(row) for row in rows}
+
+
+# ------------------------------------------------------------------ what acceptances mean
+# An acceptance is made on one draft, for one issue. It carries over to the agency's later drafts
+# while the issue is still there: once a readable draft of the agency's own report no longer has
+# it, the acceptance has done its work and holds for no later draft. An agency whose remaining
+# errors are all accepted passes ("通过（含 N 项已确认）").
+
+
+def _keys(submission: Submission) -> set[str]:
+    return {key_text(issue_key(issue)) for issue in submission.issues}
+
+
+def holding(acceptances: list[Acceptance], drafts: list[Submission], current: Submission) -> dict[str, Acceptance]:
+    """The acceptances in force that hold for ``current``, by issue key. ``drafts``: the agency's
+    drafts of the year with their issues, in any order."""
+    chain = sorted((d for d in drafts if d.parsed and not d.off_target and d.id <= current.id), key=lambda d: d.id)
+    keys_of = {d.id: _keys(d) for d in chain}
+    keys_of[current.id] = _keys(current)
+    held: dict[str, Acceptance] = {}
+    for acceptance in acceptances:
+        anchor = acceptance.submission_id or current.id
+        if not acceptance.active or acceptance.issue_key not in keys_of[current.id] or anchor > current.id:
+            continue
+        if all(acceptance.issue_key in keys_of[d.id] for d in chain if d.id >= anchor):
+            held[acceptance.issue_key] = acceptance
+    return held
+
+
+def count_acceptances(store: Store, year: int, statuses: list[AgencyStatus]) -> list[AgencyStatus]:
+    """``year_status`` with the human word counted: an agency with errors whose errors are all
+    accepted is passing, with ``accepted`` their number. Only agencies with acceptances in force
+    are read further (their drafts with issues)."""
+    in_force = Acceptances(store).active_by_agency(year)
+    if not in_force:
+        return statuses
+    counted = []
+    for status in statuses:
+        acceptances = in_force.get(status.agency.id)
+        if not acceptances or status.state != "errors" or status.latest is None:
+            counted.append(status)
+            continue
+        drafts = store.list_submissions(status.agency.id, year, limit=200)
+        latest = next((d for d in drafts if d.id == status.latest.id), None) or store.get_submission(status.latest.id)
+        held = holding(acceptances, drafts, latest)
+        errors = [key_text(issue_key(i)) for i in latest.issues if i.get("severity") == "error"]
+        accepted = sum(1 for key in errors if key in held)
+        state = "passing" if errors and accepted == len(errors) else status.state
+        counted.append(replace(status, state=state, accepted=accepted))
+    return counted

@@ -201,6 +201,7 @@ class AgencyStatus:
     state: State
     latest: Submission | None  # latest submission of the year
     submission_count: int  # submissions of the year
+    accepted: int = 0  # errors of the latest draft accepted by a supervisor (storage/acceptances.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1015,7 +1016,9 @@ class Store:
                     submission_count=row["n"] or 0,
                 )
             )
-        return result
+        from .acceptances import count_acceptances  # (it builds on this module)
+
+        return count_acceptances(self, year, result)  # every count reads the human word too
 
     # ----------------------------------------------------------------- reminders
 

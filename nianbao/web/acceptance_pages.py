@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..acceptance import issue_key
-from ..storage.acceptances import Acceptances
+from ..storage.acceptances import Acceptances, issue_key
 from . import texts
 from .common import desk_of, page, require_agency, require_supervisor
 from .desk import Desk

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..acceptance import holding, issue_key, year_standings
-from ..storage.acceptances import Acceptances, key_text
+from ..storage.acceptances import Acceptances, holding, issue_key, key_text
 from ..storage.desk import marked_up_copy
 from ..names import DRAFT_SUFFIX, safe_file_name
 from ..storage import Submission
@@ -32,8 +31,7 @@ def _agency_view(desk: Desk, agency_id: int) -> dict | None:
     if agency is None:
         return None
     year = desk.year()
-    statuses = [s for s in desk.store.year_status(year) if s.agency.id == agency_id]
-    standing = year_standings(desk.store, year, statuses)[0] if statuses else None
+    standing = next((s for s in desk.store.year_status(year) if s.agency.id == agency_id), None)
     submissions = desk.store.list_submissions(agency_id, year)
     acceptances = Acceptances(desk.store).of_agency(agency_id, year)
     people = [a.accepted_by for a in acceptances] + [a.revoked_by for a in acceptances if a.revoked_by]

@@ -68,6 +68,7 @@ def create_app(desk: Desk, secret: str) -> web.Application:
     )
     app[DESK_KEY] = desk
     app[SIGNER_KEY] = signer
+    app[auth.WRONG_CODES] = auth.WrongCodes()
     aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),

@@ -10,10 +10,10 @@ from urllib.parse import quote
 from aiohttp import web
 
 from ..bot.county import county_summary, status_picture
-from ..messages import STATE_LABEL
+from ..messages import STATE_LABEL, accepted_label
 from ..reports.export import status_csv
 from ..reports.summary import summary_xlsx
-from ..acceptance import Standing, year_standings
+from ..storage import AgencyStatus
 from ..validators.template import LEVELS
 from .common import desk_of, page, require_supervisor
 from .desk import Desk
@@ -53,17 +53,16 @@ class Row:
     late_days: int  # days past the deadline without passing (or since passing late)
 
 
-def standing_label(standing: Standing | None) -> str:
+def standing_label(standing: AgencyStatus | None) -> str:
     """通过 / 有错误 / 无法读取 / 未报送, and 通过（含 N 项已确认） when a person accepted the errors."""
     if standing is None:
         return STATE_LABELS["not_submitted"]
-    label = STATE_LABELS[standing.state]
     if standing.state == "passing" and standing.accepted:
-        label += f"（含 {standing.accepted} 项已确认）"
-    return label
+        return accepted_label(standing.accepted)
+    return STATE_LABELS[standing.state]
 
 
-def overview_rows(desk: Desk, standings: list[Standing]) -> list[Row]:
+def overview_rows(desk: Desk, standings: list[AgencyStatus]) -> list[Row]:
     year = desk.year()
     deadline = desk.config.deadline(year)
     today = desk.today()
@@ -112,7 +111,7 @@ async def overview(request: web.Request) -> web.StreamResponse:
     require_supervisor(request)
     desk = desk_of(request)
     year = desk.year()
-    standings = await desk.run(year_standings, desk.store, year)
+    standings = await desk.run(desk.store.year_status, year)
     rows = overview_rows(desk, standings)
     counts = {state: sum(1 for r in rows if r.state == state) for state in STATE_LABELS}
     deadline = desk.config.deadline(year)

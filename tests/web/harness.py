@@ -7,6 +7,7 @@ import datetime as dt
 import shutil
 from dataclasses import dataclass, field
 
+from fixtures.mistakes import one_mistake_docx  # noqa: F401  (re-exported for the web tests)
 from nianbao.storage import Store
 from nianbao.web.server import RunningDesk
 
@@ -68,26 +69,6 @@ class DeskUnderTest:
 
 def seed(store: Store) -> dict[str, int]:
     return {name: store.add_agency(name, level, region=region) for name, (level, region) in AGENCIES.items()}
-
-
-def one_mistake_content() -> dict:
-    """学张乡's sample report, headings put right, with one wrong cell: 表三「予以公开」「自然人」
-    is 5 where the rows add up to 0 (one error, located at that cell)."""
-    from fixtures.docx_builder import content_from_sample, find_samples_dir
-    from nianbao.validators.template import SECTIONS
-
-    sample = next(find_samples_dir().glob("000_*.txt"))
-    content = content_from_sample(sample.read_text(encoding="utf-8"), sample.name)
-    for section, spec in zip(content["sections"], SECTIONS):
-        section["heading"] = f"{spec.number}、{spec.title}"
-    content["tables"]["依申请公开"]["予以公开"]["values"]["自然人"] = "5"
-    return content
-
-
-def one_mistake_docx() -> bytes:
-    from fixtures.docx_builder import build_docx
-
-    return build_docx(one_mistake_content())
 
 
 def sample_bytes(prefix: str) -> bytes:

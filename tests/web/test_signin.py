@@ -96,3 +96,12 @@ def test_a_form_posted_without_its_csrf_token_is_refused(chrome, desk):
     click_and_wait(chrome, chrome.find_element(By.ID, "signin"))
     assert "表单已失效" in page_text(chrome)
     assert desk.store.get_invite(code).used_by is None
+
+
+def test_guessing_invite_codes_is_slowed_down(chrome, desk):
+    code = desk.invite("学张乡人民政府")
+    for guess in range(10):
+        sign_in_with_code(chrome, desk.url, f"WRONG{guess:03d}")
+    sign_in_with_code(chrome, desk.url, code)
+    assert "尝试次数过多" in text_of(chrome, "#problem")
+    assert desk.store.get_invite(code).used_by is None

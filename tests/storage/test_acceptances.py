@@ -7,9 +7,8 @@ import datetime as dt
 
 import pytest
 
-from nianbao.acceptance import issue_key, year_standings
 from nianbao.storage import Store, SubmissionIn
-from nianbao.storage.acceptances import Acceptances
+from nianbao.storage.acceptances import Acceptances, issue_key
 
 T0 = dt.datetime(2025, 1, 10, 8, 0, tzinfo=dt.timezone.utc)
 LICENCE = {"number": 1, "code": "L103", "severity": "error", "table": "主动公开", "row": "行政许可", "column": "本年处理决定数量", "section": "二", "message": "行政许可为 0"}
@@ -41,7 +40,7 @@ def accept(store: Store, agency_id: int, issue: dict, submission_id: int, reason
 
 
 def standing(store: Store, agency_id: int):
-    return next(s for s in year_standings(store, 2024) if s.agency.id == agency_id)
+    return next(s for s in store.year_status(2024) if s.agency.id == agency_id)
 
 
 def test_all_errors_accepted_passes_with_their_count(store):
