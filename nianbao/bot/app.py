@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import sys
+from dataclasses import replace
 from urllib.parse import quote
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Callable
 
 from telegram import BotCommand
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder
 
 from ..storage import Store
 from ..web.config import WebConfig
@@ -20,6 +22,8 @@ from .delivery import TelegramDeliver
 from .handlers import COMMANDS, purge_files, recover_drafts, register_handlers
 from .services import Services
 from .reminders import schedule_reminders
+from .updates import RepeatLimiter, tolerant_bot
+from .webhook import GENERATED_SECRET, run_webhook
 
 log = logging.getLogger("nianbao")
 
@@ -45,15 +49,11 @@ def build_application(config: Config, store: Store, clock: Callable | None = Non
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     builder = (
         ApplicationBuilder()
-        .token(config.token)
-        .defaults(Defaults(tzinfo=config.tz))
+        .bot(tolerant_bot(config))
         .concurrent_updates(64)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    if config.api_base_url:
-        file_url = config.file_base_url or config.api_base_url.replace("/bot", "/file/bot", 1)
-        builder = builder.base_url(config.api_base_url).base_file_url(file_url)
     application = builder.build()
     spawn = lambda coroutine: application.create_task(coroutine, update=None)  # noqa: E731
     application.bot_data["services"] = Services.create(config, store, TelegramDeliver(application.bot), clock, spawn)
@@ -102,6 +102,7 @@ def _configure_logging(config) -> None:
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactSecrets(config.token, config.webhook_secret))
+        handler.addFilter(RepeatLimiter())
 
 
 NO_TOKEN_MESSAGE = """\
@@ -117,6 +118,9 @@ def serve(config_path: str | None = None) -> int:
     if not config.token:
         print(NO_TOKEN_MESSAGE, file=sys.stderr)
         return 2
+    generate_secret = bool(config.webhook_url and not config.webhook_secret)
+    if generate_secret:  # before logging is set up, so that it is redacted too
+        config = replace(config, webhook_secret=secrets.token_urlsafe(32))
     _configure_logging(config)
     store = Store(config.database, busy_timeout_ms=config.busy_timeout_ms)
     log.info("nianbao bot starting (database %s)", config.database)
@@ -124,13 +128,9 @@ def serve(config_path: str | None = None) -> int:
     application.bot_data[WEB_CONFIG_KEY] = WebConfig.from_env()
     try:
         if config.webhook_url:
-            application.run_webhook(
-                listen=config.webhook_listen,
-                port=config.webhook_port,
-                url_path="telegram",
-                webhook_url=config.webhook_url,
-                secret_token=config.webhook_secret,
-            )
+            if generate_secret:
+                log.warning(GENERATED_SECRET)
+            run_webhook(application, config.webhook_url, config.webhook_listen, config.webhook_port, config.webhook_secret)
         else:
             application.run_polling(drop_pending_updates=False)
     finally:

@@ -10,11 +10,18 @@ whole pool replaced (``ProcessPoolExecutor`` cannot cancel one running task): it
 everything they started (a LibreOffice conversion) are killed. The other checks that were
 running in it run again, each on its own in a one-off worker, so that a crash is blamed only
 on the draft that causes it.
+
+None of these processes outlives the bot, even when it is killed with SIGKILL (the OOM killer)
+outside systemd: the forkserver asks Linux for SIGKILL when the bot dies (``lifeline``), each
+worker for SIGTERM when the forkserver dies, and a worker ending that way first kills what it
+started (a LibreOffice conversion runs in its own session). The resource tracker then ends by
+itself: it stops when the last process holding its pipe is gone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import multiprocessing
 import os
@@ -27,7 +34,9 @@ from typing import Any, Callable
 
 log = logging.getLogger(__name__)
 
-PRELOAD = ["nianbao.validators.engine", "nianbao.validators.annotate"]
+PRELOAD = ["nianbao.bot.lifeline", "nianbao.validators.engine", "nianbao.validators.annotate"]
+PARENT_ENV = "NIANBAO_POOL_PARENT"  # the bot's pid, for the forkserver (see lifeline.py)
+PR_SET_PDEATHSIG = 1
 
 
 class CheckFailed(Exception):
@@ -42,10 +51,44 @@ class WorkerError(Exception):
     """An exception raised in a worker, flattened to text: not every exception pickles."""
 
 
-def _limit_memory(megabytes: int) -> None:
+def die_with_parent(signum: int) -> bool:
+    """Ask Linux to send ``signum`` to this process when its parent ends (prctl
+    PR_SET_PDEATHSIG); False where that is not available."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _end_with_children(signum: int | None = None, frame: object = None) -> None:
+    """A worker whose forkserver died: kill what it started (LibreOffice), then end."""
+    for pid in _descendants([os.getpid()]):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    os._exit(1)
+
+
+def _start_worker(megabytes: int, bot_pid: int) -> None:
     if megabytes:
         limit = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    signal.signal(signal.SIGTERM, _end_with_children)
+    die_with_parent(signal.SIGTERM)
+    if not _alive(bot_pid):  # the bot died before the line above took effect
+        _end_with_children()
 
 
 def _call(function: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
@@ -64,6 +107,7 @@ class CheckPool:
         self.memory_mb = memory_mb
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(PRELOAD)
+        os.environ[PARENT_ENV] = str(os.getpid())  # inherited by the forkserver when it starts
         self._executor = self._new_executor()
         self._slots: asyncio.Semaphore | None = None  # created in the running loop
         self._closed = False
@@ -71,7 +115,7 @@ class CheckPool:
 
     def _new_executor(self, workers: int | None = None) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            workers or self.workers, mp_context=self._context, initializer=_limit_memory, initargs=(self.memory_mb,)
+            workers or self.workers, mp_context=self._context, initializer=_start_worker, initargs=(self.memory_mb, os.getpid())
         )
 
     async def run(self, function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:

@@ -1,4 +1,7 @@
-"""Title, agency, level, report year and date of issue, read from the body text."""
+"""Title, agency, level, report year and date of issue, read from the body text.
+
+The agency comes from the title or the signature only: a body sentence never names the agency
+(「本报告所列数据……」 cut at a year is not a name)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import datetime as dt
 import re
 
 from .model import Level, Report
-from .text import squash
+from .text import ORDINAL, squash
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -16,7 +19,6 @@ _DATE_SHAPED = re.compile(r"^(\d{4}|[〇○零一二三四五六七八九]{4})[�
 _CN_DATE = re.compile(r"^(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日$")
 _PUBLISHED = re.compile(r"(发布时间|发布日期|成文日期|公开日期)[:：]?")
 _AGENCY_END = re.compile(r"(人民政府|政府|办事处|服务中心|中心|局|委员会|办公室|委|办|院|所|站|队|厅|署|乡|镇|街道)$")
-_AGENCY_IN_TEXT = re.compile(r"([\u4e00-\u9fff]{2,20}?(?:人民政府|街道办事处|办事处))")
 _TOWNSHIP = re.compile(r"(乡|镇|街道|苏木)(人民政府|政府|办事处|党政|综合|便民|$)")
 _DEPARTMENT_END = re.compile(r"(局|委员会|办公室|委|办|院|所|站|队|中心|厅|署|馆|社|会)$")
 
@@ -63,19 +65,37 @@ def _ends_title(text: str) -> bool:
     return "报告" in text or bool(re.search(r"政府信息公开.*(年度|报)", text))
 
 
+_NOT_A_TITLE = re.compile(r"[，。；：,;:！？]|^(本报告|本年度|根据|按照|依据|现(将|公布|予|就)|经)")
+
+
+def _title_like(text: str) -> bool:
+    """A line that can be the title: no sentence, no numbered heading, and the words of a title
+    (not a body sentence that happens to say 报告, such as 「本报告所列数据统计时限为…」)."""
+    if _NOT_A_TITLE.search(text) or ORDINAL.match(text):
+        return False
+    return "政府信息公开" in text or bool(re.search(r"(年度?|工作)报告?$|年报$", text))
+
+
 def _title(report: Report) -> None:
-    """The first short line near the top that ends a title, with the line before it when the
-    title is broken in two (" 2024年政府信息公开工作" / "年 度 报 告")."""
+    """The first short line near the top that ends a title, joined with the line before it when
+    the title is broken in two (" 2024年政府信息公开工作" / "年 度 报 告", or the agency's name on
+    a line of its own) and with the line after it when a PDF wrapped its last characters ("…年度报" / "告")."""
     head = report.paragraphs[:15]
     for i, paragraph in enumerate(head):
         text = squash(paragraph.text)
-        if len(text) > 60 or _PUBLISHED.search(text) or not _ends_title(text):
+        if len(text) > 60 or _PUBLISHED.search(text) or not _ends_title(text) or not _title_like(text):
             continue
         first = paragraph
         if i > 0:
             before = squash(head[i - 1].text)
-            if len(before) <= 40 and not _ends_title(before) and ("政府信息公开" in before or _YEAR.search(before)):
+            agency_line = bool(_AGENCY_END.search(before)) and bool(re.match(r"20\d{2}", text))
+            joins = "政府信息公开" in before or _YEAR.search(before) or agency_line
+            if len(before) <= 40 and not _ends_title(before) and not _NOT_A_TITLE.search(before) and joins:
                 text, first = before + text, head[i - 1]
+        if not text.endswith("报告") and i + 1 < len(head):
+            after = squash(head[i + 1].text)
+            if 0 < len(after) <= 4 and (text + after).endswith("报告"):
+                text += after
         report.title, report.title_locator = text, first.locator
         return
 
@@ -119,15 +139,14 @@ def _agency(report: Report) -> None:
         if len(prefix) >= 2:
             report.agency = prefix
             return
+        after = re.match(r"^20\d{2}年度?(.+?)政府信息公开", report.title)  # 「2019年上海市人民政府办公厅政府信息公开…」
+        if after and len(after.group(1)) >= 2 and _AGENCY_END.search(after.group(1)):
+            report.agency = after.group(1)
+            return
     for paragraph in reversed(report.paragraphs[-6:]):
         text = squash(paragraph.text)
         if 2 <= len(text) <= 30 and _AGENCY_END.search(text) and not parse_date(text):
             report.agency = text
-            return
-    for paragraph in report.paragraphs[:4]:
-        match = _AGENCY_IN_TEXT.search(squash(paragraph.text).split("年", 1)[-1])
-        if match:
-            report.agency = match.group(1)
             return
 
 

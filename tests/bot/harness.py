@@ -111,7 +111,7 @@ def paste_parts(text: str, size: int = 3000) -> list[str]:
 
 
 def cli_check(path: Path) -> str:
-    run = subprocess.run([sys.executable, "-m", "nianbao.bot.cli", "check", str(path)], capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-m", "nianbao.cli", "check", str(path)], capture_output=True, text=True)
     return run.stdout
 
 

@@ -110,8 +110,9 @@ async def test_corrected_draft_reports_fixed_issues_and_passes(env):
     first = env.text(await env.upload(STAFF_XUEZHANG, "初稿.txt", text.encode()))
     assert "2 个错误" in first
     fixed = text.replace("2、 主动公开政府信息情况", "二、主动公开政府信息情况").replace("3、 收到和处理", "三、收到和处理")
+    fixed = fixed.replace(" 2024年政府信息公开工作", "学张乡人民政府2024年政府信息公开工作", 1)  # and the title's missing name (Y111)
     second = env.text(await env.upload(STAFF_XUEZHANG, "修改稿.txt", fixed.encode()))
-    assert "与上一稿" in second and "已改正 2 项" in second and "仍未改正 0 项" in second
+    assert "与上一稿" in second and "已改正 3 项" in second and "仍未改正 0 项" in second
     assert "✅ 已改正：第二部分标题编号有误" in second
     assert "没有错误，可以报送" in second and "所有错误都已改正" in second
     third = env.text(await env.upload(STAFF_XUEZHANG, "修改稿（再发一次）.txt", fixed.encode()))

@@ -112,7 +112,7 @@ async def test_last_years_report_imported_on_the_command_line_feeds_the_year_to_
     folder.mkdir()
     (folder / "学张乡人民政府2023年报.docx").write_bytes(build_docx(last_year))
     run = subprocess.run(
-        [sys.executable, "-m", "nianbao.bot.cli", "history", "import", str(folder), "--year", "2023"],
+        [sys.executable, "-m", "nianbao.cli", "history", "import", str(folder), "--year", "2023"],
         capture_output=True, text=True, env={**os.environ, "NIANBAO_DB": env.config.database},
     )
     assert run.returncode == 0, run.stderr

@@ -28,7 +28,7 @@ def start_bot(api: LocalBotApi, database: Path, log: Path) -> subprocess.Popen:
         "NIANBAO_LOG_LEVEL": "DEBUG",  # the most talkative logs must not leak the token either
     }
     with log.open("ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "nianbao.bot.cli", "serve"], env=env, stdout=out, stderr=out)
+        return subprocess.Popen([sys.executable, "-m", "nianbao.cli", "serve"], env=env, stdout=out, stderr=out)
 
 
 def inbox_state(database: Path, update_id: int) -> str | None:

@@ -15,7 +15,7 @@ from nianbao.storage import Store
 
 from web.pages import open_login_link
 
-NIANBAO = [sys.executable, "-m", "nianbao.bot.cli"]
+NIANBAO = [sys.executable, "-m", "nianbao.cli"]
 
 
 def _env(tmp_path, **extra) -> dict:

@@ -80,19 +80,46 @@ def fee_statement(report: Report, context: Context):
 
 _TOTAL_WITH_PARTS = re.compile(r"(\d+)(条|件|篇|个|次|项|期)[,，]?(其中|包括|含)(.*)")
 _PART = re.compile(r"(\d+)(条|件|篇|个|次|项|期)")
+# the total after its parts: 「…1条、…1条、…2条。累计共8条」 or 「…1条、…2条，合计5条」
+_TOTAL_AFTER_PARTS = re.compile(r"(?:^|[,，、])(?:累计|合计|共计|总计|总共)[共计]?(\d+)(条|件|篇|个|次|项|期)")
+
+
+def _total_after_parts(previous: str, sentence: str) -> tuple[int, list[int], str] | None:
+    """(total, parts, the words quoted) when a sentence ends a list of parts with their total,
+    in the same sentence or opening the next one."""
+    match = _TOTAL_AFTER_PARTS.search(sentence)
+    if not match:
+        return None
+    before, joint = sentence[: match.start()], ""
+    if not _PART.search(before) and match.start() == 0:
+        before, joint = previous, "。"
+    total, unit = int(match.group(1)), match.group(2)
+    parts = [int(n) for n, u in _PART.findall(before) if u == unit]
+    quoted = ("…" if len(before) > 24 else "") + before[-24:] + joint + sentence[: match.end()]
+    return (total, parts, quoted) if len(parts) >= 2 else None
 
 
 @rule(
     code="X102",
     name="stated-total",
     severity=WARNING,
-    summary="正文中「共N条，其中…」的分项之和等于总数",
+    summary="正文中「共N条，其中…」「…1条、…2条，累计共N条」的分项之和等于总数",
     message="第{section}部分写「{found}」：分项之和为 {parts}，与总数 {total} 不符。",
     hint="核对总数和各分项数字，使分项之和等于总数。",
 )
 def stated_total(report: Report, context: Context):
-    """正文常写「主动公开信息63条，其中工作动态35条……」，分项之和应等于总数。"""
+    """正文常写「主动公开信息63条，其中工作动态35条……」或先列分项再写「累计共N条」，分项之和应等于总数。"""
+    previous = (None, "")
     for number, paragraph, sentence in _sentences(report):
+        before, previous = (previous[1] if previous[0] is paragraph else ""), (paragraph, sentence)
+        after = _total_after_parts(before, sentence)
+        if after and sum(after[1]) != after[0]:
+            total, parts, quoted = after
+            yield Finding(
+                params={"section": number, "parts": sum(parts), "total": total},
+                section=number, found=quoted, expected=str(sum(parts)), locator=paragraph.locator,
+            )
+            continue
         match = _TOTAL_WITH_PARTS.search(sentence)
         if not match:
             continue

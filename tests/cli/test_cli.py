@@ -17,7 +17,7 @@ def nianbao(*args: str, env: dict | None = None, cwd: Path | None = None) -> sub
     import os
 
     return subprocess.run(
-        [sys.executable, "-m", "nianbao.bot.cli", *args],
+        [sys.executable, "-m", "nianbao.cli", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},

@@ -1,0 +1,88 @@
+"""Updates the bot cannot decode, and log lines that repeat.
+
+python-telegram-bot decodes a whole ``getUpdates`` batch at once: one update in a shape it does
+not know (a ``poll`` from a Bot API server older than 9.6, as a self-hosted server may send)
+fails the batch, the offset never advances and the same batch fails again, forever, with the
+raw batch (names, texts) in every log line. Here each update is decoded on its own first; one
+that fails is replaced by its bare ``update_id`` (an empty update no handler takes), so the
+offset moves past it and the rest of the batch is served. The skip is logged without the
+update's content, and ``RepeatLimiter`` keeps any line that repeats from flooding the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Defaults, ExtBot
+from telegram.request import HTTPXRequest
+
+log = logging.getLogger(__name__)
+
+
+def decodable(raw: Any, bot: Any) -> dict | None:
+    """``raw`` if it decodes into an Update, else only its ``update_id`` (None without one)."""
+    try:
+        Update.de_json(raw, bot)
+        return raw
+    except Exception as error:  # noqa: BLE001 - whatever breaks decoding must not stop the bot
+        kinds = sorted(key for key in raw if key != "update_id") if isinstance(raw, dict) else []
+        log.warning("skipped an update that cannot be decoded (%s: %s)", "/".join(kinds) or "?", type(error).__name__)
+        update_id = raw.get("update_id") if isinstance(raw, dict) else None
+        return {"update_id": update_id} if isinstance(update_id, int) and not isinstance(update_id, bool) else None
+
+
+class TolerantBot(ExtBot):
+    """An ExtBot whose ``getUpdates`` batches survive an update it cannot decode."""
+
+    async def _post(self, endpoint: str, data: dict | None = None, **kwargs: Any) -> Any:
+        result = await super()._post(endpoint, data, **kwargs)
+        if endpoint == "getUpdates" and isinstance(result, list):
+            return [update for update in (decodable(raw, self) for raw in result) if update is not None]
+        return result
+
+
+def tolerant_bot(config: Any) -> TolerantBot:
+    """The bot ``ApplicationBuilder`` would build from ``config``, as a TolerantBot."""
+    urls = {}
+    if config.api_base_url:
+        file_url = config.file_base_url or config.api_base_url.replace("/bot", "/file/bot", 1)
+        urls = {"base_url": config.api_base_url, "base_file_url": file_url}
+    return TolerantBot(
+        config.token,
+        defaults=Defaults(tzinfo=config.tz),
+        request=HTTPXRequest(connection_pool_size=256),  # the pool sizes ApplicationBuilder uses
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        **urls,
+    )
+
+
+class RepeatLimiter(logging.Filter):
+    """Lets a log line through once per ``window`` seconds; the next one that passes says how
+    many identical lines (same logger, level and text) were held back meanwhile."""
+
+    def __init__(self, window: float = 60.0, capacity: int = 1000) -> None:
+        super().__init__()
+        self.window = window
+        self.capacity = capacity
+        self._seen: OrderedDict[tuple, list] = OrderedDict()  # key -> [last time let through, held back]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.INFO:
+            return True  # debugging output is asked for, and wanted whole
+        key = (record.name, record.levelno, record.getMessage(), record.exc_info and record.exc_info[0])
+        now = time.monotonic()
+        seen = self._seen.get(key)
+        if seen is not None and now - seen[0] < self.window:
+            seen[1] += 1
+            return False
+        if seen is not None and seen[1]:
+            record.msg, record.args = f"{record.getMessage()} ({seen[1]} identical lines not logged since the last one)", ()
+        self._seen[key] = [now, 0]
+        self._seen.move_to_end(key)
+        while len(self._seen) > self.capacity:
+            self._seen.popitem(last=False)
+        return True

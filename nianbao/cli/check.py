@@ -1,0 +1,130 @@
+"""`nianbao check` (one draft, several, or a folder; text or JSON; a marked-up copy; last year's
+report for the year-to-year rules) and `nianbao rules` (the rule catalogue)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from ..validators.engine import CheckResult, check_bytes
+from ..validators.render import render_text, result_json, summary_line
+from ..validators.rules.catalog import rules_markdown, rules_table_text
+from ..validators.template import LEVELS
+from .inputs import expand_paths
+
+
+def _check_file(path: Path, args) -> CheckResult:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        from ..validators.document import ReadError
+
+        result = CheckResult(str(path), "", 0, "missing")
+        result.error = ReadError("unreadable_file", f"无法打开文件：{exc.strerror or exc}")
+        return result
+    return check_bytes(
+        data, str(path), level=args.level, deadline=args.deadline, expected_year=args.year, previous=_previous(args)
+    )
+
+
+def _previous(args):
+    """``--previous FILE``: last year's report, for the year-to-year rules (read once)."""
+    if not getattr(args, "previous", None):
+        return None
+    if not hasattr(args, "_previous_report"):
+        from ..validators.prior import PriorReport
+
+        try:
+            result = check_bytes(Path(args.previous).read_bytes(), args.previous)
+        except OSError as exc:
+            print(f"无法打开上一年度的报告「{args.previous}」：{exc.strerror or exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+        if result.report is None or result.report.year is None:
+            print(f"无法读取上一年度的报告「{args.previous}」（需要能读出年度的年报）。", file=sys.stderr)
+            raise SystemExit(2)
+        args._previous_report = PriorReport.from_report(result.report, source=f"{result.report.year}年的报告（{Path(args.previous).name}）")
+    return args._previous_report
+
+
+def _previous_year_notice(result: CheckResult, args) -> None:
+    previous = getattr(args, "_previous_report", None)
+    if previous is not None and result.report is not None and result.report.year and not previous.precedes(result.report.year):
+        print(
+            f"注意：--previous 给出的是 {previous.year} 年度的报告，而本报告是 {result.report.year} 年度的，未做跨年度核对。",
+            file=sys.stderr,
+        )
+
+
+def _annotate(path: Path, result: CheckResult, target: str) -> None:
+    from ..validators.annotate import annotate_docx, can_annotate
+
+    data = path.read_bytes()
+    if not can_annotate(data, result):
+        reason = "没有发现问题" if result.error is None and not result.issues else "只有 .docx 文件可以加批注"
+        print(f"未生成批注版（{reason}）。", file=sys.stderr)
+        return
+    Path(target).write_bytes(annotate_docx(data, result))
+    print(f"已生成批注版：{target}（{len(result.issues)} 条批注）", file=sys.stderr)
+
+
+def cmd_check(args) -> int:
+    files = expand_paths(args.files)
+    if not files:
+        print("没有找到要审核的文件。", file=sys.stderr)
+        return 2
+    worst = 0
+    single = len(files) == 1
+    if args.annotate and not single:
+        print("--annotate 只能用于一个文件。", file=sys.stderr)
+        return 2
+    for path in files:
+        result = _check_file(path, args)
+        _previous_year_notice(result, args)
+        worst = max(worst, result.exit_code())
+        if args.annotate:
+            _annotate(path, result, args.annotate)
+        if args.json:
+            if result.error and single:
+                print(summary_line(result), file=sys.stderr)
+            print(json.dumps(result_json(result), ensure_ascii=False, indent=2 if single and args.pretty else None))
+        elif single:
+            print(render_text(result, hints=not args.no_hints)) if result.error is None else print(summary_line(result), file=sys.stderr)
+        else:
+            print(f"{path.name}\t{summary_line(result)}")
+    return worst
+
+
+def cmd_rules(args) -> int:
+    if args.markdown:
+        sys.stdout.write(rules_markdown())
+    else:
+        print(rules_table_text())
+    return 0
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text.replace("/", "-"), "%Y-%m-%d").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期「{text}」的格式应为 YYYY-MM-DD，例如 2025-01-31") from None
+
+
+def add_commands(sub) -> None:
+    check = sub.add_parser("check", help="审核一份或多份报告（.docx 或文本），也可以是文件夹")
+    check.add_argument("files", nargs="+", help="报告文件或文件夹")
+    check.add_argument("--json", action="store_true", help="输出 JSON（多个文件时每行一个 JSON 对象）")
+    check.add_argument("--pretty", action="store_true", help="单个文件的 JSON 缩进输出")
+    check.add_argument("--level", choices=sorted(LEVELS), help="机关层级（默认根据机关名称判断）")
+    check.add_argument("--deadline", type=_date, help="报送截止日期 YYYY-MM-DD（默认次年 1 月 31 日）")
+    check.add_argument("--year", type=int, help="正在审核的报告年度（报告年度不同时报错）")
+    check.add_argument("--no-hints", action="store_true", help="不显示修改建议")
+    check.add_argument("--annotate", metavar="OUT.docx", help="另存一份批注版：每条意见作为 Word 批注加在对应单元格、行或段落旁")
+    check.add_argument("--previous", metavar="FILE", help="上一年度的报告，用于跨年度核对（上年结转、现行有效件数等）")
+    check.set_defaults(func=cmd_check)
+
+    rules = sub.add_parser("rules", help="列出全部审核规则")
+    rules.add_argument("--markdown", action="store_true", help="输出规则目录（docs/rules.md）")
+    rules.set_defaults(func=cmd_rules)

@@ -1,0 +1,31 @@
+"""The parser and the entry point of the `nianbao` command (pyproject's ``nianbao.cli:main``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..web.cli import add_web_commands
+from . import bot, check, records, roster
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nianbao", description="年报审核助手：政府信息公开工作年度报告审核")
+    parser.add_argument("--config", help="配置文件（TOML）路径，默认读取环境变量 NIANBAO_CONFIG")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for group in (check, records, roster, bot):
+        group.add_commands(sub)
+    add_web_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # `nianbao check --json dir | head`: the reader has had enough
+        sys.stderr.close()
+        return 0

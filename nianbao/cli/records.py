@@ -1,0 +1,84 @@
+"""The county's records: `nianbao history import` (last year's published reports), `nianbao summary`
+(the summed tables, workbook and status chart) and `nianbao template` (a blank report)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from .inputs import expand_paths, open_store
+
+
+def cmd_history(args) -> int:
+    from ..drafts.history import import_prior_report
+
+    files = expand_paths(args.paths)
+    if not files:
+        print("没有找到要导入的文件。", file=sys.stderr)
+        return 2
+    store = open_store(args)
+    try:
+        results = [import_prior_report(store, path.read_bytes(), path.name, args.year) for path in files]
+    finally:
+        store.close()
+    for item in results:
+        if item.problem:
+            print(f"✗ {item.file_name}：{item.problem}")
+        else:
+            print(f"✓ {item.file_name} → {item.agency} {args.year} 年度" + ("（替换了之前导入的）" if item.replaced else ""))
+    failed = sum(1 for item in results if item.problem)
+    print(f"导入 {len(results) - failed} 份，未导入 {failed} 份。", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_summary(args) -> int:
+    from ..reports.summary import summary_text, summary_xlsx
+    from ..bot.config import load_config
+    from ..bot.county import county_summary, status_picture
+
+    config = load_config(args.config)
+    year = args.year or config.year_under_review(dt.datetime.now(dt.timezone.utc))
+    store = open_store(args)
+    try:
+        summary = county_summary(store, config, year, include_errors=args.include_errors)
+        if args.chart:
+            Path(args.chart).write_bytes(status_picture(store, config, year, dt.datetime.now(config.tz).date()))
+            print(f"已生成状态图：{args.chart}", file=sys.stderr)
+    finally:
+        store.close()
+    print(summary_text(summary))
+    if args.xlsx:
+        Path(args.xlsx).write_bytes(summary_xlsx(summary, year))
+        print(f"已生成汇总表：{args.xlsx}", file=sys.stderr)
+    return 0
+
+
+def cmd_template(args) -> int:
+    from ..reports.blank import blank_report_docx
+
+    Path(args.out).write_bytes(blank_report_docx(args.year, args.agency))
+    print(f"已生成空白年报：{args.out}", file=sys.stderr)
+    return 0
+
+
+def add_commands(sub) -> None:
+    history = sub.add_parser("history", help="导入往年已公开的报告（跨年度核对用）")
+    history_sub = history.add_subparsers(dest="history_command", required=True)
+    history_import = history_sub.add_parser("import", help="导入一个文件夹（或若干文件）中的往年报告")
+    history_import.add_argument("paths", nargs="+", help="报告文件或文件夹（.docx、.doc、.pdf、文本）")
+    history_import.add_argument("--year", type=int, required=True, help="这些报告的年度，例如 2023")
+    history.set_defaults(func=cmd_history)
+
+    summary = sub.add_parser("summary", help="全县（地区）三张统计表汇总，可导出 Excel")
+    summary.add_argument("--year", type=int, help="报告年度（默认上一年）")
+    summary.add_argument("--xlsx", metavar="OUT.xlsx", help="导出汇总表和各单位情况表")
+    summary.add_argument("--chart", metavar="OUT.png", help="另存报送状态图")
+    summary.add_argument("--include-errors", action="store_true", help="有错误的单位也计入汇总")
+    summary.set_defaults(func=cmd_summary)
+
+    template = sub.add_parser("template", help="生成标准格式的空白年报（.docx）")
+    template.add_argument("--out", required=True, metavar="OUT.docx")
+    template.add_argument("--year", type=int, help="报告年度")
+    template.add_argument("--agency", help="机关名称")
+    template.set_defaults(func=cmd_template)
