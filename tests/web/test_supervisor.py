@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from web.harness import one_mistake_docx, sample_bytes
-from web.pages import click_and_wait, open_login_link, page_text, sign_in_with_code
+from web.pages import click_and_wait, open_login_link, page_text, sign_in_with_code, type_into
 
 REASON = "经核实，该单位本年予以公开的申请为 0，系填报时看错列"
 
@@ -28,7 +28,7 @@ def test_supervisor_accepts_an_error_with_a_reason_and_the_agency_then_passes(ch
     assert chrome.find_element(By.ID, "agency-state").text == "有错误"
     click_and_wait(chrome, chrome.find_element(By.LINK_TEXT, "查看"))
     chrome.find_element(By.CSS_SELECTOR, "#issue-1 details.accept summary").click()
-    chrome.find_element(By.ID, "reason-1").send_keys(REASON)
+    type_into(chrome, "reason-1", REASON)
     click_and_wait(chrome, chrome.find_element(By.ID, "accept-1"))
     assert REASON in chrome.find_element(By.ID, "accepted-1").text
 
@@ -52,7 +52,7 @@ def test_revoking_an_acceptance_puts_the_error_back_and_keeps_the_record(chrome,
     open_login_link(chrome, desk.login_link())
     chrome.get(desk.url + f"/submission/{submission}")
     chrome.find_element(By.CSS_SELECTOR, "#issue-1 details.accept summary").click()
-    chrome.find_element(By.ID, "reason-1").send_keys(REASON)
+    type_into(chrome, "reason-1", REASON)
     click_and_wait(chrome, chrome.find_element(By.ID, "accept-1"))
     chrome.find_element(By.CSS_SELECTOR, "#issue-1 input[name=reason]").send_keys("复核后发现确有错误")
     click_and_wait(chrome, chrome.find_element(By.CSS_SELECTOR, "button.revoke"))
@@ -82,7 +82,7 @@ def test_staff_explain_a_warning_and_the_supervisor_sees_it_beside_the_issue(chr
     warning = chrome.find_element(By.CSS_SELECTOR, "#issues li.severity-warning")
     number = warning.get_attribute("value")
     warning.find_element(By.CSS_SELECTOR, "details.explain summary").click()
-    chrome.find_element(By.ID, f"explain-text-{number}").send_keys("本年机构改革，申请量下降")
+    type_into(chrome, f"explain-text-{number}", "本年机构改革，申请量下降")
     click_and_wait(chrome, chrome.find_element(By.ID, f"explain-{number}"))
     assert "本年机构改革" in chrome.find_element(By.ID, f"explanation-{number}").text
     chrome.delete_all_cookies()
