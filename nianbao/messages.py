@@ -180,37 +180,13 @@ def already_bound(agency_name: str) -> str:
     return f"您已绑定：<b>{escape(agency_name)}</b>。直接发送年度报告即可审核；发送 /help 查看使用说明。"
 
 
-def help_message(role: str | None) -> str:
-    lines = ["<b>年报审核助手使用说明</b>", ""]
-    if role is None:
-        return WELCOME
-    lines += [
-        "• 直接发送年度报告 .docx 文件（也可以是 .txt 或带文字层的 PDF），或把报告全文粘贴发送，即可审核。",
-        "• 再次发送修改稿时，会告诉您哪些问题已改正、哪些仍未改正。",
-        "/history 查看本单位的报送记录",
-        "/template 下载标准格式的空白年报（.docx）",
-        "/rules 查看全部审核规则",
-        "/web 网页版一次性登录链接（10 分钟内有效）",
-        "• 对某一项意见有说明（例如数字变化的原因）时，发送「说明 序号 内容」，例如：说明 3 本年机构改革，申请量下降",
-        "/help 显示本说明",
-    ]
-    if role in ("supervisor", "admin"):
-        lines += [
-            "",
-            "<b>督导员命令</b>",
-            "/status 本年度报送情况汇总",
-            "/overdue 尚未通过审核的单位",
-            "/agency 单位名称 —— 某单位的报送记录和最新审核意见",
-            "/invite 单位名称 —— 生成该单位的邀请码",
-            "/draft 单位名称 —— 下载该单位最新报送的文件",
-            "/export 导出本年度报送情况（CSV 文件）",
-            "/summary 全县三张统计表汇总（Excel）；/summary 全部 —— 含有错误的单位",
-            "/accept 单位名称 序号 理由 —— 确认该单位最新一稿的一项意见（不再计为错误）",
-            "/unaccept 单位名称 序号 —— 撤销确认",
-        ]
-    if role == "admin":
-        lines += ["/promote 用户ID —— 设为督导员"]
-    return "\n".join(lines)
+HELP_TITLE = "<b>年报审核助手使用说明</b>"
+HELP_DRAFTS = (
+    "• 直接发送年度报告 .docx 文件（也可以是 .txt 或带文字层的 PDF），或把报告全文粘贴发送，即可审核。",
+    "• 再次发送修改稿时，会告诉您哪些问题已改正、哪些仍未改正。",
+    "• 对某一项意见有说明（例如数字变化的原因）时，发送「说明 序号 内容」，例如：说明 3 本年机构改革，申请量下降",
+)
+HELP_SECTIONS = {"supervisor": "<b>督导员命令</b>", "admin": "<b>管理员命令</b>"}
 
 
 def rules_messages() -> list[str]:
@@ -265,6 +241,10 @@ def status_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, t
         lines += ["", "<b>经督导员确认后通过的单位</b>"]
         lines += [f"{i}. {escape(s.agency.name)} —— {accepted_label(s.accepted)}" for i, s in enumerate(confirmed, start=1)]
     return "\n".join(lines)
+
+
+WEB_OFF = "网页版没有开启（NIANBAO_WEB=off）。"
+WEB_LINK = "网页版一次性登录链接（{minutes} 分钟内有效，只能使用一次，请勿转发）：\n{link}"
 
 
 def accepted_label(accepted: int) -> str:
@@ -326,6 +306,7 @@ MARKED_UP_CAPTION = (
     "审核批注版：上面的 {count} 条意见已作为批注加在文件中对应的单元格、行或段落旁，编号相同。"
     "可在 Word/WPS 中直接修改后重新发送。"
 )
+CLEAN_COPY_CAPTION = "所有问题都已改正：这是去掉了审核批注的干净版本（您自己加的批注仍保留），可以直接使用。"
 STATUS_CHART_CAPTION = "{year} 年度报告：各单位状态，以及每天收到的报送和累计通过的单位（虚线为截止日期）"
 STATUS_CHART_FILE = "{year}年度报送情况.png"
 SUMMARY_FILE = "{year}年度政府信息公开统计汇总.xlsx"

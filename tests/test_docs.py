@@ -17,3 +17,19 @@ def test_every_rule_is_documented_with_message_and_hint():
     for item in all_rules():
         assert item.summary and item.message and item.hint and item.explanation, item.code
         assert item.code[0] in "STCALYXH" and item.code[1:].isdigit()
+
+
+def test_command_reference_is_generated_from_the_registry():
+    from nianbao.bot.commands import commands_markdown
+
+    committed = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    assert committed == commands_markdown(), "docs/commands.md is stale: run `python -m nianbao.bot.commands > docs/commands.md`"
+
+
+def test_every_command_is_declared_with_a_summary_and_has_a_handler():
+    from nianbao.bot.commands import COMMANDS
+    from nianbao.bot.handlers.common import CALLBACKS
+
+    assert set(CALLBACKS) == {c.name for c in COMMANDS}
+    for command in COMMANDS:
+        assert command.summary and command.name.isascii() and command.name.islower(), command.name

@@ -11,7 +11,6 @@ from urllib.parse import quote
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Callable
 
-from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder
 
 from ..storage import Store
@@ -19,7 +18,8 @@ from ..web.config import WebConfig
 from ..web.server import WEB_CONFIG_KEY, start_beside_bot, stop_beside_bot
 from .config import Config, load_config
 from .delivery import TelegramDeliver
-from .handlers import COMMANDS, purge_files, recover_drafts, register_handlers
+from .handlers import register_handlers, schedule_draft_jobs
+from .menus import set_menus
 from .services import Services
 from .reminders import schedule_reminders
 from .updates import RepeatLimiter, tolerant_bot
@@ -27,15 +27,11 @@ from .webhook import GENERATED_SECRET, run_webhook
 
 log = logging.getLogger("nianbao")
 
-RECOVERY_INTERVAL_SECONDS = 60  # journalled drafts still unanswered are retried this often
-
 
 async def _post_init(application: Application) -> None:
-    await application.bot.set_my_commands([BotCommand(name, description) for name, description, _ in COMMANDS])
+    await set_menus(application.bot, application.bot_data["services"])
     schedule_reminders(application)
-    jobs = application.job_queue
-    jobs.run_repeating(recover_drafts, interval=RECOVERY_INTERVAL_SECONDS, first=1, name="recover_drafts")
-    jobs.run_repeating(purge_files, interval=24 * 3600, first=60, name="purge_files")
+    schedule_draft_jobs(application)
     await start_beside_bot(application)  # the web desk, when serve or the demo asked for it
 
 
@@ -122,6 +118,10 @@ def serve(config_path: str | None = None) -> int:
     if generate_secret:  # before logging is set up, so that it is redacted too
         config = replace(config, webhook_secret=secrets.token_urlsafe(32))
     _configure_logging(config)
+    from .reach import wait_until_reachable
+
+    if not wait_until_reachable(config):
+        return 1
     store = Store(config.database, busy_timeout_ms=config.busy_timeout_ms)
     log.info("nianbao bot starting (database %s)", config.database)
     application = build_application(config, store)

@@ -31,10 +31,25 @@ def status_picture(store: Store, config: Config, year: int, today: dt.date) -> b
 
 
 def county_summary(store: Store, config: Config, year: int, include_errors: bool = False) -> Summary:
-    """The three tables summed over the region's agencies (those with errors left out unless asked)."""
+    """The three tables summed over the region's agencies (those with errors left out unless asked).
+    An agency that sent nothing to the bot counts with its report of the year imported by
+    `nianbao history import` (reports collected by e-mail), if there is one."""
     entries = []
     for status, tables in store.year_reports(year):
         latest = status.latest
+        imported = store.prior_report(status.agency.id, year) if status.state == "not_submitted" else None
+        if imported is not None and imported.source == "imported":
+            entries.append(
+                AgencyEntry(
+                    name=status.agency.name,
+                    state="imported",
+                    tables=imported.tables,
+                    level=status.agency.level,
+                    region=status.agency.region,
+                    file_name=imported.file_name,
+                )
+            )
+            continue
         entries.append(
             AgencyEntry(
                 name=status.agency.name,

@@ -13,7 +13,7 @@ from ..validators.engine import CheckResult, check_bytes
 from ..validators.render import render_text, result_json, summary_line
 from ..validators.rules.catalog import rules_markdown, rules_table_text
 from ..validators.template import LEVELS
-from .inputs import expand_paths
+from .inputs import expand_paths, os_problem
 
 
 def _check_file(path: Path, args) -> CheckResult:
@@ -23,7 +23,7 @@ def _check_file(path: Path, args) -> CheckResult:
         from ..validators.document import ReadError
 
         result = CheckResult(str(path), "", 0, "missing")
-        result.error = ReadError("unreadable_file", f"无法打开文件：{exc.strerror or exc}")
+        result.error = ReadError("unreadable_file", f"无法打开文件「{path}」：{os_problem(exc)}")
         return result
     return check_bytes(
         data, str(path), level=args.level, deadline=args.deadline, expected_year=args.year, previous=_previous(args)
@@ -40,7 +40,7 @@ def _previous(args):
         try:
             result = check_bytes(Path(args.previous).read_bytes(), args.previous)
         except OSError as exc:
-            print(f"无法打开上一年度的报告「{args.previous}」：{exc.strerror or exc}", file=sys.stderr)
+            print(f"无法打开上一年度的报告「{args.previous}」：{os_problem(exc)}", file=sys.stderr)
             raise SystemExit(2) from None
         if result.report is None or result.report.year is None:
             print(f"无法读取上一年度的报告「{args.previous}」（需要能读出年度的年报）。", file=sys.stderr)
@@ -59,9 +59,14 @@ def _previous_year_notice(result: CheckResult, args) -> None:
 
 
 def _annotate(path: Path, result: CheckResult, target: str) -> None:
-    from ..validators.annotate import annotate_docx, can_annotate
+    from ..validators.annotate import annotate_docx, can_annotate, clean_copy
 
     data = path.read_bytes()
+    clean = clean_copy(data, result)  # a returned 批注版 with every issue fixed
+    if clean is not None:
+        Path(target).write_bytes(clean)
+        print(f"所有问题都已改正，已去掉原来的审核批注，另存为干净版本：{target}", file=sys.stderr)
+        return
     if not can_annotate(data, result):
         reason = "没有发现问题" if result.error is None and not result.issues else "只有 .docx 文件可以加批注"
         print(f"未生成批注版（{reason}）。", file=sys.stderr)

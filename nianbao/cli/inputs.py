@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+import errno
+import sys
 from pathlib import Path
 
-DRAFT_SUFFIXES = {".docx", ".txt", ".md", ".text", ".doc", ".wps", ".pdf"}
+DRAFT_SUFFIXES = {".docx", ".txt", ".md", ".text", ".doc", ".wps", ".rtf", ".pdf"}
 
 
 def expand_paths(paths: list[str]) -> list[Path]:
-    """Files as given; a folder stands for the drafts in it (by suffix), in name order."""
+    """Files as given; a folder stands for the drafts in it (by suffix), in name order. Files of
+    another kind in a folder are named on stderr, never skipped silently."""
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in DRAFT_SUFFIXES)
+            for child in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
+                if child.suffix.lower() in DRAFT_SUFFIXES:
+                    files.append(child)
+                else:
+                    print(f"跳过 {child.name}：不是年报文件（只审核 .docx、.doc、.wps、.rtf、.pdf 和文本文件）", file=sys.stderr)
         else:
             files.append(path)
     return files
+
+
+def os_problem(exc: OSError) -> str:
+    """An OSError as a person reads it, in Chinese (strerror is English)."""
+    reasons = {
+        errno.ENOENT: "找不到这个文件，请检查文件名和路径",
+        errno.EACCES: "没有权限读取这个文件",
+        errno.EISDIR: "这是一个文件夹",
+        errno.EPERM: "没有权限读取这个文件",
+    }
+    return reasons.get(exc.errno, f"无法读取（{exc.strerror or exc}）")
 
 
 def open_store(args):

@@ -37,7 +37,16 @@ def cmd_summary(args) -> int:
     from ..bot.config import load_config
     from ..bot.county import county_summary, status_picture
 
+    if args.paths:
+        return _folder_summary(args)
     config = load_config(args.config)
+    if not Path(config.database).exists():
+        print(
+            f"找不到数据库「{config.database}」：请用 --config 或环境变量 NIANBAO_CONFIG / NIANBAO_DB 指定机器人的数据库；"
+            "邮件等方式收集的报告可以直接汇总一个文件夹：nianbao summary 文件夹/ --year 年度",
+            file=sys.stderr,
+        )
+        return 2
     year = args.year or config.year_under_review(dt.datetime.now(dt.timezone.utc))
     store = open_store(args)
     try:
@@ -50,6 +59,27 @@ def cmd_summary(args) -> int:
     print(summary_text(summary))
     if args.xlsx:
         Path(args.xlsx).write_bytes(summary_xlsx(summary, year))
+        print(f"已生成汇总表：{args.xlsx}", file=sys.stderr)
+    return 0
+
+
+def _folder_summary(args) -> int:
+    """`nianbao summary FOLDER`: the reports in a folder, read by the engine, no database."""
+    from ..reports.collect import collect_reports
+    from ..reports.summary import summarize, summary_text, summary_xlsx
+
+    if args.chart:
+        print("状态图需要机器人的数据库（报送日期），汇总文件夹时不生成。", file=sys.stderr)
+    collected = collect_reports(args.paths, args.year)
+    for path, reason in collected.skipped:
+        print(f"跳过 {path}：{reason}", file=sys.stderr)
+    if not collected.entries:
+        print("没有找到可以汇总的报告文件（.docx、.doc、.wps、.pdf、文本）。", file=sys.stderr)
+        return 2
+    summary = summarize(collected.entries, include_errors=args.include_errors, year=collected.year)
+    print(summary_text(summary))
+    if args.xlsx:
+        Path(args.xlsx).write_bytes(summary_xlsx(summary, collected.year))
         print(f"已生成汇总表：{args.xlsx}", file=sys.stderr)
     return 0
 
@@ -70,8 +100,9 @@ def add_commands(sub) -> None:
     history_import.add_argument("--year", type=int, required=True, help="这些报告的年度，例如 2023")
     history.set_defaults(func=cmd_history)
 
-    summary = sub.add_parser("summary", help="全县（地区）三张统计表汇总，可导出 Excel")
-    summary.add_argument("--year", type=int, help="报告年度（默认上一年）")
+    summary = sub.add_parser("summary", help="全县（地区）三张统计表汇总，可导出 Excel（机器人收到的和导入的报告，或一个文件夹里的报告）")
+    summary.add_argument("paths", nargs="*", metavar="文件夹", help="汇总这些文件夹（或文件）里的报告，不用数据库")
+    summary.add_argument("--year", type=int, help="报告年度（默认：正在审核的年度；汇总文件夹时默认多数报告的年度）")
     summary.add_argument("--xlsx", metavar="OUT.xlsx", help="导出汇总表和各单位情况表")
     summary.add_argument("--chart", metavar="OUT.png", help="另存报送状态图")
     summary.add_argument("--include-errors", action="store_true", help="有错误的单位也计入汇总")

@@ -34,9 +34,7 @@ def cmd_agencies(args) -> int:
                 print(f"  {error}", file=sys.stderr)
             return 1 if result.errors else 0
         if args.agencies_command == "add":
-            agency_id = store.add_agency(args.name, args.level, region=args.region)
-            print(f"已添加：{args.name}（编号 {agency_id}）")
-            return 0
+            return _add_agency(store, args)
         if args.agencies_command in ("deactivate", "activate", "rename", "set-level"):
             return _edit_agency(store, args)
         for agency in store.list_agencies(active_only=not args.all):
@@ -45,6 +43,27 @@ def cmd_agencies(args) -> int:
         return 0
     finally:
         store.close()
+
+
+def _add_agency(store, args) -> int:
+    """Add an agency; an existing name is said to be there (and its level/region updated when
+    they differ), never "added" a second time."""
+    before = {a.name: a for a in store.list_agencies(active_only=False)}
+    try:
+        agency_id = store.add_agency(args.name, args.level, region=args.region)
+    except ValueError as exc:
+        print(f"无法添加「{args.name}」：{exc}", file=sys.stderr)
+        return 2
+    agency = store.get_agency(agency_id)
+    old = before.get(agency.name)
+    if old is None:
+        print(f"已添加：{agency.name}（编号 {agency_id}）")
+        return 0
+    changed = [f"层级改为 {LEVELS.get(agency.level, agency.level)}"] * (old.level != agency.level)
+    changed += [f"地区改为 {agency.region}"] * (old.region != agency.region)
+    state = "" if agency.active else "（已停用，启用：nianbao agencies activate）"
+    print(f"「{agency.name}」已在名单中（编号 {agency_id}）{state}，没有重复添加" + (f"；{'，'.join(changed)}" if changed else "") + "。")
+    return 0
 
 
 def _lookup_agency(store, name: str, include_inactive: bool = False):
@@ -79,6 +98,8 @@ def _edit_agency(store, args) -> int:
 
 
 def cmd_invite(args) -> int:
+    if args.all:
+        return _bulk_invites(args)
     store = open_store(args)
     try:
         agency_id = None
@@ -94,6 +115,41 @@ def cmd_invite(args) -> int:
         return 0
     finally:
         store.close()
+
+
+def _bulk_invites(args) -> int:
+    """`nianbao invite --all --out 邀请码.xlsx`: a code and a t.me link for every agency."""
+    import asyncio
+
+    from ..ops.invites import bulk_invites, write_invites
+    from ..bot.config import load_config
+    from ..bot.reach import probe
+
+    if not args.out:
+        print("请用 --out 邀请码.xlsx（或 .csv）指定保存邀请码的文件。", file=sys.stderr)
+        return 2
+    config = load_config(args.config)
+    username = args.bot
+    if not username:
+        reach = asyncio.run(probe(config))
+        if not reach.ok:
+            print(f"无法从 Telegram 得到机器人的用户名（{reach.detail}）：请用 --bot 机器人用户名 指定。", file=sys.stderr)
+            return 2
+        username = reach.detail
+    if not Path(config.database).exists():
+        print(f"找不到数据库「{config.database}」：先用 nianbao agencies import 名单.csv 导入名单。", file=sys.stderr)
+        return 2
+    store = open_store(args)
+    try:
+        rows = bulk_invites(store, username, args.days, unbound_only=args.unbound)
+    finally:
+        store.close()
+    if not rows:
+        print("名单中没有需要邀请码的机关。", file=sys.stderr)
+        return 1
+    write_invites(rows, Path(args.out))
+    print(f"已为 {len(rows)} 个机关生成邀请码（{args.days} 天内有效，每个只能使用一次）：{args.out}")
+    return 0
 
 
 def add_commands(sub) -> None:
@@ -121,4 +177,8 @@ def add_commands(sub) -> None:
     invite.add_argument("agency", nargs="?", default="", help="机关名称（督导员邀请可省略）")
     invite.add_argument("--role", choices=["staff", "supervisor"], default="staff")
     invite.add_argument("--days", type=invite_days, default=14, help=f"有效天数（1 到 {MAX_INVITE_DAYS}）")
+    invite.add_argument("--all", action="store_true", help="为名单中每个机关各生成一个邀请码，保存到 --out 文件")
+    invite.add_argument("--out", metavar="邀请码.xlsx", help="与 --all 一起：保存为 .xlsx 或 .csv（含 t.me 绑定链接）")
+    invite.add_argument("--bot", metavar="用户名", help="机器人的用户名（生成 t.me 链接；默认向 Telegram 查询）")
+    invite.add_argument("--unbound", action="store_true", help="与 --all 一起：只为还没有人绑定的机关生成")
     invite.set_defaults(func=cmd_invite)

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from ..bot.app import build_application, running
+from ..bot.commands import Role, commands_for
 from ..bot.config import Config
 from ..storage import Store
 from ..web.config import WebConfig
@@ -61,7 +62,7 @@ def _banner(api: LocalBotApi, database: Path, invite: str) -> str:
         "演示用户（用 /as 姓名 切换）：",
         "  张三 —— 学张乡人民政府 工作人员（当前）",
         "  王五 —— 大安市叉干镇综合服务中心 工作人员",
-        "  李四 —— 督导员（可用 /status /overdue /agency /draft /summary /invite /export）",
+        f"  李四 —— 督导员（可用 {' '.join('/' + c.name for c in commands_for(Role.SUPERVISOR, exactly=True))}）",
         f"  新同事 —— 未绑定，可发送 /start {invite} 绑定到策勒乡人民政府",
         "",
         "发送报告：/send 文件路径（.docx、.txt 或 PDF）；模拟粘贴全文：/paste 文件路径。",

@@ -44,7 +44,14 @@ Number = int | float
 Tables = Mapping[str, Mapping[str, Mapping[str, Any]]]
 CellKey = tuple[str, str, str]  # (table key, row label, column)
 
-STATE_LABELS = {"passing": "通过", "errors": "有错误", "unreadable": "无法读取", "not_submitted": "未报送"}
+STATE_LABELS = {
+    "passing": "通过",
+    "errors": "有错误",
+    "unreadable": "无法读取",
+    "not_submitted": "未报送",
+    "imported": "已导入（未经机器人审核）",
+}
+SUMMED_STATES = ("passing", "errors", "imported")
 NO_TABLES = "未读取到统计表"
 UNKNOWN_STATE = "状态未知"
 
@@ -75,6 +82,7 @@ class AgencyEntry:
     warning_count: int = 0
     file_name: str | None = None
     received_at: date | datetime | None = None
+    left_out: str | None = None  # why it is not summed whatever its state (another year, an older copy)
 
 
 @dataclass(frozen=True)
@@ -152,9 +160,11 @@ def _standard_cells() -> Iterable[CellKey]:
 
 def _verdict(entry: AgencyEntry, include_errors: bool) -> str | None:
     """Why an entry is left out of the sums, or None when it is summed."""
+    if entry.left_out:
+        return entry.left_out
     if entry.state == "errors" and not include_errors:
         return STATE_LABELS["errors"]
-    if entry.state not in ("passing", "errors"):
+    if entry.state not in SUMMED_STATES:
         return STATE_LABELS.get(entry.state, UNKNOWN_STATE)
     if not entry.tables:
         return NO_TABLES
@@ -211,7 +221,9 @@ def _reasons(summary: Summary) -> str:
 def _scope_line(summary: Summary) -> str:
     included, excluded = summary.included, summary.excluded
     with_errors = sum(1 for e in included if e.state == "errors")
-    scope = f"（含有错误的 {with_errors} 个）" if with_errors else "（均已通过审核）" if included else ""
+    imported = sum(1 for e in included if e.state == "imported")
+    parts = [f"含有错误的 {with_errors} 个"] * bool(with_errors) + [f"导入的已公开报告 {imported} 个"] * bool(imported)
+    scope = f"（{'，'.join(parts)}）" if parts else "（均已通过审核）" if included else ""
     text = f"纳入汇总 {len(included)} 个机关{scope}"
     if excluded:
         text += f"；未纳入 {len(excluded)} 个：{_reasons(summary)}"

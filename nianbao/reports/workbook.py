@@ -154,7 +154,7 @@ def _agency_sheet(wb: Workbook, summary: Summary, year: int | None) -> None:
         cell = ws.cell(GRID_TOP, c, text)
         cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, CENTER, BORDER
     for i, line in enumerate(summary.lines, start=1):
-        fill = ERROR_FILL if line.entry.state == "errors" else OUT_FILL if line.entry.state != "passing" else None
+        fill = ERROR_FILL if line.entry.state == "errors" else OUT_FILL if not line.included and line.entry.state != "passing" else None
         for c, value in enumerate(_agency_row(i, line), start=1):
             cell = ws.cell(GRID_TOP + i, c, value)
             cell.border, cell.alignment = BORDER, LEFT if c in (2, 9, 10) else CENTER

@@ -48,7 +48,7 @@ async def test_a_refused_reply_is_retried_and_arrives_once(env, status):
 async def test_a_review_that_cannot_be_delivered_stays_in_the_journal_until_it_can(env):
     from telegram.ext import CallbackContext
 
-    from nianbao.bot.handlers import recover_drafts
+    from nianbao.bot.handlers.jobs import recover_drafts
 
     env.api.inject_fault("sendMessage", status=502, times=delivery.ATTEMPTS)
     update_id = await env.api.user_sends_document(STAFF_XUEZHANG, "年报.txt", sample_text("000").encode())
@@ -70,7 +70,7 @@ async def test_a_review_that_cannot_be_delivered_stays_in_the_journal_until_it_c
 async def test_a_retried_reply_resumes_where_it_stopped(env, sample_docx):
     from telegram.ext import CallbackContext
 
-    from nianbao.bot.handlers import recover_drafts
+    from nianbao.bot.handlers.jobs import recover_drafts
 
     data = next(v for k, v in sample_docx.items() if k.startswith("003"))
     env.api.inject_fault("sendDocument", status=502, times=delivery.ATTEMPTS)  # the marked-up copy fails
@@ -216,7 +216,7 @@ async def test_supervisor_downloads_the_latest_draft_stored_under_its_hash(env):
 async def test_retention_deletes_old_drafts_but_keeps_each_agencys_latest(tmp_path):
     from telegram.ext import CallbackContext
 
-    from nianbao.bot.handlers import purge_files
+    from nianbao.bot.handlers.jobs import purge_files
 
     store = Store(tmp_path / "nianbao.db")
     seed(store)
@@ -239,7 +239,7 @@ async def test_retention_deletes_old_drafts_but_keeps_each_agencys_latest(tmp_pa
 async def test_a_draft_that_keeps_failing_is_given_up_and_the_user_told(env):
     from telegram.ext import CallbackContext
 
-    from nianbao.bot.handlers import recover_drafts
+    from nianbao.bot.handlers.jobs import recover_drafts
     from nianbao.drafts import MAX_ATTEMPTS
 
     env.store.journal_draft(99_000, chat_id=STAFF_XUEZHANG, user_id=STAFF_XUEZHANG, kind="document", file_id="gone", file_name="年报<1>.docx")

@@ -43,9 +43,13 @@ def _start_grandchild_and_hang(pid_file: str) -> None:
     time.sleep(300)
 
 
+# Long enough for a sample's check on a busy machine, short because every hang waits it out.
+TIMEOUT = 1.5
+
+
 @pytest.fixture
 def pool():
-    checks = CheckPool(2, timeout=3, memory_mb=1024)
+    checks = CheckPool(2, timeout=TIMEOUT, memory_mb=1024)
     yield checks
     checks.shutdown()
 
@@ -81,8 +85,8 @@ async def test_a_hostile_task_costs_a_worker_and_the_pool_keeps_serving(pool, sa
 
 
 async def test_time_waiting_for_a_worker_does_not_count_against_the_limit(pool):
-    # 12 checks of 0.5 s on 2 workers take 3 s in all, as long as the limit: none may time out
-    results = await asyncio.gather(*[pool.run(time.sleep, 0.5) for _ in range(12)], return_exceptions=True)
+    # 12 checks of TIMEOUT / 6 on 2 workers take TIMEOUT in all, as long as the limit: none may time out
+    results = await asyncio.gather(*[pool.run(time.sleep, TIMEOUT / 6) for _ in range(12)], return_exceptions=True)
     assert results == [None] * 12 and pool.restarts == 0
 
 
@@ -112,7 +116,7 @@ async def test_a_crashing_check_is_blamed_alone_and_the_good_ones_beside_it_fini
     pool = CheckPool(4, timeout=20, memory_mb=1024)
     try:
         results = await asyncio.gather(
-            pool.run(time.sleep, 2), pool.run(time.sleep, 2), pool.run(time.sleep, 2), pool.run(_crash_after, 0.5),
+            pool.run(time.sleep, 1), pool.run(time.sleep, 1), pool.run(time.sleep, 1), pool.run(_crash_after, 0.3),
             return_exceptions=True,
         )
         assert results[:3] == [None, None, None] and isinstance(results[3], CheckFailed)

@@ -34,6 +34,19 @@ MAX_UNCOMPRESSED = 64 * 1024 * 1024  # a real report's document.xml is well unde
 MAX_RATIO = 200
 
 
+def _not_word(names: set[str]) -> str:
+    """What a zip package that is not a Word document is, as its sender would call it."""
+    if "xl/workbook.xml" in names:
+        what = "这是 Excel 表格（.xlsx）"
+    elif "ppt/presentation.xml" in names:
+        what = "这是 PowerPoint 演示文稿（.pptx）"
+    elif any(name.startswith("word/") for name in names):
+        what = "这个 Word 文件缺少正文（word/document.xml），可能已损坏"
+    else:
+        what = "这是一个压缩包（.zip），不是 Word 文档"
+    return f"{what}。请发送 Word 格式（.docx）的年度报告本身，不要压缩，也不要只发统计表。"
+
+
 def check_package(data: bytes) -> None:
     """Refuse zip bombs and broken packages before any XML is parsed."""
     try:
@@ -43,7 +56,7 @@ def check_package(data: bytes) -> None:
         raise ReadError("corrupt_docx", "文件已损坏或不是有效的 Word（.docx）文档，请在 Word/WPS 中重新“另存为 .docx”后再发送。") from exc
     names = {info.filename for info in infos}
     if "word/document.xml" not in names:
-        raise ReadError("not_docx", "这个压缩包不是 Word（.docx）文档（缺少 word/document.xml）。请发送 .docx 文件。")
+        raise ReadError("not_docx", _not_word(names))
     total = sum(info.file_size for info in infos)
     if total > MAX_UNCOMPRESSED or any(
         info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1_000_000 for info in infos

@@ -33,13 +33,23 @@ def _county_government(report: Report) -> bool:
     return report.level == "government" and bool(re.search(r"(县|旗|区)人民政府$", report.agency or "")) and "市人民政府" not in (report.agency or "")[-6:]
 
 
+def _rules_fix(report: Report, cells) -> str:
+    """Move the numbers to the 规范性文件 row, unless that row already has its own: then adding
+    is the fix (moving would overwrite them)."""
+    own = [c for c in report.tables[TABLE2.key].rows["行政规范性文件"].values() if c.number is not None and c.number > 0]
+    if not own:
+        return "把这个数字移到「行政规范性文件」一行，「规章」各列填 0。"
+    listed = "、".join(f"{c.column} {fmt(c.number)}" for c in own)
+    return f"「行政规范性文件」一行已经填了数字（{listed}）：核实「规章」中的件数是否也是行政规范性文件，是的话把它们加到「行政规范性文件」一行对应的列中，「规章」各列填 0。"
+
+
 @rule(
     code="L101",
     name="rules-at-township-or-county",
     severity=ERROR,
     summary="乡镇（街道）和县级机关不填报规章（只有国务院部门和省、设区的市人民政府能制定规章）",
     message="{where}：{level}不能制定规章（只有国务院部门和省、设区的市、自治州人民政府可以），通常应填入「行政规范性文件」。",
-    hint="把这个数字移到「行政规范性文件」一行，「规章」各列填 0。",
+    hint="{fix}",
 )
 def rules_at_low_level(report: Report, context: Context):
     """《立法法》规定只有国务院部门和省、设区的市、自治州人民政府可以制定规章；乡镇、县级政府及其部门制发的是行政规范性文件。"""
@@ -49,7 +59,7 @@ def rules_at_low_level(report: Report, context: Context):
     cells = list(_rules_cells(report))
     if cells:
         yield Finding(
-            params={"where": _filled(cells), "level": level},
+            params={"where": _filled(cells), "level": level, "fix": _rules_fix(report, cells)},
             table=TABLE2.key, row="规章", column=cells[0].column if len(cells) == 1 else None, section="二",
             expected="0", found="、".join(fmt(c.number) for c in cells), locator=cells[0].locator,
         )

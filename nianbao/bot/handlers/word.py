@@ -1,6 +1,7 @@
 """A human word over the checker, in chat: a supervisor accepts an issue of an agency's latest
 draft with a reason (``/accept``) or revokes it (``/unaccept``); staff explain an issue by
-replying ``说明 3 …``; anyone bound asks for a one-time link to the web desk (``/web``)."""
+replying ``说明 3 …``; anyone bound asks for a one-time link to the web desk (``/web``).
+The commands are declared in ``bot.commands``."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ import re
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from .. import messages as say
-from ..storage import Store
-from ..storage.acceptances import Acceptances, holding, issue_key, key_text
-from ..storage.web_access import WebAccess
-from ..web.config import WebConfig
-from .handlers import _find_agency, _require_supervisor, reply, services_of
+from ... import messages as say
+from ...storage import AmbiguousAgency, Store
+from ...storage.acceptances import Acceptances, holding, issue_key, key_text
+from ...storage.web_access import WebAccess
+from ...web.config import WebConfig
+from .common import Call, command, reply, services_of
 
 EXPLANATION = re.compile(r"^\s*说明\s*(\d{1,3})\s*[:：,，、]?\s*(\S.*)$", re.S)
 ACCEPT_USAGE = "用法：<code>/accept 单位名称 序号 理由</code>，例如 <code>/accept 学张乡 3 经核实，该单位本年无行政许可事项</code>（序号是该单位最新一稿审核意见的编号）。"
@@ -62,31 +63,36 @@ def _unaccept(store: Store, agency, year: int, number: int, reason: str, by: int
     return f"已撤销对「{say.escape(agency.name)}」第 {number} 项（{issue['code']}）的确认，该项重新计为错误。"
 
 
-async def _word(update: Update, context: ContextTypes.DEFAULT_TYPE, action, usage: str, reason_needed: bool) -> None:
-    services = services_of(context)
-    if not await _require_supervisor(update, services):
-        return
-    args = list(context.args or [])
+async def _word(call: Call, action, usage: str, reason_needed: bool) -> None:
+    """``/accept 单位名称 序号 理由``: the agency's name may have spaces; the first number ends it."""
+    args = call.args
     at = next((i for i, a in enumerate(args) if a.isdigit()), None)
     if not at or (reason_needed and at == len(args) - 1):
-        await reply(update, usage)
+        await call.reply(usage)
         return
-    agency = await _find_agency(update, services, " ".join(args[:at]), "accept")
+    written = " ".join(args[:at])
+    try:
+        agency = await call.services.db.find_agency(written)
+    except AmbiguousAgency as exc:
+        await call.reply(say.ambiguous_agency(written, exc.candidates))
+        return
     if agency is None:
+        await call.reply(say.agency_not_found(written))
         return
+    services = call.services
     reason = " ".join(args[at + 1 :])
-    text = await services.db.write(
-        action, agency, services.year(), int(args[at]), reason, update.effective_user.id, services.clock()
-    )
-    await reply(update, text)
+    text = await services.db.write(action, agency, services.year(), int(args[at]), reason, call.user_id, services.clock())
+    await call.reply(text)
 
 
-async def accept_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _word(update, context, _accept, ACCEPT_USAGE, reason_needed=True)
+@command("accept")
+async def accept_command(call: Call) -> None:
+    await _word(call, _accept, ACCEPT_USAGE, reason_needed=True)
 
 
-async def unaccept_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _word(update, context, _unaccept, UNACCEPT_USAGE, reason_needed=False)
+@command("unaccept")
+async def unaccept_command(call: Call) -> None:
+    await _word(call, _unaccept, UNACCEPT_USAGE, reason_needed=False)
 
 
 def _explain(store: Store, agency_id: int, year: int, number: int, text: str, by: int, now: dt.datetime) -> str:
@@ -117,22 +123,18 @@ async def explain_in_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     return True
 
 
-async def web_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@command("web")
+async def web_command(call: Call) -> None:
     """A one-time link (10 minutes) that signs this person in to the web desk."""
-    services = services_of(context)
-    if await services.role_of(update.effective_user.id) is None:
-        await reply(update, say.NOT_BOUND)
-        return
-    from ..web.server import RUNNING_KEY, WEB_CONFIG_KEY
+    from ...web.server import RUNNING_KEY, WEB_CONFIG_KEY
 
-    running = context.application.bot_data.get(RUNNING_KEY)
-    web_config = running.desk.web if running else context.application.bot_data.get(WEB_CONFIG_KEY) or WebConfig.from_env()
+    bot_data = call.context.application.bot_data
+    running = bot_data.get(RUNNING_KEY)
+    web_config = running.desk.web if running else bot_data.get(WEB_CONFIG_KEY) or WebConfig.from_env()
     if not web_config.enabled:
-        await reply(update, "网页版没有开启（NIANBAO_WEB=off）。")
+        await call.reply(say.WEB_OFF)
         return
     ttl = dt.timedelta(minutes=web_config.login_link_minutes)
-    token = await services.db.write(
-        lambda store: WebAccess(store).create_login_link(update.effective_user.id, ttl, now=services.clock())
-    )
-    link = f"{web_config.base_url}/login/{token}"
-    await reply(update, f"网页版一次性登录链接（{web_config.login_link_minutes} 分钟内有效，只能使用一次，请勿转发）：\n{link}")
+    user_id, now = call.user_id, call.services.clock()
+    token = await call.services.db.write(lambda store: WebAccess(store).create_login_link(user_id, ttl, now=now))
+    await call.reply(say.WEB_LINK.format(minutes=web_config.login_link_minutes, link=f"{web_config.base_url}/login/{token}"))

@@ -1,0 +1,115 @@
+"""The bot's commands, each declared once: name, who may use it, a summary and its arguments.
+
+``/help``, the per-role command menus, the demo's banner and docs/commands.md are generated from
+this table (``python -m nianbao.bot.commands > docs/commands.md``; a test keeps it in step). The
+handlers bind to it by name (``handlers.common.command``), which enforces the role and resolves an
+agency argument, with one set of messages.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from .. import messages as say
+
+
+class Role(enum.IntEnum):
+    """Who may use a command; each role may use what the ones below it may."""
+
+    ANYONE = 0
+    MEMBER = 1  # bound to the bot: staff of an agency, a supervisor or an admin
+    SUPERVISOR = 2
+    ADMIN = 3
+
+    @classmethod
+    def of(cls, role: str | None) -> "Role":
+        """A user's rank from their role ("staff", "supervisor", "admin" or None)."""
+        return {"staff": cls.MEMBER, "supervisor": cls.SUPERVISOR, "admin": cls.ADMIN}.get(role or "", cls.ANYONE)
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {Role.ANYONE: "所有人", Role.MEMBER: "已绑定的用户", Role.SUPERVISOR: "督导员", Role.ADMIN: "管理员"}
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    role: Role
+    summary: str  # the menu's description and the help line
+    usage: str = ""  # the arguments, as a user types them
+    agency: bool = False  # the argument is an agency's name, resolved before the handler runs
+    in_help: bool = True
+
+    def help_line(self) -> str:
+        if self.usage:
+            return f"/{self.name} {self.usage} —— {self.summary}"
+        return f"/{self.name} {self.summary}"
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", Role.ANYONE, "绑定单位", usage="邀请码", in_help=False),
+    Command("history", Role.MEMBER, "查看本单位的报送记录"),
+    Command("template", Role.MEMBER, "下载标准格式的空白年报（.docx）"),
+    Command("rules", Role.ANYONE, "查看全部审核规则"),
+    Command("help", Role.ANYONE, "显示本说明"),
+    Command("status", Role.SUPERVISOR, "本年度报送情况汇总"),
+    Command("overdue", Role.SUPERVISOR, "尚未通过审核的单位"),
+    Command("agency", Role.SUPERVISOR, "某单位的报送记录和最新审核意见", usage="单位名称", agency=True),
+    Command("invite", Role.SUPERVISOR, "生成该单位的邀请码", usage="单位名称", agency=True),
+    Command("draft", Role.SUPERVISOR, "下载该单位最新报送的文件", usage="单位名称", agency=True),
+    Command("export", Role.SUPERVISOR, "导出本年度报送情况（CSV 文件）"),
+    Command("summary", Role.SUPERVISOR, "全县三张统计表汇总（Excel）；加“全部”则含有错误的单位", usage="[全部]"),
+    Command("web", Role.MEMBER, "网页版一次性登录链接（10 分钟内有效）"),
+    Command("accept", Role.SUPERVISOR, "确认该单位最新一稿的一项意见（不再计为错误）", usage="单位名称 序号 理由"),
+    Command("unaccept", Role.SUPERVISOR, "撤销对一项意见的确认", usage="单位名称 序号 [理由]"),
+    Command("promote", Role.ADMIN, "设为督导员", usage="用户ID"),
+)
+BY_NAME = {command.name: command for command in COMMANDS}
+
+
+def commands_for(role: Role, *, exactly: bool = False) -> list[Command]:
+    """The commands ``role`` may use (``exactly``: only those first open at that role)."""
+    return [c for c in COMMANDS if (c.role == role if exactly else c.role <= role)]
+
+
+def menu(role: Role) -> list[tuple[str, str]]:
+    """(command, description) pairs for Telegram's command menu of a user with ``role``."""
+    return [(c.name, c.summary if not c.usage else f"{c.summary}（/{c.name} {c.usage}）") for c in commands_for(role)]
+
+
+def help_text(role: str | None) -> str:
+    """/help for a user with ``role``: how to send a draft, then the commands they may use."""
+    rank = Role.of(role)
+    if rank == Role.ANYONE:
+        return say.WELCOME
+    lines = [say.HELP_TITLE, "", *say.HELP_DRAFTS]
+    lines += [c.help_line() for c in commands_for(Role.MEMBER) if c.in_help]
+    for section in (Role.SUPERVISOR, Role.ADMIN):
+        if rank >= section:
+            lines += ["", say.HELP_SECTIONS[section.name.lower()]]
+            lines += [c.help_line() for c in commands_for(section, exactly=True) if c.in_help]
+    return "\n".join(lines)
+
+
+def commands_markdown() -> str:
+    """docs/commands.md."""
+    lines = [
+        "# Bot commands",
+        "",
+        "Generated from `nianbao/bot/commands.py` (`python -m nianbao.bot.commands > docs/commands.md`);",
+        "a test keeps this file in step. Each role may use the commands of the roles above it in this list.",
+    ]
+    for role in Role:
+        lines += ["", f"## {role.label}", "", "| 命令 | 说明 |", "| --- | --- |"]
+        for command in commands_for(role, exactly=True):
+            usage = f" {command.usage}" if command.usage else ""
+            lines.append(f"| `/{command.name}{usage}` | {command.summary} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(commands_markdown(), end="")

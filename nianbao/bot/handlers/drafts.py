@@ -1,0 +1,73 @@
+"""Drafts arriving in the chat: a file, or a long paste collected from several messages; both go
+to the draft pipeline (``nianbao.drafts``). Anything else gets a hint."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from ... import messages as say
+from ...drafts import Arrival, Sender
+from ..services import PasteBuffer
+from .common import reply, services_of
+from .word import explain_in_chat
+
+REPORT_MARKERS = ("政府信息公开", "年度报告", "主动公开", "依申请公开")
+MIN_REPORT_CHARS = 200
+
+
+async def _is_bound(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    if await services_of(context).role_of(update.effective_user.id) is None:
+        await reply(update, say.NOT_BOUND)
+        return False
+    return True
+
+
+async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await _is_bound(update, context):
+        return
+    services = services_of(context)
+    document = update.effective_message.document
+    limit_mb = services.config.max_file_mb
+    if document.file_size and document.file_size > limit_mb * 1024 * 1024:
+        await reply(update, say.FILE_TOO_LARGE.format(size=document.file_size / 1024 / 1024, limit=limit_mb))
+        return
+    sender = Sender(update.effective_user.id, update.effective_chat.id)
+    name = document.file_name or "文件"
+    await services.pipeline.receive(Arrival(sender, "document", name, journal_id=update.update_id, file_id=document.file_id))
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A long paste arrives as several messages: collect them briefly, then check them as one."""
+    if not await _is_bound(update, context):
+        return
+    services = services_of(context)
+    user_id = update.effective_user.id
+    if user_id not in services.pastes and await explain_in_chat(update, context):
+        return  # "说明 3 …": staff explain an issue, not a paste
+    buffer = services.pastes.setdefault(user_id, PasteBuffer(update.effective_chat.id, update.update_id))
+    buffer.parts.append(update.effective_message.text or "")
+    for job in context.job_queue.get_jobs_by_name(f"paste:{user_id}"):
+        job.schedule_removal()
+    context.job_queue.run_once(
+        flush_paste, services.config.paste_delay_seconds, chat_id=update.effective_chat.id, user_id=user_id, name=f"paste:{user_id}"
+    )
+
+
+async def flush_paste(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context)
+    buffer = services.pastes.pop(context.job.user_id, None)
+    if buffer is None:
+        return
+    text = "\n".join(buffer.parts)
+    if len(text) < MIN_REPORT_CHARS or not any(marker in text for marker in REPORT_MARKERS):
+        await services.pipeline.deliver.send_text(buffer.chat_id, say.SHORT_TEXT)
+        return
+    arrival = Arrival(Sender(context.job.user_id, buffer.chat_id), "paste", "粘贴的文本", journal_id=buffer.update_id)
+    await services.pipeline.receive(arrival, text.encode("utf-8"))
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await _is_bound(update, context):
+        return
+    await reply(update, say.PHOTO_NOT_READABLE if update.effective_message.photo else say.SHORT_TEXT)

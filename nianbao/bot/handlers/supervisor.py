@@ -1,0 +1,90 @@
+"""The county office's views: the year's status, the late ones, one agency, its latest draft, the
+summed tables, the CSV export, and invites."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import InputFile
+from telegram.constants import ParseMode
+
+from ... import messages as say
+from ...names import DRAFT_SUFFIX, safe_file_name
+from ...reports.export import status_csv
+from ...reports.summary import summary_text, summary_xlsx
+from ...storage import INVITE_TTL_DAYS
+from ...validators.readers import sniff
+from ..county import county_summary, status_picture
+from ..delivery import with_retries
+from .common import Call, command
+
+
+async def _year_summary(call: Call, render) -> None:
+    """A supervisor's view of the year under review, rendered by ``render``."""
+    services = call.services
+    year = services.year()
+    statuses = await services.db.report(lambda store: store.year_status(year))
+    await call.reply(say.split_message(render(year, statuses, services.config.deadline(year), services.today())))
+
+
+@command("status")
+async def status_command(call: Call) -> None:
+    await _year_summary(call, say.status_message)
+    services = call.services
+    year = services.year()
+    png = await services.db.report(status_picture, services.config, year, services.today())
+    photo = InputFile(png, filename=say.STATUS_CHART_FILE.format(year=year))
+    caption = say.STATUS_CHART_CAPTION.format(year=year)
+    await with_retries(lambda: call.update.effective_message.reply_photo(photo, caption=caption))
+
+
+@command("overdue")
+async def overdue_command(call: Call) -> None:
+    await _year_summary(call, say.overdue_message)
+
+
+@command("summary")
+async def summary_command(call: Call) -> None:
+    """The region's three tables summed (agencies with errors left out unless "/summary 全部")."""
+    services = call.services
+    include_errors = bool(call.args) and call.args[0] in say.SUMMARY_ALL_WORDS
+    year = services.year()
+    summary = await services.db.report(county_summary, services.config, year, include_errors)
+    workbook = await asyncio.to_thread(summary_xlsx, summary, year)
+    await call.reply(say.split_message(say.escape(summary_text(summary))))
+    await call.reply_file(workbook, say.SUMMARY_FILE.format(year=year), say.summary_caption(include_errors))
+
+
+@command("agency")
+async def agency_command(call: Call) -> None:
+    submissions = await call.services.db.list_submissions(call.agency.id, call.services.year())
+    await call.reply(say.agency_messages(call.agency, submissions, call.services.config.tz))
+
+
+@command("draft")
+async def draft_command(call: Call) -> None:
+    """A supervisor downloads an agency's latest draft, as it was sent."""
+    services, agency = call.services, call.agency
+    submission = await services.db.latest_stored_draft(agency.id)
+    data = await asyncio.to_thread(services.files.get, submission.sha256) if submission else None
+    if data is None:
+        await call.reply(say.NO_STORED_DRAFT.format(name=say.escape(agency.name)))
+        return
+    received = submission.received_at.astimezone(services.config.tz)
+    suffix = DRAFT_SUFFIX.get(sniff(data), "")  # from the content: the sender's file name is not trusted
+    name = f"{safe_file_name(agency.name, 'draft')}_{received:%Y%m%d-%H%M}{suffix}"
+    await call.reply_file(data, name, say.draft_caption(agency.name, submission, received), parse_mode=ParseMode.HTML)
+
+
+@command("invite")
+async def invite_command(call: Call) -> None:
+    code = await call.services.db.create_invite(call.agency.id, now=call.services.clock())
+    link = f"https://t.me/{call.context.bot.username}?start={code}"
+    await call.reply(say.invite_message(call.agency.name, code, link, INVITE_TTL_DAYS))
+
+
+@command("export")
+async def export_command(call: Call) -> None:
+    year, tz = call.services.year(), call.services.config.tz
+    data = await call.services.db.report(lambda store: status_csv(store.year_status(year), tz, say.STATE_LABEL))
+    await call.reply_file(data, say.EXPORT_FILE.format(year=year), say.EXPORT_CAPTION.format(year=year))

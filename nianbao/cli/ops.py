@@ -1,0 +1,22 @@
+"""`nianbao doctor`: whether everything the bot needs is there (see nianbao.ops.doctor)."""
+
+from __future__ import annotations
+
+
+def cmd_doctor(args) -> int:
+    from ..ops.doctor import run_checks
+    from ..bot.config import load_config
+
+    config = load_config(args.config)
+    checks = run_checks(config, args.config, libreoffice=not args.no_libreoffice)
+    for check in checks:
+        print(check.line())
+    failed = [c for c in checks if c.required and not c.ok]
+    print("一切正常，机器人可以运行。" if not failed else f"有 {len(failed)} 项需要处理（见 ✗）。")
+    return 1 if failed else 0
+
+
+def add_commands(sub) -> None:
+    doctor = sub.add_parser("doctor", help="检查运行环境：配置、Telegram/Bot API 服务器、数据库、草稿文件夹、LibreOffice")
+    doctor.add_argument("--no-libreoffice", action="store_true", help="不检查 LibreOffice")
+    doctor.set_defaults(func=cmd_doctor)

@@ -1,0 +1,121 @@
+"""`nianbao doctor`: is everything the bot needs there? One line per check, ✓ or ✗, with what
+to do when something is missing. Exit 0 when the bot can run, 1 otherwise.
+
+Checks: the configuration, the Bot API server (Telegram's cloud or the configured one, by a
+real getMe call), the database (exists, opens, schema, roster, journal of drafts), the drafts
+folder, and LibreOffice (a real conversion of a tiny RTF file; optional: without it .doc/.wps
+senders are told to save as .docx).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..bot.config import Config
+from ..bot.reach import probe
+
+__all__ = ["Check", "run_checks"]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    required: bool = True  # a failed optional check is a warning, not a failure
+
+    def line(self) -> str:
+        mark = "✓" if self.ok else ("✗" if self.required else "!")
+        return f"{mark} {self.name}：{self.detail}"
+
+
+def _config(config: Config, path: str | None) -> Check:
+    source = path or os.environ.get("NIANBAO_CONFIG")
+    where = f"配置文件 {source}" if source else "没有配置文件（使用默认值和环境变量）"
+    supervisors = f"，配置中的督导员 {len(config.supervisors)} 人" if config.supervisors else ""
+    return Check("配置", True, f"{where}；时区 {config.timezone}{supervisors}")
+
+
+def _telegram(config: Config) -> Check:
+    reach = asyncio.run(probe(config))
+    if reach.ok:
+        return Check("Telegram / Bot API 服务器", True, f"{reach.server} 可以连接，机器人 {reach.detail}")
+    hint = "" if reach.fatal else "；检查网络、代理，或在配置里设置自建的 Bot API 服务器（api_base_url）"
+    return Check("Telegram / Bot API 服务器", False, f"{reach.server}：{reach.detail}{hint}")
+
+
+def _database(config: Config) -> Check:
+    path = Path(config.database)
+    if not path.exists():
+        return Check("数据库", False, f"{path} 不存在：先运行 nianbao agencies import 名单.csv 建立名单（会创建数据库），并确认 NIANBAO_DB / 配置文件的 [database] path 指向它")
+    if not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK):
+        return Check("数据库", False, f"{path}：当前用户（{_user()}）没有读写权限；请用运行机器人的用户执行（例如 sudo -u nianbao）")
+    from ..storage import Store
+
+    try:
+        store = Store(path, busy_timeout_ms=config.busy_timeout_ms)
+    except Exception as exc:  # a damaged or locked file: say what, do not crash the doctor
+        return Check("数据库", False, f"{path} 无法打开：{exc}")
+    try:
+        agencies = len(store.list_agencies())
+        staff = len(store.list_members(role="staff"))
+        supervisors = len(store.list_members(role="supervisor")) + len(config.supervisors)
+        pending = {k: v for k, v in store.inbox_counts().items() if k != "answered" and v}
+        detail = f"{path}（结构版本 {store.schema_version()}，{store.journal_mode()} 模式）；名单 {agencies} 个机关，已绑定工作人员 {staff} 人，督导员 {supervisors} 人"
+        if pending:
+            detail += "；待处理的草稿：" + "、".join(f"{k} {v} 份" for k, v in pending.items())
+        problems = [] if agencies else ["名单是空的：nianbao agencies import 名单.csv"]
+        if not supervisors:
+            problems.append("还没有督导员：在配置 [people] supervisors 填 Telegram 用户编号，或 nianbao invite --role supervisor")
+        return Check("数据库", not problems, detail + ("；" + "；".join(problems) if problems else ""))
+    finally:
+        store.close()
+
+
+def _files(config: Config) -> Check:
+    folder = Path(config.files_path)
+    if folder.exists() and not os.access(folder, os.W_OK):
+        return Check("草稿文件夹", False, f"{folder}：当前用户（{_user()}）不能写入")
+    if not folder.exists() and not os.access(_existing_parent(folder), os.W_OK):
+        return Check("草稿文件夹", False, f"{folder} 不存在，且当前用户（{_user()}）不能创建")
+    return Check("草稿文件夹", True, f"{folder}" + ("" if folder.exists() else "（第一次收到草稿时创建）"))
+
+
+def _libreoffice() -> Check:
+    from ..validators.readers.legacy import convert_to_docx, find_soffice
+
+    soffice = find_soffice()
+    name = "LibreOffice（读取 .doc/.wps/.rtf）"
+    if soffice is None:
+        return Check(name, False, "未安装或已关闭（NIANBAO_SOFFICE=none）：发送 .doc/.wps 的人会被请求另存为 .docx；安装：apt-get install libreoffice-writer-nogui", required=False)
+    try:
+        converted = convert_to_docx(b"{\\rtf1\\ansi nianbao doctor\\par}", ".rtf", timeout=90, soffice=soffice)
+    except Exception as exc:
+        return Check(name, False, f"{soffice} 转换失败：{exc}", required=False)
+    ok = converted[:2] == b"PK"
+    return Check(name, ok, f"{soffice} 可以转换文件" if ok else f"{soffice} 没有生成 .docx", required=False)
+
+
+def _user() -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):
+        return str(os.geteuid())
+
+
+def _existing_parent(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def run_checks(config: Config, config_path: str | None = None, *, libreoffice: bool = True) -> list[Check]:
+    checks = [_config(config, config_path), _telegram(config), _database(config), _files(config)]
+    if libreoffice:
+        checks.append(_libreoffice())
+    return checks
