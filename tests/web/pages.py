@@ -62,8 +62,16 @@ def click_and_wait(driver, element) -> None:
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
+    from selenium.common.exceptions import WebDriverException
+
     old_page = driver.find_element(By.TAG_NAME, "html")
-    element.click()
+    try:
+        element.click()
+    except WebDriverException as error:
+        # chromedriver sometimes reports a click whose form submission already replaced the page
+        # as this error; the navigation below tells whether the click happened
+        if "does not belong to the document" not in str(error):
+            raise
     wait = WebDriverWait(driver, 30)
     wait.until(expected_conditions.staleness_of(old_page))
     wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
