@@ -10,10 +10,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .store import StorageError, _dt, _ts
+from .connection import _ts
+from .models import StorageError, _dt
 
 if TYPE_CHECKING:
-    from .store import AgencyStatus, Store, Submission
+    from .models import AgencyStatus, Submission
+    from .store import Store
 
 __all__ = ["Acceptance", "Acceptances", "Explanation", "count_acceptances", "holding", "issue_key", "key_text"]
 

@@ -4,9 +4,12 @@ agency's imported report of a year, and the marked-up copy decided for a draft."
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .store import Store, _tables
+from .models import _tables
+
+if TYPE_CHECKING:
+    from .store import Store
 
 __all__ = ["imported_reports", "marked_up_copy", "upload_submission", "years_on_file"]
 

@@ -42,6 +42,7 @@ from .readers.docx import (
     paragraph_text,
 )
 from .own_comments import DEFAULT_AUTHOR, DEFAULT_INITIALS, remove_own_comments
+from .render import issue_line
 
 _SDT_CONTENT = f"{W}sdtContent"
 _RANGE_START, _REFERENCE, _ID = f"{W}commentRangeStart", f"{W}commentReference", f"{W}id"
@@ -72,10 +73,7 @@ class AnchoredComment:
 
 def comment_text(issue: Issue) -> str:
     """The comment for an issue, worded like the chat reply."""
-    text = f"{issue.number}. [{issue.severity.label}] {issue.message}"
-    if issue.hint:
-        text += f"\n修改建议：{issue.hint}"
-    return _NOT_XML.sub("", text)
+    return _NOT_XML.sub("", issue_line(issue, indent=""))
 
 
 def annotate_docx(data: bytes, result: CheckResult, author: str = DEFAULT_AUTHOR, initials: str = DEFAULT_INITIALS) -> bytes:

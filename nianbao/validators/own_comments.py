@@ -4,17 +4,16 @@ comments are never touched."""
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from .readers.docx import _P, W
+from .render import ISSUE_HEAD_OPENING
 
 DEFAULT_AUTHOR = "年报审核助手"
 DEFAULT_INITIALS = "审核"
 _ID = f"{W}id"
 
-_OWN_TEXT = re.compile(r"^\d+\. \[(错误|警告|提示)\] ")
+_OWN_TEXT = ISSUE_HEAD_OPENING
 _COMMENT_MARKERS = (f"{W}commentRangeStart", f"{W}commentRangeEnd", f"{W}commentReference")
 # parts Word and WPS add beside comments.xml, keyed by the comment paragraph's w14:paraId
 _COMMENT_SIDE_PARTS = ("commentsExtended.xml", "commentsIds.xml", "commentsExtensible.xml")

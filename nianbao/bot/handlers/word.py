@@ -43,7 +43,7 @@ def _accept(store: Store, agency, year: int, number: int, reason: str, by: int, 
         submission_id=latest.id, reason=reason, by=by, now=now,
     )
     status = next(s for s in store.year_status(year) if s.agency.id == agency.id)
-    state = say.accepted_label(status.accepted) if status.state == "passing" and status.accepted else say.STATE_LABEL[status.state]
+    state = say.accepted_label(status.accepted) if status.state == "passing" and status.accepted else say.STATE_LABELS[status.state]
     return (
         f"已确认「{say.escape(agency.name)}」最新一稿的第 {number} 项（{issue['code']}）：{say.escape(reason)}\n"
         f"该项不再计为错误；以后的稿件中仍有同一问题时继续有效。该单位现在：{state}。"
