@@ -11,6 +11,7 @@ from .mapper import map_document
 from .model import Issue, Level, Report, Severity
 from .prior import PriorReport
 from .readers import read_document, sniff
+from .repeats import find_repetition
 from .rules import Context, run_rules
 from .text import squash
 
@@ -87,7 +88,10 @@ def check_bytes(
         result.error = error
         return result
     result.input_format = document.layout
+    document, repetition = find_repetition(document)
     report = map_document(document, source_name)
+    if repetition:
+        report.repeated_copies, report.repetition_locator = repetition.copies, repetition.locator
     if not looks_like_a_report(report):
         result.error = ReadError(
             "not_a_report",
