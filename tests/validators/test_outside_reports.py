@@ -61,6 +61,8 @@ def unread_cells(report: dict, result) -> list[tuple]:
             continue  # the old table 2 has rows the 2021 template does not (reported as old format)
         for printed, columns in rows.items():
             labels = _row_labels(table, [printed])
+            if label_key(printed) == label_key("（六）其他处理"):
+                labels = {"其他"}  # printed as one row (the 2019 format): read as the sum of its three items
             if not labels:
                 continue  # a row of the old format (（六）其他处理 as one row)
             cells = result.report.tables[table].rows[labels.pop()]

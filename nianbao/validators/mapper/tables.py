@@ -105,7 +105,9 @@ def _collapsed_other(stream, span, data: TableData) -> MapNote | None:
     for i in range(span[0], span[1] + 1):
         if stream[i].key == T3_OTHER_GROUP:
             match = LabelMatch(i, i, stream[i].text)
-            fitted, _ = fit_values(values_after(stream, match, span[1] + 1), len(spec.columns))
+            # its values end where the next label (（七）总计) starts
+            end = next((j for j in range(i + 1, span[1] + 1) if not stream[j].is_value), span[1] + 1)
+            fitted, _ = fit_values(values_after(stream, match, end), len(spec.columns))
             if any(v is not None for v in fitted):
                 cells = make_cells(spec, fitted, stream[i].locator)
                 data.rows[spec.label] = cells
