@@ -5,60 +5,53 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from .states import STATE_LABELS
 from .storage import AgencyStatus, Submission
 from .validators.model import Severity
+from .validators.render import HINT_PREFIX
 from .validators.rules.catalog import AREAS
 from .validators.rules import all_rules
-from .validators.template import LEVELS
+from .levels import LEVELS
 from .drafts.review import Comparison, Review, issue_key
 
 TELEGRAM_LIMIT = 4096
 SEVERITY_LABEL = {s.value: s.label for s in Severity}
 SEVERITY_MARK = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
-STATE_LABEL = {"passing": "已通过", "errors": "有错误", "unreadable": "无法读取", "not_submitted": "未报送"}
 
 
 def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """Split at blank lines, then lines, so no tag or issue is cut in the middle."""
-    chunks: list[str] = []
-    current = ""
-    for block in text.split("\n\n"):
-        for piece in _fit(block, limit):
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                chunks.append(current)
-                current = piece
-    if current:
-        chunks.append(current)
-    return chunks or [""]
+    return _pack([piece for block in text.split("\n\n") for piece in _fit(block, limit)], "\n\n", limit) or [""]
 
 
 def _fit(block: str, limit: int) -> list[str]:
     if len(block) <= limit:
         return [block]
-    pieces, current = [], ""
-    for line in block.split("\n"):
-        while len(line) > limit:  # a single huge line: cut (plain text only reaches here)
-            pieces.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
+    lines = [line[start : start + limit] for line in block.split("\n") for start in range(0, max(len(line), 1), limit)]
+    return _pack(lines, "\n", limit)  # a single huge line is cut (plain text only reaches here)
+
+
+def _pack(pieces: list[str], separator: str, limit: int) -> list[str]:
+    """Join consecutive pieces (each within ``limit``) into as few chunks within ``limit`` as fit."""
+    chunks: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current}{separator}{piece}" if current else piece
         if len(candidate) <= limit:
             current = candidate
         else:
-            pieces.append(current)
-            current = line
+            chunks.append(current)
+            current = piece
     if current:
-        pieces.append(current)
-    return pieces
+        chunks.append(current)
+    return chunks
 
 
 def _issue_html(issue: dict, marker: str = "") -> str:
     label = SEVERITY_LABEL.get(issue["severity"], issue["severity"])
     text = f"{issue['number']}. {SEVERITY_MARK.get(issue['severity'], '')}<b>[{label}]</b> {escape(issue['message'])}{marker}"
     if issue.get("hint"):
-        text += f"\n   <i>修改建议：{escape(issue['hint'])}</i>"
+        text += f"\n   <i>{HINT_PREFIX}{escape(issue['hint'])}</i>"
     return text
 
 
@@ -254,7 +247,7 @@ def history_message(agency_name: str, submissions: list[Submission], tz=None, ye
 
 
 def status_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, today: dt.date) -> str:
-    counts = {state: sum(1 for s in statuses if s.state == state) for state in STATE_LABEL}
+    counts = {state: sum(1 for s in statuses if s.state == state) for state in STATE_LABELS}
     submitted = len(statuses) - counts["not_submitted"]
     days = (deadline - today).days
     when = f"距截止日期（{deadline.month}月{deadline.day}日）还有 {days} 天" if days >= 0 else f"已超过截止日期 {-days} 天"
@@ -274,7 +267,7 @@ def status_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, t
 
 
 def _status_line(index: int, status: AgencyStatus) -> str:
-    detail = STATE_LABEL[status.state]
+    detail = STATE_LABELS[status.state]
     if status.state == "errors" and status.latest:
         detail += f"（{status.latest.error_count} 个错误）"
     return f"{index}. {escape(status.agency.name)} —— {detail}"
@@ -328,6 +321,7 @@ MARKED_UP_CAPTION = (
     "审核批注版：上面的 {count} 条意见已作为批注加在文件中对应的单元格、行或段落旁，编号相同。"
     "可在 Word/WPS 中直接修改后重新发送。"
 )
+CLEAN_COPY_CAPTION = "所有问题都已改正：这是去掉了审核批注的干净版本（您自己加的批注仍保留），可以直接使用。"
 STATUS_CHART_CAPTION = "{year} 年度报告：各单位状态，以及每天收到的报送和累计通过的单位（虚线为截止日期）"
 STATUS_CHART_FILE = "{year}年度报送情况.png"
 SUMMARY_FILE = "{year}年度政府信息公开统计汇总.xlsx"

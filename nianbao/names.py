@@ -1,18 +1,48 @@
-"""Agency names as reports, file names and people write them: one set of rules for every place
-that matches a written name to the roster."""
+"""Agency names as reports, file names and people write them: one set of rules for every place that
+matches a written name to another (S104, the history import, the roster and ``Store.find_agency``),
+and the file names we send."""
 
 from __future__ import annotations
 
+import difflib
 import re
 
-_REGION_PREFIX = re.compile(r"^.{1,8}?(省|自治区|地区|市|自治州|州|盟|县|自治县|区|旗)(?=.{2,})")
+from .validators.text import squash
+
+_GOVERNMENT_SUFFIX = re.compile(r"(人民政府|政府|街道办事处|办事处)$")
+_REGION_PREFIX = re.compile(r"^.*?[省市州盟县区旗](?!场)(?=..)")  # 市场监督管理局 is not a city
+_SHORT_REGION_PREFIX = re.compile(r"^.{1,8}?(省|自治区|地区|市|自治州|州|盟|县|自治县|区|旗)(?=.{2,})")
 _REPORT_WORDS = re.compile(r"政府信息公开(工作)?(年度)?报告|年度报告|年报|草稿|定稿|终稿|[-_（）()\s]+")
 _YEARS = re.compile(r"(19|20)\d{2}\s*(年度|年)?")
+SIMILAR_ENOUGH = 0.75  # difflib ratio of two names' cores taken as the same agency
+
+
+def clean_name(name: str) -> str:
+    """A name as typed into the roster or a command: trimmed, inner white space (U+3000 too) one space."""
+    return " ".join(str(name).split())
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """(region, core): 文水县刘胡兰镇 → (文水县, 刘胡兰镇); 刘胡兰镇人民政府 → ("", 刘胡兰镇)."""
+    core = _GOVERNMENT_SUFFIX.sub("", squash(name))
+    region = ""
+    while (match := _REGION_PREFIX.match(core)) and len(core) - match.end() >= 2:
+        region, core = region + match.group(0), core[match.end() :]
+    return region, core
+
+
+def same_agency(written: str, bound: str) -> bool:
+    """Whether a report's agency name is the bound agency's, as people shorten names (S104)."""
+    (written_region, written), (bound_region, bound) = split_name(written), split_name(bound)
+    if written_region and bound_region and not (written_region in bound_region or bound_region in written_region):
+        return False  # the same department of another county: copied
+    return written in bound or bound in written or difflib.SequenceMatcher(None, written, bound).ratio() >= SIMILAR_ENOUGH
 
 
 def name_variants(text: str) -> list[str]:
-    """Ways a report may write an agency's name: "文水县刘胡兰镇人民政府" → itself, without
-    "人民政府", and without the region prefixes ("刘胡兰镇人民政府", "刘胡兰镇")."""
+    """Ways a report or its file may write an agency's name, to look it up in the roster:
+    "文水县刘胡兰镇人民政府" → itself, without "人民政府", and without the region prefixes
+    ("刘胡兰镇人民政府", "刘胡兰镇")."""
     variants: list[str] = []
     current = _YEARS.sub("", _REPORT_WORDS.sub("", text)).strip()
     while current and current not in variants:
@@ -20,7 +50,7 @@ def name_variants(text: str) -> list[str]:
         shorter = current.removesuffix("人民政府") if current.endswith("人民政府") else current.removesuffix("政府")
         if len(shorter) >= 2 and shorter not in variants:
             variants.append(shorter)
-        current = _REGION_PREFIX.sub("", current, count=1)
+        current = _SHORT_REGION_PREFIX.sub("", current, count=1)
     return variants
 
 

@@ -8,15 +8,18 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..validators.engine import CheckResult, check_bytes
-from ..validators.render import render_text, result_json, summary_line
-from ..validators.rules.catalog import rules_markdown, rules_table_text
 from ..validators.template import LEVELS
 from .inputs import expand_paths, os_problem
 
+if TYPE_CHECKING:  # the engine is imported when a command needs it: `nianbao invite` starts faster
+    from ..validators.engine import CheckResult
+
 
 def _check_file(path: Path, args) -> CheckResult:
+    from ..validators.engine import CheckResult, check_bytes
+
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -35,6 +38,7 @@ def _previous(args):
     if not getattr(args, "previous", None):
         return None
     if not hasattr(args, "_previous_report"):
+        from ..validators.engine import check_bytes
         from ..validators.prior import PriorReport
 
         try:
@@ -59,9 +63,14 @@ def _previous_year_notice(result: CheckResult, args) -> None:
 
 
 def _annotate(path: Path, result: CheckResult, target: str) -> None:
-    from ..validators.annotate import annotate_docx, can_annotate
+    from ..validators.annotate import annotate_docx, can_annotate, clean_copy
 
     data = path.read_bytes()
+    clean = clean_copy(data, result)  # a returned 批注版 with every issue fixed
+    if clean is not None:
+        Path(target).write_bytes(clean)
+        print(f"所有问题都已改正，已去掉原来的审核批注，另存为干净版本：{target}", file=sys.stderr)
+        return
     if not can_annotate(data, result):
         reason = "没有发现问题" if result.error is None and not result.issues else "只有 .docx 文件可以加批注"
         print(f"未生成批注版（{reason}）。", file=sys.stderr)
@@ -71,6 +80,8 @@ def _annotate(path: Path, result: CheckResult, target: str) -> None:
 
 
 def cmd_check(args) -> int:
+    from ..validators.render import render_text, result_json, summary_line
+
     files = expand_paths(args.files)
     if not files:
         print("没有找到要审核的文件。", file=sys.stderr)
@@ -98,6 +109,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_rules(args) -> int:
+    from ..validators.rules.catalog import rules_markdown, rules_table_text
+
     if args.markdown:
         sys.stdout.write(rules_markdown())
     else:

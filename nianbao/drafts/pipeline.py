@@ -23,7 +23,7 @@ from ..bot.pool import CheckFailed, CheckPool, CheckTimedOut
 from ..names import safe_file_name
 from ..storage import Agency, FileStore, InboxEntry, StorageError
 from ..storage.aio import AsyncStore
-from ..validators.annotate import check_and_annotate
+from ..validators.annotate import check_and_annotate, is_clean_copy
 from ..validators.document import ReadError
 from ..validators.engine import CheckResult
 from .deliver import Deliver, DeliveryFailed, DeliveryRefused, RecipientGone
@@ -203,10 +203,11 @@ class DraftPipeline:
         parts: list[dict] = [{"text": text} for text in texts]
         if marked_up is not None:
             stem = (entry.file_name or "报告").rsplit(".", 1)[0]
+            clean = is_clean_copy(result)  # a returned 批注版 with nothing left comes back without comments
             parts.append({
                 "document": await asyncio.to_thread(self.files.put, marked_up),
-                "filename": f"{safe_file_name(stem, '报告')}_审核批注.docx",
-                "caption": say.MARKED_UP_CAPTION.format(count=len(result.issues)),
+                "filename": f"{safe_file_name(stem, '报告')}_{'已去掉批注' if clean else '审核批注'}.docx",
+                "caption": say.CLEAN_COPY_CAPTION if clean else say.MARKED_UP_CAPTION.format(count=len(result.issues)),
             })
         await self.db.inbox_checked(entry.update_id, review.submission_id, parts)
         return await self.db.get_inbox(entry.update_id)

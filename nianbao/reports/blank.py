@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from ..validators.template import SECTIONS, TABLES, TableSpec
+from ..validators.template import GUIDANCE, PLACEHOLDER_AGENCY, PLACEHOLDER_YEAR, SECTIONS, TABLES, TableSpec
 from .layout import TableGrid, table_grid
 
 __all__ = ["GUIDANCE", "blank_report_docx", "report_title"]
@@ -31,18 +31,6 @@ BODY_SIZE, TABLE_SIZES = Pt(16), {"主动公开": Pt(10.5), "依申请公开": P
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21), Cm(29.7)
 ROW_HEIGHT = Cm(0.6)
 MARGINS = {"top": Cm(3.7), "bottom": Cm(3.5), "left": Cm(2.5), "right": Cm(2.5)}
-PLACEHOLDER_AGENCY, PLACEHOLDER_YEAR = "XX", "××××"
-
-# Guidance under each section heading (replaced by the agency's own text).
-GUIDANCE: dict[str, str] = {
-    "一": "（文字描述：本年度主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障等方面的工作情况。"
-    "县级以上人民政府还应报告工作考核、社会评议和责任追究结果情况。）",
-    "二": "（填写下表。各单元格填写阿拉伯数字，没有的填 0，不要留空；收费金额以万元为单位。）",
-    "三": "（填写下表。每一列：第一项加第二项之和，等于第三项加第四项之和；每一行：总计等于自然人与五类法人或其他组织之和。）",
-    "四": "（填写下表。每一组的总计等于结果维持、结果纠正、其他结果、尚未审结之和。）",
-    "五": "（文字描述：本年度工作存在的主要问题，以及已经采取和下一年度将要采取的改进措施。）",
-    "六": "（文字描述：本年度是否收取信息处理费，发出收费通知的件数和总金额、实际收取的总金额；其他需要报告的事项。）",
-}
 
 
 def report_title(year: int | None = None, agency: str | None = None) -> str:

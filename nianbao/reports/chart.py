@@ -23,6 +23,8 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager
 from matplotlib.ticker import Formatter
 
+from ..states import State
+
 __all__ = ["METADATA_KEY", "StatusCounts", "read_chart_data", "status_chart"]
 
 METADATA_KEY = "nianbao-chart"
@@ -49,10 +51,10 @@ COLORS = {"passing": "#2e7d32", "with_errors": "#c62828", "unreadable": "#ef6c00
 # Chart words in Chinese, and in English when no CJK font is installed (no tofu boxes).
 WORDS = {
     "zh": {
-        "passing": "通过",
-        "with_errors": "有错误",
-        "unreadable": "无法读取",
-        "not_submitted": "未报送",
+        "passing": State.PASSING.label,
+        "with_errors": State.ERRORS.label,
+        "unreadable": State.UNREADABLE.label,
+        "not_submitted": State.NOT_SUBMITTED.label,
         "states": "{year}年度报告报送情况（共{total}个机关）",
         "agencies": "机关数",
         "daily": "每日报送",
@@ -80,8 +82,8 @@ WORDS = {
 
 
 STATES = ("passing", "with_errors", "unreadable", "not_submitted")  # bar order
-# the storage's state names (nianbao.storage.store.STATES) -> StatusCounts fields
-FROM_STORE = {"passing": "passing", "errors": "with_errors", "unreadable": "unreadable", "not_submitted": "not_submitted"}
+# the submission states (nianbao.states) -> StatusCounts fields
+FROM_STORE = {State.PASSING: "passing", State.ERRORS: "with_errors", State.UNREADABLE: "unreadable", State.NOT_SUBMITTED: "not_submitted"}
 
 
 @dataclass(frozen=True)

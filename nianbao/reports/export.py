@@ -7,12 +7,13 @@ import io
 import datetime as dt
 
 from ..levels import LEVELS
+from ..states import STATE_LABELS
 from ..storage import AgencyStatus
 
 HEADER = ["单位", "层级", "地区", "状态", "报送次数", "最新报送时间", "错误", "警告", "文件名"]
 
 
-def status_csv(statuses: list[AgencyStatus], tz: dt.tzinfo, state_labels: dict[str, str]) -> bytes:
+def status_csv(statuses: list[AgencyStatus], tz: dt.tzinfo) -> bytes:
     """One row per agency, UTF-8 with a BOM so that Excel reads the Chinese."""
     output = io.StringIO()
     writer = csv.writer(output)
@@ -25,7 +26,7 @@ def status_csv(statuses: list[AgencyStatus], tz: dt.tzinfo, state_labels: dict[s
                     status.agency.name,
                     LEVELS.get(status.agency.level, status.agency.level),
                     status.agency.region or "",
-                    state_labels[status.state],
+                    STATE_LABELS[status.state],
                     status.submission_count,
                     latest.received_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if latest else "",
                     latest.error_count if latest else "",

@@ -27,6 +27,7 @@ from ..validators.template import (
     TABLE4,
     TABLES,
 )
+from ..states import STATE_LABELS as SUBMISSION_STATE_LABELS
 from .identities import complete_tables, identity_breaks
 
 __all__ = [
@@ -44,13 +45,8 @@ Number = int | float
 Tables = Mapping[str, Mapping[str, Mapping[str, Any]]]
 CellKey = tuple[str, str, str]  # (table key, row label, column)
 
-STATE_LABELS = {
-    "passing": "通过",
-    "errors": "有错误",
-    "unreadable": "无法读取",
-    "not_submitted": "未报送",
-    "imported": "已导入（未经机器人审核）",
-}
+# the submission states' labels, and one of the summary's own: tables imported, never sent to the bot
+STATE_LABELS = {**SUBMISSION_STATE_LABELS, "imported": "已导入（未经机器人审核）"}
 SUMMED_STATES = ("passing", "errors", "imported")
 NO_TABLES = "未读取到统计表"
 UNKNOWN_STATE = "状态未知"

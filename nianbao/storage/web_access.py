@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from .store import StorageError, Store, _dt, _ts, _utc
+from .connection import _ts, _utc
+from .models import StorageError, _dt
+from .store import Store
 
 __all__ = ["LoginLinkError", "WebAccess", "WebSession"]
 

@@ -41,9 +41,8 @@ from .readers.docx import (
     _val,
     paragraph_text,
 )
-
-DEFAULT_AUTHOR = "年报审核助手"
-DEFAULT_INITIALS = "审核"
+from .own_comments import DEFAULT_AUTHOR, DEFAULT_INITIALS, remove_own_comments
+from .render import issue_line
 
 _SDT_CONTENT = f"{W}sdtContent"
 _RANGE_START, _REFERENCE, _ID = f"{W}commentRangeStart", f"{W}commentReference", f"{W}id"
@@ -74,16 +73,16 @@ class AnchoredComment:
 
 def comment_text(issue: Issue) -> str:
     """The comment for an issue, worded like the chat reply."""
-    text = f"{issue.number}. [{issue.severity.label}] {issue.message}"
-    if issue.hint:
-        text += f"\n修改建议：{issue.hint}"
-    return _NOT_XML.sub("", text)
+    return _NOT_XML.sub("", issue_line(issue, indent=""))
 
 
 def annotate_docx(data: bytes, result: CheckResult, author: str = DEFAULT_AUTHOR, initials: str = DEFAULT_INITIALS) -> bytes:
-    """The .docx ``data`` with one comment per issue of ``result`` (its check of these bytes)."""
+    """The .docx ``data`` with one comment per issue of ``result`` (its check of these bytes).
+    The comments this program added to an earlier 批注版 are removed first (people's own are
+    kept), so the copy holds exactly the current issues, however often it goes back and forth."""
     _require_annotatable(data, result)
     document = _open(data)
+    remove_own_comments(document)
     body = _BodyMap(document.element.body)
     groups: dict[object, list[int]] = {}  # anchor element (w:tc or w:p) -> comment ids
     for issue in result.issues:
@@ -101,13 +100,35 @@ def can_annotate(data: bytes, result: CheckResult) -> bool:
     return result.error is None and bool(result.issues) and result.input_format == "docx" and sniff(data) == "docx"
 
 
+def is_clean_copy(result: CheckResult) -> bool:
+    """The marked-up file for ``result`` is a clean copy: a returned 批注版 with no issue left,
+    given back without the old comments (rather than a copy carrying the issues)."""
+    return result.error is None and not result.issues
+
+
+def clean_copy(data: bytes, result: CheckResult) -> bytes | None:
+    """A returned 批注版 whose issues are all fixed, without this program's old comments; None
+    when the draft carries none of them (nothing to clean) or cannot be opened."""
+    if not is_clean_copy(result) or result.input_format != "docx" or sniff(data) != "docx":
+        return None
+    document = _open(data)
+    if not remove_own_comments(document):
+        return None
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def check_and_annotate(data: bytes, source_name: str = "", **options) -> tuple[CheckResult, bytes | None]:
     """Check a draft and, when it is a .docx with issues, mark it up as well (one call, so a
-    worker process does both)."""
+    worker process does both). A returned 批注版 with no issue left comes back as a clean copy
+    (``is_clean_copy(result)`` tells the two apart)."""
     result = check_bytes(data, source_name, **options)
-    if not can_annotate(data, result):
-        return result, None
     try:
+        if is_clean_copy(result):
+            return result, clean_copy(data, result)
+        if not can_annotate(data, result):
+            return result, None
         return result, annotate_docx(data, result)
     except Exception:  # noqa: BLE001 - python-docx is stricter than our reader (a .docm, a broken
         return result, None  # comments part): the review stands without the marked-up copy

@@ -14,8 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from ..levels import Level
+
 TableKey = Literal["主动公开", "依申请公开", "复议诉讼"]
-Level = Literal["township", "county_department", "city_department", "government", "provincial_department", "other"]
 
 
 class Severity(str, Enum):

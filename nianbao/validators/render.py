@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .engine import CheckResult
-from .model import Issue
+from .model import Issue, Severity
 
 
 def summary_line(result: CheckResult) -> str:
@@ -21,17 +22,29 @@ def summary_line(result: CheckResult) -> str:
     return f"{name}{year}：{counts}{verdict}"
 
 
-def issue_line(issue: Issue) -> str:
-    line = f"{issue.number}. [{issue.severity.label}] {issue.message}"
+HINT_PREFIX = "修改建议："  # the fix hint, in the terminal, the Word comments and the chat
+
+
+def issue_head(number: int, label: str, message: str) -> str:
+    """「1. [错误] …」: how every face numbers and labels an issue."""
+    return f"{number}. [{label}] {message}"
+
+
+# the opening of an issue_head, to recognise our own lines (the comments of an earlier 批注版)
+ISSUE_HEAD_OPENING = re.compile(r"^\d+\. \[(" + "|".join(re.escape(s.label) for s in Severity) + r")\] ")
+
+
+def issue_line(issue: Issue, indent: str = "   ") -> str:
+    line = issue_head(issue.number, issue.severity.label, issue.message)
     if issue.hint:
-        line += f"\n   修改建议：{issue.hint}"
+        line += f"\n{indent}{HINT_PREFIX}{issue.hint}"
     return line
 
 
 def render_text(result: CheckResult, hints: bool = True) -> str:
     lines = [summary_line(result)]
     for issue in result.issues:
-        lines.append(issue_line(issue) if hints else f"{issue.number}. [{issue.severity.label}] {issue.message}")
+        lines.append(issue_line(issue) if hints else issue_head(issue.number, issue.severity.label, issue.message))
     return "\n".join(lines)
 
 

@@ -91,8 +91,9 @@ SECTIONS: tuple[SectionSpec, ...] = tuple(
 SECTION_BY_NUMBER = {s.number: s for s in SECTIONS}
 
 # ---------------------------------------------------------------- table 2: 主动公开
-_DOCS = ("本年制发件数", "本年废止件数", "现行有效件数")
-_DECISIONS = ("本年处理决定数量",)
+DOCUMENT_ROWS = ("规章", "行政规范性文件")  # the rows counting documents issued, repealed and in force
+_DOCS = ISSUED, REPEALED, IN_FORCE = ("本年制发件数", "本年废止件数", "现行有效件数")
+_DECISIONS = (DECISIONS := "本年处理决定数量",)
 _FEES = ("本年收费金额（单位：万元）",)
 
 TABLE2 = TableSpec(
@@ -292,3 +293,18 @@ TABLE_BY_KEY = {t.key: t for t in TABLES}
 TOTAL_CELLS = sum(t.cell_count for t in TABLES)  # 200
 
 LEVELS = AGENCY_LEVELS  # re-exported: the rules and messages name levels from here
+
+
+# ---------------------------------------------------------------- the blank template's fill-in text
+# (reports/blank.py prints it; X106 finds it left in a report)
+PLACEHOLDER_AGENCY, PLACEHOLDER_YEAR = "XX", "××××"
+GUIDANCE_OPENINGS = ("文字描述", "填写下表")  # how each section's guidance opens, inside brackets
+GUIDANCE: dict[str, str] = {
+    "一": "（文字描述：本年度主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障等方面的工作情况。"
+    "县级以上人民政府还应报告工作考核、社会评议和责任追究结果情况。）",
+    "二": "（填写下表。各单元格填写阿拉伯数字，没有的填 0，不要留空；收费金额以万元为单位。）",
+    "三": "（填写下表。每一列：第一项加第二项之和，等于第三项加第四项之和；每一行：总计等于自然人与五类法人或其他组织之和。）",
+    "四": "（填写下表。每一组的总计等于结果维持、结果纠正、其他结果、尚未审结之和。）",
+    "五": "（文字描述：本年度工作存在的主要问题，以及已经采取和下一年度将要采取的改进措施。）",
+    "六": "（文字描述：本年度是否收取信息处理费，发出收费通知的件数和总金额、实际收取的总金额；其他需要报告的事项。）",
+}

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from .numerals import chinese_number
+
 CN_NUMERALS = "一二三四五六七八九十"
 _WHITESPACE = re.compile(r"[\s\u3000\u00a0\u2000-\u200b\ufeff]+")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -61,7 +63,7 @@ def parse_number(text: str) -> Decimal | None:
             value = value[: -len(unit)]
             break
     if not value or not _NUMBER.match(value) or value in {"+", "-", "."}:
-        return None
+        return _chinese(value)
     try:
         return Decimal(value.replace(",", ""))
     except InvalidOperation:
@@ -81,7 +83,12 @@ def squashed_is_value(value: str) -> bool:
     if not value or value.isdigit() or value in _ZERO_WORDS:
         return True
     core = value.rstrip("万元件个条次")
-    return bool(core) and set(core) <= _NUMBER_CHARS and parse_number(value) is not None
+    return bool(core) and (set(core) <= _NUMBER_CHARS or chinese_number(value) is not None) and parse_number(value) is not None
+
+
+def _chinese(value: str) -> Decimal | None:
+    number = chinese_number(value)  # 「三」 stays a value in its cell (rule C106 asks for 3)
+    return None if number is None else Decimal(number)
 
 
 def has_cjk(text: str) -> bool:

@@ -8,7 +8,7 @@ from aiohttp import web
 from ..names import DRAFT_SUFFIX, safe_file_name
 from ..storage import Submission
 from ..validators.readers import sniff
-from ..validators.template import LEVELS
+from ..levels import LEVELS
 from .common import desk_of, page, require_agency, require_supervisor
 from .desk import Desk
 from .overview import STATE_LABELS, attachment

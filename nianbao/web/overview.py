@@ -10,17 +10,16 @@ from urllib.parse import quote
 from aiohttp import web
 
 from ..bot.county import county_summary, status_picture
-from ..messages import STATE_LABEL
 from ..reports.export import status_csv
 from ..reports.summary import summary_xlsx
+from ..levels import LEVELS
+from ..states import STATE_LABELS
 from ..storage import AgencyStatus
-from ..validators.template import LEVELS
 from .common import desk_of, page, require_supervisor
 from .desk import Desk
 
 routes = web.RouteTableDef()
 
-STATE_LABELS = {"passing": "通过", "errors": "有错误", "unreadable": "无法读取", "not_submitted": "未报送"}
 STATE_ORDER = {"unreadable": 0, "errors": 1, "not_submitted": 2, "passing": 3}
 SORTS = {
     "name": lambda r: r.name,
@@ -151,5 +150,5 @@ async def status_export(request: web.Request) -> web.StreamResponse:
     require_supervisor(request)
     desk = desk_of(request)
     year = desk.year()
-    data = await desk.run(lambda: status_csv(desk.store.year_status(year), desk.config.tz, STATE_LABEL))
+    data = await desk.run(lambda: status_csv(desk.store.year_status(year), desk.config.tz))
     return attachment(data, f"{year}年度报告报送情况.csv", "text/csv")

@@ -162,13 +162,13 @@ def test_content_is_unchanged(name, variant, drafts):
     assert changed <= {"word/document.xml", "[Content_Types].xml", "word/_rels/document.xml.rels"}
 
 
-def test_annotating_an_annotated_draft_keeps_the_first_comments(drafts):
+def test_annotating_an_annotated_draft_replaces_its_own_earlier_comments(drafts):
+    """An unchanged 批注版 sent back: one comment per issue again, not twice as many."""
     _, result, annotated = drafts(SAMPLES[-1])
-    twice = annotate_docx(annotated, check_bytes(annotated, "again.docx"), author="第二轮")
+    twice = annotate_docx(annotated, check_bytes(annotated, "again.docx"))
     comments = read_comments(twice)
-    assert len(comments) == 2 * len(result.issues)
-    assert len({c.comment_id for c in comments}) == len(comments)
-    assert sorted(c.author for c in comments) == sorted(["年报审核助手", "第二轮"] * len(result.issues))
+    assert [c.text for c in comments] == [c.text for c in read_comments(annotated)]
+    assert len(comments) == len(result.issues) and len({c.comment_id for c in comments}) == len(comments)
 
 
 # ---------------------------------------------------------------- blank cells, several issues on one cell

@@ -95,5 +95,5 @@ async def export_command(call: Call) -> None:
     if year is None:
         return
     tz = call.services.config.tz
-    data = await call.services.db.report(lambda store: status_csv(store.year_status(year), tz, say.STATE_LABEL))
+    data = await call.services.db.report(lambda store: status_csv(store.year_status(year), tz))
     await call.reply_file(data, say.EXPORT_FILE.format(year=year), say.EXPORT_CAPTION.format(year=year))

@@ -90,7 +90,7 @@ def all_rules() -> list[Rule]:
 
 
 def _load_rule_modules() -> None:
-    from . import arithmetic, cells, content, dates, history, level, naming, structure  # noqa: F401  (registration)
+    from . import arithmetic, cells, content, dates, digits, history, level, naming, structure  # noqa: F401  (registration)
 
 
 def _position(issue: Issue) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import Report, Severity
-from ..template import T3_CARRIED, T3_FORWARD, T3_NEW, TABLE3, TABLE4
+from ..template import GUIDANCE_OPENINGS, T3_CARRIED, T3_FORWARD, T3_NEW, TABLE3, TABLE4
 from ..text import compact
 from . import Context, Finding, rule
 from ._where import clip, places
@@ -229,7 +229,9 @@ def text_without_table(report: Report, context: Context):
 
 # ---------------------------------------------------------------- residue and slips
 
-_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(X{2,}|x{2,})(?![A-Za-z])|×{2,}|某某|\[填写[^\]]*\]|【填写[^】]*】|（文字描述[^）]*）|（填写下表[^）]*）|\(文字描述[^)]*\)|〇〇年|○○年")
+# the blank template's guidance, left in place of the agency's own text
+_GUIDANCE_LEFT = "|".join(f"（{opening}[^）]*）|\\({opening}[^)]*\\)" for opening in GUIDANCE_OPENINGS)
+_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(X{2,}|x{2,})(?![A-Za-z])|×{2,}|某某|\[填写[^\]]*\]|【填写[^】]*】|" + _GUIDANCE_LEFT + "|〇〇年|○○年")
 
 
 @rule(

@@ -13,7 +13,22 @@ from decimal import Decimal
 
 from ..model import Cell, Report, Severity
 from ..prior import PriorReport
-from ..template import APPLICANT_COLUMNS, T3_CARRIED, T3_FORWARD, T3_NEW, TABLE2, TABLE3, TABLE4, TableSpec
+from ..template import (
+    APPLICANT_COLUMNS,
+    DECISIONS,
+    DOCUMENT_ROWS,
+    IN_FORCE,
+    ISSUED,
+    REPEALED,
+    T3_CARRIED,
+    T3_FORWARD,
+    T3_NEW,
+    T4_GROUPS,
+    TABLE2,
+    TABLE3,
+    TABLE4,
+    TableSpec,
+)
 from ..text import compact
 from . import Context, Finding, rule
 from ._where import at_cell, fmt
@@ -59,8 +74,6 @@ def carried_over(report: Report, context: Context):
 
 # ---------------------------------------------------------------- documents in force
 
-DOCUMENT_ROWS = ("规章", "行政规范性文件")
-ISSUED, REPEALED, IN_FORCE = "本年制发件数", "本年废止件数", "现行有效件数"
 
 
 @rule(
@@ -110,12 +123,10 @@ class Watched:
 
 WATCHED = (
     Watched(TABLE3, T3_NEW, "总计", ("申请",), 20),
-    Watched(TABLE4, "行政复议", "总计", ("复议",), 10),
-    Watched(TABLE4, "未经复议直接起诉", "总计", ("诉讼", "起诉"), 10),
-    Watched(TABLE4, "复议后起诉", "总计", ("诉讼", "起诉"), 10),
-    Watched(TABLE2, "行政许可", "本年处理决定数量", ("许可",), 100),
-    Watched(TABLE2, "行政处罚", "本年处理决定数量", ("处罚",), 100),
-    Watched(TABLE2, "行政强制", "本年处理决定数量", ("强制",), 100),
+    *(Watched(TABLE4, group, "总计", words, 10) for group, words in zip(T4_GROUPS, (("复议",), *[("诉讼", "起诉")] * 2))),
+    Watched(TABLE2, "行政许可", DECISIONS, ("许可",), 100),
+    Watched(TABLE2, "行政处罚", DECISIONS, ("处罚",), 100),
+    Watched(TABLE2, "行政强制", DECISIONS, ("强制",), 100),
 )
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
-import re
-
+from ...names import same_agency
 from ..model import Report, Severity
 from ..template import TABLE_BY_KEY
 from ..text import squash
@@ -198,26 +196,6 @@ def other_collapsed(report: Report, context: Context):
 
 
 
-_GOVERNMENT_SUFFIX = re.compile(r"(人民政府|政府|街道办事处|办事处)$")
-_REGION_PREFIX = re.compile(r"^.*?[省市州盟县区旗](?!场)(?=..)")  # 市场监督管理局 is not a city
-
-
-def _split_name(name: str) -> tuple[str, str]:
-    """(region, core): 文水县刘胡兰镇 → (文水县, 刘胡兰镇); 刘胡兰镇人民政府 → ("", 刘胡兰镇)."""
-    core = _GOVERNMENT_SUFFIX.sub("", squash(name))
-    region = ""
-    while (match := _REGION_PREFIX.match(core)) and len(core) - match.end() >= 2:
-        region, core = region + match.group(0), core[match.end() :]
-    return region, core
-
-
-def _same_agency(written: str, bound: str) -> bool:
-    (written_region, written), (bound_region, bound) = _split_name(written), _split_name(bound)
-    if written_region and bound_region and not (written_region in bound_region or bound_region in written_region):
-        return False  # the same department of another county: copied
-    return written in bound or bound in written or difflib.SequenceMatcher(None, written, bound).ratio() >= 0.75
-
-
 @rule(
     code="S104",
     name="agency-mismatch",
@@ -228,5 +206,5 @@ def _same_agency(written: str, bound: str) -> bool:
 )
 def agency_mismatch(report: Report, context: Context):
     """发错文件，或照抄其他单位的报告忘了改名称，都会在这里发现（只在知道发送人单位时检查）。"""
-    if context.expected_agency and report.agency and not _same_agency(report.agency, context.expected_agency):
+    if context.expected_agency and report.agency and not same_agency(report.agency, context.expected_agency):
         yield Finding(section="title", found=report.agency, expected=context.expected_agency, locator=report.title_locator)

@@ -1,0 +1,19 @@
+"""Where an agency stands with its report of a year: one vocabulary, one Chinese label each, for
+the storage, the bot's messages, the summary, the chart and the web desk."""
+
+from __future__ import annotations
+
+from .labelled import Labelled
+
+
+class State(Labelled):
+    """Decided by the agency's latest readable draft of its own report (see ``Store.year_status``)."""
+
+    NOT_SUBMITTED = "not_submitted", "未报送"
+    PASSING = "passing", "通过"
+    ERRORS = "errors", "有错误"
+    UNREADABLE = "unreadable", "无法读取"
+
+
+STATES: tuple[str, ...] = tuple(State.labels())
+STATE_LABELS: dict[str, str] = State.labels()  # by the stored value

@@ -1,0 +1,196 @@
+"""Who may use the bot: members (a Telegram user bound to an agency, or a supervisor/admin) and
+the one-time invite codes that bind them."""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import unicodedata
+from datetime import datetime, timedelta
+
+from .connection import Connection, _check_int, _ts, _utc, writes
+from .models import Agency, Invite, InviteError, Member, NotFound, StorageError, _agency, _invite, _member
+from .roster import normalize_role
+
+#: Invite-code alphabet: uppercase letters and digits without 0/O/1/I.
+INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+INVITE_CODE_LENGTH = 8
+INVITE_TTL_DAYS = 14  # how long an invite code stays valid
+
+
+def normalize_invite_code(code: str) -> str:
+    """Canonical form of a typed code: NFKC (full-width → ASCII), no spaces/dashes, upper."""
+    text = unicodedata.normalize("NFKC", str(code))
+    return "".join(ch for ch in text if ch.isalnum()).upper()
+
+
+
+class Access(Connection):
+    # ----------------------------------------------------------------- members
+
+    @writes
+    def bind_member(
+        self,
+        user_id: int,
+        agency_id: int | None,
+        role: str = "staff",
+        display_name: str | None = None,
+        now: datetime | None = None,
+    ) -> Member:
+        """Create or rebind a member. ``joined_at`` changes only when the agency changes;
+        a None ``display_name`` keeps the stored one. Staff need an agency."""
+        with self._tx() as conn:
+            return self._bind(conn, user_id, agency_id, role, display_name, _ts(now))
+
+    def _bind(
+        self,
+        conn: sqlite3.Connection,
+        user_id: int,
+        agency_id: int | None,
+        role: str,
+        display_name: str | None,
+        joined_at: str,
+    ) -> Member:
+        _check_int("user_id", user_id)
+        role = normalize_role(role)
+        if agency_id is None and role == "staff":
+            raise ValueError("staff members must belong to an agency")
+        if agency_id is not None and not self._fetch(
+            conn, "SELECT 1 AS x FROM agencies WHERE id = ?", (agency_id,)
+        ):
+            raise NotFound(f"agency {agency_id} not found")
+        conn.execute(
+            """
+            INSERT INTO members (user_id, agency_id, role, display_name, joined_at)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (user_id) DO UPDATE SET
+                role = excluded.role,
+                display_name = COALESCE(excluded.display_name, members.display_name),
+                joined_at = CASE WHEN members.agency_id IS excluded.agency_id
+                                 THEN members.joined_at ELSE excluded.joined_at END,
+                agency_id = excluded.agency_id
+            """,
+            (user_id, agency_id, role, display_name, joined_at),
+        )
+        return _member(self._fetch(conn, "SELECT * FROM members WHERE user_id = ?", (user_id,))[0])
+
+    def get_member(self, user_id: int) -> Member | None:
+        row = self._one("SELECT * FROM members WHERE user_id = ?", (user_id,))
+        return _member(row) if row else None
+
+    def member_agency(self, user_id: int) -> Agency | None:
+        """The agency a staff member is bound to (None for supervisors and strangers)."""
+        row = self._one(
+            "SELECT a.* FROM members m JOIN agencies a ON a.id = m.agency_id"
+            " WHERE m.user_id = ? AND m.role = 'staff'",
+            (user_id,),
+        )
+        return _agency(row) if row else None
+
+    @writes
+    def set_role(self, user_id: int, role: str) -> Member:
+        """Raises NotFound, or ValueError for an unknown role / staff without agency."""
+        role = normalize_role(role)
+        with self._tx() as conn:
+            rows = self._fetch(conn, "SELECT * FROM members WHERE user_id = ?", (user_id,))
+            if not rows:
+                raise NotFound(f"member {user_id} not found")
+            if role == "staff" and rows[0]["agency_id"] is None:
+                raise ValueError("staff members must belong to an agency")
+            conn.execute("UPDATE members SET role = ? WHERE user_id = ?", (role, user_id))
+            return _member(self._fetch(conn, "SELECT * FROM members WHERE user_id = ?", (user_id,))[0])
+
+    def list_members(self, agency_id: int | None = None, role: str | None = None) -> list[Member]:
+        """Members, optionally filtered by agency and/or role, oldest first."""
+        where, params = [], []
+        if agency_id is not None:
+            where.append("agency_id = ?")
+            params.append(agency_id)
+        if role is not None:
+            where.append("role = ?")
+            params.append(normalize_role(role))
+        sql = "SELECT * FROM members"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [_member(r) for r in self._rows(sql + " ORDER BY joined_at, user_id", params)]
+
+    @writes
+    def remove_member(self, user_id: int) -> bool:
+        """Unbind a user; True if they were a member."""
+        with self._tx() as conn:
+            return conn.execute("DELETE FROM members WHERE user_id = ?", (user_id,)).rowcount > 0
+
+    # ----------------------------------------------------------------- invites
+
+    @writes
+    def create_invite(
+        self,
+        agency_id: int | None,
+        role: str = "staff",
+        ttl_days: float = INVITE_TTL_DAYS,
+        now: datetime | None = None,
+    ) -> str:
+        """New single-use code (8 chars of :data:`INVITE_ALPHABET`) valid ``ttl_days``.
+
+        ``agency_id`` may be None for supervisor/admin invites. Raises
+        NotFound for an unknown agency, ValueError for a bad role/ttl.
+        """
+        role = normalize_role(role)
+        if agency_id is None and role == "staff":
+            raise ValueError("a staff invite needs an agency")
+        if not ttl_days > 0:
+            raise ValueError("ttl_days must be positive")
+        created = _utc(now)
+        expires = created + timedelta(days=ttl_days)
+        with self._tx() as conn:
+            if agency_id is not None and not self._fetch(
+                conn, "SELECT 1 AS x FROM agencies WHERE id = ?", (agency_id,)
+            ):
+                raise NotFound(f"agency {agency_id} not found")
+            for _ in range(20):
+                code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_CODE_LENGTH))
+                cur = conn.execute(
+                    "INSERT INTO invites (code, agency_id, role, created_at, expires_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
+                    (code, agency_id, role, _ts(created), _ts(expires)),
+                )
+                if cur.rowcount == 1:
+                    return code
+        raise StorageError("could not generate a unique invite code")  # pragma: no cover
+
+    def get_invite(self, code: str) -> Invite | None:
+        """Look an invite up (code normalised like redeem_invite)."""
+        row = self._one("SELECT * FROM invites WHERE code = ?", (normalize_invite_code(code),))
+        return _invite(row) if row else None
+
+    @writes
+    def redeem_invite(
+        self,
+        code: str,
+        user_id: int,
+        display_name: str | None = None,
+        now: datetime | None = None,
+    ) -> Member:
+        """Use an invite: binds the user to its agency and role, in one transaction.
+
+        The code is case-insensitive (also tolerates spaces, dashes and
+        full-width characters). Raises :class:`InviteError` with ``reason``
+        "unknown", "used" (even by the same user) or "expired" (at or after
+        ``expires_at``).
+        """
+        norm = normalize_invite_code(code)
+        moment = _utc(now)
+        with self._tx() as conn:
+            rows = self._fetch(conn, "SELECT * FROM invites WHERE code = ?", (norm,))
+            if not rows:
+                raise InviteError("unknown", norm)
+            invite = _invite(rows[0])
+            if invite.used_by is not None:
+                raise InviteError("used", norm, used_by=invite.used_by)
+            if moment >= invite.expires_at:
+                raise InviteError("expired", norm)
+            conn.execute(
+                "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL",
+                (user_id, _ts(moment), norm),
+            )
+            return self._bind(conn, user_id, invite.agency_id, invite.role, display_name, _ts(moment))

@@ -1,0 +1,99 @@
+"""A number written in Chinese (or in full-width digits) in a table cell stays in its cell: one
+error there, and the sums use its value (issue 13, item 2)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from fixtures.docx_builder import LAYOUTS, build_docx, content_to_text
+
+from nianbao.validators.engine import check_bytes
+from nianbao.validators.numerals import arabic, chinese_number, written_in_words
+
+T2, T3 = "主动公开", "依申请公开"
+FORMATS = ["docx", *LAYOUTS]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("三", 3), ("十二", 12), ("两", 2), ("二十", 20), ("一百零五", 105), ("一〇五", 105), ("〇", 0), ("十", 10), ("三件", 3), ("两千零一十", 2010)],
+)
+def test_chinese_numerals_have_their_value(text, value):
+    assert chinese_number(text) == value and written_in_words(text) and arabic(text) == str(value)
+
+
+@pytest.mark.parametrize("text", ["三四十", "十百", "其他", "一、", "无", "—", "3", ""])
+def test_other_text_is_not_a_chinese_numeral(text):
+    assert chinese_number(text) is None
+
+
+def test_full_width_digits_are_written_in_words_too():
+    assert written_in_words("１２") and arabic("１２") == "12" and not written_in_words("12")
+
+
+@pytest.fixture(scope="module")
+def clean(sample_texts):
+    """Sample 002 with its one real mistake (the plan year) corrected: no issue at all."""
+    from fixtures.docx_builder import content_from_sample
+
+    name = next(n for n in sample_texts if n.startswith("002"))
+    content = content_from_sample(sample_texts[name], f"{name}.txt")
+    plan = next(s for s in content["sections"] if s["number"] == "五")
+    plan["paragraphs"] = [p.replace("2024年，我镇将继续", "2025年，我镇将继续") for p in plan["paragraphs"]]
+    return content
+
+
+def render(content, fmt: str) -> bytes:
+    return build_docx(content) if fmt == "docx" else content_to_text(content, fmt).encode("utf-8")
+
+
+def check(content, fmt):
+    result = check_bytes(render(content, fmt), f"draft.{'docx' if fmt == 'docx' else 'txt'}")
+    assert result.error is None
+    return result
+
+
+def with_applications(clean, natural: str):
+    """Three applications from 自然人, all 予以公开; the 新收 cell written as ``natural``."""
+    content = copy.deepcopy(clean)
+    for row in ("本年新收政府信息公开申请数量", "予以公开", "总计"):
+        content["tables"][T3][row]["values"].update({"自然人": "3", "总计": "3"})
+    content["tables"][T3]["本年新收政府信息公开申请数量"]["values"]["自然人"] = natural
+    one = next(s for s in content["sections"] if s["number"] == "一")
+    one["paragraphs"] = [p.replace("无依申请公开事项", "收到依申请公开事项3件，均已按期答复") for p in one["paragraphs"]]
+    return content
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_chinese_numeral_in_table_three_is_one_error_at_its_cell(clean, fmt):
+    result = check(with_applications(clean, "三"), fmt)
+    [issue] = result.issues
+    assert (issue.code, issue.table, issue.row, issue.column) == ("C106", T3, "本年新收政府信息公开申请数量", "自然人")
+    assert issue.message == "表三「一、本年新收政府信息公开申请数量」「自然人」填的是「三」，请改为阿拉伯数字 3。"
+    assert issue.locator == result.report.tables[T3].cell("本年新收政府信息公开申请数量", "自然人").locator
+    assert result.report.tables[T3].value("本年新收政府信息公开申请数量", "自然人") == 3
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_sums_use_the_numerals_value(clean, fmt):
+    """「三」 where the sums say 4: the 勾稽关系 errors name 3 as the value, at the right rows."""
+    content = with_applications(clean, "三")
+    for row in ("予以公开", "总计"):
+        content["tables"][T3][row]["values"].update({"自然人": "4", "总计": "4"})
+    result = check(content, fmt)
+    codes = {(i.code, i.row) for i in result.issues}
+    assert ("C106", "本年新收政府信息公开申请数量") in codes
+    assert not any(i.code in ("T104", "C101", "C102") for i in result.issues), [(i.code, i.message) for i in result.issues]
+    assert {i.table for i in result.issues} == {T3}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(("written", "digits"), [("十二", "12"), ("１２", "12"), ("两", "2")])
+def test_a_numeral_in_table_two_is_one_error_at_its_cell(clean, fmt, written, digits):
+    content = copy.deepcopy(clean)
+    content["tables"][T2]["行政许可"]["values"]["本年处理决定数量"] = written
+    result = check(content, fmt)
+    [issue] = result.issues
+    assert (issue.code, issue.row, issue.column) == ("C106", "行政许可", "本年处理决定数量")
+    assert f"填的是「{written}」，请改为阿拉伯数字 {digits}。" in issue.message
