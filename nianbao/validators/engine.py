@@ -12,7 +12,7 @@ from .model import Issue, Level, Report, Severity
 from .prior import PriorReport
 from .readers import read_document, sniff
 from .rules import Context, number_issues, run_rules
-from .rules.structure import _same_agency  # the one test of "same agency" S104 uses
+from ..names import same_agency
 from .text import squash
 
 
@@ -64,7 +64,7 @@ def check_report(report: Report, level: Level | None = None, *, previous: PriorR
     Another agency's report (S104) is reviewed as that agency's: with its own name and level,
     without the sender's last-year figures; another year's report without them either."""
     expected_agency = context.get("expected_agency")
-    if expected_agency and report.agency and not _same_agency(report.agency, expected_agency):
+    if expected_agency and report.agency and not same_agency(report.agency, expected_agency):
         mismatch = run_rules(report, Context(**context), select={"S104"})
         own = run_rules(report, Context(**{**context, "expected_agency": None}))
         return number_issues(own + mismatch)
