@@ -22,6 +22,7 @@ from .handlers import register_handlers, schedule_draft_jobs
 from .menus import set_menus
 from .services import Services
 from .reminders import schedule_reminders
+from .guards import register_guards
 from .updates import RepeatLimiter, tolerant_bot
 from .webhook import GENERATED_SECRET, run_webhook
 
@@ -54,6 +55,7 @@ def build_application(config: Config, store: Store, clock: Callable | None = Non
     spawn = lambda coroutine: application.create_task(coroutine, update=None)  # noqa: E731
     application.bot_data["services"] = Services.create(config, store, TelegramDeliver(application.bot), clock, spawn)
     register_handlers(application)
+    register_guards(application)
     return application
 
 

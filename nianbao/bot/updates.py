@@ -7,12 +7,18 @@ raw batch (names, texts) in every log line. Here each update is decoded on its o
 that fails is replaced by its bare ``update_id`` (an empty update no handler takes), so the
 offset moves past it and the rest of the batch is served. The skip is logged without the
 update's content, and ``RepeatLimiter`` keeps any line that repeats from flooding the log.
+
+Names are cleaned here too, on arrival, before any handler sees them (``clean_arrival``): control
+and invisible formatting characters (NUL, the right-to-left override that makes "报告‮xcod.exe"
+read as "报告exe.docx") are removed from people's, chats' and files' names, and overlong names and
+command arguments are cut, so that whatever is stored or echoed back stays short and plain.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+import unicodedata
 from collections import OrderedDict
 from typing import Any
 
@@ -23,9 +29,69 @@ from telegram.request import HTTPXRequest
 log = logging.getLogger(__name__)
 
 
+NAME_FIELDS = {"first_name": 64, "last_name": 64, "title": 128, "file_name": 120}  # longest kept
+MAX_COMMAND_CHARS = 300  # a command and its argument (an agency's name): far more than enough
+_KEPT_FORMATS = {"\u200c", "\u200d"}  # zero-width (non-)joiners: parts of emoji and some scripts
+
+
+def clean_name(name: str, limit: int = 120) -> str:
+    """``name`` without control or invisible formatting characters (bidi overrides, zero-width
+    spaces, BOM), line breaks made spaces, and cut to ``limit`` characters keeping a file's
+    suffix."""
+    characters = []
+    for char in name:
+        category = unicodedata.category(char)
+        if category in ("Zl", "Zp") or char in "\t\n\r":
+            characters.append(" ")
+        elif category not in ("Cc", "Cf", "Cs") or char in _KEPT_FORMATS:
+            characters.append(char)
+    cleaned = " ".join("".join(characters).split())
+    if len(cleaned) <= limit:
+        return cleaned
+    stem, dot, suffix = cleaned.rpartition(".")
+    if dot and stem and 0 < len(suffix) <= 8:
+        return stem[: limit - len(suffix) - 2] + "…." + suffix
+    return cleaned[: limit - 1] + "…"
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _clean_command(message: dict) -> None:
+    text = message.get("text")
+    if not isinstance(text, str) or not text.startswith("/") or len(text) <= MAX_COMMAND_CHARS:
+        return
+    message["text"] = text = text[: MAX_COMMAND_CHARS - 1] + "…"
+    end = _utf16_len(text)
+    entities = message.get("entities")
+    if isinstance(entities, list):
+        message["entities"] = [
+            e for e in entities if isinstance(e, dict) and e.get("offset", end) + e.get("length", 0) <= end
+        ]
+
+
+def clean_arrival(value: Any) -> None:
+    """Clean, in place, every name in a raw update (see the module's docstring)."""
+    if isinstance(value, list):
+        for item in value:
+            clean_arrival(item)
+        return
+    if not isinstance(value, dict):
+        return
+    for key, item in value.items():
+        if key in NAME_FIELDS and isinstance(item, str):
+            value[key] = clean_name(item, NAME_FIELDS[key]) or ("文件" if key == "file_name" else "-")
+        else:
+            clean_arrival(item)
+    _clean_command(value)
+
+
 def decodable(raw: Any, bot: Any) -> dict | None:
-    """``raw`` if it decodes into an Update, else only its ``update_id`` (None without one)."""
+    """``raw``, its names cleaned, if it decodes into an Update; else only its ``update_id``
+    (None without one)."""
     try:
+        clean_arrival(raw)
         Update.de_json(raw, bot)
         return raw
     except Exception as error:  # noqa: BLE001 - whatever breaks decoding must not stop the bot

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..validators.template import LEVELS
+from ..levels import LEVELS
 from .inputs import expand_paths, os_problem
 
 if TYPE_CHECKING:  # the engine is imported when a command needs it: `nianbao invite` starts faster

@@ -7,7 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..validators.template import LEVELS
+from ..levels import LEVELS
+from ..storage import INVITE_TTL_DAYS
 from .inputs import open_store
 
 MAX_INVITE_DAYS = 90
@@ -176,7 +177,7 @@ def add_commands(sub) -> None:
     invite = sub.add_parser("invite", help="为机关生成一次性邀请码（最后一行是邀请码）")
     invite.add_argument("agency", nargs="?", default="", help="机关名称（督导员邀请可省略）")
     invite.add_argument("--role", choices=["staff", "supervisor"], default="staff")
-    invite.add_argument("--days", type=invite_days, default=14, help=f"有效天数（1 到 {MAX_INVITE_DAYS}）")
+    invite.add_argument("--days", type=invite_days, default=INVITE_TTL_DAYS, help=f"有效天数（1 到 {MAX_INVITE_DAYS}）")
     invite.add_argument("--all", action="store_true", help="为名单中每个机关各生成一个邀请码，保存到 --out 文件")
     invite.add_argument("--out", metavar="邀请码.xlsx", help="与 --all 一起：保存为 .xlsx 或 .csv（含 t.me 绑定链接）")
     invite.add_argument("--bot", metavar="用户名", help="机器人的用户名（生成 t.me 链接；默认向 Telegram 查询）")

@@ -86,12 +86,15 @@ class Chat:
     blocked: bool = False
     last_message_at: float = 0.0
     last_action_at: float = 0.0
+    group_title: str | None = None  # a group chat (``user`` then holds its id and title)
 
     @property
     def id(self) -> int:
         return self.user["id"]
 
     def to_json(self) -> dict[str, Any]:
+        if self.group_title is not None:
+            return {"id": self.id, "type": "group", "title": self.group_title}
         chat = {"id": self.id, "type": "private", "first_name": self.user["first_name"]}
         if "username" in self.user:
             chat["username"] = self.user["username"]

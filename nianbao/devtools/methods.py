@@ -49,6 +49,7 @@ class BotApiMethods(SimulatedUsers):
             "setMyCommands": self._set_my_commands, "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
             "answerCallbackQuery": self._answer_callback_query, "getChat": self._get_chat,
+            "leaveChat": self._leave_chat,
         }
         return {name.lower(): handler for name, handler in methods.items()}
 
@@ -130,6 +131,14 @@ class BotApiMethods(SimulatedUsers):
         return {**self._bot_user(), "can_join_groups": True, "can_read_all_group_messages": False,
                 "supports_inline_queries": False, "can_connect_to_business": False,
                 "has_main_web_app": False}
+
+    async def _leave_chat(self, params: Params, _uploads: dict) -> bool:
+        chat = self._target_chat(params)
+        if chat.group_title is None:
+            raise bad_request("chat member status can't be changed in private chats")
+        self.left_chats.append(chat.id)
+        self._signal()
+        return True
 
     async def _get_chat(self, params: Params, _uploads: dict) -> dict[str, Any]:
         chat = self._target_chat(params)

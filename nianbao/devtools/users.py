@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import secrets
+import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from typing import Any
@@ -71,6 +72,7 @@ class SimulatedUsers:
         self.callback_answers: deque[dict[str, Any]] = deque(maxlen=1000)
         self.chat_actions: deque[tuple[int, str]] = deque(maxlen=1000)
         self.webhook_url = ""
+        self.left_chats: list[int] = []  # groups the bot left (leaveChat)
 
     # ------------------------------------------------------------------ waiting
 
@@ -156,6 +158,29 @@ class SimulatedUsers:
         returns the update_id."""
         chat = self._user_chat(user_id, None, None)
         return self._enqueue("message", chat.new_message(dict(chat.user), content))
+
+    async def user_sends_in_group(self, group_id: int, user_id: int, text: str, title: str = "县政务公开工作群") -> int:
+        """A user posts ``text`` in a group chat the bot is a member of; returns the update_id.
+        The group is created on first use (``group_id`` negative, as Telegram's are)."""
+        chat = self._chats.get(group_id)
+        if chat is None:
+            chat = self._chats[group_id] = Chat({"id": group_id, "first_name": title}, ChatLog(self.max_messages_per_chat),
+                                                group_title=title)
+        sender = dict(self._user_chat(user_id, None, None).user)
+        content: dict[str, Any] = {"text": text}
+        if entities := command_entities(text):
+            content["entities"] = entities
+        return self._enqueue("message", chat.new_message(sender, content))
+
+    async def user_edits_text(self, update_id: int, text: str) -> int:
+        """A user edits the message they sent in update ``update_id``; returns the new update_id
+        (an ``edited_message``)."""
+        message = self._delivered[update_id]["message"]
+        edited = {**message, "text": text, "edit_date": int(time.time())}
+        edited.pop("entities", None)
+        if entities := command_entities(text):
+            edited["entities"] = entities
+        return self._enqueue("edited_message", edited)
 
     async def user_sends_document(
         self,

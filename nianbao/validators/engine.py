@@ -11,8 +11,9 @@ from .mapper import map_document
 from .model import Issue, Level, Report, Severity
 from .prior import PriorReport
 from .readers import read_document, sniff
-from .rules import Context, number_issues, run_rules
 from ..names import same_agency
+from .repeats import find_repetition
+from .rules import Context, number_issues, run_rules
 from .text import squash
 
 
@@ -98,7 +99,10 @@ def check_bytes(
         result.error = error
         return result
     result.input_format = document.layout
+    document, repetition = find_repetition(document)
     report = map_document(document, source_name)
+    if repetition:
+        report.repeated_copies, report.repetition_locator = repetition.copies, repetition.locator
     if not looks_like_a_report(report):
         result.error = ReadError(
             "not_a_report",

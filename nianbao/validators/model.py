@@ -158,6 +158,8 @@ class Report(BaseModel):
     paragraphs: list[Paragraph] = Field(default_factory=list)  # all body text outside the tables
     tables: dict[str, TableData] = Field(default_factory=dict)
     notes: list[MapNote] = Field(default_factory=list)
+    repeated_copies: int = 1  # the whole text pasted this many times (only the first is mapped)
+    repetition_locator: Locator | None = None  # where the second copy starts
     _memo: dict = PrivateAttr(default_factory=dict)
 
     def memo(self, key, compute):

@@ -78,7 +78,7 @@ async def test_a_retried_reply_resumes_where_it_stopped(env, sample_docx):
     for _ in range(300):
         await asyncio.sleep(0.05)
         entry = env.store.get_inbox(update_id)
-        if entry.parts_sent == 1 and update_id not in env.app.bot_data["services"].pipeline.in_progress:
+        if entry is not None and entry.parts_sent == 1 and update_id not in env.app.bot_data["services"].pipeline.in_progress:
             break
     assert entry.state == "checked" and [m.is_file for m in env.api.sent_to(STAFF_CHAGAN)] == [False]
     await recover_drafts(CallbackContext(env.app))

@@ -291,3 +291,22 @@ def ascii_punctuation(report: Report, context: Context):
     if hits:
         section, where, paragraph, snippet = hits[0]
         yield Finding(params={"where": where, "count": len(hits)}, section=section, found=snippet, locator=paragraph.locator)
+
+
+@rule(
+    code="X109",
+    name="repeated-paste",
+    severity=ERROR,
+    summary="报告全文只出现一次（没有把全文重复粘贴几遍）",
+    message="报告全文重复粘贴了 {count} 遍（第二遍从{where}开始），只审核了第一遍。",
+    hint="删除重复的部分，只保留一份报告全文。",
+)
+def repeated_paste(report: Report, context: Context):
+    """复制粘贴时重复粘贴了几遍全文，公开后满页重复；审核只看第一遍，其余几遍不会被当作第六部分的内容。"""
+    if report.repeated_copies > 1:
+        where = report.repetition_locator.describe() if report.repetition_locator else ""
+        yield Finding(
+            params={"count": report.repeated_copies, "where": where or "中间"},
+            section="title", found=f"{report.repeated_copies} 遍", expected="1 遍", locator=report.repetition_locator,
+        )
+
