@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 
 from .document import ReadError
 from .mapper import map_document
+from .metadata import title_from_header
 from .model import Issue, Level, Report, Severity
 from .prior import PriorReport
 from .readers import read_document, sniff
 from ..names import same_agency
+from .page_header import header_lines
 from .repeats import find_repetition
 from .rules import Context, number_issues, run_rules
 from .text import squash
@@ -103,6 +105,8 @@ def check_bytes(
     report = map_document(document, source_name)
     if repetition:
         report.repeated_copies, report.repetition_locator = repetition.copies, repetition.locator
+    if report.title is None and document.source == "docx":
+        title_from_header(report, header_lines(data))
     if not looks_like_a_report(report):
         result.error = ReadError(
             "not_a_report",

@@ -150,6 +150,22 @@ def _agency(report: Report) -> None:
             return
 
 
+def title_from_header(report: Report, lines: list[str]) -> None:
+    """A report without a title in its body whose page header prints one: that is its title
+    (located nowhere in the body), and the year and agency follow from it."""
+    if report.title:
+        return
+    for line in lines:
+        text = squash(line)
+        if len(text) <= 60 and _ends_title(text) and _title_like(text):
+            report.title, report.title_locator = text, None
+            _year(report)
+            report.agency = None
+            _agency(report)
+            report.level = guess_level(report.agency)
+            return
+
+
 def extract_metadata(report: Report) -> None:
     _title(report)
     _year(report)

@@ -130,6 +130,24 @@ def test_without_title_and_signature_the_agency_is_unknown_not_taken_from_a_sent
     assert result.report.agency is None
 
 
+def test_a_title_printed_in_the_page_header_is_the_title(clean):
+    """Issue 10: some templates print the title in the page header, not in the body."""
+    import io
+
+    import docx
+
+    content = copy.deepcopy(clean)
+    content["title"] = []
+    document = docx.Document(io.BytesIO(build_docx(content)))
+    document.sections[0].header.paragraphs[0].text = "文水县刘胡兰镇2024年政府信息公开工作年度报告"
+    out = io.BytesIO()
+    document.save(out)
+    result = check_bytes(out.getvalue(), "draft.docx", expected_agency="刘胡兰镇人民政府", expected_year=2024)
+    assert result.report.title == "文水县刘胡兰镇2024年政府信息公开工作年度报告"
+    assert (result.report.agency, result.report.year) == ("文水县刘胡兰镇", 2024)
+    assert [(i.code, i.message) for i in result.issues] == []
+
+
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
