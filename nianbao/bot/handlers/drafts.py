@@ -12,6 +12,7 @@ from ..fragments import hold_or_join
 from ..services import PasteBuffer
 from .common import reply, services_of
 from .people import plain_text_answered
+from .word import explain_in_chat
 
 REPORT_MARKERS = ("政府信息公开", "年度报告", "主动公开", "依申请公开")
 MIN_REPORT_CHARS = 200
@@ -49,6 +50,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
     if not await _is_bound(update, context):
         return
+    if user_id not in services.pastes and await explain_in_chat(update, context):
+        return  # "说明 3 …": staff explain an issue, not a paste
     buffer = services.pastes.setdefault(user_id, PasteBuffer(update.effective_chat.id, update.update_id))
     buffer.parts.append(update.effective_message.text or "")
     for job in context.job_queue.get_jobs_by_name(f"paste:{user_id}"):
