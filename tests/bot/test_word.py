@@ -13,12 +13,12 @@ REASON = "经核实，该单位本年予以公开的申请为 0，系填报时�
 async def test_a_supervisor_accepts_an_error_in_chat_and_status_counts_the_agency_as_passing(env):
     review = await env.upload(STAFF_XUEZHANG, "学张乡2024年报.docx", one_mistake_docx())
     assert "1 个错误" in env.text(review)
-    status = env.text(await env.send(SUPERVISOR, "/status"))
+    status = env.text(await env.send(SUPERVISOR, "/status", count=2))  # the text and the chart
     assert "通过 0 个，有错误 1 个" in status
 
     accepted = env.text(await env.send(SUPERVISOR, f"/accept 学张乡人民政府 1 {REASON}", count=1))
     assert "已确认「学张乡人民政府」最新一稿的第 1 项（A100）" in accepted and "通过（含 1 项已确认）" in accepted
-    status = env.text(await env.send(SUPERVISOR, "/status"))
+    status = env.text(await env.send(SUPERVISOR, "/status", count=2))  # the text and the chart
     assert "通过 1 个，有错误 0 个" in status and "学张乡人民政府 —— 通过（含 1 项已确认）" in status
     overdue = env.text(await env.send(SUPERVISOR, "/overdue", count=1))
     assert "学张乡" not in overdue
@@ -27,7 +27,7 @@ async def test_a_supervisor_accepts_an_error_in_chat_and_status_counts_the_agenc
 
     revoked = env.text(await env.send(SUPERVISOR, "/unaccept 学张乡人民政府 1 复核后确有错误", count=1))
     assert "已撤销" in revoked
-    assert "有错误 1 个" in env.text(await env.send(SUPERVISOR, "/status"))
+    assert "有错误 1 个" in env.text(await env.send(SUPERVISOR, "/status", count=2))  # the text and the chart
 
 
 async def test_accept_is_for_supervisors_and_needs_a_reason(env):
