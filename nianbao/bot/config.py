@@ -38,6 +38,8 @@ class Config:
     timezone: str = "Asia/Shanghai"
     deadline_month: int = 1
     deadline_day: int = 31
+    government_deadline_month: int = 3  # a county-level-or-above government's own report (条例 第四十九条)
+    government_deadline_day: int = 31
     report_year: int | None = None  # None: from the campaign start (1 December) the current year, before it the last
     campaign_start_month: int = 12
     campaign_start_day: int = 1
@@ -75,6 +77,9 @@ class Config:
     def deadline(self, year: int) -> dt.date:
         return dt.date(year + 1, self.deadline_month, self.deadline_day)
 
+    def government_deadline(self, year: int) -> dt.date:
+        return dt.date(year + 1, self.government_deadline_month, self.government_deadline_day)
+
     def reminder_start(self, year: int) -> dt.date:
         return dt.date(year + 1, self.reminders.start_month, self.reminders.start_day)
 
@@ -109,6 +114,8 @@ def load_config(path: str | os.PathLike | None = None, environ: dict[str, str] |
         timezone=data.get("timezone", Config.timezone),
         deadline_month=deadline.get("month", 1),
         deadline_day=deadline.get("day", 31),
+        government_deadline_month=deadline.get("government_month", Config.government_deadline_month),
+        government_deadline_day=deadline.get("government_day", Config.government_deadline_day),
         report_year=data.get("report_year"),
         campaign_start_month=campaign.get("start_month", Config.campaign_start_month),
         campaign_start_day=campaign.get("start_day", Config.campaign_start_day),

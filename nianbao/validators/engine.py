@@ -74,6 +74,7 @@ def check_bytes(
     level: Level | None = None,
     today: dt.date | None = None,
     deadline: dt.date | None = None,
+    government_deadline: dt.date | None = None,
     expected_year: int | None = None,
     expected_agency: str | None = None,
     previous: PriorReport | None = None,
@@ -104,7 +105,8 @@ def check_bytes(
         return result
     result.report = report
     result.issues = check_report(
-        result.report, level, today=today, deadline=deadline, expected_year=expected_year, expected_agency=expected_agency,
+        result.report, level, today=today, deadline=deadline, government_deadline=government_deadline,
+        expected_year=expected_year, expected_agency=expected_agency,
         previous=previous,
     )
     return result
