@@ -52,6 +52,7 @@ class Config:
     retention_days: int = 400  # stored drafts older than this are deleted (each agency's latest is kept)
     busy_timeout_ms: int = 5000  # how long a write waits for a database locked by another process
     paste_delay_seconds: float = 2.5  # Telegram splits a long paste into several messages
+    fragment_wait_seconds: float = 300.0  # a paste split by hand: how long the first part waits for the rest
     reminders: ReminderConfig = field(default_factory=ReminderConfig)
     files_dir: str | None = None  # where drafts are kept (content-addressed); None: next to the database
     webhook_url: str | None = None  # public HTTPS URL; unset = long polling
@@ -128,6 +129,7 @@ def load_config(path: str | os.PathLike | None = None, environ: dict[str, str] |
         retention_days=data.get("database", {}).get("retention_days", Config.retention_days),
         busy_timeout_ms=data.get("database", {}).get("busy_timeout_ms", Config.busy_timeout_ms),
         paste_delay_seconds=bot.get("paste_delay_seconds", Config.paste_delay_seconds),
+        fragment_wait_seconds=bot.get("fragment_wait_seconds", Config.fragment_wait_seconds),
         reminders=ReminderConfig(
             start_month=schedule.get("start_month", 1),
             start_day=schedule.get("start_day", 10),

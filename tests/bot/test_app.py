@@ -114,7 +114,7 @@ async def test_corrected_draft_reports_fixed_issues_and_passes(env):
     second = env.text(await env.upload(STAFF_XUEZHANG, "修改稿.txt", fixed.encode()))
     assert "与上一稿" in second and "已改正 3 项" in second and "仍未改正 0 项" in second
     assert "✅ 已改正：第二部分标题编号有误" in second
-    assert "没有错误，可以报送" in second and "所有错误都已改正" in second
+    assert "没有错误，已记录为通过" in second and "所有错误都已改正" in second
     third = env.text(await env.upload(STAFF_XUEZHANG, "修改稿（再发一次）.txt", fixed.encode()))
     assert "与上一稿的文件内容完全相同" in third
     status = env.text(await env.send(SUPERVISOR, "/status", count=1))
@@ -139,6 +139,8 @@ async def test_pasted_text_is_checked_like_a_file(env, tmp_path):
 
 async def test_short_chat_is_not_mistaken_for_a_report(env):
     reply = await env.send(STAFF_XUEZHANG, "你好，请问怎么用？", count=1)
+    assert "使用说明" in reply[0].plain_text and "发送年度报告" in reply[0].plain_text  # a question about use gets the help
+    reply = await env.send(STAFF_XUEZHANG, "好的，谢谢", count=1)
     assert "请发送年度报告" in reply[0].plain_text
 
 

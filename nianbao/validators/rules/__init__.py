@@ -125,6 +125,11 @@ def run_rules(report: Report, context: Context | None = None, select: Iterable[s
         if chosen is not None and registered.code not in chosen:
             continue
         issues.extend(grouped_issues(registered, list(registered.check(report, context)), report))
+    return number_issues(issues)
+
+
+def number_issues(issues: list[Issue]) -> list[Issue]:
+    """Most serious first, in the order of the report; numbered from 1."""
     issues.sort(key=lambda i: (i.severity.rank, _position(i)))
     for number, issue in enumerate(issues, start=1):
         issue.number = number
