@@ -177,6 +177,7 @@ HELP_TITLE = "<b>年报审核助手使用说明</b>"
 HELP_DRAFTS = (
     "• 直接发送年度报告 .docx 文件（也可以是 .txt 或带文字层的 PDF），或把报告全文粘贴发送，即可审核。",
     "• 再次发送修改稿时，会告诉您哪些问题已改正、哪些仍未改正。",
+    "• 对某一项意见有说明（例如数字变化的原因）时，发送「说明 序号 内容」，例如：说明 3 本年机构改革，申请量下降",
 )
 HELP_SECTIONS = {"supervisor": "<b>督导员命令</b>", "admin": "<b>管理员命令</b>"}
 
@@ -228,7 +229,20 @@ def status_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, t
         lines += [_status_line(i, s) for i, s in enumerate(failing, start=1)]
     else:
         lines.append("🎉 所有单位都已通过审核。")
+    confirmed = [s for s in statuses if s.state == "passing" and s.accepted]
+    if confirmed:
+        lines += ["", "<b>经督导员确认后通过的单位</b>"]
+        lines += [f"{i}. {escape(s.agency.name)} —— {accepted_label(s.accepted)}" for i, s in enumerate(confirmed, start=1)]
     return "\n".join(lines)
+
+
+WEB_OFF = "网页版没有开启（NIANBAO_WEB=off）。"
+WEB_LINK = "网页版一次性登录链接（{minutes} 分钟内有效，只能使用一次，请勿转发）：\n{link}"
+
+
+def accepted_label(accepted: int) -> str:
+    """An agency whose remaining errors a supervisor accepted, in every view."""
+    return f"通过（含 {accepted} 项已确认）"
 
 
 def _status_line(index: int, status: AgencyStatus) -> str:

@@ -63,6 +63,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("draft", Role.SUPERVISOR, "下载该单位最新报送的文件", usage="单位名称", agency=True),
     Command("export", Role.SUPERVISOR, "导出本年度报送情况（CSV 文件）"),
     Command("summary", Role.SUPERVISOR, "全县三张统计表汇总（Excel）；加“全部”则含有错误的单位", usage="[全部]"),
+    Command("remove", Role.SUPERVISOR, "移除一名成员（其不能再使用机器人）", usage="用户ID"),
+    Command("audit", Role.SUPERVISOR, "查看操作记录（绑定、移除、邀请、设为督导员等）"),
+    Command("web", Role.MEMBER, "网页版一次性登录链接（10 分钟内有效）"),
+    Command("accept", Role.SUPERVISOR, "确认该单位最新一稿的一项意见（不再计为错误）", usage="单位名称 序号 理由"),
+    Command("unaccept", Role.SUPERVISOR, "撤销对一项意见的确认", usage="单位名称 序号 [理由]"),
     Command("promote", Role.ADMIN, "设为督导员", usage="用户ID"),
 )
 BY_NAME = {command.name: command for command in COMMANDS}

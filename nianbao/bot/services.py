@@ -62,7 +62,8 @@ class Services:
         if user_id in self.config.supervisors or (member and member.role == "supervisor"):
             return "supervisor"
         if member and member.role == "staff" and member.agency_id is not None:
-            return "staff"
+            agency = await self.db.member_agency(user_id)
+            return "staff" if agency is not None and agency.active else None  # a deactivated agency's staff lose access
         return None
 
     async def staff_agency(self, user_id: int) -> Agency | None:

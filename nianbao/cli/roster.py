@@ -94,7 +94,8 @@ def _edit_agency(store, args) -> int:
     else:
         active = args.agencies_command == "activate"
         store.set_agency_active(agency.id, active)
-        print(f"已{'启用' if active else '停用'}：{agency.name}")
+        store.record_event("activate" if active else "deactivate", agency_id=agency.id)
+        print(f"已{'启用' if active else '停用'}：{agency.name}" + ("" if active else "（其成员已不能再使用机器人）"))
     return 0
 
 
@@ -153,7 +154,24 @@ def _bulk_invites(args) -> int:
     return 0
 
 
+def cmd_members(args) -> int:
+    store = open_store(args)
+    try:
+        if not store.remove_member(args.user_id):
+            print(f"用户 {args.user_id} 不是成员。", file=sys.stderr)
+            return 1
+        print(f"已移除用户 {args.user_id}：其不能再使用机器人，需要新的邀请码才能重新绑定。")
+        return 0
+    finally:
+        store.close()
+
+
 def add_commands(sub) -> None:
+    members = sub.add_parser("members", help="管理成员")
+    members_sub = members.add_subparsers(dest="members_command", required=True)
+    members_sub.add_parser("remove", help="移除一名成员（按 Telegram 用户ID）").add_argument("user_id", type=int)
+    members.set_defaults(func=cmd_members)
+
     agencies = sub.add_parser("agencies", help="管理机关名单")
     agencies_sub = agencies.add_subparsers(dest="agencies_command", required=True)
     importer = agencies_sub.add_parser("import", help="从 CSV 导入名单（列：name,level[,region,parent,active]）")

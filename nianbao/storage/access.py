@@ -3,11 +3,13 @@ the one-time invite codes that bind them."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import sqlite3
 import unicodedata
 from datetime import datetime, timedelta
 
+from .audit import audit_row
 from .connection import Connection, _check_int, _ts, _utc, writes
 from .models import Agency, Invite, InviteError, Member, NotFound, StorageError, _agency, _invite, _member
 from .roster import normalize_role
@@ -22,6 +24,13 @@ def normalize_invite_code(code: str) -> str:
     """Canonical form of a typed code: NFKC (full-width → ASCII), no spaces/dashes, upper."""
     text = unicodedata.normalize("NFKC", str(code))
     return "".join(ch for ch in text if ch.isalnum()).upper()
+
+
+def invite_code_key(code: str) -> str:
+    """What the database keeps of a code: its SHA-256 (of the canonical form), never the code,
+    so that a copy of the database gives no usable code (a supervisor's acts as a password).
+    Codes are random, 40 bits, single use and short-lived; a fast hash is enough."""
+    return hashlib.sha256(("nianbao-invite:" + normalize_invite_code(code)).encode()).hexdigest()
 
 
 
@@ -115,10 +124,14 @@ class Access(Connection):
         return [_member(r) for r in self._rows(sql + " ORDER BY joined_at, user_id", params)]
 
     @writes
-    def remove_member(self, user_id: int) -> bool:
-        """Unbind a user; True if they were a member."""
+    def remove_member(self, user_id: int, *, actor: int | None = None, now: datetime | None = None) -> bool:
+        """Unbind a user; True if they were a member. Recorded in the audit log."""
         with self._tx() as conn:
-            return conn.execute("DELETE FROM members WHERE user_id = ?", (user_id,)).rowcount > 0
+            found = self._fetch(conn, "SELECT agency_id FROM members WHERE user_id = ?", (user_id,))
+            removed = conn.execute("DELETE FROM members WHERE user_id = ?", (user_id,)).rowcount > 0
+            if removed:
+                audit_row(conn, "remove", at=_ts(now), actor=actor, subject=user_id, agency_id=found[0]["agency_id"])
+            return removed
 
     # ----------------------------------------------------------------- invites
 
@@ -129,6 +142,7 @@ class Access(Connection):
         role: str = "staff",
         ttl_days: float = INVITE_TTL_DAYS,
         now: datetime | None = None,
+        actor: int | None = None,
     ) -> str:
         """New single-use code (8 chars of :data:`INVITE_ALPHABET`) valid ``ttl_days``.
 
@@ -152,15 +166,16 @@ class Access(Connection):
                 cur = conn.execute(
                     "INSERT INTO invites (code, agency_id, role, created_at, expires_at)"
                     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
-                    (code, agency_id, role, _ts(created), _ts(expires)),
+                    (invite_code_key(code), agency_id, role, _ts(created), _ts(expires)),
                 )
                 if cur.rowcount == 1:
+                    audit_row(conn, "invite", at=_ts(created), actor=actor, agency_id=agency_id, detail=role)
                     return code
         raise StorageError("could not generate a unique invite code")  # pragma: no cover
 
     def get_invite(self, code: str) -> Invite | None:
         """Look an invite up (code normalised like redeem_invite)."""
-        row = self._one("SELECT * FROM invites WHERE code = ?", (normalize_invite_code(code),))
+        row = self._one("SELECT * FROM invites WHERE code = ?", (invite_code_key(code),))
         return _invite(row) if row else None
 
     @writes
@@ -181,7 +196,8 @@ class Access(Connection):
         norm = normalize_invite_code(code)
         moment = _utc(now)
         with self._tx() as conn:
-            rows = self._fetch(conn, "SELECT * FROM invites WHERE code = ?", (norm,))
+            key = invite_code_key(norm)
+            rows = self._fetch(conn, "SELECT * FROM invites WHERE code = ?", (key,))
             if not rows:
                 raise InviteError("unknown", norm)
             invite = _invite(rows[0])
@@ -191,6 +207,7 @@ class Access(Connection):
                 raise InviteError("expired", norm)
             conn.execute(
                 "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL",
-                (user_id, _ts(moment), norm),
+                (user_id, _ts(moment), key),
             )
+            audit_row(conn, "bind", at=_ts(moment), actor=user_id, subject=user_id, agency_id=invite.agency_id, detail=invite.role)
             return self._bind(conn, user_id, invite.agency_id, invite.role, display_name, _ts(moment))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import enum
 import json
 import secrets
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -72,6 +73,18 @@ def _check_int(name: str, value: Any, *, minimum: int | None = None) -> int:
 
 
 
+
+def _private_file(path: Path, create: bool = True) -> None:
+    """Make ``path`` readable by this user only (0600), creating it empty if asked: the database
+    holds names, ids and reviews, whatever the process umask (SQLite creates files 0644)."""
+    try:
+        if create:
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        if path.exists() and path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+    except OSError:
+        pass  # a read-only location, or not ours: SQLite reports what matters
+
 class Connection:
     """One SQLite file, opened with sqlite-utils; the base of every area of the store.
 
@@ -103,6 +116,7 @@ class Connection:
         self._closed = False
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _private_file(self.path)
         conn = sqlite3.connect(
             str(self.path), timeout=busy_timeout_ms / 1000, check_same_thread=False
         )
@@ -111,6 +125,9 @@ class Connection:
             conn.execute("PRAGMA foreign_keys = ON")
             self._db = Database(conn, execute_plugins=False)
             self._db.enable_wal()
+            if str(self.path) != ":memory:":
+                for companion in ("-wal", "-shm"):  # SQLite copies the database's mode to new ones
+                    _private_file(self.path.with_name(self.path.name + companion), create=False)
             apply_migrations(self._db)
         except BaseException:
             conn.close()

@@ -260,6 +260,33 @@ def m0007_web_desk(db: Database) -> None:
     db.execute("CREATE INDEX explanations_agency_year ON explanations(agency_id, year)")
 
 
+@migrations()
+def m0008_invite_codes_hashed(db: Database) -> None:
+    """Invite codes are kept as their SHA-256 only (see ``access.invite_code_key``)."""
+    from .access import invite_code_key
+
+    for (code,) in db.execute("SELECT code FROM invites").fetchall():
+        db.execute("UPDATE invites SET code = ? WHERE code = ?", (invite_code_key(code), code))
+
+
+@migrations()
+def m0009_audit_log(db: Database) -> None:
+    """Who did what: binds, removals, invites, promotions, (de)activations, acceptances."""
+    db.execute(
+        """
+        CREATE TABLE audit_log (
+            id          INTEGER PRIMARY KEY,
+            at          TEXT    NOT NULL,
+            actor       INTEGER,
+            action      TEXT    NOT NULL,
+            subject     INTEGER,
+            agency_id   INTEGER REFERENCES agencies(id),
+            detail      TEXT    NOT NULL DEFAULT ''
+        )
+        """
+    )
+
+
 def migration_names() -> list[str]:
     """Names of all migrations this code knows, in order."""
     with Database(memory=True, execute_plugins=False) as empty:

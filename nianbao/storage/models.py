@@ -149,6 +149,7 @@ class AgencyStatus:
     state: State
     latest: Submission | None  # latest submission of the year
     submission_count: int  # submissions of the year
+    accepted: int = 0  # errors of the latest draft accepted by a supervisor (storage/acceptances.py)
 
 
 @dataclass(frozen=True, slots=True)

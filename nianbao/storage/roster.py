@@ -27,7 +27,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..levels import LEVELS as AGENCY_LEVELS
+from ..levels import Level
 
 __all__ = [
     "LEVELS",
@@ -43,10 +43,10 @@ __all__ = [
     "parse_roster_csv",
 ]
 
-LEVELS: tuple[str, ...] = tuple(AGENCY_LEVELS)
+LEVELS: tuple[str, ...] = tuple(Level.labels())
 
 #: Chinese display label of each level (for messages).
-LEVEL_LABELS: dict[str, str] = dict(AGENCY_LEVELS)
+LEVEL_LABELS: dict[str, str] = Level.labels()
 
 #: Accepted spellings -> canonical level. English values are matched
 #: case-insensitively with ``-``/space treated as ``_``.

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from .connection import Connection
+from .acceptances import count_acceptances
 from .models import _SUMMARY_COLUMNS, AgencyStatus, _agency, _state, _submission, _tables
 
 
@@ -54,7 +55,7 @@ class Statistics(Connection):
                     submission_count=row["n"] or 0,
                 )
             )
-        return result
+        return count_acceptances(self, year, result)  # every count reads the human word too
 
     def year_reports(self, year: int) -> list[tuple[AgencyStatus, dict[str, Any] | None]]:
         """Every active agency's state for ``year`` with the tables of its latest readable draft

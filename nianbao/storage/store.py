@@ -20,6 +20,7 @@ from __future__ import annotations
 from ..states import STATES
 from .access import INVITE_ALPHABET, INVITE_CODE_LENGTH, INVITE_TTL_DAYS, Access, normalize_invite_code
 from .agencies import Agencies
+from .audit import Audit, AuditEvent
 from .connection import BUSY_TIMEOUT_MS, Connection
 from .history import History
 from .journal import Journal
@@ -68,6 +69,6 @@ __all__ = [
 ]
 
 
-class Store(Agencies, Access, Submissions, Journal, History, Statistics, Reminders, Connection):
+class Store(Agencies, Access, Audit, Submissions, Journal, History, Statistics, Reminders, Connection):
     """The database: one SQLite file (see ``Connection`` for connections, locks and transactions),
     with every area's methods."""

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ..storage.acceptances import Acceptances, holding, issue_key, key_text
+from ..storage.desk import marked_up_copy
 from ..names import DRAFT_SUFFIX, safe_file_name
 from ..storage import Submission
 from ..validators.readers import sniff
 from ..levels import LEVELS
 from .common import desk_of, page, require_agency, require_supervisor
 from .desk import Desk
-from .overview import STATE_LABELS, attachment
+from .overview import attachment, standing_label
 from .views import SEVERITY_LABELS, changes_since, place, table_views
 
 routes = web.RouteTableDef()
@@ -29,9 +31,14 @@ def _agency_view(desk: Desk, agency_id: int) -> dict | None:
     if agency is None:
         return None
     year = desk.year()
-    status = next((s for s in desk.store.year_status(year) if s.agency.id == agency_id), None)
+    standing = next((s for s in desk.store.year_status(year) if s.agency.id == agency_id), None)
     submissions = desk.store.list_submissions(agency_id, year)
-    return {"agency": agency, "agency_status": status, "submissions": submissions}
+    acceptances = Acceptances(desk.store).of_agency(agency_id, year)
+    people = [a.accepted_by for a in acceptances] + [a.revoked_by for a in acceptances if a.revoked_by]
+    return {
+        "agency": agency, "standing": standing, "submissions": submissions,
+        "acceptances": acceptances, "names": _names(desk, people),
+    }
 
 
 @routes.get("/agency/{agency_id}")
@@ -42,12 +49,12 @@ async def agency_page(request: web.Request) -> web.StreamResponse:
     view = await desk.run(_agency_view, desk, agency_id)
     if view is None:
         raise web.HTTPNotFound()
-    state = view["agency_status"].state if view["agency_status"] else "not_submitted"
+    state_label = standing_label(view["standing"])
     return page(
         request,
         "agency.html",
         **view,
-        state_label=STATE_LABELS[state],
+        state_label=state_label,
         level_label=LEVELS.get(view["agency"].level, view["agency"].level),
         tz=desk.config.tz,
         may_upload=not viewer.supervises,
@@ -65,13 +72,29 @@ def _submission_view(desk: Desk, submission_id: int) -> dict | None:
         previous = desk.store.latest_submission(
             submission.agency_id, submission.year, before_id=submission.id, parsed_only=True
         )
+    acceptances = Acceptances(desk.store)
+    drafts = desk.store.list_submissions(submission.agency_id, submission.year, limit=200)
+    held = holding(acceptances.of_agency(submission.agency_id, submission.year), drafts, submission)
     return {
         "submission": submission,
         "agency": desk.store.get_agency(submission.agency_id),
         "tables": table_views(submission),
         "changes": changes_since(previous, submission),
         "has_file": bool(submission.sha256) and desk.files.get(submission.sha256) is not None,
+        "marked_up": marked_up_copy(desk.store, submission.id),
+        "held": held,
+        "explanations": acceptances.explanations(submission.agency_id, submission.year),
+        "names": _names(desk, [a.accepted_by for a in held.values()]),
     }
+
+
+def _names(desk: Desk, user_ids) -> dict[int, str]:
+    """How a person is named on the page: their chat name, or their id."""
+    names = {}
+    for user_id in set(user_ids):
+        member = desk.store.get_member(user_id)
+        names[user_id] = (member.display_name if member and member.display_name else None) or f"用户 {user_id}"
+    return names
 
 
 async def _visible_submission(request: web.Request) -> tuple[Desk, Submission, dict]:
@@ -89,7 +112,10 @@ async def _visible_submission(request: web.Request) -> tuple[Desk, Submission, d
 @routes.get("/submission/{submission_id}")
 async def submission_page(request: web.Request) -> web.StreamResponse:
     desk, submission, view = await _visible_submission(request)
-    return page(request, "submission.html", **view, place=place, severity=SEVERITY_LABELS, tz=desk.config.tz)
+    return page(
+        request, "submission.html", **view, place=place, severity=SEVERITY_LABELS, tz=desk.config.tz,
+        key_of=lambda issue: key_text(issue_key(issue)),
+    )
 
 
 @routes.get("/submission/{submission_id}/original")
@@ -104,6 +130,18 @@ async def original(request: web.Request) -> web.StreamResponse:
     return attachment(data, name, "application/octet-stream")
 
 
+@routes.get("/submission/{submission_id}/marked.docx")
+async def marked_up(request: web.Request) -> web.StreamResponse:
+    """The draft with a Word comment per issue, as decided when it was checked."""
+    desk, submission, view = await _visible_submission(request)
+    part = view["marked_up"]
+    data = await desk.run(desk.files.get, part["document"]) if part else None
+    if data is None:
+        raise web.HTTPNotFound()
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return attachment(data, part["filename"], docx)
+
+
 @routes.post("/agency/{agency_id}/invite")
 async def new_invite(request: web.Request) -> web.StreamResponse:
     """A supervisor makes a staff invite code for the agency, from its page."""
@@ -114,12 +152,12 @@ async def new_invite(request: web.Request) -> web.StreamResponse:
     if view is None:
         raise web.HTTPNotFound()
     code = await desk.run(desk.store.create_invite, agency_id, now=desk.clock())
-    state = view["agency_status"].state if view["agency_status"] else "not_submitted"
+    state_label = standing_label(view["standing"])
     return page(
         request,
         "agency.html",
         **view,
-        state_label=STATE_LABELS[state],
+        state_label=state_label,
         level_label=LEVELS.get(view["agency"].level, view["agency"].level),
         tz=desk.config.tz,
         may_upload=False,

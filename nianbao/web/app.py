@@ -10,7 +10,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from . import auth, overview, agency_pages
+from . import acceptance_pages, agency_pages, auth, overview, peers_pages, uploads
 from .common import DESK_KEY, SIGNER_KEY, VIEWER_KEY, desk_of, refusal
 from .desk import Desk, Viewer
 from .security import Signer, csrf_middleware
@@ -38,6 +38,25 @@ async def errors_middleware(request: web.Request, handler) -> web.StreamResponse
         return refusal(request, 500, "出错了", "处理您的请求时出错了，请稍后再试；如果一直出错，请联系县政务公开办。")
 
 
+SECURITY_HEADERS = {
+    # pages use only their own stylesheet and images: no script, no frame, no outside address
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",  # a sign-in link in the address bar never travels on
+    "Cache-Control": "no-store",
+}
+
+
+@web.middleware
+async def headers_middleware(request: web.Request, handler) -> web.StreamResponse:
+    response = await handler(request)
+    for name, value in SECURITY_HEADERS.items():
+        if name == "Cache-Control" and request.path.startswith("/static/"):
+            continue
+        response.headers.setdefault(name, value)
+    return response
+
+
 @web.middleware
 async def viewer_middleware(request: web.Request, handler) -> web.StreamResponse:
     """Resolve the signed session cookie to the person and their role, for every request."""
@@ -63,11 +82,12 @@ def _csrf_refused(request: web.Request) -> web.Response:
 def create_app(desk: Desk, secret: str) -> web.Application:
     signer = Signer(secret, secure=desk.web.secure_cookies)
     app = web.Application(
-        middlewares=[errors_middleware, csrf_middleware(signer, _csrf_refused), viewer_middleware],
+        middlewares=[headers_middleware, errors_middleware, csrf_middleware(signer, _csrf_refused), viewer_middleware],
         client_max_size=int(desk.web.max_upload_mb * 1024 * 1024) + UPLOAD_OVERHEAD,
     )
     app[DESK_KEY] = desk
     app[SIGNER_KEY] = signer
+    app[auth.WRONG_CODES] = auth.WrongCodes()
     aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
@@ -75,6 +95,6 @@ def create_app(desk: Desk, secret: str) -> web.Application:
         undefined=jinja2.StrictUndefined,
     )
     app.router.add_static("/static", HERE / "static", name="static")
-    for area in (auth, overview, agency_pages):
+    for area in (auth, overview, agency_pages, acceptance_pages, peers_pages, uploads):
         app.add_routes(area.routes)
     return app

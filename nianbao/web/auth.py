@@ -3,9 +3,12 @@ anyone bound in chat with a one-time link (``/web`` in the bot, ``nianbao web-lo
 
 from __future__ import annotations
 
+import math
+import time
+from collections import defaultdict, deque
+
 from aiohttp import web
 
-from ..drafts import RateLimiter
 from ..storage import InviteError
 from ..storage.web_access import LoginLinkError
 from . import texts
@@ -13,7 +16,28 @@ from .common import SIGNER_KEY, desk_of, page, viewer_of
 from .desk import Desk
 
 routes = web.RouteTableDef()
-SIGN_IN_TRIES = RateLimiter(10, 600)  # invite codes typed per address per ten minutes
+WRONG_CODES_ALLOWED = 10  # wrong invite codes per address per ten minutes, then a pause
+WRONG_CODE_WINDOW = 600.0
+
+
+class WrongCodes:
+    """Wrong invite codes per address: guessing is slowed down, people who type right are not."""
+
+    def __init__(self, limit: int = WRONG_CODES_ALLOWED, window: float = WRONG_CODE_WINDOW) -> None:
+        self.limit, self.window = limit, window
+        self.times: dict[str, deque[float]] = defaultdict(deque)
+
+    def wait_needed(self, address: str) -> int:
+        now, times = time.monotonic(), self.times[address]
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        return max(1, math.ceil(times[0] + self.window - now)) if len(times) >= self.limit else 0
+
+    def record(self, address: str) -> None:
+        self.times[address].append(time.monotonic())
+
+
+WRONG_CODES = web.AppKey("wrong_codes", WrongCodes)
 
 
 @routes.get("/")
@@ -38,12 +62,14 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
     code = str((await request.post()).get("code") or "").strip()
     if not code:
         return page(request, "signin.html", status=400, problem=texts.EMPTY_CODE, notice=None)
-    wait = SIGN_IN_TRIES.wait_needed(hash(request.remote))
+    wrong_codes = request.app[WRONG_CODES]
+    wait = wrong_codes.wait_needed(request.remote or "")
     if wait:
         return page(request, "signin.html", status=429, problem=texts.TOO_MANY_TRIES.format(seconds=wait), notice=None)
     try:
         user_id = await desk.run(_redeem, desk, code)
     except InviteError as error:
+        wrong_codes.record(request.remote or "")
         problem = texts.INVITE_ERRORS.get(error.reason, texts.INVITE_ERRORS["unknown"])
         return page(request, "signin.html", status=400, problem=problem, notice=None)
     return await _signed_in(request, desk, user_id)

@@ -47,8 +47,10 @@ class Desk:
     web: WebConfig
     store: Store
     files: FileStore
+    pipeline: Any  # the draft pipeline (nianbao.drafts.DraftPipeline) for uploads
     clock: Callable[[], dt.datetime] = utc_now
     services: Any = None  # the bot's Services when the desk runs inside ``nianbao serve``
+    owned: tuple = ()  # what to shut down with the desk (its own pool and store threads, when alone)
     threads: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(4, thread_name_prefix="web"))
 
     def __post_init__(self) -> None:
@@ -96,3 +98,5 @@ class Desk:
 
     def close(self) -> None:
         self.threads.shutdown(wait=False, cancel_futures=True)
+        for shutdown in self.owned:
+            shutdown()

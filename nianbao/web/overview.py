@@ -10,6 +10,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from ..bot.county import county_summary, status_picture
+from ..messages import accepted_label
 from ..reports.export import status_csv
 from ..reports.summary import summary_xlsx
 from ..levels import LEVELS
@@ -52,12 +53,21 @@ class Row:
     late_days: int  # days past the deadline without passing (or since passing late)
 
 
-def overview_rows(desk: Desk, statuses: list[AgencyStatus]) -> list[Row]:
+def standing_label(standing: AgencyStatus | None) -> str:
+    """通过 / 有错误 / 无法读取 / 未报送, and 通过（含 N 项已确认） when a person accepted the errors."""
+    if standing is None:
+        return STATE_LABELS["not_submitted"]
+    if standing.state == "passing" and standing.accepted:
+        return accepted_label(standing.accepted)
+    return STATE_LABELS[standing.state]
+
+
+def overview_rows(desk: Desk, standings: list[AgencyStatus]) -> list[Row]:
     year = desk.year()
     deadline = desk.config.deadline(year)
     today = desk.today()
     rows = []
-    for status in statuses:
+    for status in standings:
         latest = status.latest
         last = latest.received_at.astimezone(desk.config.tz) if latest else None
         if status.state == "passing":
@@ -72,10 +82,10 @@ def overview_rows(desk: Desk, statuses: list[AgencyStatus]) -> list[Row]:
                 level_label=LEVELS.get(status.agency.level, status.agency.level),
                 region=status.agency.region or "",
                 state=status.state,
-                state_label=STATE_LABELS[status.state],
+                state_label=standing_label(status),
                 errors=latest.error_count if latest and latest.parsed else None,
                 warnings=latest.warning_count if latest and latest.parsed else None,
-                accepted=0,
+                accepted=status.accepted,
                 last=last,
                 submissions=status.submission_count,
                 late_days=late,
@@ -101,8 +111,8 @@ async def overview(request: web.Request) -> web.StreamResponse:
     require_supervisor(request)
     desk = desk_of(request)
     year = desk.year()
-    statuses = await desk.run(desk.store.year_status, year)
-    rows = overview_rows(desk, statuses)
+    standings = await desk.run(desk.store.year_status, year)
+    rows = overview_rows(desk, standings)
     counts = {state: sum(1 for r in rows if r.state == state) for state in STATE_LABELS}
     deadline = desk.config.deadline(year)
     return page(

@@ -11,7 +11,10 @@ from dataclasses import dataclass, replace
 from aiohttp import web
 
 from ..bot.config import Config, load_config
+from ..bot.pool import CheckPool
+from ..drafts import DraftPipeline, RateLimiter, RecipientGone
 from ..storage import FileStore, Store
+from ..storage.aio import AsyncStore
 from .app import create_app
 from .config import WebConfig
 from .desk import Desk, utc_now
@@ -19,15 +22,50 @@ from .desk import Desk, utc_now
 log = logging.getLogger(__name__)
 
 
+RECOVERY_INTERVAL_SECONDS = 60  # uploads journalled but unanswered (a crash mid-check) are finished this often
+
+
+class QuietDeliver:
+    """The pipeline's ``Deliver`` for the web: a browser reads the result from storage (the draft's
+    page), so nothing is pushed; an upload always comes with its bytes, so nothing is downloaded."""
+
+    async def send_text(self, chat_id: int, text: str) -> None:
+        return None
+
+    async def send_document(self, chat_id: int, data: bytes, filename: str, caption: str) -> None:
+        return None
+
+    async def notify_plainly(self, chat_id: int, text: str) -> None:
+        return None
+
+    async def download(self, file_id: str) -> bytes:
+        raise RecipientGone("a web upload has no file to download")
+
+    async def working(self, chat_id: int) -> None:
+        return None
+
+
 @dataclass
 class RunningDesk:
     desk: Desk
     runner: web.AppRunner
     url: str
+    recovery: asyncio.Task | None = None
 
     async def stop(self) -> None:
+        if self.recovery is not None:
+            self.recovery.cancel()
         await self.runner.cleanup()
         self.desk.close()
+
+
+async def _recover_uploads(desk: Desk) -> None:
+    while True:
+        try:
+            await desk.pipeline.recover()
+        except Exception:  # noqa: BLE001 - the next round tries again
+            log.warning("web desk: recovering journalled uploads failed", exc_info=True)
+        await asyncio.sleep(RECOVERY_INTERVAL_SECONDS)
 
 
 async def start_desk(desk: Desk) -> RunningDesk:
@@ -42,12 +80,24 @@ async def start_desk(desk: Desk) -> RunningDesk:
     if desk.web.port == 0 and not desk.web.public_url:  # links must name the port really used
         desk.web = replace(desk.web, port=port)
     log.info("web desk at %s", url)
-    return RunningDesk(desk, runner, url)
+    return RunningDesk(desk, runner, url, asyncio.get_running_loop().create_task(_recover_uploads(desk)))
 
 
 def build_desk(config: Config, store: Store, web_config: WebConfig | None = None, clock=None, services=None) -> Desk:
-    files = services.files if services is not None else FileStore(config.files_path)
-    return Desk(config, web_config or WebConfig.from_env(), store, files, clock or utc_now, services)
+    """The desk on ``store``: beside the bot (``services``) it shares the bot's async store,
+    files, worker pool and rate limits; alone it has its own."""
+    clock = clock or utc_now
+    if services is not None:
+        db, files, pool, limiter, owned = services.db, services.files, services.pool, services.pipeline.limiter, ()
+    else:
+        db, files = AsyncStore(store), FileStore(config.files_path)
+        pool = CheckPool(config.check_workers, timeout=config.check_timeout_seconds, memory_mb=config.worker_memory_mb)
+        limiter = RateLimiter(config.drafts_per_user, config.rate_window_seconds)
+        owned = (pool.shutdown, db.shutdown)
+    pipeline = DraftPipeline(
+        config=config, db=db, files=files, pool=pool, limiter=limiter, deliver=QuietDeliver(), clock=clock, kinds=("upload",)
+    )
+    return Desk(config, web_config or WebConfig.from_env(), store, files, pipeline, clock, services, owned)
 
 
 def run_web(config_path: str | None = None) -> int:
@@ -81,7 +131,7 @@ def web_login_link(config_path: str | None, user_id: int) -> str:
     """``nianbao web-login USER_ID``: a one-time sign-in link (10 minutes) for a bound user."""
     config = load_config(config_path)
     with Store(config.database, busy_timeout_ms=config.busy_timeout_ms) as store:
-        desk = build_desk(config, store, WebConfig.from_env())
+        desk = Desk(config, WebConfig.from_env(), store, FileStore(config.files_path), pipeline=None)
         try:
             role, _ = desk.role_of(user_id)
             if role is None:

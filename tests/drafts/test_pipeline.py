@@ -96,3 +96,12 @@ async def test_a_reply_that_could_not_be_delivered_is_sent_by_recovery_exactly_o
     assert store.get_inbox(500).state == "answered"
     assert [chat for chat, _ in face.sent] == [STAFF] and "审核结果" in face.sent[0][1]
     assert len(store.list_submissions(store.find_agency("学张乡").id)) == 1
+
+
+def test_the_pipeline_knows_no_telegram():
+    import subprocess
+    import sys
+
+    probe = "import sys, nianbao.drafts, nianbao.storage.aio; print(sorted(m for m in sys.modules if m.split('.')[0] == 'telegram'))"
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"

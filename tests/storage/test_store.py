@@ -42,11 +42,11 @@ def raw(path: Path) -> sqlite3.Connection:
 
 
 def test_fresh_file_gets_latest_schema_wal_and_pragmas(store: Store, db_path: Path) -> None:
-    assert store.schema_version() == latest_version() == 7
+    assert store.schema_version() == latest_version() == 9
     assert store.journal_mode() == "wal"
     with raw(db_path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # persistent
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 7
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 9
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"agencies", "members", "invites", "submissions", "reminders_sent", "inbox", "prior_reports"} <= tables
     conn = store._conn  # the store's own connection settings
@@ -60,11 +60,11 @@ def test_reopen_is_a_noop(db_path: Path) -> None:
         before = conn.execute("SELECT * FROM _sqlite_migrations ORDER BY id").fetchall()
         schema_before = conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
     with Store(db_path) as again:
-        assert again.schema_version() == 7
+        assert again.schema_version() == 9
     with raw(db_path) as conn:
         assert conn.execute("SELECT * FROM _sqlite_migrations ORDER BY id").fetchall() == before
         assert conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema_before
-    assert len(before) == 7
+    assert len(before) == 9
 
 
 def test_upgrade_from_v1_keeps_data(db_path: Path) -> None:
@@ -87,7 +87,7 @@ def test_upgrade_from_v1_keeps_data(db_path: Path) -> None:
     db.close()
 
     with Store(db_path) as store:
-        assert store.schema_version() == 7
+        assert store.schema_version() == 9
         agency = store.find_agency("城关镇")
         assert agency is not None and agency.id == 1 and agency.level == "township"
         member = store.get_member(42)
@@ -101,7 +101,7 @@ def test_upgrade_from_v1_keeps_data(db_path: Path) -> None:
         assert store.claim_reminder("2024:agency:1:days-7", 42, now=T0) is True
         assert store.add_submission(sub(1, update_id=1001)) == 7
     with raw(db_path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 7
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 9
 
 
 def test_refuses_database_from_newer_code(db_path: Path) -> None:

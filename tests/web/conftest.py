@@ -23,7 +23,7 @@ def desk(tmp_path: Path):
     store = Store(tmp_path / "nianbao.db")
     ids = seed(store)
     clock = Clock()
-    config = Config(database=str(tmp_path / "nianbao.db"), supervisors=frozenset({SUPERVISOR}))
+    config = Config(database=str(tmp_path / "nianbao.db"), supervisors=frozenset({SUPERVISOR}), check_workers=1)
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="web-desk", daemon=True)
     thread.start()

@@ -7,12 +7,18 @@ import datetime as dt
 import shutil
 from dataclasses import dataclass, field
 
+from fixtures.mistakes import one_mistake_docx  # noqa: F401  (re-exported for the web tests)
 from nianbao.storage import Store
 from nianbao.web.server import RunningDesk
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 SUPERVISOR = 9001
-AGENCIES = {"学张乡人民政府": ("township", "东区"), "大安市叉干镇综合服务中心": ("township", "西区"), "策勒乡人民政府": ("township", "西区")}
+AGENCIES = {
+    "学张乡人民政府": ("township", "东区"),
+    "大安市叉干镇综合服务中心": ("township", "西区"),
+    "策勒乡人民政府": ("township", "西区"),
+    "文水县刘胡兰镇": ("township", "东区"),
+}
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 
@@ -50,6 +56,22 @@ class DeskUnderTest:
     def login_link(self, user_id: int = SUPERVISOR) -> str:
         return self.desk.login_link(user_id)
 
+    def submit(self, agency: str, data: bytes, file_name: str, user_id: int | None = None) -> int:
+        """A staff member of ``agency`` sends a draft through the desk's pipeline; its submission id."""
+        from nianbao.drafts import Sender
+
+        user_id = user_id or 1000 + self.ids[agency]
+        self.store.bind_member(user_id, self.ids[agency], "staff", f"{agency}工作人员")
+        sender = Sender(user_id, user_id)
+        self.call(self.desk.pipeline.submit_draft(sender, self.store.get_agency(self.ids[agency]), file_name, data))
+        return self.store.latest_submission(self.ids[agency], 2024).id
+
 
 def seed(store: Store) -> dict[str, int]:
     return {name: store.add_agency(name, level, region=region) for name, (level, region) in AGENCIES.items()}
+
+
+def sample_bytes(prefix: str) -> bytes:
+    from fixtures.docx_builder import find_samples_dir
+
+    return next(find_samples_dir().glob(f"{prefix}_*.txt")).read_bytes()

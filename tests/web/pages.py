@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from selenium.webdriver.common.by import By
 
 
@@ -13,10 +15,35 @@ def page_text(driver) -> str:
     return driver.find_element(By.TAG_NAME, "body").text
 
 
+def settled_get(driver, url: str) -> None:
+    """Open a page and wait until it has finished loading (a redirect included)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(url)
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def sign_in_with_code(driver, url: str, code: str) -> None:
-    driver.get(url + "/signin")
-    driver.find_element(By.ID, "code").send_keys(code)
+    settled_get(driver, url + "/signin")
+    type_into(driver, "code", code)
     click_and_wait(driver, driver.find_element(By.ID, "signin"))
+
+
+def type_into(driver, element_id: str, text: str, attempts: int = 3) -> None:
+    """Type into a field; on a loaded machine Chromium now and then swaps the document under a
+    fresh page (a node "does not belong to the document"): find the field again and retype."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    for attempt in range(attempts):
+        try:
+            field = driver.find_element(By.ID, element_id)
+            field.clear()
+            field.send_keys(text)
+            return
+        except (StaleElementReferenceException, WebDriverException):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
 
 
 def open_login_link(driver, link: str) -> None:
@@ -35,6 +62,25 @@ def click_and_wait(driver, element) -> None:
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
+    from selenium.common.exceptions import WebDriverException
+
     old_page = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old_page))
+    try:
+        element.click()
+    except WebDriverException as error:
+        # chromedriver sometimes reports a click whose form submission already replaced the page
+        # as this error; the navigation below tells whether the click happened
+        if "does not belong to the document" not in str(error):
+            raise
+    wait = WebDriverWait(driver, 30)
+    wait.until(expected_conditions.staleness_of(old_page))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def upload_file(driver, path) -> None:
+    driver.find_element(By.ID, "draft-file").send_keys(str(path))
+    click_and_wait(driver, driver.find_element(By.ID, "upload"))
+
+
+def issue_texts(driver) -> list[str]:
+    return [li.find_element(By.CSS_SELECTOR, ".what").text for li in driver.find_elements(By.CSS_SELECTOR, "#issues > li")]

@@ -51,7 +51,7 @@ def test_supervisor_signs_in_through_a_one_time_link(chrome, desk):
     assert chrome.current_url.endswith("/overview")
     rows = chrome.find_elements(By.CSS_SELECTOR, "#agencies tbody tr")
     assert {row.get_attribute("data-agency") for row in rows} == set(desk.ids)
-    assert "未报送 3" in page_text(chrome)
+    assert f"未报送 {len(desk.ids)}" in page_text(chrome)
 
 
 def test_a_reused_login_link_is_refused(chrome, desk):
@@ -95,4 +95,13 @@ def test_a_form_posted_without_its_csrf_token_is_refused(chrome, desk):
     chrome.find_element(By.ID, "code").send_keys(code)
     click_and_wait(chrome, chrome.find_element(By.ID, "signin"))
     assert "表单已失效" in page_text(chrome)
+    assert desk.store.get_invite(code).used_by is None
+
+
+def test_guessing_invite_codes_is_slowed_down(chrome, desk):
+    code = desk.invite("学张乡人民政府")
+    for guess in range(10):
+        sign_in_with_code(chrome, desk.url, f"WRONG{guess:03d}")
+    sign_in_with_code(chrome, desk.url, code)
+    assert "尝试次数过多" in text_of(chrome, "#problem")
     assert desk.store.get_invite(code).used_by is None

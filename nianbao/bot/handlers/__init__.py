@@ -11,7 +11,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 
 from ... import messages as say
 from ..commands import COMMANDS
-from . import access, admin, staff, supervisor  # noqa: F401  (each binds its commands)
+from . import access, admin, members, staff, supervisor, word  # noqa: F401  (each binds its commands)
 from .common import CALLBACKS, reply
 from .drafts import on_document, on_other, on_text
 from .jobs import purge_files, recover_drafts, schedule_draft_jobs

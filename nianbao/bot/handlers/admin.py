@@ -15,5 +15,6 @@ async def promote_command(call: Call) -> None:
         return
     user_id = int(call.args[0])
     await call.services.db.bind_member(user_id, None, role="supervisor", now=call.services.clock())
+    await call.services.db.record_event("promote", actor=call.user_id, subject=user_id, now=call.services.clock())
     await set_menu(call.context.bot, user_id, Role.SUPERVISOR)
     await call.reply(say.PROMOTED.format(user_id=user_id))

@@ -101,7 +101,7 @@ async def _named_agency(call: Call, name: str) -> Agency | None:
         await call.reply(say.agency_name_needed(name))
         return None
     try:
-        agency = await call.services.db.find_agency(written)
+        agency = await call.services.db.find_agency(written, include_inactive=True)  # supervisors see deactivated ones
     except AmbiguousAgency as exc:
         await call.reply(say.ambiguous_agency(written, exc.candidates))
         return None

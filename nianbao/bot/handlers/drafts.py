@@ -10,6 +10,7 @@ from ... import messages as say
 from ...drafts import Arrival, Sender
 from ..services import PasteBuffer
 from .common import reply, services_of
+from .word import explain_in_chat
 
 REPORT_MARKERS = ("政府信息公开", "年度报告", "主动公开", "依申请公开")
 MIN_REPORT_CHARS = 200
@@ -42,6 +43,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     services = services_of(context)
     user_id = update.effective_user.id
+    if user_id not in services.pastes and await explain_in_chat(update, context):
+        return  # "说明 3 …": staff explain an issue, not a paste
     buffer = services.pastes.setdefault(user_id, PasteBuffer(update.effective_chat.id, update.update_id))
     buffer.parts.append(update.effective_message.text or "")
     for job in context.job_queue.get_jobs_by_name(f"paste:{user_id}"):

@@ -16,6 +16,7 @@ from ...storage import INVITE_TTL_DAYS
 from ...validators.readers import sniff
 from ..county import county_summary, status_picture
 from ..delivery import with_retries
+from .members import INACTIVE_AGENCY
 from .common import Call, command
 
 
@@ -58,7 +59,10 @@ async def summary_command(call: Call) -> None:
 @command("agency")
 async def agency_command(call: Call) -> None:
     submissions = await call.services.db.list_submissions(call.agency.id, call.services.year())
-    await call.reply(say.agency_messages(call.agency, submissions, call.services.config.tz))
+    messages = say.agency_messages(call.agency, submissions, call.services.config.tz)
+    if not call.agency.active:
+        messages = [INACTIVE_AGENCY.format(name=say.escape(call.agency.name)), *messages]
+    await call.reply(messages)
 
 
 @command("draft")
@@ -78,7 +82,10 @@ async def draft_command(call: Call) -> None:
 
 @command("invite")
 async def invite_command(call: Call) -> None:
-    code = await call.services.db.create_invite(call.agency.id, now=call.services.clock())
+    if not call.agency.active:
+        await call.reply(INACTIVE_AGENCY.format(name=say.escape(call.agency.name)))
+        return
+    code = await call.services.db.create_invite(call.agency.id, now=call.services.clock(), actor=call.user_id)
     link = f"https://t.me/{call.context.bot.username}?start={code}"
     await call.reply(say.invite_message(call.agency.name, code, link, INVITE_TTL_DAYS))
 

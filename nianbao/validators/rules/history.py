@@ -75,7 +75,6 @@ def carried_over(report: Report, context: Context):
 # ---------------------------------------------------------------- documents in force
 
 
-
 @rule(
     code="H102",
     name="documents-in-force",

@@ -1,0 +1,82 @@
+"""Peers and trends for supervisors: one agency's key figures against agencies of the same level
+this year, its figures over the years on file, and the county's outliers to look at first."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..reports.peers import FIGURE_NAMES, key_figures, outliers_of, peer_spreads
+from ..storage.desk import imported_reports, years_on_file
+from ..validators.template import LEVELS
+from .common import desk_of, page, require_supervisor
+from .desk import Desk
+
+routes = web.RouteTableDef()
+
+
+def _this_year(desk: Desk, year: int) -> dict[int, tuple]:
+    """agency id -> (agency, figures of its deciding draft, or None when it has none)."""
+    return {
+        status.agency.id: (status.agency, key_figures(tables) if tables else None)
+        for status, tables in desk.store.year_reports(year)
+    }
+
+
+def _last_year(desk: Desk, year: int) -> dict[int, dict]:
+    """Last year's figures per agency: the imported report, else its deciding draft of that year."""
+    figures = {status.agency.id: key_figures(tables) for status, tables in desk.store.year_reports(year - 1) if tables}
+    figures.update({agency_id: key_figures(tables) for agency_id, tables in imported_reports(desk.store, year - 1).items()})
+    return figures
+
+
+def _spreads_by_level(current: dict[int, tuple]) -> dict[str, dict]:
+    levels: dict[str, list] = {}
+    for agency, figures in current.values():
+        if figures is not None:
+            levels.setdefault(agency.level, []).append(figures)
+    return {level: peer_spreads(peers) for level, peers in levels.items()}
+
+
+def _county(desk: Desk) -> dict:
+    year = desk.year()
+    current = _this_year(desk, year)
+    spreads = _spreads_by_level(current)
+    last = _last_year(desk, year)
+    found = []
+    for agency_id, (agency, figures) in current.items():
+        if figures is not None:
+            found += outliers_of(agency_id, agency.name, figures, spreads.get(agency.level, {}), last.get(agency_id))
+    return {"outliers": found, "reporting": sum(1 for _, f in current.values() if f is not None)}
+
+
+def _agency(desk: Desk, agency_id: int) -> dict | None:
+    year = desk.year()
+    current = _this_year(desk, year)
+    if agency_id not in current:
+        return None
+    agency, figures = current[agency_id]
+    spreads = _spreads_by_level(current).get(agency.level, {})
+    years = {y: key_figures(tables) for y, tables in years_on_file(desk.store, agency_id).items()}
+    last = _last_year(desk, year).get(agency_id)
+    outliers = outliers_of(agency_id, agency.name, figures, spreads, last) if figures else []
+    peers = sum(1 for a, f in current.values() if a.level == agency.level and f is not None)
+    return {"agency": agency, "figures": figures, "spreads": spreads, "years": years, "outliers": outliers, "peers": peers}
+
+
+@routes.get("/peers")
+async def county_outliers(request: web.Request) -> web.StreamResponse:
+    require_supervisor(request)
+    desk = desk_of(request)
+    return page(request, "peers.html", **await desk.run(_county, desk))
+
+
+@routes.get("/peers/{agency_id}")
+async def agency_peers(request: web.Request) -> web.StreamResponse:
+    require_supervisor(request)
+    desk = desk_of(request)
+    text = request.match_info["agency_id"]
+    view = await desk.run(_agency, desk, int(text)) if text.isdigit() and len(text) < 12 else None
+    if view is None:
+        raise web.HTTPNotFound()
+    level = LEVELS.get(view["agency"].level, view["agency"].level)
+    return page(request, "agency_peers.html", **view, names=FIGURE_NAMES, level_label=level)

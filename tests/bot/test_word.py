@@ -1,0 +1,56 @@
+"""The human word over the checker in chat, end to end through the local Bot API server:
+a supervisor accepts an error (and revokes it), staff explain an issue, /web gives a link."""
+
+from __future__ import annotations
+
+from bot.harness import STAFF_OTHER, STAFF_XUEZHANG, SUPERVISOR, sample_text
+from fixtures.mistakes import one_mistake_docx
+from nianbao.storage.acceptances import Acceptances
+
+REASON = "经核实，该单位本年予以公开的申请为 0，系填报时看错列"
+
+
+async def test_a_supervisor_accepts_an_error_in_chat_and_status_counts_the_agency_as_passing(env):
+    review = await env.upload(STAFF_XUEZHANG, "学张乡2024年报.docx", one_mistake_docx())
+    assert "1 个错误" in env.text(review)
+    status = env.text(await env.send(SUPERVISOR, "/status"))
+    assert "通过 0 个，有错误 1 个" in status
+
+    accepted = env.text(await env.send(SUPERVISOR, f"/accept 学张乡人民政府 1 {REASON}", count=1))
+    assert "已确认「学张乡人民政府」最新一稿的第 1 项（A100）" in accepted and "通过（含 1 项已确认）" in accepted
+    status = env.text(await env.send(SUPERVISOR, "/status"))
+    assert "通过 1 个，有错误 0 个" in status and "学张乡人民政府 —— 通过（含 1 项已确认）" in status
+    overdue = env.text(await env.send(SUPERVISOR, "/overdue", count=1))
+    assert "学张乡" not in overdue
+    (kept,) = Acceptances(env.store).of_agency(env.store.find_agency("学张乡人民政府").id, 2024)
+    assert (kept.accepted_by, kept.reason, kept.code) == (SUPERVISOR, REASON, "A100")
+
+    revoked = env.text(await env.send(SUPERVISOR, "/unaccept 学张乡人民政府 1 复核后确有错误", count=1))
+    assert "已撤销" in revoked
+    assert "有错误 1 个" in env.text(await env.send(SUPERVISOR, "/status"))
+
+
+async def test_accept_is_for_supervisors_and_needs_a_reason(env):
+    await env.upload(STAFF_XUEZHANG, "学张乡2024年报.docx", one_mistake_docx())
+    refused = env.text(await env.send(STAFF_XUEZHANG, f"/accept 学张乡人民政府 1 {REASON}", count=1))
+    assert "只有督导员" in refused
+    usage = env.text(await env.send(SUPERVISOR, "/accept 学张乡人民政府 1", count=1))
+    assert "用法" in usage
+    missing = env.text(await env.send(SUPERVISOR, f"/accept 学张乡人民政府 9 {REASON}", count=1))
+    assert "没有第 9 项" in missing
+
+
+async def test_staff_explain_an_issue_by_replying_with_its_number(env):
+    review = await env.send(STAFF_OTHER, sample_text("004"))
+    assert "警告" in env.text(review)
+    answer = env.text(await env.send(STAFF_OTHER, "说明 3 本年机构改革，申请量下降", count=1))
+    assert "已记录对第 3 项" in answer and "本年机构改革" in answer
+    agency = env.store.find_agency("策勒乡人民政府")
+    (explanation,) = Acceptances(env.store).explanations(agency.id, 2024).values()
+    assert explanation.text == "本年机构改革，申请量下降" and explanation.user_id == STAFF_OTHER
+
+
+async def test_web_gives_a_one_time_link(env):
+    link = env.text(await env.send(SUPERVISOR, "/web", count=1))
+    assert "一次性登录链接" in link and "/login/" in link
+    assert "还没有绑定" in env.text(await env.send(4242, "/web", count=1))
