@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html import escape
 
 from .states import STATE_LABELS
@@ -27,8 +28,35 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
 def _fit(block: str, limit: int) -> list[str]:
     if len(block) <= limit:
         return [block]
-    lines = [line[start : start + limit] for line in block.split("\n") for start in range(0, max(len(line), 1), limit)]
-    return _pack(lines, "\n", limit)  # a single huge line is cut (plain text only reaches here)
+    lines = [piece for line in block.split("\n") for piece in _cut_line(line, limit)]
+    return _pack(lines, "\n", limit)
+
+
+_TOKEN = re.compile(r"<(/?)(\w+)[^>]*>|&#?\w+;|[^<&]+?(?=[<&]|$)|[<&]", re.S)
+
+
+def _cut_line(line: str, limit: int) -> list[str]:
+    """A single huge line cut between characters, never inside an entity (``&amp;``) or a tag;
+    tags open at a cut are closed there and opened again in the next piece."""
+    if len(line) <= limit:
+        return [line]
+    pieces, current, open_tags = [], "", []  # open_tags: (name, the opening tag as written)
+    for match in _TOKEN.finditer(line):
+        token = match.group(0)
+        units = [token] if match.group(2) or token.startswith("&") else list(token)
+        for unit in units:
+            closing = "".join(f"</{name}>" for name, _ in reversed(open_tags))
+            if current and len(current) + len(unit) + len(closing) > limit:
+                pieces.append(current + closing)
+                current = "".join(tag for _, tag in open_tags)
+            current += unit
+        if match.group(2):
+            if match.group(1):
+                if open_tags and open_tags[-1][0] == match.group(2):
+                    open_tags.pop()
+            else:
+                open_tags.append((match.group(2), token))
+    return [*pieces, current] if current else pieces
 
 
 def _pack(pieces: list[str], separator: str, limit: int) -> list[str]:

@@ -251,6 +251,9 @@ class DraftPipeline:
                 log.warning("could not record the progress of draft %s", entry.update_id, exc_info=True)
         try:
             await self.db.inbox_answered(entry.update_id, now=self.clock())
+            unreadable = await self.db.unreadable_copy(entry.update_id)
+            if unreadable:  # answered: its copy serves nobody, and must not fill the disk
+                await asyncio.to_thread(self.files.delete, unreadable)
         except STORAGE_FAILURES:  # the user has the review; only the bookkeeping is behind
             log.warning("could not mark draft %s answered", entry.update_id, exc_info=True)
 

@@ -55,6 +55,9 @@ class FileStore:
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).exists()
 
+    def delete(self, sha256: str) -> None:
+        self.path(sha256).unlink(missing_ok=True)
+
     def purge(self, keep: set[str], older_than_seconds: float) -> int:
         """Delete stored drafts not in ``keep`` and not touched for ``older_than_seconds``
         (left-over temporary files too); return how many were deleted."""

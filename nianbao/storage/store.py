@@ -41,6 +41,7 @@ from .models import (
     SubmissionIn,
 )
 from .reminders import Reminders
+from .retention import Retention
 from .statistics import Statistics
 from .submissions import Submissions
 
@@ -69,6 +70,6 @@ __all__ = [
 ]
 
 
-class Store(Agencies, Access, Audit, Submissions, Journal, History, Statistics, Reminders, Connection):
+class Store(Agencies, Access, Audit, Retention, Submissions, Journal, History, Statistics, Reminders, Connection):
     """The database: one SQLite file (see ``Connection`` for connections, locks and transactions),
     with every area's methods."""
