@@ -109,11 +109,17 @@ def review_messages(review: Review, agency_name: str | None, tz=None) -> list[st
     if result.error:
         return [f"❗ <b>无法审核「{escape(result.source_name)}」</b>\n{escape(result.error.message)}"]
     report = result.report
-    name = agency_name or report.agency or "报告"
+    name = (report.agency if review.off_target else None) or agency_name or report.agency or "报告"
     year = f"{report.year}年度" if report.year else ""
     head = [f"<b>审核结果：{escape(name)} {year}政府信息公开工作年度报告</b>"]
     counts = f"{result.errors} 个错误，{result.warnings} 个警告" + (f"，{result.infos} 条提示" if result.infos else "")
-    head.append(counts + ("。✅ 没有错误，可以报送。" if result.errors == 0 else "。请改正错误后重新发送。"))
+    if review.off_target:
+        verdict = "。"
+    elif result.errors == 0:
+        verdict = "。✅ 没有错误，已记录为通过（发给我审核即为报送）。"
+    else:
+        verdict = "。请改正错误后重新发送。"
+    head.append(counts + verdict)
     blocks = ["\n".join(head)]
     if review.off_target:
         blocks.append(OFF_TARGET)
@@ -124,9 +130,18 @@ def review_messages(review: Review, agency_name: str | None, tz=None) -> list[st
     for issue in review.issues:
         marker = " 🆕" if review.comparison and issue_key(issue) in new_keys else ""
         blocks.append(_issue_html(issue, marker))
-    if review.comparison and result.errors == 0:
+    if review.comparison and result.errors == 0 and review.comparison.previous.error_count > 0:
         blocks.append("🎉 所有错误都已改正。")
+    if result.input_format in LEGACY_FORMATS and result.issues:
+        blocks.append(NO_MARKUP_FOR_LEGACY.format(kind=result.input_format))
     return split_message("\n\n".join(blocks))
+
+
+LEGACY_FORMATS = ("doc", "wps", "rtf")
+NO_MARKUP_FOR_LEGACY = (
+    "（这是 .{kind} 文件，不能直接加批注，所以没有批注版。在 Word/WPS 中“另存为 .docx”后再发送，"
+    "就会收到一份把每条意见作为批注加在对应位置的批注版。）"
+)
 
 
 # ---------------------------------------------------------------- people and access
@@ -210,6 +225,17 @@ HELP_DRAFTS = (
 HELP_SECTIONS = {"supervisor": "<b>督导员命令</b>", "admin": "<b>管理员命令</b>"}
 
 
+def deadline_answer(year: int, deadline: dt.date) -> str:
+    return (
+        f"📅 {year} 年度政府信息公开工作年度报告的报送截止日期是 <b>{deadline.year}年{deadline.month}月{deadline.day}日</b>。"
+        "把报告发给我审核，没有错误即记为通过。"
+    )
+
+
+def help_deadline(year: int, deadline: dt.date) -> str:
+    return f"📅 正在审核 {year} 年度报告，报送截止日期：<b>{deadline.year}年{deadline.month}月{deadline.day}日</b>。"
+
+
 def rules_messages() -> list[str]:
     blocks = ["<b>审核规则目录</b>（❌错误必须改正；⚠️警告需要核实；ℹ️提示供校对）"]
     rules = all_rules()
@@ -224,13 +250,22 @@ def rules_messages() -> list[str]:
 # ---------------------------------------------------------------- history and status
 
 
-def history_message(agency_name: str, submissions: list[Submission], tz=None) -> str:
+OFF_TARGET_MARK = "他单位/非本年度，未计入"
+
+
+def history_message(agency_name: str, submissions: list[Submission], tz=None, year: int | None = None) -> str:
+    period = f"{year} 年度" if year else ""
     if not submissions:
-        return f"<b>{escape(agency_name)}</b> 还没有报送记录。"
-    lines = [f"<b>{escape(agency_name)} 的报送记录</b>（共 {len(submissions)} 次，最新在前）"]
+        return f"<b>{escape(agency_name)}</b> {period}还没有报送记录。"
+    own = sum(1 for item in submissions if not item.off_target)
+    others = len(submissions) - own
+    note = f"；另有 {others} 份{OFF_TARGET_MARK}" if others else ""
+    lines = [f"<b>{escape(agency_name)} 的报送记录</b>（{period + '，' if period else ''}共 {own} 次{note}，最新在前）"]
     for index, item in enumerate(submissions, start=1):
         when = _local(item.received_at, tz)
-        if not item.parsed:
+        if item.off_target:
+            verdict = f"⚠️ {OFF_TARGET_MARK}"
+        elif not item.parsed:
             verdict = "无法读取"
         elif item.error_count == 0:
             verdict = f"✅ 通过（{item.warning_count} 个警告）"
@@ -291,8 +326,9 @@ def overdue_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, 
 
 def agency_messages(agency, submissions: list[Submission], tz=None) -> list[str]:
     blocks = [history_message(agency.name, submissions, tz)]
-    if submissions:
-        latest = submissions[0]
+    own = [item for item in submissions if not item.off_target]
+    if own:
+        latest = own[0]
         if latest.parsed and latest.issues:
             blocks.append("<b>最新一稿的审核意见</b>")
             blocks += [_issue_html(issue) for issue in latest.issues]
@@ -358,9 +394,13 @@ def ambiguous_agency(name: str, candidates) -> str:
 
 def agency_not_found(name: str) -> str:
     return (
-        f"没有找到单位「{escape(name)}」。单位名单由管理员用 <code>nianbao agencies add</code> "
-        "或 <code>nianbao agencies import</code> 维护。"
+        f"没有找到单位「{escape(name)}」。如果是新单位，督导员可以发送 "
+        f"<code>/addagency {escape(name)} 乡镇</code>（层级可以写：乡镇、县直部门、市直部门、省直部门、政府、其他）添加，再生成邀请码。"
     )
+
+
+def year_usage(command: str, current: int) -> str:
+    return f"可以写年度，例如 <code>/{command} {current - 1}</code>；不写则是正在审核的 {current} 年度。"
 
 
 def draft_caption(agency_name: str, submission: Submission, received: dt.datetime) -> str:

@@ -52,17 +52,19 @@ class Command:
 
 COMMANDS: tuple[Command, ...] = (
     Command("start", Role.ANYONE, "绑定单位", usage="邀请码", in_help=False),
-    Command("history", Role.MEMBER, "查看本单位的报送记录"),
+    Command("history", Role.MEMBER, "查看本单位的报送记录", usage="[年度]"),
     Command("template", Role.MEMBER, "下载标准格式的空白年报（.docx）"),
     Command("rules", Role.ANYONE, "查看全部审核规则"),
     Command("help", Role.ANYONE, "显示本说明"),
-    Command("status", Role.SUPERVISOR, "本年度报送情况汇总"),
-    Command("overdue", Role.SUPERVISOR, "尚未通过审核的单位"),
+    Command("whoami", Role.ANYONE, "查看我的 Telegram 用户编号（督导员把它告诉管理员）"),
+    Command("status", Role.SUPERVISOR, "本年度报送情况汇总（可写年度，如 /status 2023）", usage="[年度]"),
+    Command("overdue", Role.SUPERVISOR, "尚未通过审核的单位", usage="[年度]"),
     Command("agency", Role.SUPERVISOR, "某单位的报送记录和最新审核意见", usage="单位名称", agency=True),
     Command("invite", Role.SUPERVISOR, "生成该单位的邀请码", usage="单位名称", agency=True),
+    Command("addagency", Role.SUPERVISOR, "把新单位加入名单（层级：乡镇、县直部门、市直部门、省直部门、政府、其他）", usage="单位名称 层级"),
     Command("draft", Role.SUPERVISOR, "下载该单位最新报送的文件", usage="单位名称", agency=True),
-    Command("export", Role.SUPERVISOR, "导出本年度报送情况（CSV 文件）"),
-    Command("summary", Role.SUPERVISOR, "全县三张统计表汇总（Excel）；加“全部”则含有错误的单位", usage="[全部]"),
+    Command("export", Role.SUPERVISOR, "导出本年度报送情况（CSV 文件）", usage="[年度]"),
+    Command("summary", Role.SUPERVISOR, "全县三张统计表汇总（Excel）；加“全部”则含有错误的单位", usage="[全部] [年度]"),
     Command("remove", Role.SUPERVISOR, "移除一名成员（其不能再使用机器人）", usage="用户ID"),
     Command("audit", Role.SUPERVISOR, "查看操作记录（绑定、移除、邀请、设为督导员等）"),
     Command("web", Role.MEMBER, "网页版一次性登录链接（10 分钟内有效）"),
@@ -83,12 +85,12 @@ def menu(role: Role) -> list[tuple[str, str]]:
     return [(c.name, c.summary if not c.usage else f"{c.summary}（/{c.name} {c.usage}）") for c in commands_for(role)]
 
 
-def help_text(role: str | None) -> str:
-    """/help for a user with ``role``: how to send a draft, then the commands they may use."""
+def help_text(role: str | None, deadline_line: str | None = None) -> str:
+    """/help for a user with ``role``: the deadline, how to send a draft, then the commands they may use."""
     rank = Role.of(role)
     if rank == Role.ANYONE:
         return say.WELCOME
-    lines = [say.HELP_TITLE, "", *say.HELP_DRAFTS]
+    lines = [say.HELP_TITLE, ""] + ([deadline_line, ""] if deadline_line else []) + [*say.HELP_DRAFTS]
     lines += [c.help_line() for c in commands_for(Role.MEMBER) if c.in_help]
     for section in (Role.SUPERVISOR, Role.ADMIN):
         if rank >= section:

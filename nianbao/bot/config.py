@@ -38,6 +38,8 @@ class Config:
     timezone: str = "Asia/Shanghai"
     deadline_month: int = 1
     deadline_day: int = 31
+    government_deadline_month: int = 3  # a county-level-or-above government's own report (条例 第四十九条)
+    government_deadline_day: int = 31
     report_year: int | None = None  # None: from the campaign start (1 December) the current year, before it the last
     campaign_start_month: int = 12
     campaign_start_day: int = 1
@@ -50,6 +52,7 @@ class Config:
     retention_days: int = 400  # stored drafts older than this are deleted (each agency's latest is kept)
     busy_timeout_ms: int = 5000  # how long a write waits for a database locked by another process
     paste_delay_seconds: float = 2.5  # Telegram splits a long paste into several messages
+    fragment_wait_seconds: float = 300.0  # a paste split by hand: how long the first part waits for the rest
     reminders: ReminderConfig = field(default_factory=ReminderConfig)
     files_dir: str | None = None  # where drafts are kept (content-addressed); None: next to the database
     webhook_url: str | None = None  # public HTTPS URL; unset = long polling
@@ -74,6 +77,9 @@ class Config:
 
     def deadline(self, year: int) -> dt.date:
         return dt.date(year + 1, self.deadline_month, self.deadline_day)
+
+    def government_deadline(self, year: int) -> dt.date:
+        return dt.date(year + 1, self.government_deadline_month, self.government_deadline_day)
 
     def reminder_start(self, year: int) -> dt.date:
         return dt.date(year + 1, self.reminders.start_month, self.reminders.start_day)
@@ -109,6 +115,8 @@ def load_config(path: str | os.PathLike | None = None, environ: dict[str, str] |
         timezone=data.get("timezone", Config.timezone),
         deadline_month=deadline.get("month", 1),
         deadline_day=deadline.get("day", 31),
+        government_deadline_month=deadline.get("government_month", Config.government_deadline_month),
+        government_deadline_day=deadline.get("government_day", Config.government_deadline_day),
         report_year=data.get("report_year"),
         campaign_start_month=campaign.get("start_month", Config.campaign_start_month),
         campaign_start_day=campaign.get("start_day", Config.campaign_start_day),
@@ -121,6 +129,7 @@ def load_config(path: str | os.PathLike | None = None, environ: dict[str, str] |
         retention_days=data.get("database", {}).get("retention_days", Config.retention_days),
         busy_timeout_ms=data.get("database", {}).get("busy_timeout_ms", Config.busy_timeout_ms),
         paste_delay_seconds=bot.get("paste_delay_seconds", Config.paste_delay_seconds),
+        fragment_wait_seconds=bot.get("fragment_wait_seconds", Config.fragment_wait_seconds),
         reminders=ReminderConfig(
             start_month=schedule.get("start_month", 1),
             start_day=schedule.get("start_day", 10),

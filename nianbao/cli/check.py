@@ -29,7 +29,8 @@ def _check_file(path: Path, args) -> CheckResult:
         result.error = ReadError("unreadable_file", f"无法打开文件「{path}」：{os_problem(exc)}")
         return result
     return check_bytes(
-        data, str(path), level=args.level, deadline=args.deadline, expected_year=args.year, previous=_previous(args)
+        data, str(path), level=args.level, deadline=args.deadline, government_deadline=args.government_deadline,
+        expected_year=args.year, previous=_previous(args),
     )
 
 
@@ -132,6 +133,9 @@ def add_commands(sub) -> None:
     check.add_argument("--pretty", action="store_true", help="单个文件的 JSON 缩进输出")
     check.add_argument("--level", choices=sorted(LEVELS), help="机关层级（默认根据机关名称判断）")
     check.add_argument("--deadline", type=_date, help="报送截止日期 YYYY-MM-DD（默认次年 1 月 31 日）")
+    check.add_argument(
+        "--government-deadline", type=_date, help="县级以上人民政府本级报告的公布截止日期 YYYY-MM-DD（默认次年 3 月 31 日）"
+    )
     check.add_argument("--year", type=int, help="正在审核的报告年度（报告年度不同时报错）")
     check.add_argument("--no-hints", action="store_true", help="不显示修改建议")
     check.add_argument("--annotate", metavar="OUT.docx", help="另存一份批注版：每条意见作为 Word 批注加在对应单元格、行或段落旁")

@@ -68,6 +68,7 @@ class ReviewService:
             expected_year=year,
             expected_agency=agency.name if agency else None,
             deadline=self.config.deadline(year),
+            government_deadline=self.config.government_deadline(year),
             today=now.astimezone(self.config.tz).date(),
             previous=self.previous_report(store, agency, year - 1) if agency else None,
         )

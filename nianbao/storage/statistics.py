@@ -31,7 +31,7 @@ class Statistics(Connection):
                        ROW_NUMBER() OVER w AS rn,
                        COUNT(*) OVER (PARTITION BY agency_id) AS n
                 FROM submissions
-                WHERE year = ?
+                WHERE year = ? AND off_target = 0
                 WINDOW w AS (
                     PARTITION BY agency_id ORDER BY parsed AND NOT off_target DESC, parsed DESC, received_at DESC, id DESC
                 )
@@ -74,13 +74,13 @@ class Statistics(Connection):
         """Per local day, how many agencies sent their first draft without errors for ``year``."""
         first_passes = (
             "SELECT MIN(received_at) AS received_at FROM submissions"
-            " WHERE year = ? AND parsed = 1 AND error_count = 0 GROUP BY agency_id"
+            " WHERE year = ? AND parsed = 1 AND error_count = 0 AND off_target = 0 GROUP BY agency_id"
         )
         return self._per_day(first_passes, year, tz_offset_hours)
 
     def submissions_per_day(self, year: int, tz_offset_hours: float = 8) -> list[tuple[date, int]]:
         """Submissions of ``year``'s reports per local day (the county picture)."""
-        return self._per_day("SELECT received_at FROM submissions WHERE year = ?", year, tz_offset_hours)
+        return self._per_day("SELECT received_at FROM submissions WHERE year = ? AND off_target = 0", year, tz_offset_hours)
 
     def _per_day(self, moments_sql: str, year: int, tz_offset_hours: float) -> list[tuple[date, int]]:
         rows = self._rows(

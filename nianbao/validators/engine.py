@@ -12,9 +12,10 @@ from .metadata import title_from_header
 from .model import Issue, Level, Report, Severity
 from .prior import PriorReport
 from .readers import read_document, sniff
+from ..names import same_agency
 from .page_header import header_lines
 from .repeats import find_repetition
-from .rules import Context, run_rules
+from .rules import Context, number_issues, run_rules
 from .text import squash
 
 
@@ -61,7 +62,17 @@ def looks_like_a_report(report: Report) -> bool:
 
 
 def check_report(report: Report, level: Level | None = None, *, previous: PriorReport | None = None, **context) -> list[Issue]:
-    """Run every rule; ``previous`` (last year's report) enables the year-to-year checks."""
+    """Run every rule; ``previous`` (last year's report) enables the year-to-year checks.
+
+    Another agency's report (S104) is reviewed as that agency's: with its own name and level,
+    without the sender's last-year figures; another year's report without them either."""
+    expected_agency = context.get("expected_agency")
+    if expected_agency and report.agency and not same_agency(report.agency, expected_agency):
+        mismatch = run_rules(report, Context(**context), select={"S104"})
+        own = run_rules(report, Context(**{**context, "expected_agency": None}))
+        return number_issues(own + mismatch)
+    if report.year and context.get("expected_year") and report.year != context["expected_year"]:
+        previous = None
     if level:
         report.level = level
     return run_rules(report, Context(previous=previous, **context))
@@ -74,6 +85,7 @@ def check_bytes(
     level: Level | None = None,
     today: dt.date | None = None,
     deadline: dt.date | None = None,
+    government_deadline: dt.date | None = None,
     expected_year: int | None = None,
     expected_agency: str | None = None,
     previous: PriorReport | None = None,
@@ -104,7 +116,8 @@ def check_bytes(
         return result
     result.report = report
     result.issues = check_report(
-        result.report, level, today=today, deadline=deadline, expected_year=expected_year, expected_agency=expected_agency,
+        result.report, level, today=today, deadline=deadline, government_deadline=government_deadline,
+        expected_year=expected_year, expected_agency=expected_agency,
         previous=previous,
     )
     return result

@@ -18,6 +18,7 @@ class SectionSpec:
     number: str  # 一 … 六
     title: str
     ordinal: int
+    keywords: tuple[str, ...] = ()  # a heading numbered 「五、」 with one of these is section 五 reworded
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,16 @@ class TableSpec:
     headers: tuple[str, ...]  # header and group texts that are not data
     equations: tuple[Equation, ...] = ()
     row_labelled: bool = True  # table 4 has a single unlabelled data row
+    anchor: str | None = None  # the text that starts the table when its rows have no labels
 
     @cached_property
     def header_keys(self) -> frozenset[str]:
         return frozenset(label_key(h) for h in self.headers)
+
+    @cached_property
+    def anchor_keys(self) -> frozenset[str]:
+        """What marks the table's start in a document: its first row label (or its anchor)."""
+        return frozenset({label_key(self.anchor)}) if self.anchor else self.rows[0].keys
 
     def row(self, label: str) -> RowSpec:
         for row in self.rows:
@@ -76,15 +83,15 @@ class TableSpec:
 
 
 SECTIONS: tuple[SectionSpec, ...] = tuple(
-    SectionSpec(number, title, i + 1)
-    for i, (number, title) in enumerate(
+    SectionSpec(number, title, i + 1, keywords)
+    for i, (number, title, keywords) in enumerate(
         [
-            ("一", "总体情况"),
-            ("二", "主动公开政府信息情况"),
-            ("三", "收到和处理政府信息公开申请情况"),
-            ("四", "政府信息公开行政复议、行政诉讼情况"),
-            ("五", "存在的主要问题及改进情况"),
-            ("六", "其他需要报告的事项"),
+            ("一", "总体情况", ("总体", "概况")),
+            ("二", "主动公开政府信息情况", ("主动公开",)),
+            ("三", "收到和处理政府信息公开申请情况", ("申请",)),
+            ("四", "政府信息公开行政复议、行政诉讼情况", ("复议", "诉讼")),
+            ("五", "存在的主要问题及改进情况", ("问题", "改进", "整改")),
+            ("六", "其他需要报告的事项", ("其他", "事项")),
         ]
     )
 )
@@ -286,6 +293,7 @@ TABLE4 = TableSpec(
     headers=("行政复议", "行政诉讼", *T4_GROUPS, *REVIEW_OUTCOMES),
     equations=_table4_equations(),
     row_labelled=False,
+    anchor="行政复议",
 )
 
 TABLES: tuple[TableSpec, ...] = (TABLE2, TABLE3, TABLE4)

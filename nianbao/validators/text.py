@@ -46,8 +46,9 @@ def label_key(text: str) -> str:
 
 
 def key_of_squashed(squashed: str) -> str:
+    """Ordinal dropped; quotes, colons and the commas OCR reads for 、 unified."""
     key = strip_ordinal(squashed)
-    return key.replace("“", '"').replace("”", '"').replace("：", ":").strip("：:")
+    return key.replace("“", '"').replace("”", '"').replace("：", ":").replace(",", "、").strip("：:")
 
 
 def parse_number(text: str) -> Decimal | None:

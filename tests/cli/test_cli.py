@@ -33,7 +33,7 @@ def test_check_prints_numbered_issues_and_exits_1_on_errors(samples_dir):
     run = nianbao("check", str(sample(samples_dir, "003")))
     assert run.returncode == 1
     lines = run.stdout.splitlines()
-    assert lines[0] == "大安市叉干镇综合服务中心 2024年度报告：7 个错误，1 个警告"
+    assert lines[0] == "大安市叉干镇综合服务中心 2024年度报告：6 个错误，2 个警告"
     assert lines[1].startswith("1. [错误] 表二 第二十条第（一）项「规章」本年制发件数为 5")
     assert any(line.startswith("8. [警告]") for line in lines)
     assert "修改建议" in run.stdout

@@ -21,7 +21,7 @@ def test_run_bot_without_token_runs_a_demo_a_person_can_use(samples_dir):
     out = run.stdout
     assert run.returncode == 0, run.stderr
     assert "本地演示" in out and "李四 —— 督导员" in out
-    assert "7 个错误，1 个警告" in out and "1. ❌[错误] 表二 第二十条第（一）项「规章」" in out
+    assert "6 个错误，2 个警告" in out and "1. ❌[错误] 表二 第二十条第（一）项「规章」" in out
     assert "2024 年度报告报送情况" in out and "应报单位 5 个：已报送 1 个" in out
     assert "还没有绑定单位" in out  # the newcomer has not joined yet
     assert "Traceback" not in run.stderr

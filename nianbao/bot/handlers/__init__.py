@@ -11,7 +11,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 
 from ... import messages as say
 from ..commands import COMMANDS
-from . import access, admin, members, staff, supervisor, word  # noqa: F401  (each binds its commands)
+from . import access, admin, members, people, staff, supervisor, word  # noqa: F401  (each binds its commands)
 from .common import CALLBACKS, reply
 from .drafts import on_document, on_other, on_text
 from .jobs import purge_files, recover_drafts, schedule_draft_jobs
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await reply(update, say.UNKNOWN_COMMAND)
+    await reply(update, people.unknown_command_text(update.effective_message.text or ""))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

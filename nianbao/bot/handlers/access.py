@@ -47,7 +47,8 @@ async def _redeem(call: Call, code: str) -> None:
 
 @command("help")
 async def help_command(call: Call) -> None:
-    await call.reply(help_text(call.role))
+    year = call.services.year()
+    await call.reply(help_text(call.role, say.help_deadline(year, call.services.config.deadline(year))))
 
 
 @command("rules")

@@ -8,8 +8,10 @@ from telegram.ext import ContextTypes
 
 from ... import messages as say
 from ...drafts import Arrival, Sender
+from ..fragments import hold_or_join
 from ..services import PasteBuffer
 from .common import reply, services_of
+from .people import plain_text_answered
 from .word import explain_in_chat
 
 REPORT_MARKERS = ("政府信息公开", "年度报告", "主动公开", "依申请公开")
@@ -38,11 +40,16 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A long paste arrives as several messages: collect them briefly, then check them as one."""
-    if not await _is_bound(update, context):
-        return
+    """A long paste arrives as several messages: collect them briefly, then check them as one.
+    A short question (「帮助」, 「截止日期？」) or an invite code typed as text is answered instead."""
     services = services_of(context)
     user_id = update.effective_user.id
+    if user_id not in services.pastes:
+        role = await services.role_of(user_id)
+        if await plain_text_answered(update, context, role):
+            return
+    if not await _is_bound(update, context):
+        return
     if user_id not in services.pastes and await explain_in_chat(update, context):
         return  # "说明 3 …": staff explain an issue, not a paste
     buffer = services.pastes.setdefault(user_id, PasteBuffer(update.effective_chat.id, update.update_id))
@@ -60,6 +67,10 @@ async def flush_paste(context: ContextTypes.DEFAULT_TYPE) -> None:
     if buffer is None:
         return
     text = "\n".join(buffer.parts)
+    wait = services.config.fragment_wait_seconds
+    text = await hold_or_join(context, context.job.user_id, buffer.chat_id, text, services.clock(), wait)
+    if text is None:
+        return  # part of a report pasted by hand in pieces: held until the rest comes
     if len(text) < MIN_REPORT_CHARS or not any(marker in text for marker in REPORT_MARKERS):
         await services.pipeline.deliver.send_text(buffer.chat_id, say.SHORT_TEXT)
         return

@@ -8,6 +8,7 @@ from ... import messages as say
 from ...names import safe_file_name
 from ...reports.blank import blank_report_docx
 from .common import Call, command
+from .years import year_asked
 
 
 @command("history")
@@ -16,9 +17,12 @@ async def history_command(call: Call) -> None:
         await call.reply(say.SUPERVISOR_USE_AGENCY)
         return
     services = call.services
+    year = await year_asked(call, "history")
+    if year is None:
+        return
     agency = await services.staff_agency(call.user_id)
-    submissions = await services.db.list_submissions(agency.id, services.year())
-    await call.reply(say.split_message(say.history_message(agency.name, submissions, services.config.tz)))
+    submissions = await services.db.list_submissions(agency.id, year)
+    await call.reply(say.split_message(say.history_message(agency.name, submissions, services.config.tz, year)))
 
 
 @command("template")

@@ -18,21 +18,23 @@ from ..county import county_summary, status_picture
 from ..delivery import with_retries
 from .members import INACTIVE_AGENCY
 from .common import Call, command
+from .years import year_asked
 
 
-async def _year_summary(call: Call, render) -> None:
-    """A supervisor's view of the year under review, rendered by ``render``."""
+async def _year_summary(call: Call, render, year: int) -> None:
+    """A supervisor's view of a year, rendered by ``render``."""
     services = call.services
-    year = services.year()
     statuses = await services.db.report(lambda store: store.year_status(year))
     await call.reply(say.split_message(render(year, statuses, services.config.deadline(year), services.today())))
 
 
 @command("status")
 async def status_command(call: Call) -> None:
-    await _year_summary(call, say.status_message)
+    year = await year_asked(call, "status")
+    if year is None:
+        return
+    await _year_summary(call, say.status_message, year)
     services = call.services
-    year = services.year()
     png = await services.db.report(status_picture, services.config, year, services.today())
     photo = InputFile(png, filename=say.STATUS_CHART_FILE.format(year=year))
     caption = say.STATUS_CHART_CAPTION.format(year=year)
@@ -41,15 +43,19 @@ async def status_command(call: Call) -> None:
 
 @command("overdue")
 async def overdue_command(call: Call) -> None:
-    await _year_summary(call, say.overdue_message)
+    year = await year_asked(call, "overdue")
+    if year is not None:
+        await _year_summary(call, say.overdue_message, year)
 
 
 @command("summary")
 async def summary_command(call: Call) -> None:
     """The region's three tables summed (agencies with errors left out unless "/summary 全部")."""
     services = call.services
-    include_errors = bool(call.args) and call.args[0] in say.SUMMARY_ALL_WORDS
-    year = services.year()
+    include_errors = any(word in say.SUMMARY_ALL_WORDS for word in call.args)
+    year = await year_asked(call, "summary", say.SUMMARY_ALL_WORDS)
+    if year is None:
+        return
     summary = await services.db.report(county_summary, services.config, year, include_errors)
     workbook = await asyncio.to_thread(summary_xlsx, summary, year)
     await call.reply(say.split_message(say.escape(summary_text(summary))))
@@ -92,6 +98,9 @@ async def invite_command(call: Call) -> None:
 
 @command("export")
 async def export_command(call: Call) -> None:
-    year, tz = call.services.year(), call.services.config.tz
+    year = await year_asked(call, "export")
+    if year is None:
+        return
+    tz = call.services.config.tz
     data = await call.services.db.report(lambda store: status_csv(store.year_status(year), tz))
     await call.reply_file(data, say.EXPORT_FILE.format(year=year), say.EXPORT_CAPTION.format(year=year))

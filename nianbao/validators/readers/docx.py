@@ -14,6 +14,7 @@ from lxml import etree
 
 from ..document import DocCell, DocParagraph, DocTable, Document, ReadError
 from ..model import Locator
+from .numbering import Numbering
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _SDT = f"{W}p", f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}sdt"
@@ -88,13 +89,14 @@ def read_docx(data: bytes) -> Document:
     body = root.find(f"{W}body")
     if body is None:
         raise ReadError("corrupt_docx", "Word 文档没有正文内容。")
-    reader = _BodyReader()
+    reader = _BodyReader(Numbering.from_package(data, _PARSER))
     reader.walk(body)
     return Document(source="docx", layout="docx", blocks=reader.blocks)
 
 
 class _BodyReader:
-    def __init__(self) -> None:
+    def __init__(self, numbering: Numbering | None = None) -> None:
+        self.numbering = numbering
         self.blocks: list = []
         self.paragraph_count = 0
         self.table_count = 0
@@ -105,7 +107,7 @@ class _BodyReader:
             if tag == _P:
                 self._add_paragraph(child)
             elif tag == _TBL:
-                self.blocks.append(read_table(child, self.table_count))
+                self.blocks.append(read_table(child, self.table_count, self.numbering))
                 self.table_count += 1
             elif tag == _SDT:
                 content = child.find(f"{W}sdtContent")
@@ -114,6 +116,8 @@ class _BodyReader:
 
     def _add_paragraph(self, p) -> None:
         text = paragraph_text(p)
+        if self.numbering is not None:
+            text = self.numbering.label(p) + text.lstrip()
         locator = Locator(source="docx", paragraph=self.paragraph_count)
         self.paragraph_count += 1
         if text.strip():
@@ -133,9 +137,11 @@ def paragraph_text(p) -> str:
     return "".join(parts)
 
 
-def _cell_text(tc) -> str:
+def _cell_text(tc, numbering: Numbering | None = None) -> str:
     """Paragraphs of a cell joined by line breaks (labels are broken over lines: 本年制 / 发件数)."""
-    return "\n".join("".join(p.itertext(_T)) for p in tc.iter(_P)).strip()
+    if numbering is None:
+        return "\n".join("".join(p.itertext(_T)) for p in tc.iter(_P)).strip()
+    return "\n".join(numbering.label(p) + "".join(p.itertext(_T)) for p in tc.iter(_P)).strip()
 
 
 def _val(element, default: int) -> int:
@@ -163,11 +169,11 @@ def _grid_before(tr) -> int:
     return _val(node, 0) if node is not None else 0
 
 
-def read_table(tbl, index: int) -> DocTable:
+def read_table(tbl, index: int, numbering: Numbering | None = None) -> DocTable:
     """One pass over the table's rows, cells, merge marks, paragraphs and text runs, in document
     order (a nested table falls back to the cell-by-cell reader)."""
     if tbl.find(f".//{_TBL}") is not None:
-        return _read_table_by_cell(tbl, index)
+        return _read_table_by_cell(tbl, index, numbering)
     rows: list[list[DocCell]] = []
     cells: list[DocCell] = []
     parts: list[str] = []
@@ -187,6 +193,8 @@ def read_table(tbl, index: int) -> DocTable:
         elif tag == _P:
             if parts:
                 parts.append("\n")
+            if numbering is not None:
+                parts.append(numbering.label(element))
         elif tag == _TC:
             if open_cell:
                 close_cell()
@@ -211,7 +219,7 @@ def read_table(tbl, index: int) -> DocTable:
     return DocTable(index, rows, Locator(source="docx", table=index))
 
 
-def _read_table_by_cell(tbl, index: int) -> DocTable:
+def _read_table_by_cell(tbl, index: int, numbering: Numbering | None = None) -> DocTable:
     rows: list[list[DocCell]] = []
     for row_no, tr in enumerate(tbl.iterchildren(_TR)):
         column = _grid_before(tr)
@@ -219,7 +227,7 @@ def _read_table_by_cell(tbl, index: int) -> DocTable:
         for tc in tr.iterchildren(_TC):
             span, continues_above = _cell_properties(tc)
             if not continues_above:
-                cells.append(DocCell(_cell_text(tc), Locator(source="docx", table=index, grid_row=row_no, grid_col=column)))
+                cells.append(DocCell(_cell_text(tc, numbering), Locator(source="docx", table=index, grid_row=row_no, grid_col=column)))
             column += span
         rows.append(cells)
     return DocTable(index, rows, Locator(source="docx", table=index))

@@ -50,8 +50,11 @@ class _PdfReader:
         found = page.find_tables()
         grids = [t for t in found if len(t.extract()[0] or []) > 1] if found else []
         # one-column "tables" are framed text: read as lines like the rest
-        items = [(t.bbox[1], "table", t) for t in grids]
-        outside = page.filter(lambda obj: not any(_inside(obj, t.bbox) for t in grids))
+        # a table starts at its first cell; text inside its frame but in no cell (a heading on the
+        # line above the table) is read as a line of its own
+        items = [(min((cell[1] for cell in t.cells), default=t.bbox[1]), "table", t) for t in grids]
+        cells = [cell for t in grids for cell in t.cells]
+        outside = page.filter(lambda obj: not any(_inside(obj, cell) for cell in cells))
         for line in outside.extract_text_lines(return_chars=False):
             text = _PAGE_NUMBER.sub("", line["text"])
             if text.strip():

@@ -3,15 +3,20 @@
 - ``tabbed``: table cells one per line, each starting with a tab, rows separated by blank lines
   (text extracted from Word); a line without a tab right after a cell continues that cell.
 - ``markdown``: tables as ``| a | b |`` lines (PDF converters), split across pages.
+- ``rows``: each table row on one line, label and numbers side by side (text taken out of a PDF:
+  ``pdftotext -layout``, pdfplumber), read by ``rows.py``.
 - ``one_per_line``: every paragraph and every cell on its own line, blank lines between them
   (text copied from a web page); the rows are not known, the mapper reads it as a stream.
 """
 
 from __future__ import annotations
 
+import re
+
 from ..document import DocCell, DocParagraph, DocTable, Document, ReadError
 from ..model import Locator
 from ..text import looks_like_value, strip_artifacts
+from .rows import looks_like_rows, read_rows
 
 MAX_TEXT_CHARS = 2_000_000
 
@@ -36,6 +41,8 @@ def detect_layout(lines: list[str]) -> str:
         return "markdown"
     if tabbed >= 10:
         return "tabbed"
+    if looks_like_rows(lines):
+        return "rows"
     return "one_per_line"
 
 
@@ -44,26 +51,53 @@ def read_text(text: str) -> Document:
         raise ReadError("too_large", f"文本过长（超过 {MAX_TEXT_CHARS // 10000} 万字），不像一份年度报告。")
     lines = strip_artifacts(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
     layout = detect_layout(lines)
-    reader = {"markdown": _read_markdown, "tabbed": _read_tabbed}.get(layout, _read_one_per_line)
+    reader = {"markdown": _read_markdown, "tabbed": _read_tabbed, "rows": read_rows}.get(layout, _read_one_per_line)
     return Document(source="text", layout=layout, blocks=reader(lines))
 
 
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
+
+
 def _paragraph(line: str, number: int) -> DocParagraph:
-    return DocParagraph(line.strip(), Locator(source="text", line=number))
+    """A line of text; markdown's heading marks (「## 一、总体情况」) are not part of it."""
+    return DocParagraph(_MARKDOWN_HEADING.sub("", line.strip()), Locator(source="text", line=number))
 
 
 def _read_one_per_line(lines: list[str]) -> list:
-    """One blank line separates cells; an empty cell shows as two more blank lines."""
+    """Sparse (a web page's text): one blank line separates cells, an empty cell shows as two more
+    blank lines. Dense (a word processor's text export): cells on consecutive lines, so every
+    blank line is an empty cell."""
+    dense = _is_dense(lines)
     blocks, blanks = [], 0
     for i, line in enumerate(lines):
         if not line.strip():
             blanks += 1
             continue
-        if blocks and blanks >= 3:
-            blocks += [DocParagraph("", Locator(source="text", line=i + 1 - blanks + 1))] * ((blanks - 1) // 2)
+        empty_cells = blanks if dense else (blanks - 1) // 2 if blanks >= 3 else 0
+        if blocks and empty_cells:
+            blocks += [DocParagraph("", Locator(source="text", line=i + 1 - blanks + k)) for k in range(empty_cells)]
         blocks.append(_paragraph(line, i + 1))
         blanks = 0
     return blocks
+
+
+MAX_CELL_CHARS = 12
+
+
+def _is_dense(lines: list[str]) -> bool:
+    """Short lines (cells) mostly follow each other without a blank line between."""
+    adjacent = separated = blanks = 0
+    previous = ""
+    for line in lines:
+        text = line.strip()
+        if not text:
+            blanks += 1
+            continue
+        if previous and len(text) <= MAX_CELL_CHARS and len(previous) <= MAX_CELL_CHARS:
+            adjacent += blanks == 0
+            separated += blanks == 1
+        previous, blanks = text, 0
+    return adjacent > 3 * separated and adjacent >= 20
 
 
 class _TableBuilder:

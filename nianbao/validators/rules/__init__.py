@@ -23,6 +23,7 @@ class Context:
 
     today: dt.date | None = None
     deadline: dt.date | None = None  # default: 31 January of report year + 1
+    government_deadline: dt.date | None = None  # a government's own report; default 31 March
     expected_year: int | None = None  # the year under review, when the caller knows it
     expected_agency: str | None = None  # the agency the sender is bound to, when known
     previous: PriorReport | None = None  # the agency's report of the year before, when known
@@ -53,6 +54,12 @@ class Rule:
     hint: str  # how to fix it (Chinese), may use the same params
     check: Check
     explanation: str = ""  # longer rationale for the docs (Chinese)
+    # One habit, one issue: the same finding in GROUP_MIN or more places of a table is reported
+    # once at the table, with these templates over {table_name}, {count}, {cells} and the
+    # first finding's params (a rule without them gets DEFAULT_GROUP_*).
+    group_message: str = ""
+    group_hint: str = ""
+    group_by_value: bool = True  # False: every finding of the rule in a table is the same habit
 
     def issue(self, finding: Finding) -> Issue:
         params = {"expected": finding.expected, "found": finding.found, **finding.params}
@@ -74,11 +81,17 @@ class Rule:
 _REGISTRY: dict[str, Rule] = {}
 
 
-def rule(*, code: str, name: str, severity: Severity, summary: str, message: str, hint: str, explanation: str = ""):
+def rule(
+    *, code: str, name: str, severity: Severity, summary: str, message: str, hint: str, explanation: str = "",
+    group_message: str = "", group_hint: str = "", group_by_value: bool = True,
+):
     def register(check: Check) -> Check:
         if code in _REGISTRY:
             raise ValueError(f"duplicate rule code {code}")
-        _REGISTRY[code] = Rule(code, name, severity, summary, message, hint, check, explanation or (check.__doc__ or "").strip())
+        _REGISTRY[code] = Rule(
+            code, name, severity, summary, message, hint, check, explanation or (check.__doc__ or "").strip(),
+            group_message, group_hint, group_by_value,
+        )
         return check
 
     return register
@@ -111,8 +124,66 @@ def run_rules(report: Report, context: Context | None = None, select: Iterable[s
     for registered in all_rules():
         if chosen is not None and registered.code not in chosen:
             continue
-        issues.extend(registered.issue(finding) for finding in registered.check(report, context))
+        issues.extend(grouped_issues(registered, list(registered.check(report, context)), report))
+    return number_issues(issues)
+
+
+def number_issues(issues: list[Issue]) -> list[Issue]:
+    """Most serious first, in the order of the report; numbered from 1."""
     issues.sort(key=lambda i: (i.severity.rank, _position(i)))
     for number, issue in enumerate(issues, start=1):
         issue.number = number
     return issues
+
+
+GROUP_MIN = 3  # the same finding this many times in one table is one habit
+CELLS_NAMED = 3
+DEFAULT_GROUP_MESSAGE = "{table_name}有 {count} 处同样的问题（{cells}等），例如：{first}"
+
+
+def grouped_issues(registered: Rule, findings: list[Finding], report: Report) -> list[Issue]:
+    """The rule's findings as issues, those repeated across a table (same rule, same expected and
+    found: 「—」 in every empty cell, the same columns left blank in every row) as one issue there."""
+    groups: dict[tuple, list[Finding]] = {}
+    for finding in findings:
+        if finding.table and finding.row:
+            key = (finding.table, finding.expected, finding.found) if registered.group_by_value else (finding.table,)
+            groups.setdefault(key, []).append(finding)
+    grouped = {id(f): key for key, members in groups.items() if len(members) >= GROUP_MIN for f in members}
+    issues: list[Issue] = []
+    done: set[tuple] = set()
+    for finding in findings:
+        key = grouped.get(id(finding))
+        if key is None:
+            issues.append(registered.issue(finding))
+        elif key not in done:
+            done.add(key)
+            issues.append(_group_issue(registered, groups[key], report))
+    return issues
+
+
+def _group_issue(registered: Rule, members: list[Finding], report: Report) -> Issue:
+    from ._where import cell_name, row_name  # _where imports this module
+
+    first = members[0]
+    spec = TABLE_BY_KEY[first.table]
+    count = sum(int(m.params.get("cell_count", 1)) for m in members)
+    names = [cell_name(spec.key, m.row, m.column) if m.column else row_name(spec.key, m.row) for m in members[:CELLS_NAMED]]
+    names = [name.replace(f"{spec.number} ", "").replace(spec.number, "", 1) for name in names]
+    params = {
+        "expected": first.expected, "found": first.found, **first.params,
+        "table_name": f"{spec.number}「{spec.title}」", "count": count, "cells": "、".join(names),
+    }
+    params["first"] = registered.message.format(**params)
+    table = report.tables.get(spec.key)
+    return Issue(
+        code=registered.code,
+        severity=registered.severity,
+        table=spec.key,
+        section=spec.section,
+        message=(registered.group_message or DEFAULT_GROUP_MESSAGE).format(**params),
+        expected=first.expected,
+        found=first.found,
+        hint=(registered.group_hint or registered.hint).format(**params),
+        locator=(table.locator if table is not None and table.locator else first.locator),
+    )

@@ -28,6 +28,8 @@ def _derived_values(report: Report) -> dict:
     summary="统计表没有空白单元格（空白不等于 0）",
     message="{where}{what}为空{computed}",
     hint="{fix}",
+    group_message="{table_name}有 {count} 个单元格空白（{cells}等）。",
+    group_hint="逐项填写数字；没有发生的事项填 0，不要留空。",
 )
 def blank_cell(report: Report, context: Context):
     """空白单元格无法汇总，也说不清是 0 还是漏填；没有发生的事项要填 0。能由其他数字推算的合计，给出应填的数值。"""
@@ -87,7 +89,7 @@ def _blank_finding(spec, row, blanks, computed, whole_row: bool) -> Finding:
         expected = "0 或实际数字"
     first = blanks[0]
     return Finding(
-        params={"where": where, "what": what, "computed": computed_text, "fix": fix},
+        params={"where": where, "what": what, "computed": computed_text, "fix": fix, "cell_count": len(blanks)},
         table=spec.key,
         row=row.label,
         column=None if len(blanks) > 1 else first.column,
@@ -121,6 +123,8 @@ def _filled_cells(report: Report) -> list:
     summary="单元格填的是数字，不是文字或符号",
     message="{where}填的是「{found}」，不是数字。",
     hint="改为阿拉伯数字；没有发生的填 0，不要填「无」「—」「/」或文字说明。",
+    group_message="{table_name}有 {count} 个单元格填的是「{found}」，不是数字（{cells}等）。",
+    group_hint="没有发生的填 0，不要填「{found}」：把这 {count} 个「{found}」都改为 0。",
 )
 def not_a_number(report: Report, context: Context):
     """统计表只能填数字：「无」「—」或文字会让合计和上级汇总出错。"""

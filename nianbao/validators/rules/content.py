@@ -69,9 +69,11 @@ def _denied_cases(report: Report, sentence: str) -> tuple[str, str] | None:
 )
 def fee_statement(report: Report, context: Context):
     """国办 2021 年格式要求在第六部分报告《政府信息公开信息处理费管理办法》的执行情况，即使没有收费也要写明。"""
+    if report.year is not None and report.year < 2021:
+        return  # the 办法 applies from 2021
     section = report.section("六")
     text = compact(section.text if section.heading_found else "\n".join(p.text for p in report.paragraphs))
-    if "处理费" in text or re.search(r"(收取|收费)[^。]{0,15}费|未收取[^。]{0,6}费用", text):
+    if "处理费" in text or re.search(r"(收取|收费)[^。]{0,15}费|未收取[^。]{0,6}费用|(未|没有)(发生)?(收取|收费)", text):
         return
     yield Finding(params={"year": f"{report.year}年度" if report.year else "本年度"}, section="六", found=clip(text, 30) or "（空）", locator=section.locator)
 

@@ -15,11 +15,19 @@ STANDARD_TITLE = "政府信息公开工作年度报告"
 _YEAR = re.compile(r"(20\d{2})年")
 _PERIOD = re.compile(r"统计(期限|年限|时限|区间|期间|时间|范围)")
 _PLAN_WORDS = re.compile(r"(将|计划|拟|打算|下一步|下一年|明年|继续)")
+# 「改进措施：2024年定期开展…」: a plan under its label, without 将
+_PLAN_LABEL = re.compile(r"(改进|整改)(措施|情况|计划|打算|方向)[:：](20\d{2})年")
 _GARBLED_DATE = re.compile(r"(?<!\d)(\d{5,})月|(?<!\d)(20\d{2})(1[0-2]|[1-9])月\d{1,2}日|〔\d{5,}号|〔\d{1,3}〕")
 _SENTENCE = re.compile(r"[^。；;！!？?]+")
 
 
 def deadline_for(report: Report, context: Context) -> dt.date | None:
+    """31 January of the next year; a county-level-or-above people's government publishes its own
+    report by 31 March (条例 第四十九条). Both can be set (``Context.deadline``, ``government_deadline``)."""
+    if report.level == "government":
+        if context.government_deadline:
+            return context.government_deadline
+        return dt.date(report.year + 1, 3, 31) if report.year else None
     if context.deadline:
         return context.deadline
     return dt.date(report.year + 1, 1, 31) if report.year else None
@@ -94,7 +102,8 @@ def plan_year(report: Report, context: Context):
         for sentence in _SENTENCE.findall(compact(paragraph.text)):
             years = [int(y) for y in _YEAR.findall(sentence)]
             done = "了" in sentence or "已" in sentence  # what was improved this year, not a plan
-            if years and _PLAN_WORDS.search(sentence) and not done and max(years) <= report.year:
+            planned = _PLAN_WORDS.search(sentence) or _PLAN_LABEL.search(sentence)
+            if years and planned and not done and max(years) <= report.year:
                 yield Finding(
                     params={"year": report.year, "next_year": report.year + 1},
                     section="五", found=clip(sentence), expected=f"{report.year + 1}年", locator=paragraph.locator,
@@ -105,13 +114,13 @@ def plan_year(report: Report, context: Context):
 @rule(
     code="Y104",
     name="date-missing",
-    severity=ERROR,
+    severity=WARNING,
     summary="报告末尾有机关名称和成文日期",
     message="报告末尾没有成文日期（落款日期）。",
     hint="在报告最后写明机关名称和成文日期，如「{year_after}年1月20日」。",
 )
 def date_missing(report: Report, context: Context):
-    """年度报告以机关名称和成文日期结尾，日期用来判断是否按期（1 月 31 日前）报送。"""
+    """年度报告以机关名称和成文日期结尾，日期用来判断是否按期报送。网上发布的报告常把日期放在页面的发布信息里、正文末尾没有落款，所以只作提醒。"""
     if report.issue_date is None and not report.issue_date_text:
         yield Finding(params={"year_after": (report.year or 2024) + 1}, section="signature")
 
@@ -137,14 +146,14 @@ def date_too_early(report: Report, context: Context):
     code="Y106",
     name="date-late",
     severity=WARNING,
-    summary="成文日期不晚于报送截止日期（默认次年 1 月 31 日）",
+    summary="成文日期不晚于报送截止日期（默认次年 1 月 31 日；县级以上人民政府本级报告 3 月 31 日）",
     message="成文日期「{found}」晚于截止日期 {deadline}。",
-    hint="按《条例》第四十九条，部门和乡镇报告应于每年 1 月 31 日前报送；请核对日期或说明原因。",
+    hint="按《条例》第四十九条，部门和乡镇报告应于每年 1 月 31 日前报送，县级以上人民政府的本级报告应于 3 月 31 日前公布；请核对日期或说明原因。",
 )
 def date_late(report: Report, context: Context):
-    """《条例》第四十九条规定部门报告在每年 1 月 31 日前报送（县级以上政府 3 月 31 日前公布本级报告）。"""
+    """《条例》第四十九条规定部门报告在每年 1 月 31 日前报送，县级以上人民政府在 3 月 31 日前公布本级报告。"""
     deadline = deadline_for(report, context)
-    if report.issue_date and deadline and report.issue_date > deadline and report.level != "government":
+    if report.issue_date and deadline and report.issue_date > deadline:
         yield Finding(
             params={"deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日"},
             section="signature", found=report.issue_date_text, expected=f"不晚于{deadline.isoformat()}", locator=report.issue_date_locator,

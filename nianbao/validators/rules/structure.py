@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...names import same_agency
 from ..model import Report, Severity
+from ..sections import title_as_written
 from ..template import TABLE_BY_KEY
 from ..text import squash
 from . import Context, Finding, rule
@@ -50,6 +51,27 @@ def section_numbering(report: Report, context: Context):
     """部分标题应使用「一、」…「六、」；「2、」「（二）」或无编号都是格式错误。"""
     for section in report.sections:
         if section.heading_found and section.numbering != f"{section.number}、":
+            yield Finding(
+                params={"number": section.number},
+                section=section.number,
+                expected=f"{section.number}、{section.title}",
+                found=squash(section.heading_text or ""),
+                locator=section.locator,
+            )
+
+
+@rule(
+    code="S106",
+    name="section-title-wording",
+    severity=WARNING,
+    summary="部分标题用统一格式的措辞",
+    message="第{number}部分标题写成了「{found}」，统一格式为「{expected}」。",
+    hint="把标题改为统一格式的「{expected}」，不要增删字或改写。",
+)
+def section_title_wording(report: Report, context: Context):
+    """标题措辞不同（「存在问题及整改措施」「政府信息公开工作存在的主要问题…」）或有错字时，这一部分仍能认出，提醒改回统一格式的标题。"""
+    for section in report.sections:
+        if section.heading_found and title_as_written(section.heading_text or "") != section.title:
             yield Finding(
                 params={"number": section.number},
                 section=section.number,
@@ -189,6 +211,8 @@ def old_format(report: Report, context: Context):
 )
 def other_collapsed(report: Report, context: Context):
     """不少报告把（六）其他处理印成一行；数字仍可核算，但格式不完整。"""
+    if report.year is not None and report.year < 2021:
+        return  # the 2019 format has （六）其他处理 as one row
     for note in report.notes:
         if note.kind == "collapsed_other":
             yield Finding(table=note.table, row=note.row, section="三", found=note.found_text, locator=note.locator)

@@ -97,6 +97,11 @@ def _applications(content):
 CASES: dict[str, Case] = {
     "S101": Case({("S101", None, None, None, "五")}, lambda c: section(c, "五").update(heading=None)),
     "S102": Case({("S102", None, None, None, "二")}, lambda c: section(c, "二").update(heading="2、主动公开政府信息情况"), says="写成了「2、主动公开政府信息情况」"),
+    "S106": Case(
+        {("S106", None, None, None, "五")},
+        lambda c: section(c, "五").update(heading="五、政府信息公开工作存在的主要问题及改进情况"),
+        says="统一格式为「五、存在的主要问题及改进情况」",
+    ),
     "S103": Case({("S103", None, None, None, "五")}, lambda c: section(c, "五").update(paragraphs=["无。"])),
     "S104": Case({("S104", None, None, None, "title")}, options={"expected_agency": "策勒乡人民政府"}),
     "T101": Case({("T101", T4, None, None, "四")}, lambda c: c["tables"].pop(T4), formats=("tabbed", "one_per_line", "markdown")),

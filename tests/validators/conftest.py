@@ -1,4 +1,4 @@
-"""The base every rule test mutates: sample 002 with its one real mistake corrected."""
+"""The base every rule and section test mutates: sample 002 with its one real mistake corrected."""
 
 from __future__ import annotations
 
