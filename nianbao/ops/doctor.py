@@ -81,7 +81,18 @@ def _files(config: Config) -> Check:
         return Check("草稿文件夹", False, f"{folder}：当前用户（{_user()}）不能写入")
     if not folder.exists() and not os.access(_existing_parent(folder), os.W_OK):
         return Check("草稿文件夹", False, f"{folder} 不存在，且当前用户（{_user()}）不能创建")
-    return Check("草稿文件夹", True, f"{folder}" + ("" if folder.exists() else "（第一次收到草稿时创建）"))
+    if not folder.exists():
+        return Check("草稿文件夹", True, f"{folder}（第一次收到草稿时创建）")
+    return Check("草稿文件夹", True, f"{folder}；{store_size(config)}")
+
+
+def store_size(config: Config) -> str:
+    """How much the bot keeps on disk: stored drafts (count, size) and the database with its WAL."""
+    drafts = [path for path in Path(config.files_path).rglob("*") if path.is_file()]
+    database = Path(config.database)
+    db_bytes = sum(p.stat().st_size for p in database.parent.glob(database.name + "*") if p.is_file())
+    drafts_mb = sum(p.stat().st_size for p in drafts) / 1024 / 1024
+    return f"已存文件 {len(drafts)} 个，共 {drafts_mb:.1f} MB；数据库 {db_bytes / 1024 / 1024:.1f} MB"
 
 
 def _libreoffice() -> Check:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from .audit import audit_row
 from .connection import _ts
 from .models import StorageError, _dt
 
@@ -104,6 +105,7 @@ class Acceptances:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (agency_id, year, text, code, message, submission_id, reason, by, _ts(now)),
             )
+            audit_row(conn, "accept", at=_ts(now), actor=by, agency_id=agency_id, detail=code)
             return _acceptance(self.store._fetch(conn, "SELECT * FROM acceptances WHERE id = ?", (cursor.lastrowid,))[0])
 
     def revoke(self, acceptance_id: int, *, by: int, reason: str | None = None, now: datetime | None = None) -> Acceptance:

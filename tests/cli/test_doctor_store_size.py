@@ -1,0 +1,27 @@
+"""`nianbao doctor` reports how much the bot keeps on disk (stored files and the database), so an
+account filling the disk shows up in the health check."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from nianbao.storage import Store
+from nianbao.storage.files import FileStore
+
+
+def test_doctor_reports_the_store_size(tmp_path):
+    database = tmp_path / "nianbao.db"
+    Store(database).close()
+    files = FileStore(tmp_path / "files")
+    for _ in range(3):
+        files.put(os.urandom(700_000))
+    run = subprocess.run(
+        [sys.executable, "-m", "nianbao.cli", "doctor", "--no-libreoffice"],
+        capture_output=True, text=True, timeout=60,
+        env={**os.environ, "NIANBAO_DB": str(database), "TELEGRAM_BOT_TOKEN": "", "NIANBAO_API_BASE_URL": "http://127.0.0.1:9/bot"},
+    )  # fmt: skip
+    line = next(line for line in run.stdout.splitlines() if "草稿文件夹" in line)
+    assert "已存文件 3 个，共 2.0 MB" in line, run.stdout
+    assert "数据库" in line
