@@ -9,17 +9,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..storage import Agency, Store, Submission, SubmissionIn
+from ..storage.acceptances import issue_key  # the one definition of an issue's identity (rule, place)
 from ..validators.engine import CheckResult
 from ..validators.prior import PriorReport
 from ..validators.render import result_json
 from ..bot.config import Config
-
-IssueKey = tuple
-
-
-def issue_key(issue: dict) -> IssueKey:
-    """Issues are the same across drafts when they are the same rule at the same place."""
-    return (issue.get("code"), issue.get("table"), issue.get("row"), issue.get("column"), issue.get("section"))
 
 
 @dataclass

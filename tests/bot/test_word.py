@@ -13,12 +13,12 @@ REASON = "经核实，该单位本年予以公开的申请为 0，系填报时�
 async def test_a_supervisor_accepts_an_error_in_chat_and_status_counts_the_agency_as_passing(env):
     review = await env.upload(STAFF_XUEZHANG, "学张乡2024年报.docx", one_mistake_docx())
     assert "1 个错误" in env.text(review)
-    status = env.text(await env.send(SUPERVISOR, "/status"))
+    status = env.text(await env.send(SUPERVISOR, "/status", count=2))  # the text and the chart
     assert "通过 0 个，有错误 1 个" in status
 
     accepted = env.text(await env.send(SUPERVISOR, f"/accept 学张乡人民政府 1 {REASON}", count=1))
     assert "已确认「学张乡人民政府」最新一稿的第 1 项（A100）" in accepted and "通过（含 1 项已确认）" in accepted
-    status = env.text(await env.send(SUPERVISOR, "/status"))
+    status = env.text(await env.send(SUPERVISOR, "/status", count=2))  # the text and the chart
     assert "通过 1 个，有错误 0 个" in status and "学张乡人民政府 —— 通过（含 1 项已确认）" in status
     overdue = env.text(await env.send(SUPERVISOR, "/overdue", count=1))
     assert "学张乡" not in overdue
@@ -27,7 +27,7 @@ async def test_a_supervisor_accepts_an_error_in_chat_and_status_counts_the_agenc
 
     revoked = env.text(await env.send(SUPERVISOR, "/unaccept 学张乡人民政府 1 复核后确有错误", count=1))
     assert "已撤销" in revoked
-    assert "有错误 1 个" in env.text(await env.send(SUPERVISOR, "/status"))
+    assert "有错误 1 个" in env.text(await env.send(SUPERVISOR, "/status", count=2))  # the text and the chart
 
 
 async def test_accept_is_for_supervisors_and_needs_a_reason(env):
@@ -54,3 +54,33 @@ async def test_web_gives_a_one_time_link(env):
     link = env.text(await env.send(SUPERVISOR, "/web", count=1))
     assert "一次性登录链接" in link and "/login/" in link
     assert "还没有绑定" in env.text(await env.send(4242, "/web", count=1))
+
+
+async def test_an_agency_whose_errors_are_accepted_gets_no_reminder(tmp_path):
+    import datetime as dt
+
+    from bot.harness import SHANGHAI, Clock, running_bot, seed
+    from nianbao.bot.reminders import JOB_NAME
+    from nianbao.devtools.server import LocalBotApi
+    from nianbao.storage import Store
+
+    store = Store(tmp_path / "nianbao.db")
+    seed(store)
+    clock = Clock(dt.datetime(2025, 1, 24, 9, 30, tzinfo=SHANGHAI))  # 7 days before the deadline: a reminder day
+    api = LocalBotApi()
+    await api.start()
+    try:
+        for user in (STAFF_XUEZHANG, STAFF_OTHER, SUPERVISOR):
+            api.add_user(user)
+        async with running_bot(tmp_path, store, clock, api) as env:
+            await env.upload(STAFF_XUEZHANG, "学张乡2024年报.docx", one_mistake_docx())
+            await env.send(SUPERVISOR, f"/accept 学张乡人民政府 1 {REASON}", count=1)
+            marks = {user: api.message_count(user) for user in (STAFF_XUEZHANG, STAFF_OTHER, SUPERVISOR)}
+            await env.app.job_queue.get_jobs_by_name(JOB_NAME)[0].run(env.app)
+        new = {user: api.sent_to(user)[marks[user]:] for user in marks}
+        assert new[STAFF_XUEZHANG] == []  # accepted: passing, not reminded
+        assert len(new[STAFF_OTHER]) == 1 and "距截止日期还有 7 天" in new[STAFF_OTHER][0].plain_text
+        assert "通过 1 个" in new[SUPERVISOR][0].plain_text
+    finally:
+        await api.stop()
+        store.close()

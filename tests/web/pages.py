@@ -59,10 +59,8 @@ def sign_out(driver) -> None:
 
 def click_and_wait(driver, element) -> None:
     """Click something that loads a new page, and wait until it has."""
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
     from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
 
     old_page = driver.find_element(By.TAG_NAME, "html")
     try:
@@ -73,8 +71,23 @@ def click_and_wait(driver, element) -> None:
         if "does not belong to the document" not in str(error):
             raise
     wait = WebDriverWait(driver, 30)
-    wait.until(expected_conditions.staleness_of(old_page))
+    wait.until(lambda _: _gone(old_page))
     wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def _gone(element) -> bool:
+    """The page this element belonged to has been replaced (chromedriver says so in two ways)."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+    return False
 
 
 def upload_file(driver, path) -> None:

@@ -20,7 +20,8 @@ NIANBAO = [sys.executable, "-m", "nianbao.cli"]
 
 def _env(tmp_path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NIANBAO_", "TELEGRAM_"))}
-    env.update(NIANBAO_DB=str(tmp_path / "nianbao.db"), NIANBAO_SUPERVISORS="9001", NIANBAO_WEB_PORT="0", **extra)
+    env.update(NIANBAO_DB=str(tmp_path / "nianbao.db"), NIANBAO_SUPERVISORS="9001", NIANBAO_WEB_PORT="0")
+    env.update(extra)
     return env
 
 
@@ -71,3 +72,37 @@ def test_the_demo_starts_the_desk_and_prints_its_address(tmp_path):
     assert re.search(r"网页版：http://127\.0\.0\.1:\d+", run.stdout)
     assert re.search(r"督导员一次性登录链接（10 分钟内有效）：http://127\.0\.0\.1:\d+/login/\S+", run.stdout)
     assert "Traceback" not in run.stderr
+
+
+async def test_nianbao_serve_also_serves_the_desk(tmp_path):
+    """The bot for real (against the local Bot API server) and the desk beside it, one process."""
+    import asyncio
+    import socket
+
+    import aiohttp
+
+    from nianbao.devtools.server import LocalBotApi
+
+    with socket.socket() as probe:  # a port free right now, for the desk
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with LocalBotApi() as api:
+        env = _env(tmp_path, TELEGRAM_BOT_TOKEN=api.token, NIANBAO_API_BASE_URL=api.base_url,
+                   NIANBAO_FILE_BASE_URL=api.base_file_url, NIANBAO_WEB_PORT=str(port))
+        process = await asyncio.create_subprocess_exec(
+            *NIANBAO, "serve", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+        )
+        try:
+            page = None
+            async with aiohttp.ClientSession() as client:
+                for _ in range(120):
+                    try:
+                        async with client.get(f"http://127.0.0.1:{port}/signin") as response:
+                            page = (response.status, await response.text())
+                            break
+                    except aiohttp.ClientConnectionError:
+                        await asyncio.sleep(0.5)
+            assert page is not None and page[0] == 200 and "单位邀请码" in page[1]
+        finally:
+            process.terminate()
+            await process.wait()

@@ -103,25 +103,35 @@ def _is_title_or_signature(text: str) -> bool:
     return len(squashed) <= 30 and (bool(_GOVERNMENT.search(squashed)) or "政府信息公开" in squashed)
 
 
+def _plausible(name: str, kind: str) -> bool:
+    """Not a phrase like 「各乡镇」「本乡」 (a department's name carries its county: 泗阳县发展和改革局)."""
+    if kind == "department":
+        return name[0] not in _LEADING_WORDS
+    return name not in _NOT_NAMES and not re.search("[乡镇县]", name[:-1]) and name[-2] not in "本我该全各此"
+
+
 def other_agencies(report: Report, sender: str) -> dict[str, list]:
     """Agencies of the sender's own kind named in the body that are not the sender (nor the
     report's own agency): name → [(section, where, paragraph, sentence), …] in reading order.
     Superior bodies (a township's county, city, province) are of another kind and never listed."""
-    _, unit, kind = agency_unit(sender)
+    region, unit, kind = agency_unit(sender)
+    own = {unit} | ({agency_unit(report.agency)[1]} if report.agency else set())
     if kind == "township":
         pattern = _TOWNSHIPS_IN_TEXT
     elif kind == "county":
         pattern = _COUNTIES_IN_TEXT
+    elif region[-1:] in ("县", "旗", "区") and len(unit) >= 3:
+        # the same department of another county: 「泗阳县发展和改革局」 in 沭阳县发展和改革局's report
+        pattern = re.compile(rf"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{{2,4}}?[县旗区]{re.escape(unit)})")
+        own = {region + unit} | ({squash(report.agency)} if report.agency else set())
     else:
         return {}
-    own = {unit} | ({agency_unit(report.agency)[1]} if report.agency else set())
     bodies = [(s, w, p) for s, w, p in places(report) if p.locator != report.title_locator and not _is_title_or_signature(p.text)]
     names = {
         name
         for _, _, paragraph in bodies
         for found in pattern.findall(compact(paragraph.text))
-        if (name := _trim(found)) not in _NOT_NAMES and not re.search("[乡镇县]", name[:-1]) and name[-2] not in "本我该全各此"
-        and not any(_same(name, mine) for mine in own)
+        if _plausible(name := _trim(found), kind) and not any(_same(name, mine) for mine in own)
     }
     mentions: dict[str, list] = {}
     for name in sorted(names, key=len):  # 「目前策勒乡」 is 策勒乡 when 策勒乡 stands alone too

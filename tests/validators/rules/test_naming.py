@@ -8,9 +8,11 @@ import copy
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from fixtures.docx_builder import build_docx, content_from_sample, content_to_text
+from fixtures.roundtrip import replace_in_document
 
 from nianbao.validators.engine import check_bytes
 
@@ -72,6 +74,25 @@ def test_another_agencys_whole_report_is_s104_alone(sample_texts):
     content = sample(sample_texts, "004")
     result = check(content, "docx", expected_agency="学张乡人民政府")
     assert "S104" in {i.code for i in result.issues} and "S105" not in {i.code for i in result.issues}
+
+
+FGJ = Path(__file__).resolve().parents[3].parent / "shared" / "real" / "outside" / "shuyang_fgj_2023"
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".docx"])
+def test_the_same_department_of_another_county_is_another_agency(suffix):
+    """A county department (沭阳县发展和改革局, a real report) naming 泗阳县发展和改革局 as its actor."""
+    source = FGJ.with_suffix(suffix)
+    if not source.exists():
+        pytest.skip("the real reports are not in ../shared/real/outside")
+    original = source.read_bytes()
+    data = (
+        replace_in_document(original, "我局严格审签程序", "泗阳县发展和改革局严格审签程序")
+        if suffix == ".docx" else original.replace("我局严格审签程序".encode(), "泗阳县发展和改革局严格审签程序".encode())
+    )
+    assert "S105" not in {i.code for i in check_bytes(original, source.name).issues}
+    issue = only(check_bytes(data, source.name), "S105")
+    assert "泗阳县发展和改革局不是本机关（沭阳县发展和改革局），全文共 1 处提到泗阳县发展和改革局" in issue.message
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
