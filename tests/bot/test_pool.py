@@ -95,10 +95,14 @@ async def test_checks_in_flight_when_the_pool_is_replaced_are_retried(pool):
     assert isinstance(results[0], CheckTimedOut) and results[1:] == [None] * 9
 
 
-async def test_processes_a_stopped_worker_started_are_killed_too(pool, tmp_path):
+async def test_processes_a_stopped_worker_started_are_killed_too(tmp_path):
     pid_file = tmp_path / "child.pid"
-    with pytest.raises(CheckTimedOut):
-        await pool.run(_start_grandchild_and_hang, str(pid_file))
+    pool = CheckPool(2, timeout=3, memory_mb=1024)  # the grandchild must start first, on a busy machine too
+    try:
+        with pytest.raises(CheckTimedOut):
+            await pool.run(_start_grandchild_and_hang, str(pid_file))
+    finally:
+        pool.shutdown()
     child = int(pid_file.read_text())
     for _ in range(50):
         if not psutil.pid_exists(child) or psutil.Process(child).status() == psutil.STATUS_ZOMBIE:
