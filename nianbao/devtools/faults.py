@@ -55,6 +55,14 @@ class Faults:
         delay: float = 0.0,
         description: str | None = None,
     ) -> None:
+        """Make the next ``times`` calls of ``method`` misbehave.
+
+        * ``status`` (e.g. 429, 400, 403, 500, 502): answer with that error. 429 carries
+          ``parameters.retry_after`` (default 1 s), which PTB turns into ``RetryAfter``.
+        * ``delay``: wait that many seconds first (forces client timeouts); with
+          ``status=None`` the call then succeeds normally (and is executed!).
+        * Neither given: a 429 with ``retry_after=1``.
+        """
         if status is None and not delay:
             status = 429
         if status is not None and not 400 <= status <= 599:

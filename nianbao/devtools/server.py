@@ -182,27 +182,10 @@ class LocalBotApi(BotApiMethods):
 
     # ------------------------------------------------------------------ faults
 
-    def inject_fault(
-        self,
-        method: str,
-        status: int | None = None,
-        *,
-        retry_after: int | None = None,
-        times: int = 1,
-        delay: float = 0.0,
-        description: str | None = None,
-    ) -> None:
-        """Make the next ``times`` calls of ``method`` ("*" = any method) misbehave.
-
-        * ``status`` (e.g. 429, 400, 403, 500, 502): answer with that error. 429 carries
-          ``parameters.retry_after`` (default 1 s), which PTB turns into ``RetryAfter``.
-        * ``delay``: wait that many seconds first (forces client timeouts); with
-          ``status=None`` the call then succeeds normally (and is executed!).
-        * Neither given: a 429 with ``retry_after=1``.
-        Faults are consumed per call, first injected first used. ``"file"`` targets downloads.
-        """
-        self._faults.inject(method, status, retry_after=retry_after, times=times, delay=delay,
-                            description=description)
+    def inject_fault(self, method: str, status: int | None = None, **options) -> None:
+        """Make the next calls of ``method`` ("*" = any method, "file" = downloads) misbehave;
+        ``retry_after``, ``times``, ``delay``, ``description``: see :meth:`Faults.inject`."""
+        self._faults.inject(method, status, **options)
 
     def clear_faults(self) -> None:
         self._faults.clear()
