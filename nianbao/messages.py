@@ -159,6 +159,10 @@ INVITE_ERRORS = {
     "expired": "这个邀请码已过期，请向县政务公开办重新索取。",
 }
 FILE_TOO_LARGE = "文件太大（{size:.1f} MB），超过 {limit:g} MB 的限制。年度报告的 .docx 通常不到 1 MB，请确认没有插入大图片。"
+AGENCY_QUOTA_FULL = (
+    "本单位保存的稿件已占用 {used:.1f} MB，再存这份（{size:.1f} MB）会超过 {limit:g} MB 的上限，"
+    "所以这份稿件没有保存，也没有审核。请联系县政务公开办清理旧稿或调高上限后再发送。"
+)
 PHOTO_NOT_READABLE = (
     "图片无法审核：照片或截图里的文字读不出来。请发送年度报告的 Word 文件（.docx），"
     "或把报告全文复制粘贴发送；已发布的报告也可以发送带文字层的 PDF。"

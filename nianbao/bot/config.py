@@ -50,6 +50,7 @@ class Config:
     drafts_per_user: int = 6  # per-user rate limit: drafts per ``rate_window_seconds``
     rate_window_seconds: float = 60.0
     retention_days: int = 400  # stored drafts older than this are deleted (each agency's latest is kept)
+    agency_quota_mb: float = 200.0  # an agency's stored drafts; a draft beyond this is refused, not stored
     busy_timeout_ms: int = 5000  # how long a write waits for a database locked by another process
     paste_delay_seconds: float = 2.5  # Telegram splits a long paste into several messages
     fragment_wait_seconds: float = 300.0  # a paste split by hand: how long the first part waits for the rest
@@ -127,6 +128,7 @@ def load_config(path: str | os.PathLike | None = None, environ: dict[str, str] |
         drafts_per_user=bot.get("drafts_per_user", Config.drafts_per_user),
         rate_window_seconds=bot.get("rate_window_seconds", Config.rate_window_seconds),
         retention_days=data.get("database", {}).get("retention_days", Config.retention_days),
+        agency_quota_mb=data.get("database", {}).get("agency_quota_mb", Config.agency_quota_mb),
         busy_timeout_ms=data.get("database", {}).get("busy_timeout_ms", Config.busy_timeout_ms),
         paste_delay_seconds=bot.get("paste_delay_seconds", Config.paste_delay_seconds),
         fragment_wait_seconds=bot.get("fragment_wait_seconds", Config.fragment_wait_seconds),

@@ -53,6 +53,7 @@ class Arrival:
     file_name: str
     journal_id: int | None = None  # the face's own id (Telegram's update id); None: the journal's next
     file_id: str | None = None  # the face's id of the file, to download it (again, after a crash)
+    size: int | None = None  # bytes, when the face knows them before downloading
 
 
 class DraftPipeline:
@@ -93,6 +94,11 @@ class DraftPipeline:
         """A new draft, answered through ``deliver``: ``data`` now (a paste), or downloaded by
         ``file_id`` once it is journalled."""
         try:
+            size = len(data) if data is not None else arrival.size or 0
+            refusal = await self._over_quota(await self.agency_of(arrival.sender.user_id), size)
+            if refusal:  # refused before anything is written: nothing of it is kept
+                await self.deliver.send_text(arrival.sender.chat_id, refusal)
+                return
             entry = await self._journal(arrival, data)
         except STORAGE_FAILURES:
             log.warning("could not journal draft %s", arrival.journal_id, exc_info=True)
@@ -106,6 +112,9 @@ class DraftPipeline:
         (parts ``{"text": html}`` and ``{"document": sha256, "filename", "caption"}``; the
         document's bytes are ``files.get(sha256)``). The draft is answered when this returns."""
         try:
+            refusal = await self._over_quota(agency, len(data))
+            if refusal:
+                return [{"text": refusal}]
             entry = await self._journal(Arrival(sender, "upload", file_name), data)
             if entry is None:  # pragma: no cover - a fresh id is never a duplicate
                 return []
@@ -187,6 +196,20 @@ class DraftPipeline:
         window = say.duration(self.config.rate_window_seconds)
         return say.RATE_LIMITED.format(seconds=wait, limit=self.config.drafts_per_user, window=window)
 
+    async def _over_quota(self, agency: Agency | None, size: int) -> str | None:
+        """What to tell the sender when the agency's stored drafts and this one exceed its quota
+        (a supervisor's test draft belongs to no agency and is not kept)."""
+        if agency is None:
+            return None
+        stored = await self.db.agency_stored_drafts(agency.id)
+        used = await asyncio.to_thread(lambda: sum(n for sha256, n in stored.items() if self.files.exists(sha256)))
+        limit = self.config.agency_quota_mb * 1024 * 1024
+        if used + size <= limit:
+            return None
+        log.warning("agency %s is over its storage quota: %d + %d bytes", agency.id, used, size)
+        mb = 1024 * 1024
+        return say.AGENCY_QUOTA_FULL.format(used=used / mb, size=size / mb, limit=self.config.agency_quota_mb)
+
     async def _check_and_decide(self, entry: InboxEntry, data: bytes | None, agency: Agency | None) -> InboxEntry:
         """Check the draft, record the submission, and write the reply into the journal."""
         await self.db.inbox_attempt(entry.update_id)
@@ -251,9 +274,8 @@ class DraftPipeline:
                 log.warning("could not record the progress of draft %s", entry.update_id, exc_info=True)
         try:
             await self.db.inbox_answered(entry.update_id, now=self.clock())
-            unreadable = await self.db.unreadable_copy(entry.update_id)
-            if unreadable:  # answered: its copy serves nobody, and must not fill the disk
-                await asyncio.to_thread(self.files.delete, unreadable)
+            for sha256 in await self.db.disposable_copies(entry.update_id):
+                await asyncio.to_thread(self.files.delete, sha256)  # answered: serves nobody, must not fill the disk
         except STORAGE_FAILURES:  # the user has the review; only the bookkeeping is behind
             log.warning("could not mark draft %s answered", entry.update_id, exc_info=True)
 
@@ -302,12 +324,16 @@ class DraftPipeline:
             self.in_progress.discard(entry.update_id)
 
     async def purge_files(self) -> int:
-        """Delete stored drafts past the retention period (each agency's latest one stays)."""
+        """Delete stored drafts past the retention period (each agency's latest one stays), and
+        what the database keeps of them: replies and reports (each agency's history of states stays)."""
         retention = dt.timedelta(days=self.config.retention_days)
         keep = await self.db.files_to_keep(self.clock() - retention)
         removed = await asyncio.to_thread(self.files.purge, keep, retention.total_seconds())
         if removed:
             log.info("retention: %d stored drafts deleted", removed)
+        purged = await self.db.purge_rows(self.clock() - retention)
+        if any(purged.values()):
+            log.info("retention: %(replies)d replies and %(reports)d reports forgotten", purged)
         return removed
 
 

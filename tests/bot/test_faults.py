@@ -249,3 +249,34 @@ async def test_a_draft_that_keeps_failing_is_given_up_and_the_user_told(env):
     [reply] = await env.api.wait_for_replies(STAFF_XUEZHANG, count=1, timeout=10)
     assert "「年报<1>.docx」多次尝试后仍未能完成审核" in reply.plain_text and "重新发送" in reply.plain_text
     assert env.store.get_inbox(99_000).state == "failed"
+
+
+async def test_retention_forgets_old_reviews_but_keeps_the_history_and_the_latest(tmp_path):
+    from telegram.ext import CallbackContext
+
+    from nianbao.bot.handlers.jobs import purge_files
+
+    store = Store(tmp_path / "nianbao.db")
+    ids = seed(store)
+    async with running_bot(tmp_path, store, retention_days=1) as env:
+        for user in (STAFF_XUEZHANG, SUPERVISOR):
+            env.api.add_user(user)
+        first, second = sample_text("000").encode(), sample_text("000").replace("学张乡", "学张乡 ").encode()
+        await env.upload(STAFF_XUEZHANG, "初稿.txt", first, count=1, timeout=60)
+        await env.upload(STAFF_XUEZHANG, "二稿.txt", second, count=1, timeout=60)
+        before = env.text(await env.send(STAFF_XUEZHANG, "/history", count=1))
+        while store.pending_drafts():  # marked answered just after the reply went out
+            await asyncio.sleep(0.1)
+        env.clock.now += dt.timedelta(days=2)
+        await purge_files(CallbackContext(env.app))  # what the daily job runs
+
+        older, newest = sorted(store.list_submissions(ids["学张乡人民政府"]), key=lambda s: s.id)
+        assert older.issues == [] and older.report is None and older.error_count + older.warning_count > 0
+        assert newest.issues and newest.report is not None  # the latest stays whole
+        journal = [store.get_inbox(s.update_id) for s in (older, newest)]
+        assert [(entry.reply, entry.state) for entry in journal] == [(None, "answered")] * 2
+        after = env.text(await env.send(STAFF_XUEZHANG, "/history", count=1))
+        assert "初稿.txt" in after and "二稿.txt" in after and after == before  # the history of states
+        [reply] = await env.send(SUPERVISOR, "/draft 学张乡", count=1)
+        assert reply.data == second
+    store.close()

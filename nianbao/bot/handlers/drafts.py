@@ -36,7 +36,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     sender = Sender(update.effective_user.id, update.effective_chat.id)
     name = document.file_name or "文件"
-    await services.pipeline.receive(Arrival(sender, "document", name, journal_id=update.update_id, file_id=document.file_id))
+    await services.pipeline.receive(Arrival(sender, "document", name, journal_id=update.update_id, file_id=document.file_id, size=document.file_size))
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
