@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from html import escape
 
-from .states import STATE_LABELS
+from .states import STATE_LABELS, accepted_label
 from .storage import AgencyStatus, Submission
 from .validators.model import Severity
 from .validators.render import HINT_PREFIX
@@ -307,11 +307,6 @@ WEB_OFF = "网页版没有开启（NIANBAO_WEB=off）。"
 WEB_LINK = "网页版一次性登录链接（{minutes} 分钟内有效，只能使用一次，请勿转发）：\n{link}"
 
 
-def accepted_label(accepted: int) -> str:
-    """An agency whose remaining errors a supervisor accepted, in every view."""
-    return f"通过（含 {accepted} 项已确认）"
-
-
 def _status_line(index: int, status: AgencyStatus) -> str:
     detail = STATE_LABELS[status.state]
     if status.state == "errors" and status.latest:
@@ -328,14 +323,30 @@ def overdue_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, 
     return "\n".join([title, *(_status_line(i, s) for i, s in enumerate(failing, start=1))])
 
 
-def agency_messages(agency, submissions: list[Submission], tz=None) -> list[str]:
+def _word_marker(words: tuple | None, tz=None) -> str:
+    """An issue's human words in chat: a supervisor's acceptance and the agency's explanation."""
+    if not words:
+        return ""
+    acceptance, explanation = words
+    marker = ""
+    if acceptance is not None:
+        marker += f"\n   ✔️ 已确认（{_local(acceptance.accepted_at, tz)}）：{escape(acceptance.reason)}"
+    if explanation is not None:
+        marker += f"\n   💬 单位说明：{escape(explanation.text)}"
+    return marker
+
+
+def agency_messages(agency, submissions: list[Submission], tz=None, words: dict[int, tuple] | None = None) -> list[str]:
+    """One agency's record and its latest draft's issues; ``words``: by issue number, the
+    acceptance and explanation on it (storage.acceptances.words_on_latest)."""
+    words = words or {}
     blocks = [history_message(agency.name, submissions, tz)]
     own = [item for item in submissions if not item.off_target]
     if own:
         latest = own[0]
         if latest.parsed and latest.issues:
             blocks.append("<b>最新一稿的审核意见</b>")
-            blocks += [_issue_html(issue) for issue in latest.issues]
+            blocks += [_issue_html(issue, _word_marker(words.get(issue.get("number")), tz)) for issue in latest.issues]
         elif latest.parsed:
             blocks.append("最新一稿没有发现问题。")
         else:

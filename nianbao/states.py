@@ -17,3 +17,13 @@ class State(Labelled):
 
 STATES: tuple[str, ...] = tuple(State.labels())
 STATE_LABELS: dict[str, str] = State.labels()  # by the stored value
+
+
+def accepted_label(accepted: int) -> str:
+    """An agency whose remaining errors a supervisor accepted, in every view."""
+    return f"通过（含 {accepted} 项已确认）"
+
+
+def state_label(state: str, accepted: int = 0) -> str:
+    """The label of a stored state, 通过（含 N 项已确认） when a person accepted the errors."""
+    return accepted_label(accepted) if state == State.PASSING.value and accepted else STATE_LABELS[state]

@@ -61,6 +61,7 @@ def county_summary(store: Store, config: Config, year: int, include_errors: bool
                 warning_count=latest.warning_count if latest else 0,
                 file_name=latest.file_name if latest else None,
                 received_at=latest.received_at.astimezone(config.tz) if latest else None,
+                accepted=status.accepted,
             )
         )
     return summarize(entries, include_errors=include_errors, year=year)

@@ -7,7 +7,7 @@ import io
 import datetime as dt
 
 from ..levels import LEVELS
-from ..states import STATE_LABELS
+from ..states import state_label
 from ..storage import AgencyStatus
 
 HEADER = ["单位", "层级", "地区", "状态", "报送次数", "最新报送时间", "错误", "警告", "文件名"]
@@ -26,7 +26,7 @@ def status_csv(statuses: list[AgencyStatus], tz: dt.tzinfo) -> bytes:
                     status.agency.name,
                     LEVELS.get(status.agency.level, status.agency.level),
                     status.agency.region or "",
-                    STATE_LABELS[status.state],
+                    state_label(status.state, status.accepted),
                     status.submission_count,
                     latest.received_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if latest else "",
                     latest.error_count if latest else "",

@@ -79,6 +79,7 @@ class AgencyEntry:
     file_name: str | None = None
     received_at: date | datetime | None = None
     left_out: str | None = None  # why it is not summed whatever its state (another year, an older copy)
+    accepted: int = 0  # errors accepted by a supervisor (passing with them: 通过（含 N 项已确认）)
 
 
 @dataclass(frozen=True)

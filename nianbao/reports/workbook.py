@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ..levels import LEVELS
+from ..states import STATES, state_label
 from ..validators.template import TABLE2, TABLE3, TABLE4, TABLES
 from .layout import GridCell, TableGrid, table_grid
 from .summary import KEY_FIGURES, STATE_LABELS, AgencyLine, Summary, _cell, _plain, _scope_line, breaks_warning, number
@@ -133,7 +134,7 @@ def _agency_row(index: int, line: AgencyLine) -> list[Any]:
         entry.name,
         LEVELS.get(entry.level or "", entry.level),
         entry.region,
-        STATE_LABELS.get(entry.state, entry.state),
+        state_label(entry.state, entry.accepted) if entry.state in STATES else STATE_LABELS.get(entry.state, entry.state),
         entry.error_count if entry.state in ("passing", "errors") else None,
         entry.warning_count if entry.state in ("passing", "errors") else None,
         "是" if line.included else "否",

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from .models import AgencyStatus, Submission
     from .store import Store
 
-__all__ = ["Acceptance", "Acceptances", "Explanation", "count_acceptances", "holding", "issue_key", "key_text"]
+__all__ = [
+    "Acceptance", "Acceptances", "Explanation", "count_acceptances", "holding", "issue_key", "key_text", "words_on_latest",
+]
 
 
 def issue_key(issue: dict) -> tuple:
@@ -184,6 +186,23 @@ def holding(acceptances: list[Acceptance], drafts: list[Submission], current: Su
         if all(acceptance.issue_key in keys_of[d.id] for d in chain if d.id >= anchor):
             held[acceptance.issue_key] = acceptance
     return held
+
+
+def words_on_latest(store: Store, agency_id: int, year: int, drafts: list[Submission]) -> dict[int, tuple]:
+    """The human words on the agency's latest own draft, by issue number: (acceptance in force or
+    None, latest explanation or None). ``drafts``: the agency's drafts of the year, newest first."""
+    own = [d for d in drafts if d.parsed and not d.off_target]
+    if not own:
+        return {}
+    current, acceptances = own[0], Acceptances(store)
+    held = holding(acceptances.of_agency(agency_id, year), drafts, current)
+    explained = acceptances.explanations(agency_id, year)
+    words = {}
+    for issue in current.issues:
+        key = key_text(issue_key(issue))
+        if key in held or key in explained:
+            words[issue.get("number")] = (held.get(key), explained.get(key))
+    return words
 
 
 def count_acceptances(store: Store, year: int, statuses: list[AgencyStatus]) -> list[AgencyStatus]:

@@ -10,11 +10,10 @@ from urllib.parse import quote
 from aiohttp import web
 
 from ..bot.county import county_summary, status_picture
-from ..messages import accepted_label
 from ..reports.export import status_csv
 from ..reports.summary import summary_xlsx
 from ..levels import LEVELS
-from ..states import STATE_LABELS
+from ..states import STATE_LABELS, state_label
 from ..storage import AgencyStatus
 from .common import desk_of, page, require_supervisor
 from .desk import Desk
@@ -57,9 +56,7 @@ def standing_label(standing: AgencyStatus | None) -> str:
     """通过 / 有错误 / 无法读取 / 未报送, and 通过（含 N 项已确认） when a person accepted the errors."""
     if standing is None:
         return STATE_LABELS["not_submitted"]
-    if standing.state == "passing" and standing.accepted:
-        return accepted_label(standing.accepted)
-    return STATE_LABELS[standing.state]
+    return state_label(standing.state, standing.accepted)
 
 
 def overview_rows(desk: Desk, standings: list[AgencyStatus]) -> list[Row]:

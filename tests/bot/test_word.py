@@ -3,6 +3,10 @@ a supervisor accepts an error (and revokes it), staff explain an issue, /web giv
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
+
 from bot.harness import STAFF_OTHER, STAFF_XUEZHANG, SUPERVISOR, sample_text
 from fixtures.mistakes import one_mistake_docx
 from nianbao.storage.acceptances import Acceptances
@@ -24,6 +28,15 @@ async def test_a_supervisor_accepts_an_error_in_chat_and_status_counts_the_agenc
     assert "学张乡" not in overdue
     (kept,) = Acceptances(env.store).of_agency(env.store.find_agency("学张乡人民政府").id, 2024)
     assert (kept.accepted_by, kept.reason, kept.code) == (SUPERVISOR, REASON, "A100")
+    shown = env.text(await env.send(SUPERVISOR, "/agency 学张乡", count=1))
+    assert "✔️ 已确认" in shown and REASON in shown  # the acceptance is shown beside the issue in chat
+    (exported,) = await env.send(SUPERVISOR, "/export", count=1)
+    assert any(r.startswith("学张乡人民政府,乡镇（街道）,,通过（含 1 项已确认）,") for r in exported.data.decode("utf-8-sig").splitlines())
+    summary = await env.send(SUPERVISOR, "/summary", count=2)
+    [workbook] = [m for m in summary if m.is_file]
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.data))["各机关情况"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert any("学张乡人民政府" in row and "通过（含 1 项已确认）" in row for row in rows), rows
 
     revoked = env.text(await env.send(SUPERVISOR, "/unaccept 学张乡人民政府 1 复核后确有错误", count=1))
     assert "已撤销" in revoked
@@ -48,6 +61,8 @@ async def test_staff_explain_an_issue_by_replying_with_its_number(env):
     agency = env.store.find_agency("策勒乡人民政府")
     (explanation,) = Acceptances(env.store).explanations(agency.id, 2024).values()
     assert explanation.text == "本年机构改革，申请量下降" and explanation.user_id == STAFF_OTHER
+    shown = env.text(await env.send(SUPERVISOR, "/agency 策勒乡", count=1))
+    assert "3. " in shown and "💬 单位说明：本年机构改革，申请量下降" in shown  # the supervisor sees it beside issue 3
 
 
 async def test_web_gives_a_one_time_link(env):

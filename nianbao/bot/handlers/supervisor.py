@@ -13,6 +13,7 @@ from ...names import DRAFT_SUFFIX, safe_file_name
 from ...reports.export import status_csv
 from ...reports.summary import summary_text, summary_xlsx
 from ...storage import INVITE_TTL_DAYS
+from ...storage.acceptances import words_on_latest
 from ...validators.readers import sniff
 from ..county import county_summary, status_picture
 from ..delivery import with_retries
@@ -64,8 +65,10 @@ async def summary_command(call: Call) -> None:
 
 @command("agency")
 async def agency_command(call: Call) -> None:
-    submissions = await call.services.db.list_submissions(call.agency.id, call.services.year())
-    messages = say.agency_messages(call.agency, submissions, call.services.config.tz)
+    year = call.services.year()
+    submissions = await call.services.db.list_submissions(call.agency.id, year)
+    words = await call.services.db.read(words_on_latest, call.agency.id, year, submissions)
+    messages = say.agency_messages(call.agency, submissions, call.services.config.tz, words)
     if not call.agency.active:
         messages = [INACTIVE_AGENCY.format(name=say.escape(call.agency.name)), *messages]
     await call.reply(messages)

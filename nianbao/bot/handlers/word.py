@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from ... import messages as say
+from ...states import state_label
 from ...storage import AmbiguousAgency, Store
 from ...storage.acceptances import Acceptances, holding, issue_key, key_text
 from ...storage.web_access import WebAccess
@@ -43,7 +44,7 @@ def _accept(store: Store, agency, year: int, number: int, reason: str, by: int, 
         submission_id=latest.id, reason=reason, by=by, now=now,
     )
     status = next(s for s in store.year_status(year) if s.agency.id == agency.id)
-    state = say.accepted_label(status.accepted) if status.state == "passing" and status.accepted else say.STATE_LABELS[status.state]
+    state = state_label(status.state, status.accepted)
     return (
         f"已确认「{say.escape(agency.name)}」最新一稿的第 {number} 项（{issue['code']}）：{say.escape(reason)}\n"
         f"该项不再计为错误；以后的稿件中仍有同一问题时继续有效。该单位现在：{state}。"
