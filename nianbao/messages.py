@@ -303,6 +303,7 @@ def status_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, t
     return "\n".join(lines)
 
 
+WORD_FOR_STAFF = "📌 县政务公开办督导员对本单位最新一稿的审核意见作了处理：{what}"
 WEB_OFF = "网页版没有开启（NIANBAO_WEB=off）。"
 WEB_LINK = "网页版一次性登录链接（{minutes} 分钟内有效，只能使用一次，请勿转发）：\n{link}"
 

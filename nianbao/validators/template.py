@@ -96,6 +96,13 @@ SECTIONS: tuple[SectionSpec, ...] = tuple(
     )
 )
 SECTION_BY_NUMBER = {s.number: s for s in SECTIONS}
+# the report's parts outside the six sections, as issues name them (Issue.section)
+OTHER_PARTS = {"title": "标题", "period": "统计期限说明", "signature": "落款"}
+
+
+def part_name(section: str) -> str:
+    """How a reader names an issue's part: 第三部分, 标题, 落款."""
+    return f"第{section}部分" if section in SECTION_BY_NUMBER else OTHER_PARTS.get(section, section)
 
 # ---------------------------------------------------------------- table 2: 主动公开
 DOCUMENT_ROWS = ("规章", "行政规范性文件")  # the rows counting documents issued, repealed and in force

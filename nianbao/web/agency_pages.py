@@ -46,20 +46,23 @@ async def agency_page(request: web.Request) -> web.StreamResponse:
     agency_id = _id(request, "agency_id")
     viewer = require_agency(request, agency_id)
     desk = desk_of(request)
+    return await _render_agency(request, desk, agency_id, may_upload=not viewer.supervises)
+
+
+async def _render_agency(request: web.Request, desk: Desk, agency_id: int, *, may_upload: bool, invite: str | None = None):
     view = await desk.run(_agency_view, desk, agency_id)
     if view is None:
         raise web.HTTPNotFound()
-    state_label = standing_label(view["standing"])
     return page(
         request,
         "agency.html",
         **view,
-        state_label=state_label,
+        state_label=standing_label(view["standing"]),
         level_label=LEVELS.get(view["agency"].level, view["agency"].level),
         tz=desk.config.tz,
-        may_upload=not viewer.supervises,
+        may_upload=may_upload,
         max_upload_mb=desk.web.max_upload_mb,
-        invite=None,
+        invite=invite,
     )
 
 
@@ -148,19 +151,7 @@ async def new_invite(request: web.Request) -> web.StreamResponse:
     require_supervisor(request)
     desk = desk_of(request)
     agency_id = _id(request, "agency_id")
-    view = await desk.run(_agency_view, desk, agency_id)
-    if view is None:
+    if await desk.run(desk.store.get_agency, agency_id) is None:
         raise web.HTTPNotFound()
     code = await desk.run(desk.store.create_invite, agency_id, now=desk.clock())
-    state_label = standing_label(view["standing"])
-    return page(
-        request,
-        "agency.html",
-        **view,
-        state_label=state_label,
-        level_label=LEVELS.get(view["agency"].level, view["agency"].level),
-        tz=desk.config.tz,
-        may_upload=False,
-        max_upload_mb=desk.web.max_upload_mb,
-        invite=code,
-    )
+    return await _render_agency(request, desk, agency_id, may_upload=False, invite=code)

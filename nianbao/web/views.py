@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 from ..drafts.review import compare, issue_key
 from ..storage import Submission
+from ..validators.template import TABLES, part_name
 
-TABLE_TITLES = {"主动公开": "表二 主动公开政府信息情况", "依申请公开": "表三 收到和处理政府信息公开申请情况", "复议诉讼": "表四 政府信息公开行政复议、行政诉讼情况"}
-TABLE_SHORT = {"主动公开": "表二", "依申请公开": "表三", "复议诉讼": "表四"}
+TABLE_TITLES = {t.key: f"{t.number} {t.title}" for t in TABLES}
+TABLE_SHORT = {t.key: t.number for t in TABLES}
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
@@ -23,7 +24,7 @@ def place(issue: dict) -> str:
         if issue.get("column"):
             parts.append(f"「{issue['column']}」列")
     elif issue.get("section"):
-        parts.append(f"第{issue['section']}部分")
+        parts.append(part_name(issue["section"]))
     if issue.get("location"):
         parts.append(f"（{issue['location']}）")
     return " ".join(parts) or "全文"

@@ -20,7 +20,10 @@ async def test_a_supervisor_accepts_an_error_in_chat_and_status_counts_the_agenc
     status = env.text(await env.send(SUPERVISOR, "/status", count=2))  # the text and the chart
     assert "通过 0 个，有错误 1 个" in status
 
+    staff_seen = env.api.message_count(STAFF_XUEZHANG)
     accepted = env.text(await env.send(SUPERVISOR, f"/accept 学张乡人民政府 1 {REASON}", count=1))
+    told = env.text(await env.api.wait_for_replies(STAFF_XUEZHANG, count=1, timeout=10, since=staff_seen))
+    assert "督导员对本单位最新一稿的审核意见作了处理" in told and REASON in told  # staff see the acceptance and why
     assert "已确认「学张乡人民政府」最新一稿的第 1 项（A100）" in accepted and "通过（含 1 项已确认）" in accepted
     status = env.text(await env.send(SUPERVISOR, "/status", count=2))  # the text and the chart
     assert "通过 1 个，有错误 0 个" in status and "学张乡人民政府 —— 通过（含 1 项已确认）" in status
@@ -89,7 +92,9 @@ async def test_an_agency_whose_errors_are_accepted_gets_no_reminder(tmp_path):
             api.add_user(user)
         async with running_bot(tmp_path, store, clock, api) as env:
             await env.upload(STAFF_XUEZHANG, "学张乡2024年报.docx", one_mistake_docx())
+            staff_seen = api.message_count(STAFF_XUEZHANG)
             await env.send(SUPERVISOR, f"/accept 学张乡人民政府 1 {REASON}", count=1)
+            await api.wait_for_replies(STAFF_XUEZHANG, count=1, timeout=10, since=staff_seen)  # told of the acceptance
             marks = {user: api.message_count(user) for user in (STAFF_XUEZHANG, STAFF_OTHER, SUPERVISOR)}
             await env.app.job_queue.get_jobs_by_name(JOB_NAME)[0].run(env.app)
         new = {user: api.sent_to(user)[marks[user]:] for user in marks}

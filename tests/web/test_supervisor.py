@@ -42,6 +42,8 @@ def test_supervisor_accepts_an_error_with_a_reason_and_the_agency_then_passes(ch
     chrome.delete_all_cookies()  # staff of the agency see the acceptance and its reason
     sign_in_with_code(chrome, desk.url, desk.invite("学张乡人民政府"))
     assert "通过（含 1 项已确认）" == chrome.find_element(By.ID, "agency-state").text
+    assert chrome.title == "学张乡人民政府 · 年报审核助手"  # the acceptances are in the page, not in its title
+    assert REASON in chrome.find_element(By.ID, "acceptances").text
     click_and_wait(chrome, chrome.find_elements(By.LINK_TEXT, "查看")[0])
     assert REASON in chrome.find_element(By.ID, "accepted-1").text
     assert not chrome.find_elements(By.CSS_SELECTOR, "button.revoke")
@@ -117,6 +119,7 @@ def test_the_overview_filters_sorts_and_offers_the_county_files(chrome, desk):
 def test_an_invite_from_the_agency_page_signs_new_staff_in(chrome, desk):
     open_login_link(chrome, desk.login_link())
     chrome.get(desk.url + f"/agency/{desk.ids['策勒乡人民政府']}")
+    assert chrome.title == "策勒乡人民政府 · 年报审核助手"  # the tab names the agency, nothing else
     click_and_wait(chrome, chrome.find_element(By.ID, "make-invite"))
     code = chrome.find_element(By.CSS_SELECTOR, "#invite code").text
     chrome.delete_all_cookies()

@@ -6,9 +6,12 @@ The commands are declared in ``bot.commands``."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 
 from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from ... import messages as say
@@ -17,8 +20,12 @@ from ...storage import AmbiguousAgency, Store
 from ...storage.acceptances import Acceptances, holding, issue_key, key_text
 from ...storage.web_access import WebAccess
 from ...web.config import WebConfig
+from ..delivery import DeliveryFailed, with_retries
 from .common import Call, command, reply, services_of
 
+log = logging.getLogger(__name__)
+
+DONE = "✅ "  # opens the answer to an acceptance or revocation that was made
 EXPLANATION = re.compile(r"^\s*说明\s*(\d{1,3})\s*[:：,，、]?\s*(\S.*)$", re.S)
 ACCEPT_USAGE = "用法：<code>/accept 单位名称 序号 理由</code>，例如 <code>/accept 学张乡 3 经核实，该单位本年无行政许可事项</code>（序号是该单位最新一稿审核意见的编号）。"
 UNACCEPT_USAGE = "用法：<code>/unaccept 单位名称 序号 [理由]</code>"
@@ -46,7 +53,7 @@ def _accept(store: Store, agency, year: int, number: int, reason: str, by: int, 
     status = next(s for s in store.year_status(year) if s.agency.id == agency.id)
     state = state_label(status.state, status.accepted)
     return (
-        f"已确认「{say.escape(agency.name)}」最新一稿的第 {number} 项（{issue['code']}）：{say.escape(reason)}\n"
+        f"{DONE}已确认「{say.escape(agency.name)}」最新一稿的第 {number} 项（{issue['code']}）：{say.escape(reason)}\n"
         f"该项不再计为错误；以后的稿件中仍有同一问题时继续有效。该单位现在：{state}。"
     )
 
@@ -61,7 +68,7 @@ def _unaccept(store: Store, agency, year: int, number: int, reason: str, by: int
     if held is None:
         return f"「{say.escape(agency.name)}」最新一稿的第 {number} 项没有被确认过。"
     acceptances.revoke(held.id, by=by, reason=reason, now=now)
-    return f"已撤销对「{say.escape(agency.name)}」第 {number} 项（{issue['code']}）的确认，该项重新计为错误。"
+    return f"{DONE}已撤销对「{say.escape(agency.name)}」第 {number} 项（{issue['code']}）的确认，该项重新计为错误。"
 
 
 async def _word(call: Call, action, usage: str, reason_needed: bool) -> None:
@@ -84,6 +91,20 @@ async def _word(call: Call, action, usage: str, reason_needed: bool) -> None:
     reason = " ".join(args[at + 1 :])
     text = await services.db.write(action, agency, services.year(), int(args[at]), reason, call.user_id, services.clock())
     await call.reply(text)
+    if text.startswith(DONE):
+        await _tell_staff(call, agency, text[len(DONE):])
+
+
+async def _tell_staff(call: Call, agency, what: str) -> None:
+    """Staff of the agency learn of a supervisor's word on their draft in their private chat
+    (members of the web desk alone have no chat: negative ids)."""
+    note = say.WORD_FOR_STAFF.format(what=what)
+    for member in await call.services.db.list_members(agency_id=agency.id, role="staff"):
+        if member.user_id > 0:
+            try:
+                await with_retries(lambda: call.context.bot.send_message(member.user_id, note, parse_mode=ParseMode.HTML))
+            except (TelegramError, DeliveryFailed):
+                log.warning("telling staff %s of an acceptance failed", member.user_id)
 
 
 @command("accept")
