@@ -31,7 +31,7 @@ REPEATED_COMMAND = "同一命令发送过于频繁，请稍后再试。"
 
 INVITE_ATTEMPTS, INVITE_WINDOW = 5, 600.0  # /start with a code, per user
 UNBOUND_REPLIES, UNBOUND_WINDOW = 5, 600.0  # answers to someone not bound, per user
-SAME_COMMAND, SAME_COMMAND_WINDOW = 3, 60.0  # one command text, per user
+SAME_COMMAND, SAME_COMMAND_WINDOW = 10, 60.0  # one command text, per user (a supervisor refreshing /status is fine)
 NOTICED_GROUPS_KEPT = 1000
 BOUND_CACHE_SECONDS, USERS_KEPT = 300.0, 10_000
 
