@@ -4,21 +4,20 @@ fixed clock inside the January campaign and a seeded roster."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import subprocess
 import sys
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nianbao.bot.app import build_application, running
 from nianbao.bot.config import Config, ReminderConfig
 from nianbao.devtools import LocalBotApi
+from fixtures.clock import SHANGHAI, Clock  # noqa: F401  (re-exported for the tests)
 from nianbao.storage import Store
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 SUPERVISOR = 9001
 STAFF_XUEZHANG, STAFF_CHAGAN, STAFF_OTHER = 1001, 1002, 1003
 AGENCIES = {"学张乡人民政府": "township", "大安市叉干镇综合服务中心": "township", "策勒乡人民政府": "township", "水城区坪寨乡人民政府": "township"}
@@ -26,14 +25,6 @@ AGENCIES = {"学张乡人民政府": "township", "大安市叉干镇综合服务
 
 def sample_text(prefix: str) -> str:
     return next(SAMPLES.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
-
-
-@dataclass
-class Clock:
-    now: dt.datetime = field(default_factory=lambda: dt.datetime(2025, 1, 15, 10, 0, tzinfo=SHANGHAI))
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @dataclass

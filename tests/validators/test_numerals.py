@@ -32,18 +32,6 @@ def test_full_width_digits_are_written_in_words_too():
     assert written_in_words("１２") and arabic("１２") == "12" and not written_in_words("12")
 
 
-@pytest.fixture(scope="module")
-def clean(sample_texts):
-    """Sample 002 with its one real mistake (the plan year) corrected: no issue at all."""
-    from fixtures.docx_builder import content_from_sample
-
-    name = next(n for n in sample_texts if n.startswith("002"))
-    content = content_from_sample(sample_texts[name], f"{name}.txt")
-    plan = next(s for s in content["sections"] if s["number"] == "五")
-    plan["paragraphs"] = [p.replace("2024年，我镇将继续", "2025年，我镇将继续") for p in plan["paragraphs"]]
-    return content
-
-
 def render(content, fmt: str) -> bytes:
     return build_docx(content) if fmt == "docx" else content_to_text(content, fmt).encode("utf-8")
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from fixtures.mistakes import one_mistake_docx  # noqa: F401  (re-exported for the web tests)
+from fixtures.clock import SHANGHAI, Clock  # noqa: F401  (re-exported for the tests)
 from nianbao.storage import Store
 from nianbao.web.server import RunningDesk
 
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 SUPERVISOR = 9001
 AGENCIES = {
     "学张乡人民政府": ("township", "东区"),
@@ -21,14 +20,6 @@ AGENCIES = {
 }
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
-
-
-@dataclass
-class Clock:
-    now: dt.datetime = field(default_factory=lambda: dt.datetime(2025, 1, 15, 10, 0, tzinfo=SHANGHAI))
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @dataclass

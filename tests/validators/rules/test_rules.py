@@ -9,13 +9,12 @@ report": the same clean report's tables dated 2023, with one mistake made in the
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass, field
 from typing import Callable
 
 import pytest
 from fixtures.docx_builder import LAYOUTS, build_docx, content_to_text
+from fixtures.roundtrip import replace_in_document
 
 from nianbao.validators.engine import check_bytes
 from nianbao.validators.prior import PriorReport
@@ -28,25 +27,12 @@ T2, T3, T4 = "主动公开", "依申请公开", "复议诉讼"
 def render(content, fmt: str, replace: tuple[str, str] | None = None) -> bytes:
     if fmt == "docx":
         data = build_docx(content)
-        return _replace_in_docx(data, *replace) if replace else data
+        return replace_in_document(data, *replace) if replace else data
     text = content_to_text(content, fmt)
     if replace:
         assert replace[0] in text, replace
         text = text.replace(*replace)
     return text.encode("utf-8")
-
-
-def _replace_in_docx(data: bytes, old: str, new: str) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            blob = source.read(info.filename)
-            if info.filename == "word/document.xml":
-                assert old.encode() in blob, old
-                blob = blob.replace(old.encode(), new.encode())
-            target.writestr(info, blob)
-    return out.getvalue()
 
 
 def section(content, number):
