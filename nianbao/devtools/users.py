@@ -27,6 +27,7 @@ from .files import FileStore, StoredFile
 logger = logging.getLogger("nianbao.devtools")
 
 CHAT_ACTION_SECONDS = 5.0  # Telegram shows a chat action for five seconds
+SETTLED_LOOK_SECONDS = 0.02  # between two looks at a caller's "settled" predicate
 
 
 class SimulatedUsers:
@@ -279,21 +280,31 @@ class SimulatedUsers:
         return replies
 
     async def collect_replies(self, chat_id: int, timeout: float = 30.0, quiet: float = 0.5,
-                              since: int | None = None) -> list[SentMessage]:
+                              since: int | None = None,
+                              settled: Callable[[], bool] | None = None) -> list[SentMessage]:
         """Collect bot messages until the chat goes quiet; never raises on timeout.
 
         Returns once at least one new message arrived and nothing happened for
         ``quiet`` seconds (a chat action such as "typing" keeps it waiting for 5 s,
         as Telegram shows it), or when ``timeout`` expires, with whatever arrived.
+        A caller that can see the bot's own work passes ``settled`` (true when the
+        bot has nothing left to do): then the answer is complete as soon as it holds
+        on two looks a moment apart, without waiting out ``quiet``.
         Same ``since``/cursor rules as :meth:`wait_for_replies`.
         """
         start = self._cursors.get(chat_id, 0) if since is None else since
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        settled_looks = 0
         while (now := loop.time()) < deadline and not self._closing.is_set():
             busy_until = self._busy_until(chat_id, quiet)
             if self.messages_since(chat_id, start) and now >= busy_until:
                 break
+            if settled is not None and self.messages_since(chat_id, start):
+                settled_looks = settled_looks + 1 if settled() else 0
+                if settled_looks >= 2:
+                    break
+                busy_until = min(busy_until, now + SETTLED_LOOK_SECONDS)
             wake_at = min(deadline, busy_until) if busy_until > now else deadline
             changed = self._changed
             try:

@@ -4,6 +4,7 @@ fixed clock inside the January campaign and a seeded roster."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nianbao.bot.app import build_application, running
+from nianbao.drafts import pipeline
 from nianbao.bot.config import Config, ReminderConfig
 from nianbao.devtools import LocalBotApi
 from fixtures.clock import SHANGHAI, Clock  # noqa: F401  (re-exported for the tests)
@@ -48,7 +50,23 @@ class Env:
     async def _replies(self, user_id, since, count, timeout):
         if count is not None:
             return await self.api.wait_for_replies(user_id, count=count, timeout=timeout, since=since)
-        return await self.api.collect_replies(user_id, timeout=timeout, quiet=0.6, since=since)
+        return await self.api.collect_replies(user_id, timeout=timeout, quiet=0.6, since=since, settled=self.bot_is_idle)
+
+    async def until_idle(self, timeout: float = 20) -> None:
+        """Wait until the bot has handled everything sent so far (to show that nothing follows)."""
+        looks = 0
+        for _ in range(int(timeout / 0.02)):
+            looks = looks + 1 if self.bot_is_idle() else 0
+            if looks >= 3:
+                return
+            await asyncio.sleep(0.02)
+        raise TimeoutError(f"the bot was still busy after {timeout}s")
+
+    def bot_is_idle(self) -> bool:
+        """Nothing left for the bot to do: every update fetched and handled, no task it started
+        (a review, a delivery) still running, no paste waiting to be joined. A held fragment's
+        let-go is not counted: to the user that is silence until the wait is over."""
+        return bot_is_idle(self.app, self.api)
 
     def text(self, messages) -> str:
         return "\n".join(m.plain_text for m in messages)
@@ -80,6 +98,17 @@ async def running_bot(
         yield Env(api, store, clock, app, config)
     if own_api:
         await api.stop()
+
+
+def bot_is_idle(app, api: LocalBotApi) -> bool:
+    return not (
+        api.pending_update_count
+        or app.update_queue.qsize()
+        or app.update_processor.current_concurrent_updates
+        or app._Application__create_task_tasks  # PTB keeps no public view of the tasks it started
+        or pipeline._tasks
+        or any(job.name.startswith("paste:") for job in app.job_queue.jobs())
+    )
 
 
 def seed(store: Store) -> dict[str, int]:

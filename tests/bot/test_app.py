@@ -129,7 +129,7 @@ async def test_pasted_text_is_checked_like_a_file(env, tmp_path):
     since = env.api.message_count(STAFF_CHAGAN)
     for part in paste_parts(text):
         await env.api.user_sends_text(STAFF_CHAGAN, part)
-    replies = await env.api.collect_replies(STAFF_CHAGAN, timeout=20, quiet=1.0, since=since)
+    replies = await env.api.collect_replies(STAFF_CHAGAN, timeout=20, quiet=1.0, since=since, settled=env.bot_is_idle)
     chat = env.text(replies)
     assert issue_lines(chat) == issue_lines(cli_check(path))
     agency = env.store.find_agency("大安市叉干镇综合服务中心")

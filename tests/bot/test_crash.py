@@ -5,30 +5,15 @@ appears in the logs."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 from bot.harness import STAFF_CHAGAN, STAFF_XUEZHANG, sample_text, seed
+from bot.serve_process import start_serve, stop_serve, wait_for
 from nianbao.devtools import LocalBotApi
 from nianbao.storage import Store
-
-
-def start_bot(api: LocalBotApi, database: Path, log: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "NIANBAO_API_BASE_URL": api.base_url,
-        "NIANBAO_FILE_BASE_URL": api.base_file_url,
-        "NIANBAO_DB": str(database),
-        "NIANBAO_REPORT_YEAR": "2024",
-        "NIANBAO_LOG_LEVEL": "DEBUG",  # the most talkative logs must not leak the token either
-    }
-    with log.open("ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "nianbao.cli", "serve"], env=env, stdout=out, stderr=out)
 
 
 def inbox_state(database: Path, update_id: int) -> str | None:
@@ -42,14 +27,6 @@ def inbox_state(database: Path, update_id: int) -> str | None:
         connection.close()
 
 
-async def wait_for(predicate, timeout: float) -> bool:
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return True
-        await asyncio.sleep(0.05)
-    return predicate()
-
-
 async def test_killed_while_handling_a_draft_it_is_answered_once_after_restart(tmp_path):
     database = tmp_path / "nianbao.db"
     with Store(database) as store:
@@ -58,7 +35,7 @@ async def test_killed_while_handling_a_draft_it_is_answered_once_after_restart(t
     async with LocalBotApi(token="7000123456:AAHx9sKq3VnZ_secretpart-4Lm0") as api:
         for user in (STAFF_XUEZHANG, STAFF_CHAGAN):
             api.add_user(user)
-        bot = start_bot(api, database, log)
+        bot = start_serve(api, database, log, NIANBAO_LOG_LEVEL="DEBUG")  # the most talkative logs must not leak the token either
         try:
             assert await wait_for(lambda: api.bot_commands(), 30), log.read_text()  # post_init ran
             # the download hangs: the bot is killed after journalling the draft, before answering
@@ -69,18 +46,17 @@ async def test_killed_while_handling_a_draft_it_is_answered_once_after_restart(t
             bot.wait(10)
             assert api.sent_to(STAFF_XUEZHANG) == []
 
-            bot = start_bot(api, database, log)
+            bot = start_serve(api, database, log, NIANBAO_LOG_LEVEL="DEBUG")
             replies = await api.wait_for_replies(STAFF_XUEZHANG, count=1, timeout=40)
             assert "个错误" in replies[0].plain_text
             # a second draft, from someone else, goes through the restarted bot as usual
             await api.user_sends_document(STAFF_CHAGAN, "叉干镇.txt", sample_text("003").encode())
             await api.wait_for_replies(STAFF_CHAGAN, count=1, timeout=40)
-            await asyncio.sleep(1.5)
+            await asyncio.sleep(1)
             assert len(api.sent_to(STAFF_XUEZHANG)) == 1
         finally:
-            bot.send_signal(signal.SIGTERM)
             try:
-                bot.wait(20)
+                await stop_serve(bot)
             except subprocess.TimeoutExpired:
                 bot.kill()
     with Store(database) as store:

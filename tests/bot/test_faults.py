@@ -61,7 +61,7 @@ async def test_a_review_that_cannot_be_delivered_stays_in_the_journal_until_it_c
     await recover_drafts(CallbackContext(env.app))  # what the job runs every minute
     replies = await env.api.wait_for_replies(STAFF_XUEZHANG, count=1, timeout=20)
     assert REVIEW_MARK in replies[0].plain_text
-    await asyncio.sleep(0.5)
+    await env.until_idle()
     assert len(env.api.sent_to(STAFF_XUEZHANG)) == 1
     assert env.store.get_inbox(update_id).state == "answered"
     assert len(agency_submissions(env.store, "学张乡人民政府")) == 1
@@ -83,7 +83,7 @@ async def test_a_retried_reply_resumes_where_it_stopped(env, sample_docx):
     assert entry.state == "checked" and [m.is_file for m in env.api.sent_to(STAFF_CHAGAN)] == [False]
     await recover_drafts(CallbackContext(env.app))
     await env.api.wait_for_replies(STAFF_CHAGAN, count=2, timeout=20, since=0)
-    await asyncio.sleep(0.5)
+    await env.until_idle()
     assert [m.is_file for m in env.api.sent_to(STAFF_CHAGAN)] == [False, True]  # the review once, then the file
     assert env.store.get_inbox(update_id).state == "answered"
 
@@ -97,9 +97,9 @@ async def test_an_update_delivered_again_after_a_restart_is_not_reviewed_twice(t
             first = await env.upload(STAFF_XUEZHANG, "年报.txt", sample_text("000").encode(), count=1)
             update_id = agency_submissions(store, "学张乡人民政府")[0].update_id
         api.redeliver(update_id)  # the new process starts polling from offset 0
-        async with running_bot(tmp_path, store, api=api):
-            await asyncio.sleep(2.5)
-            assert api.confirmed_offset > update_id  # the second bot did receive it again
+        async with running_bot(tmp_path, store, api=api) as again:
+            assert await api.wait_until(lambda: api.confirmed_offset > update_id, 10)  # received again
+            await again.until_idle()
     assert len(reviews(api.sent_to(STAFF_XUEZHANG))) == 1 and REVIEW_MARK in first[0].plain_text
     assert len(agency_submissions(store, "学张乡人民政府")) == 1
     store.close()

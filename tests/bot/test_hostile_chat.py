@@ -172,7 +172,7 @@ async def test_a_file_over_the_size_limit_is_refused_before_it_is_downloaded(tmp
         assert len(data) > 0.05 * MB
         [reply] = await env.upload(STAFF_CHAGAN, "叉干镇年报.docx", data, count=1)
         assert "文件太大" in reply.plain_text and "大图片" in reply.plain_text
-        await env.api.collect_replies(STAFF_CHAGAN, timeout=1.5, quiet=1.0)
+        await env.until_idle()
         assert env.api.message_count(STAFF_CHAGAN) == 1  # nothing else follows
         assert (STAFF_CHAGAN, "typing") not in env.api.chat_actions  # sent just before a download
         assert store.inbox_counts() == {}  # not even journalled
@@ -279,7 +279,7 @@ async def test_a_very_long_paste_gets_a_reply(env):
     since = env.api.message_count(STAFF_CHAGAN)
     for part in parts:
         await env.api.user_sends_text(STAFF_CHAGAN, part)
-    replies = await env.api.collect_replies(STAFF_CHAGAN, timeout=60, quiet=1.5, since=since)
+    replies = await env.api.collect_replies(STAFF_CHAGAN, timeout=60, quiet=1.5, since=since, settled=env.bot_is_idle)
     chat = env.text(replies)
     assert replies and all(len(m.plain_text) <= 4096 for m in replies)
     assert "审核结果：大安市叉干镇综合服务中心" in chat

@@ -4,8 +4,6 @@ is checked once; a fragment never becomes (or replaces) the agency's draft."""
 
 from __future__ import annotations
 
-import asyncio
-
 from bot.harness import STAFF_XUEZHANG, SUPERVISOR, issue_lines, paste_parts, running_bot, sample_text, seed
 from nianbao.storage import Store
 
@@ -17,7 +15,7 @@ async def paste(env, user: int, text: str) -> str:
     since = env.api.message_count(user)
     for part in paste_parts(text):
         await env.api.user_sends_text(user, part)
-    return env.text(await env.api.collect_replies(user, timeout=20, quiet=1.0, since=since))
+    return env.text(await env.api.collect_replies(user, timeout=20, quiet=1.0, since=since, settled=env.bot_is_idle))
 
 
 def halves(text: str) -> tuple[str, str]:
@@ -31,7 +29,7 @@ async def test_two_parts_sent_apart_are_checked_as_one_report(env):
     held = await paste(env, STAFF_XUEZHANG, first)
     assert HELD in held and "第五部分" in held  # what is missing, and that more is expected
     assert "审核结果" not in held
-    await asyncio.sleep(1.5)  # well past the paste delay: a second message sent by hand
+    # the bot is idle, so the paste delay is over: the rest comes as a second message sent by hand
     joined = await paste(env, STAFF_XUEZHANG, second)
     assert "审核结果：学张乡人民政府" in joined
     whole = await paste(env, STAFF_XUEZHANG, full)  # the same report pasted at once
@@ -56,7 +54,7 @@ async def test_a_held_fragment_not_followed_is_let_go_with_a_word(tmp_path):
     store = Store(tmp_path / "nianbao.db")
     seed(store)
     try:
-        async with running_bot(tmp_path, store, fragment_wait_seconds=3) as env:
+        async with running_bot(tmp_path, store, fragment_wait_seconds=1) as env:
             env.api.add_user(STAFF_XUEZHANG)
             first, _ = halves(sample_text("000"))
             held = await paste(env, STAFF_XUEZHANG, first)

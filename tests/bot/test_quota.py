@@ -4,7 +4,6 @@ kept once answered."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 
 from bot.harness import STAFF_CHAGAN, STAFF_XUEZHANG, SUPERVISOR, running_bot, sample_text, seed
@@ -47,6 +46,6 @@ async def test_a_supervisors_test_draft_is_answered_and_not_kept(env):
     data = sample_text("000").replace("学张乡", "学张乡  ").encode()
     replies = await env.upload(SUPERVISOR, "试审.txt", data, count=1, timeout=60)
     assert "审核" in env.text(replies)
-    await asyncio.sleep(1.5)  # the copy is dropped right after the answer is sent
+    await env.until_idle()  # the copy is dropped right after the answer is sent
     assert data not in _stored(files)
     assert env.store.agency_stored_drafts(env.store.find_agency("学张乡").id) == {}
