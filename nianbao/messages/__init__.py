@@ -6,14 +6,14 @@ import datetime as dt
 import re
 from html import escape
 
-from .states import STATE_LABELS, accepted_label
-from .storage import AgencyStatus, Submission
-from .validators.model import Severity
-from .validators.render import HINT_PREFIX
-from .validators.rules.catalog import AREAS
-from .validators.rules import all_rules
-from .levels import LEVELS
-from .drafts.review import Comparison, Review, issue_key
+from ..states import STATE_LABELS, accepted_label
+from ..storage import AgencyStatus, Submission
+from ..validators.model import Severity
+from ..validators.render import HINT_PREFIX
+from ..validators.rules.catalog import AREAS
+from ..validators.rules import all_rules
+from ..levels import LEVELS
+from ..drafts.review import Comparison, Review, issue_key
 
 TELEGRAM_LIMIT = 4096
 SEVERITY_LABEL = {s.value: s.label for s in Severity}
