@@ -1,0 +1,156 @@
+"""Where agencies stand: an agency's record, the county's status and who is overdue, reminders,
+and the answers to an agency named (or a year asked for) in a command."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..levels import LEVELS
+from ..states import STATE_LABELS, accepted_label
+from ..storage import AgencyStatus, Submission
+from .format import escape, issue_html, local_time, split_message
+
+__all__ = [
+    "OFF_TARGET_MARK", "agency_messages", "agency_name_needed", "agency_not_found", "ambiguous_agency",
+    "digest_message", "history_message", "no_such_year", "not_understood", "overdue_message",
+    "reminder_message", "status_message", "year_usage",
+]  # fmt: skip
+
+OFF_TARGET_MARK = "他单位/非本年度，未计入"
+
+
+def history_message(agency_name: str, submissions: list[Submission], tz=None, year: int | None = None) -> str:
+    period = f"{year} 年度" if year else ""
+    if not submissions:
+        return f"<b>{escape(agency_name)}</b> {period}还没有报送记录。"
+    own = sum(1 for item in submissions if not item.off_target)
+    others = len(submissions) - own
+    note = f"；另有 {others} 份{OFF_TARGET_MARK}" if others else ""
+    lines = [f"<b>{escape(agency_name)} 的报送记录</b>（{period + '，' if period else ''}共 {own} 次{note}，最新在前）"]
+    for index, item in enumerate(submissions, start=1):
+        when = local_time(item.received_at, tz)
+        if item.off_target:
+            verdict = f"⚠️ {OFF_TARGET_MARK}"
+        elif not item.parsed:
+            verdict = "无法读取"
+        elif item.error_count == 0:
+            verdict = f"✅ 通过（{item.warning_count} 个警告）"
+        else:
+            verdict = f"❌ {item.error_count} 个错误，{item.warning_count} 个警告"
+        lines.append(f"{index}. {when} {escape(item.file_name or '粘贴文本')} —— {verdict}")
+    return "\n".join(lines)
+
+
+def status_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, today: dt.date) -> str:
+    counts = {state: sum(1 for s in statuses if s.state == state) for state in STATE_LABELS}
+    submitted = len(statuses) - counts["not_submitted"]
+    days = (deadline - today).days
+    when = f"距截止日期（{deadline.month}月{deadline.day}日）还有 {days} 天" if days >= 0 else f"已超过截止日期 {-days} 天"
+    lines = [
+        f"<b>{year} 年度报告报送情况</b>",
+        when,
+        f"应报单位 {len(statuses)} 个：已报送 {submitted} 个，通过 {counts['passing']} 个，"
+        f"有错误 {counts['errors']} 个，无法读取 {counts['unreadable']} 个，未报送 {counts['not_submitted']} 个。",
+    ]
+    failing = [s for s in statuses if s.state != "passing"]
+    if failing:
+        lines += ["", "<b>尚未通过的单位</b>"]
+        lines += [_status_line(i, s) for i, s in enumerate(failing, start=1)]
+    else:
+        lines.append("🎉 所有单位都已通过审核。")
+    confirmed = [s for s in statuses if s.state == "passing" and s.accepted]
+    if confirmed:
+        lines += ["", "<b>经督导员确认后通过的单位</b>"]
+        lines += [f"{i}. {escape(s.agency.name)} —— {accepted_label(s.accepted)}" for i, s in enumerate(confirmed, start=1)]
+    return "\n".join(lines)
+
+
+def _status_line(index: int, status: AgencyStatus) -> str:
+    detail = STATE_LABELS[status.state]
+    if status.state == "errors" and status.latest:
+        detail += f"（{status.latest.error_count} 个错误）"
+    return f"{index}. {escape(status.agency.name)} —— {detail}"
+
+
+def overdue_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, today: dt.date) -> str:
+    failing = [s for s in statuses if s.state != "passing"]
+    late = today > deadline
+    title = f"<b>{year} 年度：{'已逾期' if late else '尚未通过审核'}的单位（{len(failing)} 个）</b>"
+    if not failing:
+        return title + "\n🎉 没有。所有单位都已通过。"
+    return "\n".join([title, *(_status_line(i, s) for i, s in enumerate(failing, start=1))])
+
+
+def _word_marker(words: tuple | None, tz=None) -> str:
+    """An issue's human words in chat: a supervisor's acceptance and the agency's explanation."""
+    if not words:
+        return ""
+    acceptance, explanation = words
+    marker = ""
+    if acceptance is not None:
+        marker += f"\n   ✔️ 已确认（{local_time(acceptance.accepted_at, tz)}）：{escape(acceptance.reason)}"
+    if explanation is not None:
+        marker += f"\n   💬 单位说明：{escape(explanation.text)}"
+    return marker
+
+
+def agency_messages(agency, submissions: list[Submission], tz=None, words: dict[int, tuple] | None = None) -> list[str]:
+    """One agency's record and its latest draft's issues; ``words``: by issue number, the
+    acceptance and explanation on it (storage.acceptances.words_on_latest)."""
+    words = words or {}
+    blocks = [history_message(agency.name, submissions, tz)]
+    own = [item for item in submissions if not item.off_target]
+    if own:
+        latest = own[0]
+        if latest.parsed and latest.issues:
+            blocks.append("<b>最新一稿的审核意见</b>")
+            blocks += [issue_html(issue, _word_marker(words.get(issue.get("number")), tz)) for issue in latest.issues]
+        elif latest.parsed:
+            blocks.append("最新一稿没有发现问题。")
+        else:
+            blocks.append(f"最新一稿无法读取：{escape(latest.message or '')}")
+    level = LEVELS.get(agency.level, agency.level)
+    blocks[0] = blocks[0].replace("</b>", f"</b> · {escape(level)}", 1)
+    return split_message("\n\n".join(blocks))
+
+
+def reminder_message(agency_name: str, year: int, days_left: int, deadline: dt.date, state: str) -> str:
+    when = "今天就是截止日期" if days_left == 0 else f"距截止日期还有 {days_left} 天"
+    status = {"not_submitted": "还没有报送", "unreadable": "发送的文件无法读取，还没有可审核的稿件"}.get(state, "最新一稿还有错误未改正")
+    return (
+        f"⏰ <b>提醒</b>：{escape(agency_name)} 的 {year} 年度政府信息公开工作年度报告{status}。\n"
+        f"{when}（{deadline.month}月{deadline.day}日）。请尽快把报告发给我审核。"
+    )
+
+
+def digest_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, today: dt.date) -> str:
+    return "⏰ <b>督导提醒</b>\n" + status_message(year, statuses, deadline, today)
+
+
+def agency_name_needed(command: str) -> str:
+    return f"请在命令后写单位名称，例如：<code>/{command} 学张乡</code>"
+
+
+def ambiguous_agency(name: str, candidates) -> str:
+    names = "、".join(a.name for a in candidates[:10])
+    return f"「{escape(name)}」对应多个单位：{escape(names)}。请写得更完整一些。"
+
+
+def agency_not_found(name: str) -> str:
+    return (
+        f"没有找到单位「{escape(name)}」。如果是新单位，督导员可以发送 "
+        f"<code>/addagency {escape(name)} 乡镇</code>（层级可以写：乡镇、县直部门、市直部门、省直部门、政府、其他）添加，再生成邀请码。"
+    )
+
+
+def year_usage(command: str, current: int) -> str:
+    return f"可以写年度，例如 <code>/{command} {current - 1}</code>；不写则是正在审核的 {current} 年度。"
+
+
+def no_such_year(year: int, first: int, current: int) -> str:
+    return f"没有 {year} 年度的报告：可以查看 {first} 年度到 {current} 年度。"
+
+
+def not_understood(words: str) -> str:
+    """Words after a command that it does not take (the year usage follows)."""
+    return f"不明白「{escape(words)}」。"
