@@ -13,6 +13,7 @@ from typing import AsyncIterator, Callable
 
 from telegram.ext import Application, ApplicationBuilder
 
+from .. import messages as say
 from ..storage import Store
 from ..web.config import WebConfig
 from ..web.server import WEB_CONFIG_KEY, start_beside_bot, stop_beside_bot
@@ -103,18 +104,11 @@ def _configure_logging(config) -> None:
         handler.addFilter(RepeatLimiter())
 
 
-NO_TOKEN_MESSAGE = """\
-没有设置 TELEGRAM_BOT_TOKEN：机器人无法启动。请在环境变量（或 systemd 的 EnvironmentFile）中设置
-TELEGRAM_BOT_TOKEN=机器人的 token；只想在本机试用，请运行 `nianbao demo`。
-TELEGRAM_BOT_TOKEN is not set: the bot cannot start. Set TELEGRAM_BOT_TOKEN=<the bot's token> in the
-environment (or systemd's EnvironmentFile); to try it locally, run `nianbao demo`."""
-
-
 def serve(config_path: str | None = None) -> int:
     """Run the bot for real; without a token, exit 2 with a message (never a demo)."""
     config = load_config(config_path)
     if not config.token:
-        print(NO_TOKEN_MESSAGE, file=sys.stderr)
+        print(say.NO_TOKEN_MESSAGE, file=sys.stderr)
         return 2
     generate_secret = bool(config.webhook_url and not config.webhook_secret)
     if generate_secret:  # before logging is set up, so that it is redacted too

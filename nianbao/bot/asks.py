@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from .. import messages as say
 from ..storage import INVITE_ALPHABET, INVITE_CODE_LENGTH
 
 __all__ = ["FIRST_YEAR", "invite_code_in", "quick_intent", "suggest_command", "year_argument"]
@@ -28,7 +29,7 @@ def year_argument(args: list[str], current: int) -> tuple[int | None, list[str],
         else:
             rest.append(arg)
     if year is not None and not FIRST_YEAR <= year <= current:
-        return None, rest, f"没有 {year} 年度的报告：可以查看 {FIRST_YEAR} 年度到 {current} 年度。"
+        return None, rest, say.no_such_year(year, FIRST_YEAR, current)
     return year, rest, None
 
 

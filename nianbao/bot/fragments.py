@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .. import messages as say
 from ..validators.document import ReadError
 from ..validators.engine import looks_like_a_report
 from ..validators.mapper import map_document
@@ -19,8 +20,10 @@ from ..validators.readers import read_document
 
 __all__ = ["Held", "fragment_gaps", "looks_like_report_text"]
 
-SECTION_NAMES = {"一": "第一部分", "二": "第二部分", "三": "第三部分", "四": "第四部分", "五": "第五部分", "六": "第六部分"}
+# The vocabulary a text is matched against (what the bot says about it is in messages.drafts):
 REPORT_WORDS = ("政府信息公开", "年度报告", "主动公开", "依申请公开", "行政复议", "行政诉讼", "存在的主要问题", "其他需要报告")
+TITLE_WORDS = ("年度报告", "年报", "工作报告")
+START_SECTIONS, END_SECTIONS = ("一", "二"), ("五", "六")  # a report's first and last sections
 
 
 @dataclass
@@ -39,48 +42,32 @@ def looks_like_report_text(text: str) -> bool:
 
 
 def fragment_gaps(text: str) -> list[str] | None:
-    """What a pasted text lacks for being a whole report ("统计表", "第五部分"…), or None when it
+    """What a pasted text lacks for being a whole report (say.MISSING_TABLES…), or None when it
     reads as a whole report (or is not readable at all: the review will say why)."""
     try:
-        report = map_document(read_document(text.encode("utf-8"), "粘贴的文本.txt"), "粘贴的文本")
+        report = map_document(read_document(text.encode("utf-8"), f"{say.PASTED_TEXT}.txt"), say.PASTED_TEXT)
     except ReadError:
         return None
     if not looks_like_a_report(report):
         return None  # not a report at all: the review says so
     found = [s.number for s in report.sections if s.heading_found]
     has_tables = any(t.found for t in report.tables.values())
-    ends = any(number in found for number in ("五", "六"))
-    titled = any(word in (report.title or "") for word in ("年度报告", "年报", "工作报告"))  # not a heading taken for a title
-    starts = titled or any(number in found for number in ("一", "二"))
+    ends = any(number in found for number in END_SECTIONS)
+    titled = any(word in (report.title or "") for word in TITLE_WORDS)  # not a heading taken for a title
+    starts = titled or any(number in found for number in START_SECTIONS)
     gaps: list[str] = []
     if not starts:
-        gaps.append("报告标题和第一、二部分")
+        gaps.append(say.MISSING_START)
     if not has_tables:
-        gaps.append("统计表")
+        gaps.append(say.MISSING_TABLES)
     if not ends:
-        gaps.append("、".join(SECTION_NAMES[n] for n in ("五", "六")))
+        gaps.append(say.MISSING_END)
     return gaps or None
 
 
 # ---------------------------------------------------------------- holding and joining (the bot's side)
 
 HELD_KEY = "held_fragments"  # in bot_data: {user_id: Held}
-START_GAP = "报告标题和第一、二部分"
-
-
-def hold_message(gaps: list[str], wait_seconds: float) -> str:
-    minutes = max(1, round(wait_seconds / 60))
-    return (
-        f"📝 看起来报告还没有发完：没有找到{'、'.join(gaps)}。\n"
-        f"请在 {minutes} 分钟内接着发送其余部分，我会把它们合并起来一起审核；这一部分不会单独记为报送。"
-    )
-
-
-def let_go_message(held: Held) -> str:
-    return (
-        f"⏳ 没有收到后续内容：刚才那部分（约 {len(held.text)} 字）没有作为报告审核，也没有记为报送。"
-        "请把报告全文一次粘贴发送，或发送 Word 文件（.docx）。"
-    )
 
 
 def _job_name(user_id: int) -> str:
@@ -103,7 +90,7 @@ async def hold_or_join(context, user_id: int, chat_id: int, text: str, now: dt.d
         _schedule_let_go(context, user_id, chat_id, max(1.0, wait_seconds - (now - before.since).total_seconds()))
         return text
     if before is not None:
-        starts_later = START_GAP in (await asyncio.to_thread(fragment_gaps, before.text) or [])
+        starts_later = say.MISSING_START in (await asyncio.to_thread(fragment_gaps, before.text) or [])
         text = f"{text}\n{before.text}" if starts_later else f"{before.text}\n{text}"
     gaps = await asyncio.to_thread(fragment_gaps, text)
     if not gaps:
@@ -112,7 +99,7 @@ async def hold_or_join(context, user_id: int, chat_id: int, text: str, now: dt.d
     _schedule_let_go(context, user_id, chat_id, wait_seconds)
     from .handlers.common import services_of
 
-    await services_of(context).pipeline.deliver.send_text(chat_id, hold_message(gaps, wait_seconds))
+    await services_of(context).pipeline.deliver.send_text(chat_id, say.fragment_held(gaps, wait_seconds))
     return None
 
 
@@ -127,4 +114,4 @@ async def let_go(context) -> None:
         return
     from .handlers.common import services_of
 
-    await services_of(context).pipeline.deliver.send_text(item.chat_id, let_go_message(item))
+    await services_of(context).pipeline.deliver.send_text(item.chat_id, say.fragment_let_go(len(item.text)))

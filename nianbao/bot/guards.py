@@ -8,7 +8,7 @@ think about them:
 - throttles beyond drafts: invite attempts per user (failures are logged, without the code),
   replies to people who are not bound, and the same command sent again and again.
 
-The user-facing texts live here, next to the only code that sends them.
+What they say is in ``nianbao.messages`` (``access``).
 """
 
 from __future__ import annotations
@@ -21,13 +21,10 @@ from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 
+from .. import messages as say
 from ..drafts.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
-
-GROUP_NOTICE = "本机器人只在私聊中使用，不在群组中发送报告、邀请码或审核意见。请私聊我发送报告或命令。我现在退出本群。"
-TOO_MANY_INVITE_ATTEMPTS = "邀请码尝试次数过多，请 {minutes} 分钟后再试。如邀请码无效，请向县政务公开办重新索取。"
-REPEATED_COMMAND = "同一命令发送过于频繁，请稍后再试。"
 
 INVITE_ATTEMPTS, INVITE_WINDOW = 5, 600.0  # /start with a code, per user
 UNBOUND_REPLIES, UNBOUND_WINDOW = 5, 600.0  # answers to someone not bound, per user
@@ -86,7 +83,7 @@ async def _leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.info("left a %s chat: the bot serves private chats only", chat.type)
     try:
         if chat.type != ChatType.CHANNEL:
-            await context.bot.send_message(chat.id, GROUP_NOTICE)
+            await context.bot.send_message(chat.id, say.GROUP_NOTICE)
         await context.bot.leave_chat(chat.id)
     except Exception:  # noqa: BLE001 - removed meanwhile, or no right to post: nothing to do
         log.warning("could not leave a %s chat", chat.type, exc_info=True)
@@ -122,7 +119,7 @@ async def before(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         wait = throttles.invites.wait_needed(user.id)
         if wait:
             log.warning("invite attempts of user %s held back (%s in %d minutes)", user.id, INVITE_ATTEMPTS, INVITE_WINDOW // 60)
-            await _say_once(update, throttles, "invite", TOO_MANY_INVITE_ATTEMPTS.format(minutes=max(1, wait // 60)))
+            await _say_once(update, throttles, "invite", say.TOO_MANY_INVITE_ATTEMPTS.format(minutes=max(1, wait // 60)))
             raise ApplicationHandlerStop
         throttles.told.discard(("invite", user.id))
         return
@@ -132,7 +129,7 @@ async def before(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if text.startswith("/"):
         if throttles.same_command(user.id, text):
-            await _say_once(update, throttles, "command", REPEATED_COMMAND)
+            await _say_once(update, throttles, "command", say.REPEATED_COMMAND)
             raise ApplicationHandlerStop
         throttles.told.discard(("command", user.id))
 

@@ -18,6 +18,7 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
+from .. import messages as say
 from .config import Config
 
 log = logging.getLogger("nianbao")
@@ -44,7 +45,7 @@ async def probe(config: Config, timeout: float = PROBE_TIMEOUT_SECONDS) -> Reach
     """One getMe call against the configured server."""
     server = api_server(config)
     if not config.token:
-        return Reach(False, server, "没有设置 TELEGRAM_BOT_TOKEN / TELEGRAM_BOT_TOKEN is not set", fatal=True)
+        return Reach(False, server, say.REACH_NO_TOKEN, fatal=True)
     kwargs = {"base_url": config.api_base_url} if config.api_base_url else {}
     kwargs["request"] = HTTPXRequest(connect_timeout=timeout, read_timeout=timeout, write_timeout=timeout)
     try:
@@ -52,27 +53,21 @@ async def probe(config: Config, timeout: float = PROBE_TIMEOUT_SECONDS) -> Reach
             me = bot.bot
         return Reach(True, server, f"@{me.username}")
     except InvalidToken:
-        return Reach(False, server, "令牌被拒绝，请检查 TELEGRAM_BOT_TOKEN / the token was rejected", fatal=True)
+        return Reach(False, server, say.REACH_TOKEN_REJECTED, fatal=True)
     except (TimedOut, NetworkError) as exc:
         return Reach(False, server, _network_reason(exc))
     except TelegramError as exc:
-        return Reach(False, server, f"服务器拒绝了请求 / the server refused: {exc.message}")
+        return Reach(False, server, say.reach_refused(exc.message))
 
 
 def _network_reason(exc: Exception) -> str:
     cause = exc.__cause__ or exc.__context__
     reason = type(cause).__name__ if cause is not None else type(exc).__name__
-    return f"连接失败 / connection failed ({reason})"
+    return say.reach_connection_failed(reason)
 
 
 def unreachable_line(reach: Reach, pause: float | None) -> str:
-    line = (
-        f"无法连接 Telegram 或配置的 Bot API 服务器 {reach.server}（{reach.detail}）"
-        f" / Cannot reach Telegram or the configured Bot API server {reach.server}"
-    )
-    if pause is not None:
-        line += f"；{pause:g} 秒后重试 / retrying in {pause:g} s"
-    return line
+    return say.unreachable(reach.server, reach.detail, pause)
 
 
 def wait_until_reachable(

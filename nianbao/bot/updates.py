@@ -26,6 +26,8 @@ from telegram import Update
 from telegram.ext import Defaults, ExtBot
 from telegram.request import HTTPXRequest
 
+from .. import messages as say
+
 log = logging.getLogger(__name__)
 
 
@@ -81,7 +83,7 @@ def clean_arrival(value: Any) -> None:
         return
     for key, item in value.items():
         if key in NAME_FIELDS and isinstance(item, str):
-            value[key] = clean_name(item, NAME_FIELDS[key]) or ("文件" if key == "file_name" else "-")
+            value[key] = clean_name(item, NAME_FIELDS[key]) or (say.UNNAMED_FILE if key == "file_name" else "-")
         else:
             clean_arrival(item)
     _clean_command(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import messages as say
 from ..names import name_variants
 from ..storage import Agency, AmbiguousAgency, Store
 from ..validators.engine import check_bytes
@@ -27,7 +28,7 @@ def import_prior_report(store: Store, data: bytes, file_name: str, year: int) ->
         return HistoryImport(file_name, problem=result.error.message)
     report = result.report
     if report.year is not None and report.year != year:
-        return HistoryImport(file_name, problem=f"这是 {report.year} 年度的报告，不是 {year} 年度的。")
+        return HistoryImport(file_name, problem=say.import_other_year(report.year, year))
     agency = _roster_agency(store, report.agency, file_name)
     if isinstance(agency, str):
         return HistoryImport(file_name, problem=agency)
@@ -47,11 +48,10 @@ def _roster_agency(store: Store, title_agency: str | None, file_name: str) -> Ag
             try:
                 agency = store.find_agency(name)
             except AmbiguousAgency as exc:
-                return f"「{name}」对应多个单位：" + "、".join(a.name for a in exc.candidates[:5])
+                return say.import_ambiguous(name, exc.candidates)
             if agency is not None:
                 return agency
             inside = [a for a in roster if len(a.name) >= 2 and a.name in name]
             if len(inside) == 1:
                 return inside[0]
-    names = "」「".join(dict.fromkeys(tried[:4]))
-    return f"名单中找不到这个单位（按「{names}」查找过）。先用 nianbao agencies add/import 维护名单，或把文件名改成单位名称。"
+    return say.import_not_in_roster(tried)

@@ -159,7 +159,7 @@ class DraftPipeline:
         except DeliveryRefused as error:
             log.warning("delivery of draft %s refused: %s", entry.update_id, error)
             await self._mark_failed(entry, str(error))
-            await self.deliver.notify_plainly(entry.chat_id, say.TELEGRAM_REFUSED.format(name=entry.file_name or "文件"))
+            await self.deliver.notify_plainly(entry.chat_id, say.TELEGRAM_REFUSED.format(name=entry.file_name or say.UNNAMED_FILE))
         except STORAGE_FAILURES:
             log.warning("storage failed while handling draft %s", entry.update_id, exc_info=True)
             await self._mark_failed(entry, "storage failure")  # if even that fails, recovery answers it later
@@ -215,7 +215,7 @@ class DraftPipeline:
         await self.db.inbox_attempt(entry.update_id)
         if data is None:
             data = await self._draft_bytes(entry)
-        name, now = entry.file_name or "文件", entry.received_at
+        name, now = entry.file_name or say.UNNAMED_FILE, entry.received_at
         result, marked_up = await self._run_check(data, name, now, agency)
         review = await self.db.write(
             self.review.record, agency=agency, user_id=entry.user_id, file_name=name, result=result, now=now, update_id=entry.update_id
@@ -225,11 +225,11 @@ class DraftPipeline:
             texts[-1] += "\n\n" + say.SUPERVISOR_DRAFT
         parts: list[dict] = [{"text": text} for text in texts]
         if marked_up is not None:
-            stem = (entry.file_name or "报告").rsplit(".", 1)[0]
+            stem = safe_file_name((entry.file_name or say.UNNAMED_REPORT).rsplit(".", 1)[0], say.UNNAMED_REPORT)
             clean = is_clean_copy(result)  # a returned 批注版 with nothing left comes back without comments
             parts.append({
                 "document": await asyncio.to_thread(self.files.put, marked_up),
-                "filename": f"{safe_file_name(stem, '报告')}_{'已去掉批注' if clean else '审核批注'}.docx",
+                "filename": (say.CLEAN_COPY_FILE if clean else say.MARKED_UP_FILE).format(stem=stem),
                 "caption": say.CLEAN_COPY_CAPTION if clean else say.MARKED_UP_CAPTION.format(count=len(result.issues)),
             })
         await self.db.inbox_checked(entry.update_id, review.submission_id, parts)
@@ -319,7 +319,7 @@ class DraftPipeline:
         try:
             log.error("giving up on draft %s after %d attempts", entry.update_id, entry.attempts)
             await self._mark_failed(entry, "too many attempts")
-            await self.deliver.notify_plainly(entry.chat_id, say.GAVE_UP.format(name=entry.file_name or "文件"))
+            await self.deliver.notify_plainly(entry.chat_id, say.GAVE_UP.format(name=entry.file_name or say.UNNAMED_FILE))
         finally:
             self.in_progress.discard(entry.update_id)
 

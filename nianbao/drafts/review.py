@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .. import messages as say
 from ..storage import Agency, Store, Submission, SubmissionIn
 from ..storage.acceptances import issue_key  # the one definition of an issue's identity (rule, place)
 from ..validators.engine import CheckResult
@@ -74,9 +75,9 @@ class ReviewService:
         if stored is None:
             return None
         if stored.source == "accepted":
-            source = f"{year}年已通过的报送"
+            source = say.prior_source_accepted(year)
         else:
-            source = f"导入的{year}年报告" + (f"（{stored.file_name}）" if stored.file_name else "")
+            source = say.prior_source_imported(year, stored.file_name)
         return PriorReport.from_tables(year, stored.tables, agency=agency.name, source=source)
 
     def record(

@@ -7,7 +7,8 @@ import logging
 
 from bot.harness import STAFF_XUEZHANG, SUPERVISOR
 from nianbao import messages as say
-from nianbao.bot.guards import GROUP_NOTICE, INVITE_ATTEMPTS, SAME_COMMAND, UNBOUND_REPLIES
+from nianbao.bot.guards import INVITE_ATTEMPTS, SAME_COMMAND, UNBOUND_REPLIES
+from nianbao.messages import GROUP_NOTICE
 
 GROUP = -1001234567
 STRANGER = 4242

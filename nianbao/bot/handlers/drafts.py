@@ -14,7 +14,7 @@ from .common import reply, services_of
 from .people import plain_text_answered
 from .word import explain_in_chat
 
-REPORT_MARKERS = ("政府信息公开", "年度报告", "主动公开", "依申请公开")
+REPORT_MARKERS = ("政府信息公开", "年度报告", "主动公开", "依申请公开")  # vocabulary: a paste must have one
 MIN_REPORT_CHARS = 200
 
 
@@ -35,7 +35,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await reply(update, say.FILE_TOO_LARGE.format(size=document.file_size / 1024 / 1024, limit=limit_mb))
         return
     sender = Sender(update.effective_user.id, update.effective_chat.id)
-    name = document.file_name or "文件"
+    name = document.file_name or say.UNNAMED_FILE
     await services.pipeline.receive(Arrival(sender, "document", name, journal_id=update.update_id, file_id=document.file_id, size=document.file_size))
 
 
@@ -74,7 +74,7 @@ async def flush_paste(context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(text) < MIN_REPORT_CHARS or not any(marker in text for marker in REPORT_MARKERS):
         await services.pipeline.deliver.send_text(buffer.chat_id, say.SHORT_TEXT)
         return
-    arrival = Arrival(Sender(context.job.user_id, buffer.chat_id), "paste", "粘贴的文本", journal_id=buffer.update_id)
+    arrival = Arrival(Sender(context.job.user_id, buffer.chat_id), "paste", say.PASTED_TEXT, journal_id=buffer.update_id)
     await services.pipeline.receive(arrival, text.encode("utf-8"))
 
 

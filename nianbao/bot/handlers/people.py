@@ -16,25 +16,10 @@ from ..commands import COMMANDS, help_text
 from .access import _redeem
 from .common import Call, command, services_of
 
-LEVEL_WORDS = "乡镇（或街道）、县直部门、市直部门、省直部门、政府、其他"
-ADD_USAGE = (
-    "用法：<code>/addagency 单位全称 层级</code>，例如 <code>/addagency 学张乡人民政府 乡镇</code>。层级可以写："
-    + LEVEL_WORDS + "。"
-)
-
-
 @command("whoami")
 async def whoami_command(call: Call) -> None:
-    line = f"您的 Telegram 用户编号是 <code>{call.user_id}</code>。"
-    if call.role == "staff":
-        agency = await call.services.staff_agency(call.user_id)
-        line += f"\n已绑定：<b>{say.escape(agency.name)}</b>（工作人员）。"
-    elif call.role in ("supervisor", "admin"):
-        line += f"\n身份：{'管理员' if call.role == 'admin' else '督导员'}。"
-    else:
-        line += "\n还没有绑定单位。"
-    line += "\n（督导员：把这个编号告诉系统管理员，填入配置 [people] supervisors 即可。）"
-    await call.reply(line)
+    agency = await call.services.staff_agency(call.user_id) if call.role == "staff" else None
+    await call.reply(say.whoami(call.user_id, call.role, agency.name if agency else None))
 
 
 @command("addagency")
@@ -42,26 +27,20 @@ async def addagency_command(call: Call) -> None:
     """A supervisor adds an agency to the roster from the chat (then /invite it)."""
     args = call.args
     if len(args) < 2:
-        await call.reply("请写单位全称和层级。" + ADD_USAGE)
+        await call.reply(say.ADD_NEEDS_NAME_AND_LEVEL)
         return
     name, level_word = " ".join(args[:-1]), args[-1]
     try:
         level = normalize_level(level_word)
     except ValueError:
-        await call.reply(f"不认识层级「{say.escape(level_word)}」。" + ADD_USAGE)
+        await call.reply(say.unknown_level(level_word))
         return
     existing = await _exact_agency(call, name)
     if existing is not None:
-        await call.reply(
-            f"「{say.escape(existing.name)}」已在名单中（{say.escape(LEVELS.get(existing.level, existing.level))}），没有重复添加。"
-            f"发送 <code>/invite {say.escape(existing.name)}</code> 生成邀请码。"
-        )
+        await call.reply(say.agency_already_listed(existing.name, LEVELS.get(existing.level, existing.level)))
         return
     agency = await call.services.db.get_agency(await call.services.db.add_agency(name, level))
-    await call.reply(
-        f"✅ 已添加「{say.escape(agency.name)}」（{say.escape(LEVELS.get(agency.level, agency.level))}）。"
-        f"发送 <code>/invite {say.escape(agency.name)}</code> 生成它的邀请码。"
-    )
+    await call.reply(say.agency_added(agency.name, LEVELS.get(agency.level, agency.level)))
 
 
 async def _exact_agency(call: Call, name: str):
@@ -94,7 +73,4 @@ async def plain_text_answered(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 def unknown_command_text(typed: str) -> str:
     meant = suggest_command(typed, [c.name for c in COMMANDS])
-    word = say.escape(typed.split()[0]) if typed.split() else "/"
-    if meant:
-        return f"未知命令 {word}。您是想用 /{meant} 吗？发送 /help 查看全部命令。"
-    return f"未知命令 {word}。发送 /help 查看全部命令。"
+    return say.unknown_command_named(typed.split()[0] if typed.split() else "/", meant)

@@ -17,7 +17,6 @@ from ...storage.acceptances import words_on_latest
 from ...validators.readers import sniff
 from ..county import county_summary, status_picture
 from ..delivery import with_retries
-from .members import INACTIVE_AGENCY
 from .common import Call, command
 from .years import year_asked
 
@@ -70,7 +69,7 @@ async def agency_command(call: Call) -> None:
     words = await call.services.db.read(words_on_latest, call.agency.id, year, submissions)
     messages = say.agency_messages(call.agency, submissions, call.services.config.tz, words)
     if not call.agency.active:
-        messages = [INACTIVE_AGENCY.format(name=say.escape(call.agency.name)), *messages]
+        messages = [say.INACTIVE_AGENCY.format(name=say.escape(call.agency.name)), *messages]
     await call.reply(messages)
 
 
@@ -92,7 +91,7 @@ async def draft_command(call: Call) -> None:
 @command("invite")
 async def invite_command(call: Call) -> None:
     if not call.agency.active:
-        await call.reply(INACTIVE_AGENCY.format(name=say.escape(call.agency.name)))
+        await call.reply(say.INACTIVE_AGENCY.format(name=say.escape(call.agency.name)))
         return
     code = await call.services.db.create_invite(call.agency.id, now=call.services.clock(), actor=call.user_id)
     link = f"https://t.me/{call.context.bot.username}?start={code}"

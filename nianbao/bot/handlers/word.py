@@ -25,10 +25,8 @@ from .common import Call, command, reply, services_of
 
 log = logging.getLogger(__name__)
 
-DONE = "✅ "  # opens the answer to an acceptance or revocation that was made
+DONE = say.WORD_DONE  # opens the answer to an acceptance or revocation that was made
 EXPLANATION = re.compile(r"^\s*说明\s*(\d{1,3})\s*[:：,，、]?\s*(\S.*)$", re.S)
-ACCEPT_USAGE = "用法：<code>/accept 单位名称 序号 理由</code>，例如 <code>/accept 学张乡 3 经核实，该单位本年无行政许可事项</code>（序号是该单位最新一稿审核意见的编号）。"
-UNACCEPT_USAGE = "用法：<code>/unaccept 单位名称 序号 [理由]</code>"
 
 
 def _latest_issue(store: Store, agency_id: int, year: int, number: int):
@@ -43,32 +41,29 @@ def _latest_issue(store: Store, agency_id: int, year: int, number: int):
 def _accept(store: Store, agency, year: int, number: int, reason: str, by: int, now: dt.datetime) -> str:
     latest, issue = _latest_issue(store, agency.id, year, number)
     if latest is None:
-        return f"「{say.escape(agency.name)}」本年度还没有可读的报送。"
+        return say.no_readable_draft(agency.name)
     if issue is None:
-        return f"「{say.escape(agency.name)}」最新一稿没有第 {number} 项审核意见。发送 <code>/agency {say.escape(agency.name)}</code> 查看。"
+        return say.no_such_issue(agency.name, number, pointing=True)
     Acceptances(store).accept(
         agency.id, year, issue_key(issue), code=issue["code"], message=issue.get("message"),
         submission_id=latest.id, reason=reason, by=by, now=now,
     )
     status = next(s for s in store.year_status(year) if s.agency.id == agency.id)
     state = state_label(status.state, status.accepted)
-    return (
-        f"{DONE}已确认「{say.escape(agency.name)}」最新一稿的第 {number} 项（{issue['code']}）：{say.escape(reason)}\n"
-        f"该项不再计为错误；以后的稿件中仍有同一问题时继续有效。该单位现在：{state}。"
-    )
+    return say.accepted(agency.name, number, issue["code"], reason, state)
 
 
 def _unaccept(store: Store, agency, year: int, number: int, reason: str, by: int, now: dt.datetime) -> str:
     latest, issue = _latest_issue(store, agency.id, year, number)
     if issue is None:
-        return f"「{say.escape(agency.name)}」最新一稿没有第 {number} 项审核意见。"
+        return say.no_such_issue(agency.name, number)
     acceptances = Acceptances(store)
     drafts = store.list_submissions(agency.id, year, limit=200)
     held = holding(acceptances.of_agency(agency.id, year), drafts, latest).get(key_text(issue_key(issue)))
     if held is None:
-        return f"「{say.escape(agency.name)}」最新一稿的第 {number} 项没有被确认过。"
+        return say.never_accepted(agency.name, number)
     acceptances.revoke(held.id, by=by, reason=reason, now=now)
-    return f"{DONE}已撤销对「{say.escape(agency.name)}」第 {number} 项（{issue['code']}）的确认，该项重新计为错误。"
+    return say.unaccepted(agency.name, number, issue["code"])
 
 
 async def _word(call: Call, action, usage: str, reason_needed: bool) -> None:
@@ -109,12 +104,12 @@ async def _tell_staff(call: Call, agency, what: str) -> None:
 
 @command("accept")
 async def accept_command(call: Call) -> None:
-    await _word(call, _accept, ACCEPT_USAGE, reason_needed=True)
+    await _word(call, _accept, say.ACCEPT_USAGE, reason_needed=True)
 
 
 @command("unaccept")
 async def unaccept_command(call: Call) -> None:
-    await _word(call, _unaccept, UNACCEPT_USAGE, reason_needed=False)
+    await _word(call, _unaccept, say.UNACCEPT_USAGE, reason_needed=False)
 
 
 def _explain(store: Store, agency_id: int, year: int, number: int, text: str, by: int, now: dt.datetime) -> str:
@@ -122,9 +117,9 @@ def _explain(store: Store, agency_id: int, year: int, number: int, text: str, by
     latest = drafts[0] if drafts else None
     issue = next((i for i in latest.issues if i.get("number") == number), None) if latest else None
     if issue is None:
-        return f"本单位最新一稿没有第 {number} 项审核意见，说明没有记录。"
+        return say.no_issue_to_explain(number)
     Acceptances(store).explain(agency_id, year, issue_key(issue), submission_id=latest.id, text=text, by=by, now=now)
-    return f"已记录对第 {number} 项（{issue['code']}）的说明，督导员会在该项旁看到：{say.escape(text)}"
+    return say.explained(number, issue["code"], text)
 
 
 async def explain_in_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

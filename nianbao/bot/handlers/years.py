@@ -15,7 +15,7 @@ async def year_asked(call: Call, command: str, extra: tuple[str, ...] = ()) -> i
     year, rest, problem = year_argument(call.args, current)
     rest = [word for word in rest if word not in extra]
     if problem is None and rest:
-        problem = f"不明白「{say.escape(' '.join(rest))}」。"
+        problem = say.not_understood(" ".join(rest))
     if problem is not None:
         await call.reply(problem + say.year_usage(command, current))
         return None
