@@ -1,22 +1,39 @@
 """Everything the bot says, in simplified Chinese, as Telegram HTML (escaped), split to fit; and
-the lines its operator reads. One module per area; every name is here too, so that code writes
-``from nianbao import messages as say`` and ``say.NAME`` without knowing where NAME lives:
+the lines its operator reads in a terminal. One module per area; every name is here too, so that
+code writes ``from nianbao import messages as say`` and ``say.NAME`` without knowing where NAME lives:
 
+- ``console``: the terminal and the log: the ``nianbao`` command's own lines, ``serve`` without a
+  token, reaching Telegram, importing past reports;
 - ``format``: splitting to Telegram's limit, an issue as a line, times and durations;
 - ``drafts``: a draft's review, the rule catalogue, the pipeline's replies, a report pasted in parts;
 - ``access``: welcome, binding, roles, help, invites, the guards, people and members, the audit log;
 - ``status``: an agency's record, the county's status, overdue agencies, reminders, agency and year arguments;
 - ``words``: a supervisor's acceptance of an issue and staff's explanation of one;
-- ``files``: the names and captions of the files the bot sends;
-- ``console``: lines for the terminal and the log (serve, reaching Telegram, importing past reports).
+- ``files``: the names and captions of the files the bot sends.
 
-``tests/test_messages.py`` keeps user-facing Chinese out of the bot's and the pipeline's code.
+A name is looked up on first use, in that order, importing only the modules tried: ``console``
+imports nothing, so the ``nianbao`` command does not load the engine (``format`` does) to print a line.
+``tests/test_messages.py`` keeps user-facing Chinese out of the code and every module's names here.
 """
 
-from .access import *  # noqa: F403
-from .console import *  # noqa: F403
-from .drafts import *  # noqa: F403
-from .files import *  # noqa: F403
-from .format import *  # noqa: F403
-from .status import *  # noqa: F403
-from .words import *  # noqa: F403
+from __future__ import annotations
+
+import importlib
+
+MODULES = ("console", "format", "drafts", "access", "status", "words", "files")
+
+
+def __getattr__(name: str):
+    if not name.startswith("_"):
+        for module_name in MODULES:
+            module = importlib.import_module(f"{__name__}.{module_name}")
+            if name in module.__all__:
+                value = globals()[name] = getattr(module, name)
+                return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(
+        {*globals(), *(name for m in MODULES for name in importlib.import_module(f"{__name__}.{m}").__all__)}
+    )

@@ -6,8 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..storage.acceptances import issue_key  # the one definition of an issue's identity
-from ..validators.rules import all_rules
-from ..validators.rules.catalog import AREAS
 from .format import SEVERITY_MARK, escape, issue_html, local_time, split_message
 
 if TYPE_CHECKING:
@@ -114,6 +112,9 @@ SUPERVISOR_DRAFT = "（督导员发送的报告只审核，不计入任何单位
 
 
 def rules_messages() -> list[str]:
+    from ..validators.rules import all_rules  # the engine, only when asked: the CLI starts without it
+    from ..validators.rules.catalog import AREAS
+
     blocks = ["<b>审核规则目录</b>（❌错误必须改正；⚠️警告需要核实；ℹ️提示供校对）"]
     rules = all_rules()
     for prefix, area in AREAS.items():
