@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import messages as say
 from ..levels import LEVELS
 from .inputs import expand_paths, os_problem
 
@@ -26,7 +27,7 @@ def _check_file(path: Path, args) -> CheckResult:
         from ..validators.document import ReadError
 
         result = CheckResult(str(path), "", 0, "missing")
-        result.error = ReadError("unreadable_file", f"无法打开文件「{path}」：{os_problem(exc)}")
+        result.error = ReadError("unreadable_file", say.cannot_open_file(path, os_problem(exc)))
         return result
     return check_bytes(
         data, str(path), level=args.level, deadline=args.deadline, government_deadline=args.government_deadline,
@@ -45,22 +46,19 @@ def _previous(args):
         try:
             result = check_bytes(Path(args.previous).read_bytes(), args.previous)
         except OSError as exc:
-            print(f"无法打开上一年度的报告「{args.previous}」：{os_problem(exc)}", file=sys.stderr)
+            print(say.previous_cannot_open(args.previous, os_problem(exc)), file=sys.stderr)
             raise SystemExit(2) from None
         if result.report is None or result.report.year is None:
-            print(f"无法读取上一年度的报告「{args.previous}」（需要能读出年度的年报）。", file=sys.stderr)
+            print(say.previous_unreadable(args.previous), file=sys.stderr)
             raise SystemExit(2)
-        args._previous_report = PriorReport.from_report(result.report, source=f"{result.report.year}年的报告（{Path(args.previous).name}）")
+        args._previous_report = PriorReport.from_report(result.report, source=say.previous_source(result.report.year, Path(args.previous).name))
     return args._previous_report
 
 
 def _previous_year_notice(result: CheckResult, args) -> None:
     previous = getattr(args, "_previous_report", None)
     if previous is not None and result.report is not None and result.report.year and not previous.precedes(result.report.year):
-        print(
-            f"注意：--previous 给出的是 {previous.year} 年度的报告，而本报告是 {result.report.year} 年度的，未做跨年度核对。",
-            file=sys.stderr,
-        )
+        print(say.previous_other_year(previous.year, result.report.year), file=sys.stderr)
 
 
 def _annotate(path: Path, result: CheckResult, target: str) -> None:
@@ -70,14 +68,14 @@ def _annotate(path: Path, result: CheckResult, target: str) -> None:
     clean = clean_copy(data, result)  # a returned 批注版 with every issue fixed
     if clean is not None:
         Path(target).write_bytes(clean)
-        print(f"所有问题都已改正，已去掉原来的审核批注，另存为干净版本：{target}", file=sys.stderr)
+        print(say.clean_copy_saved(target), file=sys.stderr)
         return
     if not can_annotate(data, result):
-        reason = "没有发现问题" if result.error is None and not result.issues else "只有 .docx 文件可以加批注"
-        print(f"未生成批注版（{reason}）。", file=sys.stderr)
+        nothing_to_mark = result.error is None and not result.issues
+        print(say.NOT_ANNOTATED_NO_ISSUES if nothing_to_mark else say.NOT_ANNOTATED_NOT_DOCX, file=sys.stderr)
         return
     Path(target).write_bytes(annotate_docx(data, result))
-    print(f"已生成批注版：{target}（{len(result.issues)} 条批注）", file=sys.stderr)
+    print(say.annotated_saved(target, len(result.issues)), file=sys.stderr)
 
 
 def cmd_check(args) -> int:
@@ -85,12 +83,12 @@ def cmd_check(args) -> int:
 
     files = expand_paths(args.files)
     if not files:
-        print("没有找到要审核的文件。", file=sys.stderr)
+        print(say.NO_FILES_TO_CHECK, file=sys.stderr)
         return 2
     worst = 0
     single = len(files) == 1
     if args.annotate and not single:
-        print("--annotate 只能用于一个文件。", file=sys.stderr)
+        print(say.ANNOTATE_ONE_FILE, file=sys.stderr)
         return 2
     for path in files:
         result = _check_file(path, args)
@@ -123,7 +121,7 @@ def _date(text: str) -> dt.date:
     try:
         return dt.datetime.strptime(text.replace("/", "-"), "%Y-%m-%d").date()
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期「{text}」的格式应为 YYYY-MM-DD，例如 2025-01-31") from None
+        raise argparse.ArgumentTypeError(say.bad_date(text)) from None
 
 
 def add_commands(sub) -> None:

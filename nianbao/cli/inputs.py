@@ -6,6 +6,8 @@ import errno
 import sys
 from pathlib import Path
 
+from .. import messages as say
+
 DRAFT_SUFFIXES = {".docx", ".txt", ".md", ".text", ".doc", ".wps", ".rtf", ".pdf"}
 
 
@@ -20,7 +22,7 @@ def expand_paths(paths: list[str]) -> list[Path]:
                 if child.suffix.lower() in DRAFT_SUFFIXES:
                     files.append(child)
                 else:
-                    print(f"跳过 {child.name}：不是年报文件（只审核 .docx、.doc、.wps、.rtf、.pdf 和文本文件）", file=sys.stderr)
+                    print(say.skipped_not_a_report(child.name), file=sys.stderr)
         else:
             files.append(path)
     return files
@@ -29,12 +31,12 @@ def expand_paths(paths: list[str]) -> list[Path]:
 def os_problem(exc: OSError) -> str:
     """An OSError as a person reads it, in Chinese (strerror is English)."""
     reasons = {
-        errno.ENOENT: "找不到这个文件，请检查文件名和路径",
-        errno.EACCES: "没有权限读取这个文件",
-        errno.EISDIR: "这是一个文件夹",
-        errno.EPERM: "没有权限读取这个文件",
+        errno.ENOENT: say.FILE_NOT_FOUND,
+        errno.EACCES: say.NO_READ_PERMISSION,
+        errno.EISDIR: say.IS_A_FOLDER,
+        errno.EPERM: say.NO_READ_PERMISSION,
     }
-    return reasons.get(exc.errno, f"无法读取（{exc.strerror or exc}）")
+    return reasons.get(exc.errno, say.cannot_read(exc.strerror or exc))
 
 
 def open_store(args):

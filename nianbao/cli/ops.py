@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .. import messages as say
+
 
 def cmd_doctor(args) -> int:
     from ..ops.doctor import run_checks
@@ -12,7 +14,7 @@ def cmd_doctor(args) -> int:
     for check in checks:
         print(check.line())
     failed = [c for c in checks if c.required and not c.ok]
-    print("一切正常，机器人可以运行。" if not failed else f"有 {len(failed)} 项需要处理（见 ✗）。")
+    print(say.DOCTOR_ALL_GOOD if not failed else say.doctor_failed(len(failed)))
     return 1 if failed else 0
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from .. import messages as say
 from .inputs import expand_paths, open_store
 
 
@@ -15,7 +16,7 @@ def cmd_history(args) -> int:
 
     files = expand_paths(args.paths)
     if not files:
-        print("没有找到要导入的文件。", file=sys.stderr)
+        print(say.NO_FILES_TO_IMPORT, file=sys.stderr)
         return 2
     store = open_store(args)
     try:
@@ -24,11 +25,11 @@ def cmd_history(args) -> int:
         store.close()
     for item in results:
         if item.problem:
-            print(f"✗ {item.file_name}：{item.problem}")
+            print(say.history_failed(item.file_name, item.problem))
         else:
-            print(f"✓ {item.file_name} → {item.agency} {args.year} 年度" + ("（替换了之前导入的）" if item.replaced else ""))
+            print(say.history_imported(item.file_name, item.agency, args.year, item.replaced))
     failed = sum(1 for item in results if item.problem)
-    print(f"导入 {len(results) - failed} 份，未导入 {failed} 份。", file=sys.stderr)
+    print(say.history_counts(len(results) - failed, failed), file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -41,11 +42,7 @@ def cmd_summary(args) -> int:
         return _folder_summary(args)
     config = load_config(args.config)
     if not Path(config.database).exists():
-        print(
-            f"找不到数据库「{config.database}」：请用 --config 或环境变量 NIANBAO_CONFIG / NIANBAO_DB 指定机器人的数据库；"
-            "邮件等方式收集的报告可以直接汇总一个文件夹：nianbao summary 文件夹/ --year 年度",
-            file=sys.stderr,
-        )
+        print(say.summary_no_database(config.database), file=sys.stderr)
         return 2
     year = args.year or config.year_under_review(dt.datetime.now(dt.timezone.utc))
     store = open_store(args)
@@ -53,13 +50,13 @@ def cmd_summary(args) -> int:
         summary = county_summary(store, config, year, include_errors=args.include_errors)
         if args.chart:
             Path(args.chart).write_bytes(status_picture(store, config, year, dt.datetime.now(config.tz).date()))
-            print(f"已生成状态图：{args.chart}", file=sys.stderr)
+            print(say.chart_saved(args.chart), file=sys.stderr)
     finally:
         store.close()
     print(summary_text(summary))
     if args.xlsx:
         Path(args.xlsx).write_bytes(summary_xlsx(summary, year))
-        print(f"已生成汇总表：{args.xlsx}", file=sys.stderr)
+        print(say.summary_saved(args.xlsx), file=sys.stderr)
     return 0
 
 
@@ -69,18 +66,18 @@ def _folder_summary(args) -> int:
     from ..reports.summary import summarize, summary_text, summary_xlsx
 
     if args.chart:
-        print("状态图需要机器人的数据库（报送日期），汇总文件夹时不生成。", file=sys.stderr)
+        print(say.CHART_NEEDS_DATABASE, file=sys.stderr)
     collected = collect_reports(args.paths, args.year)
     for path, reason in collected.skipped:
-        print(f"跳过 {path}：{reason}", file=sys.stderr)
+        print(say.skipped(path, reason), file=sys.stderr)
     if not collected.entries:
-        print("没有找到可以汇总的报告文件（.docx、.doc、.wps、.pdf、文本）。", file=sys.stderr)
+        print(say.NO_REPORTS_TO_SUM, file=sys.stderr)
         return 2
     summary = summarize(collected.entries, include_errors=args.include_errors, year=collected.year)
     print(summary_text(summary))
     if args.xlsx:
         Path(args.xlsx).write_bytes(summary_xlsx(summary, collected.year))
-        print(f"已生成汇总表：{args.xlsx}", file=sys.stderr)
+        print(say.summary_saved(args.xlsx), file=sys.stderr)
     return 0
 
 
@@ -88,7 +85,7 @@ def cmd_template(args) -> int:
     from ..reports.blank import blank_report_docx
 
     Path(args.out).write_bytes(blank_report_docx(args.year, args.agency))
-    print(f"已生成空白年报：{args.out}", file=sys.stderr)
+    print(say.template_saved(args.out), file=sys.stderr)
     return 0
 
 

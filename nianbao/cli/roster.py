@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .. import messages as say
 from ..levels import LEVELS
 from ..storage import INVITE_TTL_DAYS
 from .inputs import open_store
@@ -19,9 +20,9 @@ def invite_days(text: str) -> int:
     try:
         days = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"有效天数应是整数，而不是“{text[:20]}”") from None
+        raise argparse.ArgumentTypeError(say.days_not_a_number(text)) from None
     if not 1 <= days <= MAX_INVITE_DAYS:
-        raise argparse.ArgumentTypeError(f"有效天数应在 1 到 {MAX_INVITE_DAYS} 之间")
+        raise argparse.ArgumentTypeError(say.days_out_of_range(MAX_INVITE_DAYS))
     return days
 
 
@@ -30,7 +31,7 @@ def cmd_agencies(args) -> int:
     try:
         if args.agencies_command == "import":
             result = store.import_roster_csv(Path(args.csv))
-            print(f"导入完成：新增 {result.added} 个，更新 {result.updated} 个。")
+            print(say.roster_imported(result.added, result.updated))
             for error in result.errors:
                 print(f"  {error}", file=sys.stderr)
             return 1 if result.errors else 0
@@ -39,7 +40,7 @@ def cmd_agencies(args) -> int:
         if args.agencies_command in ("deactivate", "activate", "rename", "set-level"):
             return _edit_agency(store, args)
         for agency in store.list_agencies(active_only=not args.all):
-            state = "" if agency.active else "（已停用）"
+            state = "" if agency.active else say.DEACTIVATED_MARK
             print(f"{agency.id}\t{agency.name}\t{LEVELS.get(agency.level, agency.level)}\t{agency.region or ''}{state}")
         return 0
     finally:
@@ -53,17 +54,16 @@ def _add_agency(store, args) -> int:
     try:
         agency_id = store.add_agency(args.name, args.level, region=args.region)
     except ValueError as exc:
-        print(f"无法添加「{args.name}」：{exc}", file=sys.stderr)
+        print(say.cannot_add_agency(args.name, exc), file=sys.stderr)
         return 2
     agency = store.get_agency(agency_id)
     old = before.get(agency.name)
     if old is None:
-        print(f"已添加：{agency.name}（编号 {agency_id}）")
+        print(say.agency_added_to_roster(agency.name, agency_id))
         return 0
-    changed = [f"层级改为 {LEVELS.get(agency.level, agency.level)}"] * (old.level != agency.level)
-    changed += [f"地区改为 {agency.region}"] * (old.region != agency.region)
-    state = "" if agency.active else "（已停用，启用：nianbao agencies activate）"
-    print(f"「{agency.name}」已在名单中（编号 {agency_id}）{state}，没有重复添加" + (f"；{'，'.join(changed)}" if changed else "") + "。")
+    changed = [say.level_changed(LEVELS.get(agency.level, agency.level))] * (old.level != agency.level)
+    changed += [say.region_changed(agency.region)] * (old.region != agency.region)
+    print(say.agency_in_roster(agency.name, agency_id, agency.active, changed))
     return 0
 
 
@@ -74,10 +74,10 @@ def _lookup_agency(store, name: str, include_inactive: bool = False):
     try:
         agency = store.find_agency(name, include_inactive=include_inactive)
     except AmbiguousAgency as exc:
-        print("机关名称不唯一，可能是：" + "、".join(a.name for a in exc.candidates), file=sys.stderr)
+        print(say.agency_name_ambiguous(exc.candidates), file=sys.stderr)
         return None
     if agency is None:
-        print(f"没有找到机关「{name}」。先用 `nianbao agencies import` 或 `nianbao agencies add` 维护名单。", file=sys.stderr)
+        print(say.agency_not_in_roster(name), file=sys.stderr)
     return agency
 
 
@@ -87,15 +87,15 @@ def _edit_agency(store, args) -> int:
         return 1
     if args.agencies_command == "rename":
         store.rename_agency(agency.id, args.new_name)
-        print(f"已改名：{agency.name} → {args.new_name}")
+        print(say.agency_renamed(agency.name, args.new_name))
     elif args.agencies_command == "set-level":
         store.set_agency_level(agency.id, args.level)
-        print(f"已修改层级：{agency.name} → {args.level}")
+        print(say.agency_level_set(agency.name, args.level))
     else:
         active = args.agencies_command == "activate"
         store.set_agency_active(agency.id, active)
         store.record_event("activate" if active else "deactivate", agency_id=agency.id)
-        print(f"已{'启用' if active else '停用'}：{agency.name}" + ("" if active else "（其成员已不能再使用机器人）"))
+        print(say.agency_switched(agency.name, active))
     return 0
 
 
@@ -110,9 +110,9 @@ def cmd_invite(args) -> int:
             if agency is None:
                 return 1
             agency_id = agency.id
-            print(f"机关：{agency.name}")
+            print(say.invite_agency(agency.name))
         code = store.create_invite(agency_id, role=args.role, ttl_days=args.days)
-        print(f"邀请码（{args.days} 天内有效，只能使用一次）：发送 /start {code} 给机器人即可绑定。")
+        print(say.invite_issued(code, args.days))
         print(code)
         return 0
     finally:
@@ -128,18 +128,18 @@ def _bulk_invites(args) -> int:
     from ..bot.reach import probe
 
     if not args.out:
-        print("请用 --out 邀请码.xlsx（或 .csv）指定保存邀请码的文件。", file=sys.stderr)
+        print(say.INVITES_OUT_NEEDED, file=sys.stderr)
         return 2
     config = load_config(args.config)
     username = args.bot
     if not username:
         reach = asyncio.run(probe(config))
         if not reach.ok:
-            print(f"无法从 Telegram 得到机器人的用户名（{reach.detail}）：请用 --bot 机器人用户名 指定。", file=sys.stderr)
+            print(say.no_bot_username(reach.detail), file=sys.stderr)
             return 2
         username = reach.detail
     if not Path(config.database).exists():
-        print(f"找不到数据库「{config.database}」：先用 nianbao agencies import 名单.csv 导入名单。", file=sys.stderr)
+        print(say.invites_no_database(config.database), file=sys.stderr)
         return 2
     store = open_store(args)
     try:
@@ -147,10 +147,10 @@ def _bulk_invites(args) -> int:
     finally:
         store.close()
     if not rows:
-        print("名单中没有需要邀请码的机关。", file=sys.stderr)
+        print(say.NO_AGENCIES_TO_INVITE, file=sys.stderr)
         return 1
     write_invites(rows, Path(args.out))
-    print(f"已为 {len(rows)} 个机关生成邀请码（{args.days} 天内有效，每个只能使用一次）：{args.out}")
+    print(say.invites_saved(len(rows), args.days, args.out))
     return 0
 
 
@@ -158,9 +158,9 @@ def cmd_members(args) -> int:
     store = open_store(args)
     try:
         if not store.remove_member(args.user_id):
-            print(f"用户 {args.user_id} 不是成员。", file=sys.stderr)
+            print(say.cli_not_a_member(args.user_id), file=sys.stderr)
             return 1
-        print(f"已移除用户 {args.user_id}：其不能再使用机器人，需要新的邀请码才能重新绑定。")
+        print(say.cli_member_removed(args.user_id))
         return 0
     finally:
         store.close()

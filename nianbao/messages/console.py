@@ -5,8 +5,20 @@ server), and ``nianbao history import``'s problems with a report."""
 from __future__ import annotations
 
 __all__ = [
-    "NO_TOKEN_MESSAGE", "REACH_NO_TOKEN", "REACH_TOKEN_REJECTED", "import_ambiguous", "import_not_in_roster",
-    "import_other_year", "reach_connection_failed", "reach_refused", "unreachable",
+    "ANNOTATE_ONE_FILE", "CHART_NEEDS_DATABASE", "DEACTIVATED_MARK", "DOCTOR_ALL_GOOD", "FILE_NOT_FOUND",
+    "INVITES_OUT_NEEDED", "IS_A_FOLDER", "NOT_ANNOTATED_NOT_DOCX", "NOT_ANNOTATED_NO_ISSUES",
+    "NO_AGENCIES_TO_INVITE", "NO_FILES_TO_CHECK", "NO_FILES_TO_IMPORT", "NO_READ_PERMISSION",
+    "NO_REPORTS_TO_SUM", "NO_TOKEN_MESSAGE", "REACH_NO_TOKEN", "REACH_TOKEN_REJECTED",
+    "agency_added_to_roster", "agency_in_roster", "agency_level_set", "agency_name_ambiguous",
+    "agency_not_in_roster", "agency_renamed", "agency_switched", "annotated_saved", "bad_date",
+    "cannot_add_agency", "cannot_open_file", "cannot_read", "chart_saved", "clean_copy_saved",
+    "cli_member_removed", "cli_not_a_member", "days_not_a_number", "days_out_of_range", "doctor_failed",
+    "history_counts", "history_failed", "history_imported", "import_ambiguous", "import_not_in_roster",
+    "import_other_year", "invite_agency", "invite_issued", "invites_no_database", "invites_saved",
+    "level_changed", "no_bot_username", "previous_cannot_open", "previous_other_year", "previous_source",
+    "previous_unreadable", "reach_connection_failed", "reach_refused", "region_changed", "roster_imported",
+    "skipped", "skipped_not_a_report", "summary_no_database", "summary_saved", "template_saved",
+    "unreachable",
 ]  # fmt: skip
 
 NO_TOKEN_MESSAGE = """\
@@ -54,3 +66,185 @@ def import_ambiguous(name: str, candidates) -> str:
 def import_not_in_roster(tried: list[str]) -> str:
     names = "」「".join(dict.fromkeys(tried[:4]))
     return f"名单中找不到这个单位（按「{names}」查找过）。先用 nianbao agencies add/import 维护名单，或把文件名改成单位名称。"
+
+
+# ---------------------------------------------------------------- the nianbao command (nianbao.cli)
+# (its argparse help stays with the parsers, the command's registry, as bot.commands' summaries do)
+
+FILE_NOT_FOUND = "找不到这个文件，请检查文件名和路径"
+NO_READ_PERMISSION = "没有权限读取这个文件"
+IS_A_FOLDER = "这是一个文件夹"
+NO_FILES_TO_CHECK = "没有找到要审核的文件。"
+ANNOTATE_ONE_FILE = "--annotate 只能用于一个文件。"
+NOT_ANNOTATED_NO_ISSUES = "未生成批注版（没有发现问题）。"
+NOT_ANNOTATED_NOT_DOCX = "未生成批注版（只有 .docx 文件可以加批注）。"
+NO_FILES_TO_IMPORT = "没有找到要导入的文件。"
+CHART_NEEDS_DATABASE = "状态图需要机器人的数据库（报送日期），汇总文件夹时不生成。"
+NO_REPORTS_TO_SUM = "没有找到可以汇总的报告文件（.docx、.doc、.wps、.pdf、文本）。"
+DOCTOR_ALL_GOOD = "一切正常，机器人可以运行。"
+DEACTIVATED_MARK = "（已停用）"
+INVITES_OUT_NEEDED = "请用 --out 邀请码.xlsx（或 .csv）指定保存邀请码的文件。"
+NO_AGENCIES_TO_INVITE = "名单中没有需要邀请码的机关。"
+
+
+def cannot_read(reason) -> str:
+    """An OSError without a Chinese reason of its own; ``reason``: its strerror."""
+    return f"无法读取（{reason}）"
+
+
+def skipped_not_a_report(name: str) -> str:
+    return f"跳过 {name}：不是年报文件（只审核 .docx、.doc、.wps、.rtf、.pdf 和文本文件）"
+
+
+def skipped(path, reason: str) -> str:
+    return f"跳过 {path}：{reason}"
+
+
+def cannot_open_file(path, problem: str) -> str:
+    return f"无法打开文件「{path}」：{problem}"
+
+
+def bad_date(text: str) -> str:
+    return f"日期「{text}」的格式应为 YYYY-MM-DD，例如 2025-01-31"
+
+
+def previous_cannot_open(path, problem: str) -> str:
+    return f"无法打开上一年度的报告「{path}」：{problem}"
+
+
+def previous_unreadable(path) -> str:
+    return f"无法读取上一年度的报告「{path}」（需要能读出年度的年报）。"
+
+
+def previous_source(year: int, file_name: str) -> str:
+    """``--previous``'s report, as the year-to-year rules name it."""
+    return f"{year}年的报告（{file_name}）"
+
+
+def previous_other_year(previous: int, year: int) -> str:
+    return f"注意：--previous 给出的是 {previous} 年度的报告，而本报告是 {year} 年度的，未做跨年度核对。"
+
+
+def clean_copy_saved(target) -> str:
+    return f"所有问题都已改正，已去掉原来的审核批注，另存为干净版本：{target}"
+
+
+def annotated_saved(target, count: int) -> str:
+    return f"已生成批注版：{target}（{count} 条批注）"
+
+
+def doctor_failed(count: int) -> str:
+    return f"有 {count} 项需要处理（见 ✗）。"
+
+
+def history_failed(file_name: str, problem: str) -> str:
+    return f"✗ {file_name}：{problem}"
+
+
+def history_imported(file_name: str, agency: str, year: int, replaced: bool) -> str:
+    return f"✓ {file_name} → {agency} {year} 年度" + ("（替换了之前导入的）" if replaced else "")
+
+
+def history_counts(imported: int, failed: int) -> str:
+    return f"导入 {imported} 份，未导入 {failed} 份。"
+
+
+def summary_no_database(database) -> str:
+    return (
+        f"找不到数据库「{database}」：请用 --config 或环境变量 NIANBAO_CONFIG / NIANBAO_DB 指定机器人的数据库；"
+        "邮件等方式收集的报告可以直接汇总一个文件夹：nianbao summary 文件夹/ --year 年度"
+    )
+
+
+def chart_saved(path) -> str:
+    return f"已生成状态图：{path}"
+
+
+def summary_saved(path) -> str:
+    return f"已生成汇总表：{path}"
+
+
+def template_saved(path) -> str:
+    return f"已生成空白年报：{path}"
+
+
+def days_not_a_number(text: str) -> str:
+    return f"有效天数应是整数，而不是“{text[:20]}”"
+
+
+def days_out_of_range(most: int) -> str:
+    return f"有效天数应在 1 到 {most} 之间"
+
+
+def roster_imported(added: int, updated: int) -> str:
+    return f"导入完成：新增 {added} 个，更新 {updated} 个。"
+
+
+def cannot_add_agency(name: str, problem) -> str:
+    return f"无法添加「{name}」：{problem}"
+
+
+def agency_added_to_roster(name: str, agency_id: int) -> str:
+    return f"已添加：{name}（编号 {agency_id}）"
+
+
+def level_changed(level: str) -> str:
+    return f"层级改为 {level}"
+
+
+def region_changed(region: str) -> str:
+    return f"地区改为 {region}"
+
+
+def agency_in_roster(name: str, agency_id: int, active: bool, changed: list[str]) -> str:
+    """``nianbao agencies add`` of a name already there; ``changed``: level_changed/region_changed."""
+    state = "" if active else "（已停用，启用：nianbao agencies activate）"
+    return f"「{name}」已在名单中（编号 {agency_id}）{state}，没有重复添加" + (f"；{'，'.join(changed)}" if changed else "") + "。"
+
+
+def agency_name_ambiguous(candidates) -> str:
+    return "机关名称不唯一，可能是：" + "、".join(a.name for a in candidates)
+
+
+def agency_not_in_roster(name: str) -> str:
+    return f"没有找到机关「{name}」。先用 `nianbao agencies import` 或 `nianbao agencies add` 维护名单。"
+
+
+def agency_renamed(old: str, new: str) -> str:
+    return f"已改名：{old} → {new}"
+
+
+def agency_level_set(name: str, level: str) -> str:
+    return f"已修改层级：{name} → {level}"
+
+
+def agency_switched(name: str, active: bool) -> str:
+    return f"已{'启用' if active else '停用'}：{name}" + ("" if active else "（其成员已不能再使用机器人）")
+
+
+def invite_agency(name: str) -> str:
+    return f"机关：{name}"
+
+
+def invite_issued(code: str, days: int) -> str:
+    return f"邀请码（{days} 天内有效，只能使用一次）：发送 /start {code} 给机器人即可绑定。"
+
+
+def no_bot_username(detail: str) -> str:
+    return f"无法从 Telegram 得到机器人的用户名（{detail}）：请用 --bot 机器人用户名 指定。"
+
+
+def invites_no_database(database) -> str:
+    return f"找不到数据库「{database}」：先用 nianbao agencies import 名单.csv 导入名单。"
+
+
+def invites_saved(count: int, days: int, out) -> str:
+    return f"已为 {count} 个机关生成邀请码（{days} 天内有效，每个只能使用一次）：{out}"
+
+
+def cli_not_a_member(user_id: int) -> str:
+    return f"用户 {user_id} 不是成员。"
+
+
+def cli_member_removed(user_id: int) -> str:
+    return f"已移除用户 {user_id}：其不能再使用机器人，需要新的邀请码才能重新绑定。"
