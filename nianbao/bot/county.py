@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..reports.chart import StatusCounts, status_chart
 from ..reports.summary import AgencyEntry, Summary, summarize
 from ..storage import Store
 from .config import Config
@@ -18,6 +17,8 @@ def _utc_offset_hours(config: Config, year: int) -> float:
 
 def status_picture(store: Store, config: Config, year: int, today: dt.date) -> bytes:
     """A PNG: agencies by state, and drafts per day against the deadline."""
+    from ..reports.chart import StatusCounts, status_chart  # matplotlib: a fifth of start-up time
+
     counts = StatusCounts.from_states(status.state for status in store.year_status(year))
     offset = _utc_offset_hours(config, year)
     return status_chart(

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
-from telegram.request import HTTPXRequest
 
 from .. import messages as say
 from .config import Config
+from .updates import http_request
 
 log = logging.getLogger("nianbao")
 
@@ -47,7 +47,7 @@ async def probe(config: Config, timeout: float = PROBE_TIMEOUT_SECONDS) -> Reach
     if not config.token:
         return Reach(False, server, say.REACH_NO_TOKEN, fatal=True)
     kwargs = {"base_url": config.api_base_url} if config.api_base_url else {}
-    kwargs["request"] = HTTPXRequest(connect_timeout=timeout, read_timeout=timeout, write_timeout=timeout)
+    kwargs["request"] = http_request(connect_timeout=timeout, read_timeout=timeout, write_timeout=timeout)
     try:
         async with Bot(config.token, **kwargs) as bot:  # initialize() is itself a getMe call
             me = bot.bot

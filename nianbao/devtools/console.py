@@ -51,6 +51,7 @@ class _Console:
     current: str
     output: OutputFn
     download_dir: Path
+    settled: Callable[[], bool] | None = None
     marks: dict[int, int] = field(default_factory=dict)
 
     @property
@@ -70,6 +71,7 @@ async def run_console(
     reply_timeout: float = 30.0,
     quiet: float = 0.8,
     echo_input: bool = False,
+    settled: Callable[[], bool] | None = None,
 ) -> None:
     """Chat with the bot from a terminal (or a scripted ``input_fn``).
 
@@ -77,12 +79,13 @@ async def run_console(
     start. ``input_fn(prompt)`` may return a string or an awaitable; raising
     ``EOFError`` (or ``StopIteration``) ends the session like ``/quit``. After each
     message it waits up to ``reply_timeout`` s for the first reply, then until the
-    chat has been quiet for ``quiet`` s. ``echo_input`` also prints each input line
+    chat has been quiet for ``quiet`` s, or, given ``settled`` (true when the bot has
+    nothing left to do), until that holds. ``echo_input`` also prints each input line
     (useful for scripted transcripts).
     """
     if not users:
         raise ValueError("users must not be empty")
-    console = _Console(api, dict(users), next(iter(users)), output_fn, Path(download_dir))
+    console = _Console(api, dict(users), next(iter(users)), output_fn, Path(download_dir), settled)
     console.marks = {uid: api.message_count(uid) for uid in users.values()}
     output_fn(f"本地对话控制台（当前用户：{console.current}）")
     output_fn(HELP_TEXT)
@@ -190,7 +193,7 @@ async def _send_file(console: _Console, argument: str) -> str:
 async def _show_replies(console: _Console, timeout: float, quiet: float) -> None:
     chat_id = console.user_id
     replies = await console.api.collect_replies(
-        chat_id, timeout=timeout, quiet=quiet, since=console.marks.get(chat_id, 0)
+        chat_id, timeout=timeout, quiet=quiet, since=console.marks.get(chat_id, 0), settled=console.settled
     )
     _print_replies(console, chat_id, replies)
     if not replies:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import datetime as dt
 import shutil
 import time
@@ -21,6 +22,7 @@ from ..storage import Store
 from ..web.config import WebConfig
 from ..web.server import WEB_CONFIG_KEY, demo_banner
 from .console import run_console
+from .idle import bot_is_idle
 from .server import LocalBotApi
 
 DEMO_YEAR = 2024  # the year of the sample reports
@@ -101,10 +103,13 @@ async def _demo(config: Config) -> None:
         async with running(application, poll_timeout=2):
             print(_banner(api, database, invite), flush=True)
             print(demo_banner(application, SUPERVISOR[1], "水城区坪寨乡人民政府"), flush=True)
+            settled = functools.partial(bot_is_idle, application, api)
             if sys.stdin.isatty():
-                await run_console(api, users, download_dir=workdir / "下载")
+                await run_console(api, users, download_dir=workdir / "下载", settled=settled)
             else:  # a script or a pipe: show each line it sends, as a transcript
-                await run_console(api, users, input_fn=_piped_line, download_dir=workdir / "下载", echo_input=True)
+                await run_console(
+                    api, users, input_fn=_piped_line, download_dir=workdir / "下载", echo_input=True, settled=settled
+                )
     store.close()
     shutil.rmtree(workdir, ignore_errors=True)
 

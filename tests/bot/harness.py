@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nianbao.bot.app import build_application, running
-from nianbao.drafts import pipeline
 from nianbao.bot.config import Config, ReminderConfig
 from nianbao.devtools import LocalBotApi
+from nianbao.devtools.idle import bot_is_idle
 from fixtures.clock import SHANGHAI, Clock  # noqa: F401  (re-exported for the tests)
 from nianbao.storage import Store
 
@@ -63,9 +63,6 @@ class Env:
         raise TimeoutError(f"the bot was still busy after {timeout}s")
 
     def bot_is_idle(self) -> bool:
-        """Nothing left for the bot to do: every update fetched and handled, no task it started
-        (a review, a delivery) still running, no paste waiting to be joined. A held fragment's
-        let-go is not counted: to the user that is silence until the wait is over."""
         return bot_is_idle(self.app, self.api)
 
     def text(self, messages) -> str:
@@ -98,17 +95,6 @@ async def running_bot(
         yield Env(api, store, clock, app, config)
     if own_api:
         await api.stop()
-
-
-def bot_is_idle(app, api: LocalBotApi) -> bool:
-    return not (
-        api.pending_update_count
-        or app.update_queue.qsize()
-        or app.update_processor.current_concurrent_updates
-        or app._Application__create_task_tasks  # PTB keeps no public view of the tasks it started
-        or pipeline._tasks
-        or any(job.name.startswith("paste:") for job in app.job_queue.jobs())
-    )
 
 
 def seed(store: Store) -> dict[str, int]:

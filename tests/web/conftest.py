@@ -44,9 +44,9 @@ def desk(tmp_path: Path):
         store.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """One headless Chromium per test module (each test starts with no cookies)."""
+    """One headless Chromium per test process (each test starts with no cookies, see chrome)."""
     if not (CHROMIUM and CHROMEDRIVER):
         pytest.skip("chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
     from selenium import webdriver
