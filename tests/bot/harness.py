@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import subprocess
-import sys
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,6 +14,7 @@ from nianbao.bot.app import build_application, running
 from nianbao.bot.config import Config, ReminderConfig
 from nianbao.devtools import LocalBotApi
 from nianbao.devtools.idle import bot_is_idle
+from fixtures.cli import run_cli
 from fixtures.clock import SHANGHAI, Clock  # noqa: F401  (re-exported for the tests)
 from nianbao.storage import Store
 
@@ -117,8 +116,7 @@ def paste_parts(text: str, size: int = 3000) -> list[str]:
 
 
 def cli_check(path: Path) -> str:
-    run = subprocess.run([sys.executable, "-m", "nianbao.cli", "check", str(path)], capture_output=True, text=True)
-    return run.stdout
+    return run_cli("check", str(path)).stdout
 
 
 def issue_lines(text: str) -> list[str]:

@@ -1,5 +1,5 @@
-"""The county's command line as its IT person runs it: a real subprocess of the installed
-`nianbao` command on real files. Reports collected by e-mail are summed from a folder or from
+"""The county's command line as its IT person runs it, on real files: ``main(argv)`` with the
+environment of a fresh shell (fixtures/cli.py), and once the installed `nianbao` script itself. Reports collected by e-mail are summed from a folder or from
 the year's imported reports; `summary` never creates a database by accident."""
 
 from __future__ import annotations
@@ -12,13 +12,19 @@ from pathlib import Path
 
 import openpyxl
 
+from fixtures.cli import Completed, run_cli
+
 NIANBAO = str(Path(sys.executable).with_name("nianbao"))
 SAMPLE_AGENCIES = ("学张乡人民政府", "水城区坪寨乡人民政府", "文水县刘胡兰镇人民政府", "大安市叉干镇综合服务中心", "策勒乡人民政府")
 
 
-def nianbao(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def nianbao(*args: str, env: dict | None = None, cwd: Path | None = None) -> Completed:
+    return run_cli(*args, env=env, cwd=cwd, clean=True)
+
+
+def installed(*args: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("NIANBAO_")}
-    return subprocess.run([NIANBAO, *args], capture_output=True, text=True, env={**clean, **(env or {})}, cwd=cwd)
+    return subprocess.run([NIANBAO, *args], capture_output=True, text=True, env=clean)
 
 
 def test_summary_of_reports_imported_for_the_year(samples_dir, tmp_path):
@@ -86,7 +92,7 @@ def test_agencies_add_of_an_existing_name_says_it_is_there(tmp_path):
 
 
 def test_check_of_a_missing_file_says_so_in_chinese(tmp_path):
-    run = nianbao("check", str(tmp_path / "报告.docx"))
+    run = installed("check", str(tmp_path / "报告.docx"))
     assert run.returncode == 2
     assert "找不到这个文件" in run.stderr and "No such file" not in run.stderr + run.stdout
 

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import shutil
 import subprocess
-import sys
 
 import openpyxl
 import pytest
 
 from bot.harness import STAFF_CHAGAN, STAFF_XUEZHANG, SUPERVISOR, sample_text
+from fixtures.cli import run_cli
 from fixtures.docx_builder import build_docx, content_from_sample
 from nianbao.reports.chart import read_chart_data
 from nianbao.validators.engine import check_bytes
@@ -111,10 +110,7 @@ async def test_last_years_report_imported_on_the_command_line_feeds_the_year_to_
     folder = tmp_path / "2023"
     folder.mkdir()
     (folder / "学张乡人民政府2023年报.docx").write_bytes(build_docx(last_year))
-    run = subprocess.run(
-        [sys.executable, "-m", "nianbao.cli", "history", "import", str(folder), "--year", "2023"],
-        capture_output=True, text=True, env={**os.environ, "NIANBAO_DB": env.config.database},
-    )
+    run = run_cli("history", "import", str(folder), "--year", "2023", env={"NIANBAO_DB": env.config.database})
     assert run.returncode == 0, run.stderr
     assert "学张乡人民政府 2023 年度" in run.stdout
 

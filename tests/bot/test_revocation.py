@@ -5,21 +5,16 @@ what is in an audit log supervisors can read."""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 
+from fixtures.cli import Completed, run_cli
 from bot.harness import STAFF_CHAGAN, STAFF_XUEZHANG, SUPERVISOR, sample_text
 from nianbao import messages as say
 
 NEWCOMER = 7070
 
 
-def cli(env, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "nianbao.cli", *args],
-        capture_output=True, text=True, env={**os.environ, "NIANBAO_DB": str(env.config.database)},
-    )  # fmt: skip
+def cli(env, *args: str) -> Completed:
+    return run_cli(*args, env={"NIANBAO_DB": str(env.config.database)})
 
 
 async def test_a_supervisor_removes_a_member_who_then_has_no_access(env):

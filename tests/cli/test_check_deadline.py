@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from fixtures.cli import run_cli
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 
 
 def check(*args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "nianbao.cli", "check", *args], capture_output=True, text=True)
-    return result.stdout
+    return run_cli("check", *args).stdout
 
 
 def test_government_deadline_from_the_command_line(tmp_path):

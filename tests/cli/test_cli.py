@@ -1,4 +1,5 @@
-"""The command line as a user or a script runs it: a real subprocess, real files."""
+"""The command line as a user or a script runs it, on real files: ``main(argv)`` in this
+process (fixtures/cli.py), and the installed script in a real subprocess for its exit status."""
 
 from __future__ import annotations
 
@@ -9,20 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.cli import run_cli as nianbao
 from nianbao.storage import Store
 from nianbao.validators.rules import all_rules
 
-
-def nianbao(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    import os
-
-    return subprocess.run(
-        [sys.executable, "-m", "nianbao.cli", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        cwd=cwd,
-    )
+INSTALLED = str(Path(sys.executable).with_name("nianbao"))
 
 
 def sample(samples_dir: Path, prefix: str) -> Path:
@@ -30,7 +22,7 @@ def sample(samples_dir: Path, prefix: str) -> Path:
 
 
 def test_check_prints_numbered_issues_and_exits_1_on_errors(samples_dir):
-    run = nianbao("check", str(sample(samples_dir, "003")))
+    run = subprocess.run([INSTALLED, "check", str(sample(samples_dir, "003"))], capture_output=True, text=True)
     assert run.returncode == 1
     lines = run.stdout.splitlines()
     assert lines[0] == "大安市叉干镇综合服务中心 2024年度报告：6 个错误，2 个警告"

@@ -4,9 +4,8 @@ account filling the disk shows up in the health check."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
+from fixtures.cli import run_cli
 from nianbao.storage import Store
 from nianbao.storage.files import FileStore
 
@@ -17,10 +16,9 @@ def test_doctor_reports_the_store_size(tmp_path):
     files = FileStore(tmp_path / "files")
     for _ in range(3):
         files.put(os.urandom(700_000))
-    run = subprocess.run(
-        [sys.executable, "-m", "nianbao.cli", "doctor", "--no-libreoffice"],
-        capture_output=True, text=True, timeout=60,
-        env={**os.environ, "NIANBAO_DB": str(database), "TELEGRAM_BOT_TOKEN": "", "NIANBAO_API_BASE_URL": "http://127.0.0.1:9/bot"},
+    run = run_cli(
+        "doctor", "--no-libreoffice",
+        env={"NIANBAO_DB": str(database), "TELEGRAM_BOT_TOKEN": "", "NIANBAO_API_BASE_URL": "http://127.0.0.1:9/bot"},
     )  # fmt: skip
     line = next(line for line in run.stdout.splitlines() if "草稿文件夹" in line)
     assert "已存文件 3 个，共 2.0 MB" in line, run.stdout

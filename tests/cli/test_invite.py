@@ -3,22 +3,15 @@ code created when it is wrong."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
+
+from fixtures.cli import Completed, run_cli
 
 from nianbao.storage import Store
 
 
-def invite(database, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "nianbao.cli", "invite", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NIANBAO_DB": str(database)},
-    )
+def invite(database, *args: str) -> Completed:
+    return run_cli("invite", *args, env={"NIANBAO_DB": str(database)})
 
 
 @pytest.mark.parametrize("days", ["-1", "0", "abc", "100000000000"])

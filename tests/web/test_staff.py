@@ -3,19 +3,18 @@ marked-up copy; and nothing of another agency, whatever URL they type."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 import zipfile
 
 from selenium.webdriver.common.by import By
 
+from fixtures.cli import run_cli
 from web.harness import one_mistake_docx, sample_bytes
 from web.pages import click_and_wait, issue_texts, page_text, sign_in_with_code, upload_file
 
 
 def cli_first_issue(path) -> str:
-    run = subprocess.run([sys.executable, "-m", "nianbao.cli", "check", str(path)], capture_output=True, text=True, timeout=120)
+    run = run_cli("check", str(path))
     line = next(line for line in run.stdout.splitlines() if line.strip().startswith("1."))
     return line
 
