@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -81,6 +82,16 @@ def _end_with_children(signum: int | None = None, frame: object = None) -> None:
     os._exit(1)
 
 
+def _name_the_parent() -> None:
+    """Tell the forkserver, should this call start it, whom to die with (``lifeline``). Linux
+    sends the parent-death signal when the *thread* that started a process ends, so only a
+    forkserver started from the main thread is tied that way: one started from a thread that
+    ends (a web desk on its own loop) would die with the thread. Without the tie, the forkserver
+    still ends when the bot's end closes its pipe to it."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    os.environ[PARENT_ENV] = str(os.getpid()) if main_thread else ""
+
+
 def _start_worker(megabytes: int, bot_pid: int) -> None:
     if megabytes:
         limit = megabytes * 1024 * 1024
@@ -107,7 +118,6 @@ class CheckPool:
         self.memory_mb = memory_mb
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(PRELOAD)
-        os.environ[PARENT_ENV] = str(os.getpid())  # inherited by the forkserver when it starts
         self._executor = self._new_executor()
         self._slots: asyncio.Semaphore | None = None  # created in the running loop
         self._closed = False
@@ -128,6 +138,7 @@ class CheckPool:
             raise CheckFailed("the pool is shut down")
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.workers)
+        _name_the_parent()
         async with self._slots:
             executor = self._usable_executor()
             try:

@@ -72,3 +72,40 @@ async def test_bot_killed_with_sigkill_leaves_no_process_behind(tmp_path):
             process.kill()
         assert not left, left
         assert waited < 5
+
+
+# A fresh interpreter, so that the forkserver is started by the thread under test.
+POOL_ON_A_THREAD = """
+import asyncio, os, sys, threading, time
+from multiprocessing import forkserver
+import psutil
+from nianbao.bot.pool import CheckPool
+
+def check_on_its_own_loop():
+    pool = CheckPool(1, timeout=30)
+    try:
+        assert asyncio.run(pool.run(os.getpid)) != os.getpid()
+    finally:
+        pool.shutdown()
+
+desk = threading.Thread(target=check_on_its_own_loop)  # as the web desk runs beside a test
+desk.start()
+desk.join()
+time.sleep(1)
+server = forkserver._forkserver._forkserver_pid
+alive = psutil.pid_exists(server) and psutil.Process(server).status() != psutil.STATUS_ZOMBIE
+print("forkserver alive" if alive else "forkserver gone")
+pool = CheckPool(1, timeout=30)
+print("checked" if asyncio.run(pool.run(os.getpid)) else "")
+pool.shutdown()
+"""
+
+
+def test_a_pool_first_used_on_a_thread_that_ends_keeps_its_forkserver():
+    """Linux sends the parent-death signal when the *thread* that started a process ends: a
+    forkserver started from a web desk's thread must not die with that thread."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", POOL_ON_A_THREAD], capture_output=True, text=True, timeout=60)
+    assert run.stdout.split("\n")[:2] == ["forkserver alive", "checked"], run.stdout + run.stderr
