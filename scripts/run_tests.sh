@@ -6,5 +6,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/_venv.sh" "[test]"
 cd "$ROOT"
+# Compiled modules and pytest's rewritten tests are kept (in __pycache__, ignored by git): without
+# them every worker and every child process the tests start compiles them again.
+unset PYTHONDONTWRITEBYTECODE
 WORKERS="${NIANBAO_TEST_WORKERS:-$(( $(nproc 2>/dev/null || echo 1) + 1 ))}"
 exec "$VENV/bin/python" -m pytest -n "$WORKERS" --dist worksteal "$@"
