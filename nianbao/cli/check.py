@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,6 +79,25 @@ def _annotate(path: Path, result: CheckResult, target: str) -> None:
     print(say.annotated_saved(target, len(result.issues)), file=sys.stderr)
 
 
+def _same_file(one: Path, other: Path) -> bool:
+    """Whether two paths name one file: the same inode when both exist (hard and symbolic links),
+    else the same path once resolved."""
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return one.resolve() == other.resolve()
+
+
+def _annotate_overwrites_input(args, files: list[Path]) -> bool:
+    """``--annotate OUT`` naming a draft of the run (or ``--previous``): it would be overwritten."""
+    target = Path(args.annotate)
+    inputs = [*files, *([Path(args.previous)] if args.previous else [])]
+    clash = next((path for path in inputs if _same_file(target, path)), None)
+    if clash is not None:
+        print(say.annotate_over_input(args.annotate, clash), file=sys.stderr)
+    return clash is not None
+
+
 def cmd_check(args) -> int:
     from ..validators.render import render_text, result_json, summary_line
 
@@ -89,6 +109,8 @@ def cmd_check(args) -> int:
     single = len(files) == 1
     if args.annotate and not single:
         print(say.ANNOTATE_ONE_FILE, file=sys.stderr)
+        return 2
+    if args.annotate and _annotate_overwrites_input(args, files):
         return 2
     for path in files:
         result = _check_file(path, args)

@@ -10,7 +10,7 @@ __all__ = [
     "NO_AGENCIES_TO_INVITE", "NO_FILES_TO_CHECK", "NO_FILES_TO_IMPORT", "NO_READ_PERMISSION",
     "NO_REPORTS_TO_SUM", "NO_TOKEN_MESSAGE", "REACH_NO_TOKEN", "REACH_TOKEN_REJECTED",
     "agency_added_to_roster", "agency_in_roster", "agency_level_set", "agency_name_ambiguous",
-    "agency_not_in_roster", "agency_renamed", "agency_switched", "annotated_saved", "bad_date",
+    "agency_not_in_roster", "agency_renamed", "agency_switched", "annotate_over_input", "annotated_saved", "bad_date",
     "cannot_add_agency", "cannot_open_file", "cannot_read", "chart_saved", "clean_copy_saved",
     "cli_member_removed", "cli_not_a_member", "days_not_a_number", "days_out_of_range", "doctor_failed",
     "history_counts", "history_failed", "history_imported", "import_ambiguous", "import_not_in_roster",
@@ -127,6 +127,14 @@ def previous_other_year(previous: int, year: int) -> str:
 
 def clean_copy_saved(target) -> str:
     return f"所有问题都已改正，已去掉原来的审核批注，另存为干净版本：{target}"
+
+
+def annotate_over_input(target, draft) -> str:
+    """``--annotate`` naming a file the run reads: refused, nothing is written."""
+    return (
+        f"--annotate 的输出文件「{target}」就是要读取的文件「{draft}」，批注版会覆盖原稿，已停止（没有审核，也没有写入任何文件）。"
+        "请另起一个文件名，例如：--annotate 批注版.docx"
+    )
 
 
 def annotated_saved(target, count: int) -> str:

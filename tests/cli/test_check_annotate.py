@@ -17,3 +17,23 @@ def test_annotate_writes_a_clean_copy_of_a_returned_copy_with_nothing_left(sampl
     assert run.returncode == 0, run.stderr
     assert f"所有问题都已改正，已去掉原来的审核批注，另存为干净版本：{out}" in run.stderr
     assert len(read_comments(marked)) == 2 and read_comments(out.read_bytes()) == []
+
+
+def test_annotate_never_writes_over_a_file_the_run_reads(sample_texts, tmp_path):
+    """`check --annotate sy.docx sy.docx` (or a link to it, or --previous) is refused before anything is written."""
+    import os
+
+    draft = tmp_path / "sy.docx"
+    original = two_mistakes_draft(sample_texts)
+    draft.write_bytes(original)
+    os.link(draft, tmp_path / "hard.docx")
+    (tmp_path / "soft.docx").symlink_to(draft)
+    for target, where in (("sy.docx", tmp_path), (str(draft), None), ("./sy.docx", tmp_path), ("hard.docx", tmp_path), ("soft.docx", tmp_path)):
+        run = run_cli("check", "--annotate", target, "sy.docx", cwd=where or tmp_path)
+        assert run.returncode == 2, (target, run.stderr)
+        assert "批注版会覆盖原稿" in run.stderr and "已生成批注版" not in run.stderr
+        assert draft.read_bytes() == original
+    other = tmp_path / "other.docx"
+    other.write_bytes(original)
+    run = run_cli("check", "--annotate", str(other), "--previous", str(other), str(draft))
+    assert run.returncode == 2 and "批注版会覆盖原稿" in run.stderr and other.read_bytes() == original
