@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 from dataclasses import dataclass, replace
 
 from aiohttp import web
@@ -15,6 +16,7 @@ from ..bot.pool import CheckPool
 from ..drafts import DraftPipeline, RateLimiter, RecipientGone
 from ..storage import FileStore, Store
 from ..storage.aio import AsyncStore
+from . import texts
 from .app import create_app
 from .config import WebConfig
 from .desk import Desk, utc_now
@@ -74,7 +76,11 @@ async def start_desk(desk: Desk) -> RunningDesk:
     runner = web.AppRunner(create_app(desk, secret), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, desk.web.host, desk.web.port)
-    await site.start()
+    try:
+        await site.start()
+    except OSError:  # the port is taken, the host is not this machine's: nothing is left listening
+        await runner.cleanup()
+        raise
     host, port = runner.addresses[0][:2]
     url = desk.web.public_url or f"http://{host}:{port}"
     if desk.web.port == 0 and not desk.web.public_url:  # links must name the port really used
@@ -105,17 +111,25 @@ def run_web(config_path: str | None = None) -> int:
     config = load_config(config_path)
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     store = Store(config.database, busy_timeout_ms=config.busy_timeout_ms)
+    web_config = WebConfig.from_env(enabled=True)
     try:
-        asyncio.run(_serve_alone(build_desk(config, store, WebConfig.from_env(enabled=True))))
+        asyncio.run(_serve_alone(build_desk(config, store, web_config)))
     except KeyboardInterrupt:
         pass
+    except OSError as error:  # raised by binding only: a taken port or a wrong host, said in one line
+        print(texts.not_started(web_config.host, web_config.port, error), file=sys.stderr)
+        return 2
     finally:
         store.close()
     return 0
 
 
 async def _serve_alone(desk: Desk) -> None:
-    running = await start_desk(desk)
+    try:
+        running = await start_desk(desk)
+    except OSError:
+        desk.close()
+        raise
     print(f"年报审核助手网页版：{running.url}（按 Ctrl+C 停止）", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -155,7 +169,8 @@ async def start_beside_bot(application) -> RunningDesk | None:
     try:
         running = await start_desk(desk)
     except OSError as error:  # the bot keeps running; the operator reads why the desk did not start
-        log.error("web desk not started on %s:%s: %s (set NIANBAO_WEB_PORT, or NIANBAO_WEB=off)", web_config.host, web_config.port, error)
+        log.error("%s / web desk not started on %s:%s: %s (set NIANBAO_WEB_PORT, or NIANBAO_WEB=off)",
+                  texts.not_started(web_config.host, web_config.port, error), web_config.host, web_config.port, error)
         desk.close()
         return None
     application.bot_data[RUNNING_KEY] = running

@@ -1,4 +1,7 @@
-"""Every sentence the web desk shows that is not in a template."""
+"""Every sentence the web desk shows that is not in a template, and what its commands say."""
+
+import errno
+import os
 
 INVITE_ERRORS = {
     "unknown": "邀请码无效，请核对后重新输入（不区分大小写）。",
@@ -20,3 +23,15 @@ EXPLAIN_NEEDS_TEXT = "请写明说明的内容后再提交。"
 NOTHING_UPLOADED = "请选择要上传的报告文件，或把报告全文粘贴到文本框中。"
 EMPTY_FILE = "上传的文件是空的，请检查后重新上传。"
 PASTE_TOO_SHORT = "粘贴的内容不像一份完整的年度报告。请粘贴报告全文（包括标题、六个部分和三张统计表），或上传 Word 文件。"
+
+
+def not_started(host: str, port: int, error: OSError) -> str:
+    """``nianbao web`` (or the desk beside ``serve``) could not listen on its address."""
+    if error.errno == errno.EADDRINUSE:
+        return f"网页版未启动（{host}:{port} 端口被占用：可设置 NIANBAO_WEB_PORT 换一个端口，或先停止占用它的程序）。"
+    if error.errno == errno.EADDRNOTAVAIL:
+        return f"网页版未启动（本机没有 {host} 这个地址：可设置 NIANBAO_WEB_HOST，例如 127.0.0.1 或 0.0.0.0）。"
+    if error.errno == errno.EACCES:
+        return f"网页版未启动（没有权限使用 {port} 端口，1024 以下的端口需要管理员权限：可设置 NIANBAO_WEB_PORT）。"
+    reason = os.strerror(error.errno) if error.errno else str(error)
+    return f"网页版未启动（无法在 {host}:{port} 上监听：{reason}；可设置 NIANBAO_WEB_HOST / NIANBAO_WEB_PORT）。"

@@ -106,3 +106,55 @@ async def test_nianbao_serve_also_serves_the_desk(tmp_path):
         finally:
             process.terminate()
             await process.wait()
+
+
+def _busy_port():
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    return taken, taken.getsockname()[1]
+
+
+def test_nianbao_web_on_a_busy_port_says_so_in_one_line(tmp_path):
+    from fixtures.cli import run_cli
+
+    with Store(tmp_path / "nianbao.db") as store:
+        store.add_agency("学张乡人民政府", "township")
+    taken, port = _busy_port()
+    with taken:
+        run = run_cli("web", env={"NIANBAO_DB": str(tmp_path / "nianbao.db"), "NIANBAO_WEB_PORT": str(port)}, clean=True)
+    assert run.returncode == 2
+    assert run.stderr.strip() == f"网页版未启动（127.0.0.1:{port} 端口被占用：可设置 NIANBAO_WEB_PORT 换一个端口，或先停止占用它的程序）。"
+    assert "Traceback" not in run.stderr and "网页版：" not in run.stdout
+
+
+async def test_nianbao_serve_with_the_desks_port_busy_keeps_the_bot_running(tmp_path):
+    """The desk cannot listen: the log says so (in Chinese first), and the bot still answers."""
+    import asyncio
+
+    from nianbao.devtools.server import LocalBotApi
+
+    taken, port = _busy_port()
+    with taken:
+        async with LocalBotApi() as api:
+            env = _env(tmp_path, TELEGRAM_BOT_TOKEN=api.token, NIANBAO_API_BASE_URL=api.base_url,
+                       NIANBAO_FILE_BASE_URL=api.base_file_url, NIANBAO_WEB_PORT=str(port))
+            process = await asyncio.create_subprocess_exec(
+                *NIANBAO, "serve", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+            )
+            try:
+                log = ""
+                while "网页版未启动" not in log:
+                    line = await asyncio.wait_for(process.stderr.readline(), 60)
+                    assert line, f"serve ended: {log}"
+                    log += line.decode()
+                assert f"{port} 端口被占用" in log and "Traceback" not in log
+                await api.user_sends_text(9001, "/whoami")
+                replies = await api.wait_for_replies(9001, timeout=30)
+                assert replies and "9001" in replies[0].text
+                assert process.returncode is None
+            finally:
+                process.terminate()
+                await process.wait()
