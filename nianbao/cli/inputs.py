@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import sys
 from pathlib import Path
+from typing import Callable
 
 from .. import messages as say
 
@@ -37,6 +38,20 @@ def os_problem(exc: OSError) -> str:
         errno.EPERM: say.NO_READ_PERMISSION,
     }
     return reasons.get(exc.errno, say.cannot_read(exc.strerror or exc))
+
+
+def existing_database(args, missing: Callable[[str], str]):
+    """The configuration (``--config``, ``NIANBAO_CONFIG``, ``NIANBAO_DB``) when its database is
+    there; else None, after saying ``missing(path)``: a command that reads the county's records
+    never creates an empty database in whatever folder it was run from (only ``serve``, ``demo``
+    and ``agencies add``/``import`` create one)."""
+    from ..bot.config import load_config
+
+    config = load_config(args.config)
+    if Path(config.database).exists():
+        return config
+    print(missing(config.database), file=sys.stderr)
+    return None
 
 
 def open_store(args):

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .. import messages as say
-from .inputs import expand_paths, open_store
+from .inputs import existing_database, expand_paths, open_store
 
 
 def cmd_history(args) -> int:
@@ -35,14 +35,12 @@ def cmd_history(args) -> int:
 
 def cmd_summary(args) -> int:
     from ..reports.summary import summary_text, summary_xlsx
-    from ..bot.config import load_config
     from ..bot.county import county_summary, status_picture
 
     if args.paths:
         return _folder_summary(args)
-    config = load_config(args.config)
-    if not Path(config.database).exists():
-        print(say.summary_no_database(config.database), file=sys.stderr)
+    config = existing_database(args, say.summary_no_database)
+    if config is None:
         return 2
     year = args.year or config.year_under_review(dt.datetime.now(dt.timezone.utc))
     store = open_store(args)

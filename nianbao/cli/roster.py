@@ -10,7 +10,7 @@ from pathlib import Path
 from .. import messages as say
 from ..levels import LEVELS
 from ..storage import INVITE_TTL_DAYS
-from .inputs import open_store
+from .inputs import existing_database, open_store
 
 MAX_INVITE_DAYS = 90
 
@@ -138,8 +138,7 @@ def _bulk_invites(args) -> int:
             print(say.no_bot_username(reach.detail), file=sys.stderr)
             return 2
         username = reach.detail
-    if not Path(config.database).exists():
-        print(say.invites_no_database(config.database), file=sys.stderr)
+    if existing_database(args, say.invites_no_database) is None:
         return 2
     store = open_store(args)
     try:

@@ -18,7 +18,7 @@ __all__ = [
     "level_changed", "no_bot_username", "previous_cannot_open", "previous_other_year", "previous_source",
     "previous_unreadable", "reach_connection_failed", "reach_refused", "region_changed", "roster_imported",
     "skipped", "skipped_not_a_report", "summary_no_database", "summary_saved", "template_saved",
-    "unreachable",
+    "unreachable", "web_no_database",
 ]  # fmt: skip
 
 NO_TOKEN_MESSAGE = """\
@@ -157,10 +157,20 @@ def history_counts(imported: int, failed: int) -> str:
     return f"导入 {imported} 份，未导入 {failed} 份。"
 
 
+def _no_database(database) -> str:
+    return f"找不到数据库「{database}」：请用 --config 或环境变量 NIANBAO_CONFIG / NIANBAO_DB 指定机器人的数据库"
+
+
 def summary_no_database(database) -> str:
+    return _no_database(database) + "；邮件等方式收集的报告可以直接汇总一个文件夹：nianbao summary 文件夹/ --year 年度"
+
+
+def web_no_database(database) -> str:
+    """``nianbao web`` / ``web-login`` where there is no database: an empty one would have no roster."""
     return (
-        f"找不到数据库「{database}」：请用 --config 或环境变量 NIANBAO_CONFIG / NIANBAO_DB 指定机器人的数据库；"
-        "邮件等方式收集的报告可以直接汇总一个文件夹：nianbao summary 文件夹/ --year 年度"
+        _no_database(database) + "（配置文件的 [database] path）。网页版不会新建空数据库：还没有数据库时，"
+        "先建立机关名单（nianbao agencies import 名单.csv，或 nianbao agencies add 机关名称 --level 层级），"
+        "再用 nianbao invite 生成邀请码。"
     )
 
 

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import sys
 
+from .. import messages as say
+from ..cli.inputs import existing_database
+
 
 def cmd_web(args) -> int:
     from .server import run_web
 
-    return run_web(args.config)
+    config = existing_database(args, say.web_no_database)
+    return 2 if config is None else run_web(config)
 
 
 def cmd_web_login(args) -> int:
     from .server import web_login_link
 
+    config = existing_database(args, say.web_no_database)
+    if config is None:
+        return 2
     try:
-        link = web_login_link(args.config, args.user_id)
+        link = web_login_link(config, args.user_id)
     except LookupError:
         print(f"用户 {args.user_id} 还不是工作人员、督导员或管理员，不能登录网页。", file=sys.stderr)
         return 1

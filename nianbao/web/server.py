@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from aiohttp import web
 
-from ..bot.config import Config, load_config
+from ..bot.config import Config
 from ..bot.pool import CheckPool
 from ..drafts import DraftPipeline, RateLimiter, RecipientGone
 from ..storage import FileStore, Store
@@ -106,9 +106,8 @@ def build_desk(config: Config, store: Store, web_config: WebConfig | None = None
     return Desk(config, web_config or WebConfig.from_env(), store, files, pipeline, clock, services, owned)
 
 
-def run_web(config_path: str | None = None) -> int:
-    """``nianbao web``: the desk alone, no Telegram token needed."""
-    config = load_config(config_path)
+def run_web(config: Config) -> int:
+    """``nianbao web``: the desk alone, no Telegram token needed, on an existing database."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     store = Store(config.database, busy_timeout_ms=config.busy_timeout_ms)
     web_config = WebConfig.from_env(enabled=True)
@@ -141,9 +140,8 @@ async def _serve_alone(desk: Desk) -> None:
         await running.stop()
 
 
-def web_login_link(config_path: str | None, user_id: int) -> str:
+def web_login_link(config: Config, user_id: int) -> str:
     """``nianbao web-login USER_ID``: a one-time sign-in link (10 minutes) for a bound user."""
-    config = load_config(config_path)
     with Store(config.database, busy_timeout_ms=config.busy_timeout_ms) as store:
         desk = Desk(config, WebConfig.from_env(), store, FileStore(config.files_path), pipeline=None)
         try:

@@ -60,6 +60,7 @@ def test_nianbao_web_serves_the_desk_alone_and_web_login_prints_a_link(tmp_path,
 
 
 def test_web_login_refuses_a_stranger(tmp_path):
+    Store(tmp_path / "nianbao.db").close()
     run = subprocess.run([*NIANBAO, "web-login", "4242"], env=_env(tmp_path), capture_output=True, text=True, timeout=60)
     assert run.returncode == 1 and "不能登录网页" in run.stderr and "/login/" not in run.stdout
 
@@ -158,3 +159,17 @@ async def test_nianbao_serve_with_the_desks_port_busy_keeps_the_bot_running(tmp_
             finally:
                 process.terminate()
                 await process.wait()
+
+
+def test_nianbao_web_refuses_to_start_without_a_database(tmp_path):
+    """Run where there is no nianbao.db: no empty database and desk nobody can sign in to."""
+    from fixtures.cli import run_cli
+
+    for command in (["web"], ["web-login", "9001"]):
+        run = run_cli(*command, env={"NIANBAO_SUPERVISORS": "9001", "NIANBAO_WEB_PORT": "0"}, cwd=tmp_path, clean=True)
+        assert run.returncode == 2, run.stderr
+        assert "找不到数据库「nianbao.db」" in run.stderr and "NIANBAO_DB" in run.stderr
+        assert "nianbao agencies import" in run.stderr and "网页版：" not in run.stdout
+        assert not (tmp_path / "nianbao.db").exists()
+    added = run_cli("agencies", "add", "学张乡人民政府", "--level", "township", cwd=tmp_path, clean=True)
+    assert added.returncode == 0 and (tmp_path / "nianbao.db").exists()  # the roster still creates it
