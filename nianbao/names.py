@@ -1,6 +1,6 @@
 """Agency names as reports, file names and people write them: one set of rules for every place that
 matches a written name to another (S104, the history import, the roster and ``Store.find_agency``),
-and the file names we send."""
+and the file names we send and take (the suffixes of drafts in a folder)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ import difflib
 import re
 
 from .validators.text import squash
+
+# Files in a folder that are tried as reports (`nianbao check`/`summary`/`history import` FOLDER);
+# anything else there is named as skipped. A file named on its own is always tried.
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
+DRAFT_SUFFIXES = TEXT_SUFFIXES | {".docx", ".doc", ".wps", ".rtf", ".pdf"}
 
 _GOVERNMENT_SUFFIX = re.compile(r"(人民政府|政府|街道办事处|办事处)$")
 _REGION_PREFIX = re.compile(r"^.*?[省市州盟县区旗](?!场)(?=..)")  # 市场监督管理局 is not a city

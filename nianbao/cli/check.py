@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import messages as say
 from ..levels import LEVELS
+from ..names import TEXT_SUFFIXES
 from .inputs import expand_paths, os_problem
 
 if TYPE_CHECKING:  # the engine is imported when a command needs it: `nianbao invite` starts faster
@@ -98,10 +99,24 @@ def _annotate_overwrites_input(args, files: list[Path]) -> bool:
     return clash is not None
 
 
+def _stray_text(path: Path, result: CheckResult, in_folders: set[Path]) -> bool:
+    """A text file found in a folder with nothing of a report in it (a README.md): the engine's
+    own test (no title, section headings or tables) says it is not a report; it is skipped as an
+    image would be, not counted as a draft that could not be read."""
+    stray = (
+        path in in_folders and path.suffix.lower() in TEXT_SUFFIXES
+        and result.error is not None and result.error.code == "not_a_report"
+    )  # fmt: skip
+    if stray:
+        print(say.skipped_not_a_report(path.name, text=True), file=sys.stderr)
+    return stray
+
+
 def cmd_check(args) -> int:
     from ..validators.render import render_text, result_json, summary_line
 
-    files = expand_paths(args.files)
+    in_folders: set[Path] = set()
+    files = expand_paths(args.files, in_folders)
     if not files:
         print(say.NO_FILES_TO_CHECK, file=sys.stderr)
         return 2
@@ -112,8 +127,12 @@ def cmd_check(args) -> int:
         return 2
     if args.annotate and _annotate_overwrites_input(args, files):
         return 2
+    checked = 0
     for path in files:
         result = _check_file(path, args)
+        if _stray_text(path, result, in_folders):
+            continue
+        checked += 1
         _previous_year_notice(result, args)
         worst = max(worst, result.exit_code())
         if args.annotate:
@@ -126,6 +145,9 @@ def cmd_check(args) -> int:
             print(render_text(result, hints=not args.no_hints)) if result.error is None else print(summary_line(result), file=sys.stderr)
         else:
             print(f"{path.name}\t{summary_line(result)}")
+    if not checked:
+        print(say.NO_FILES_TO_CHECK, file=sys.stderr)
+        return 2
     return worst
 
 

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Callable
 
 from .. import messages as say
+from ..names import DRAFT_SUFFIXES
 
-DRAFT_SUFFIXES = {".docx", ".txt", ".md", ".text", ".doc", ".wps", ".rtf", ".pdf"}
 
-
-def expand_paths(paths: list[str]) -> list[Path]:
+def expand_paths(paths: list[str], in_folders: set[Path] | None = None) -> list[Path]:
     """Files as given; a folder stands for the drafts in it (by suffix), in name order. Files of
-    another kind in a folder are named on stderr, never skipped silently."""
+    another kind in a folder are named on stderr, never skipped silently. ``in_folders`` is given
+    the files found in a folder (not named by the user)."""
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -22,6 +22,8 @@ def expand_paths(paths: list[str]) -> list[Path]:
             for child in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
                 if child.suffix.lower() in DRAFT_SUFFIXES:
                     files.append(child)
+                    if in_folders is not None:
+                        in_folders.add(child)
                 else:
                     print(say.skipped_not_a_report(child.name), file=sys.stderr)
         else:

@@ -92,8 +92,10 @@ def cannot_read(reason) -> str:
     return f"无法读取（{reason}）"
 
 
-def skipped_not_a_report(name: str) -> str:
-    return f"跳过 {name}：不是年报文件（只审核 .docx、.doc、.wps、.rtf、.pdf 和文本文件）"
+def skipped_not_a_report(name: str, text: bool = False) -> str:
+    """A file in a folder left out: of another kind, or (``text``) a text with nothing of a report."""
+    why = "没有报告标题、六个部分的标题或统计表" if text else "只审核 .docx、.doc、.wps、.rtf、.pdf 和文本文件"
+    return f"跳过 {name}：不是年报文件（{why}）"
 
 
 def skipped(path, reason: str) -> str:

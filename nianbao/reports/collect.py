@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..names import DRAFT_SUFFIXES
 from ..validators.engine import check_bytes
 from .summary import AgencyEntry
 
-__all__ = ["REPORT_SUFFIXES", "Collected", "collect_reports"]
+__all__ = ["Collected", "collect_reports"]
 
-REPORT_SUFFIXES = frozenset({".docx", ".txt", ".md", ".text", ".doc", ".wps", ".rtf", ".pdf"})
 OTHER_YEAR = "不是 {year} 年度的报告"
 OLDER_COPY = "同一机关另有较新的文件"
 
@@ -39,7 +39,7 @@ def _files(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[Path, st
             for child in sorted(path.iterdir()):
                 if child.is_dir() or child.name.startswith((".", "~$")):
                     continue
-                (files.append(child) if child.suffix.lower() in REPORT_SUFFIXES else skipped.append((child, "不是年报文件格式")))
+                (files.append(child) if child.suffix.lower() in DRAFT_SUFFIXES else skipped.append((child, "不是年报文件格式")))
         elif path.is_file():
             files.append(path)
         else:

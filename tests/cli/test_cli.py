@@ -62,6 +62,27 @@ def test_check_a_folder_gives_one_line_per_file_and_json_lines(samples_dir, tmp_
     assert names == sorted(p.name for p in samples_dir.glob("*.txt"))
 
 
+def test_check_a_folder_skips_a_stray_readme_as_not_a_report(samples_dir, tmp_path):
+    """A README.md beside the drafts is skipped like an image, and the batch's status is the drafts'."""
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    draft = sample(samples_dir, "003")
+    (folder / draft.name).write_bytes(draft.read_bytes())
+    (folder / "README.md").write_text("# 说明\n\n本文件夹存放各单位报送的年报。\n", encoding="utf-8")
+    (folder / "scan.png").write_bytes(b"\x89PNG\r\n")
+    run = nianbao("check", str(folder))
+    assert run.returncode == 1, run.stderr
+    assert "跳过 README.md：不是年报文件" in run.stderr and "跳过 scan.png：不是年报文件" in run.stderr
+    assert [line.split("\t")[0] for line in run.stdout.splitlines()] == [draft.name]
+    assert "无法审核" not in run.stdout + run.stderr
+    assert nianbao("check", "--json", str(folder)).stdout.count("\n") == 1
+    (folder / draft.name).unlink()
+    alone = nianbao("check", str(folder))
+    assert alone.returncode == 2 and "没有找到要审核的文件" in alone.stderr
+    named = nianbao("check", str(folder / "README.md"))  # named on its own, it is tried and refused
+    assert named.returncode == 2 and "无法审核" in named.stderr
+
+
 def test_unreadable_file_exits_2_with_a_clear_message(tmp_path):
     broken = tmp_path / "坏文件.docx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
