@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import messages as say
-from ..levels import LEVELS
+from ..levels import LEVEL_WORDS
 from ..names import TEXT_SUFFIXES
-from .inputs import expand_paths, os_problem
+from .inputs import expand_paths, level_argument, os_problem
 
 if TYPE_CHECKING:  # the engine is imported when a command needs it: `nianbao invite` starts faster
     from ..validators.engine import CheckResult
@@ -173,7 +173,9 @@ def add_commands(sub) -> None:
     check.add_argument("files", nargs="+", help="报告文件或文件夹")
     check.add_argument("--json", action="store_true", help="输出 JSON（多个文件时每行一个 JSON 对象）")
     check.add_argument("--pretty", action="store_true", help="单个文件的 JSON 缩进输出")
-    check.add_argument("--level", choices=sorted(LEVELS), help="机关层级（默认根据机关名称判断）")
+    check.add_argument(
+        "--level", type=level_argument, metavar="层级", help=f"机关层级：{LEVEL_WORDS}（或 township 等英文值；默认根据机关名称判断）"
+    )
     check.add_argument("--deadline", type=_date, help="报送截止日期 YYYY-MM-DD（默认次年 1 月 31 日）")
     check.add_argument(
         "--government-deadline", type=_date, help="县级以上人民政府本级报告的公布截止日期 YYYY-MM-DD（默认次年 3 月 31 日）"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import errno
 import sys
 from pathlib import Path
@@ -29,6 +30,16 @@ def expand_paths(paths: list[str], in_folders: set[Path] | None = None) -> list[
         else:
             files.append(path)
     return files
+
+
+def level_argument(text: str) -> str:
+    """``--level``: any name nianbao.levels knows (乡镇, 县直部门…, or township…), as its value."""
+    from ..levels import normalize_level
+
+    try:
+        return normalize_level(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def os_problem(exc: OSError) -> str:

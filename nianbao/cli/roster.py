@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from .. import messages as say
-from ..levels import LEVELS
+from ..levels import LEVEL_WORDS, LEVELS
 from ..storage import INVITE_TTL_DAYS
-from .inputs import existing_database, open_store
+from .inputs import existing_database, level_argument, open_store
 
 MAX_INVITE_DAYS = 90
 
@@ -90,7 +90,7 @@ def _edit_agency(store, args) -> int:
         print(say.agency_renamed(agency.name, args.new_name))
     elif args.agencies_command == "set-level":
         store.set_agency_level(agency.id, args.level)
-        print(say.agency_level_set(agency.name, args.level))
+        print(say.agency_level_set(agency.name, LEVELS[args.level]))
     else:
         active = args.agencies_command == "activate"
         store.set_agency_active(agency.id, active)
@@ -178,8 +178,8 @@ def add_commands(sub) -> None:
     lister = agencies_sub.add_parser("list", help="列出机关")
     lister.add_argument("--all", action="store_true", help="包括已停用的机关")
     adder = agencies_sub.add_parser("add", help="添加一个机关")
-    adder.add_argument("name")
-    adder.add_argument("--level", required=True)
+    adder.add_argument("name", help="机关全称")
+    adder.add_argument("--level", required=True, type=level_argument, metavar="层级", help=f"机关层级：{LEVEL_WORDS}")
     adder.add_argument("--region")
     for command, help_text in (("deactivate", "停用一个机关（不再统计、不再提醒）"), ("activate", "重新启用一个机关")):
         agencies_sub.add_parser(command, help=help_text).add_argument("name")
@@ -188,7 +188,7 @@ def add_commands(sub) -> None:
     rename.add_argument("new_name")
     set_level = agencies_sub.add_parser("set-level", help="修改机关层级")
     set_level.add_argument("name")
-    set_level.add_argument("level")
+    set_level.add_argument("level", type=level_argument, metavar="层级", help=f"机关层级：{LEVEL_WORDS}")
     agencies.set_defaults(func=cmd_agencies)
 
     invite = sub.add_parser("invite", help="为机关生成一次性邀请码（最后一行是邀请码）")

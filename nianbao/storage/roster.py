@@ -11,7 +11,7 @@ CSV format: a header row, then one agency per row.
 * encoding UTF-8 (with or without BOM), falling back to GB18030 (what Excel
   on a Chinese Windows writes); comma separated, tab accepted if the header
   has tabs and no commas;
-* ``level`` accepts the English values and Chinese aliases, see :data:`LEVEL_ALIASES`;
+* ``level`` accepts the English values and Chinese aliases (:func:`nianbao.levels.normalize_level`);
 * an empty optional cell means "leave unchanged" (for a new agency: NULL,
   active = 1).
 
@@ -27,7 +27,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..levels import Level
+from ..levels import LEVEL_ALIASES, Level, normalize_level
 
 __all__ = [
     "LEVELS",
@@ -47,40 +47,6 @@ LEVELS: tuple[str, ...] = tuple(Level.labels())
 
 #: Chinese display label of each level (for messages).
 LEVEL_LABELS: dict[str, str] = Level.labels()
-
-#: Accepted spellings -> canonical level. English values are matched
-#: case-insensitively with ``-``/space treated as ``_``.
-LEVEL_ALIASES: dict[str, str] = {
-    **{lv: lv for lv in LEVELS},
-    "乡镇": "township",
-    "街道": "township",
-    "乡": "township",
-    "镇": "township",
-    "乡镇街道": "township",
-    "乡镇（街道）": "township",
-    "乡镇(街道)": "township",
-    "街道办事处": "township",
-    "省直部门": "provincial_department",
-    "省级部门": "provincial_department",
-    "县直部门": "county_department",
-    "县级部门": "county_department",
-    "县直单位": "county_department",
-    "县级单位": "county_department",
-    "区直部门": "county_department",
-    "区级部门": "county_department",
-    "县（区）直部门": "county_department",
-    "县(区)直部门": "county_department",
-    "市直部门": "city_department",
-    "市级部门": "city_department",
-    "市直单位": "city_department",
-    "政府": "government",
-    "人民政府": "government",
-    "县政府": "government",
-    "区政府": "government",
-    "市政府": "government",
-    "其他": "other",
-    "其它": "other",
-}
 
 ROLES: tuple[str, ...] = ("staff", "supervisor", "admin")
 
@@ -110,20 +76,6 @@ _HEADER_ALIASES: dict[str, str] = {
 
 _TRUE = {"1", "true", "yes", "y", "t", "on", "是", "启用", "在用", "有效"}
 _FALSE = {"0", "false", "no", "n", "f", "off", "否", "停用", "撤销", "无效", "禁用"}
-
-
-def normalize_level(value: str) -> str:
-    """Canonical level for an English value or Chinese alias; ``ValueError`` if unknown."""
-    raw = str(value).strip()
-    key = raw.lower().replace("-", "_").replace(" ", "_")
-    if key in LEVEL_ALIASES:
-        return LEVEL_ALIASES[key]
-    if raw in LEVEL_ALIASES:
-        return LEVEL_ALIASES[raw]
-    raise ValueError(
-        f"未知的单位类型“{raw}”，可用：乡镇、街道、县直部门、县级部门、市直部门、省直部门、政府、其他"
-        f"（或 {'/'.join(LEVELS)}）"
-    )
 
 
 def normalize_role(value: str) -> str:

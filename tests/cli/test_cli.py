@@ -100,6 +100,24 @@ def test_check_with_level_and_year(samples_dir):
     assert "Y108" in codes and "L102" in codes and "L101" not in codes
 
 
+def test_every_level_option_takes_the_chinese_names(samples_dir, tmp_path):
+    """`--level 乡镇` is what `agencies add` takes: one parser (nianbao.levels) for every --level."""
+    draft = str(sample(samples_dir, "003"))
+    chinese = nianbao("check", "--json", "--level", "市直部门", "--year", "2025", draft)
+    assert chinese.returncode == 1, chinese.stderr
+    assert chinese.stdout == nianbao("check", "--json", "--level", "city_department", "--year", "2025", draft).stdout
+    assert nianbao("check", "--level", "乡镇", draft).returncode == 1
+    wrong = nianbao("check", "--level", "火星", draft)
+    assert wrong.returncode == 2 and "未知的单位类型“火星”，可用：乡镇、街道、县直部门" in wrong.stderr
+    assert "乡镇、街道、县直部门、县级部门、市直部门、省直部门、政府、其他" in nianbao("check", "--help").stdout
+    env = {"NIANBAO_DB": str(tmp_path / "nianbao.db")}
+    assert nianbao("agencies", "add", "芮城县财政局", "--level", "县直部门", env=env).returncode == 0
+    assert nianbao("agencies", "set-level", "芮城县财政局", "市直部门", env=env).stdout.strip() == "已修改层级：芮城县财政局 → 市级部门"
+    refused = nianbao("agencies", "add", "某某局", "--level", "火星", env=env)
+    assert refused.returncode == 2 and "未知的单位类型“火星”" in refused.stderr
+    assert "芮城县财政局\t市级部门" in nianbao("agencies", "list", env=env).stdout
+
+
 def test_rules_lists_every_rule():
     run = nianbao("rules")
     assert run.returncode == 0

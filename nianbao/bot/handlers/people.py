@@ -8,9 +8,8 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from ... import messages as say
-from ...levels import LEVELS
+from ...levels import LEVELS, normalize_level
 from ...storage import AmbiguousAgency
-from ...storage.roster import normalize_level
 from ..asks import invite_code_in, quick_intent, suggest_command
 from ..commands import COMMANDS, help_text
 from .access import _redeem
