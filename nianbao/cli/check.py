@@ -169,12 +169,12 @@ def _date(text: str) -> dt.date:
 
 
 def add_commands(sub) -> None:
-    check = sub.add_parser("check", help="审核一份或多份报告（.docx 或文本），也可以是文件夹")
-    check.add_argument("files", nargs="+", help="报告文件或文件夹")
+    check = sub.add_parser("check", help="审核一份或多份报告（.docx、.doc、.wps、.odt、.rtf、PDF 或文本），也可以是文件夹")
+    check.add_argument("files", nargs="+", metavar="FILE", help="报告文件（.docx、.doc、.wps、.odt、.rtf、PDF 或文本）或文件夹")
     check.add_argument("--json", action="store_true", help="输出 JSON（多个文件时每行一个 JSON 对象）")
     check.add_argument("--pretty", action="store_true", help="单个文件的 JSON 缩进输出")
     check.add_argument(
-        "--level", type=level_argument, metavar="层级", help=f"机关层级：{LEVEL_WORDS}（或 township 等英文值；默认根据机关名称判断）"
+        "--level", type=level_argument, metavar="LEVEL", help=f"机关层级：{LEVEL_WORDS}（或 township 等英文值；默认根据机关名称判断）"
     )
     check.add_argument("--deadline", type=_date, help="报送截止日期 YYYY-MM-DD（默认次年 1 月 31 日）")
     check.add_argument(

@@ -104,7 +104,7 @@ def add_commands(sub) -> None:
     summary.set_defaults(func=cmd_summary)
 
     template = sub.add_parser("template", help="生成标准格式的空白年报（.docx）")
-    template.add_argument("--out", required=True, metavar="OUT.docx")
+    template.add_argument("--out", required=True, metavar="OUT.docx", help="保存空白年报的文件（.docx）")
     template.add_argument("--year", type=int, help="报告年度")
     template.add_argument("--agency", help="机关名称")
     template.set_defaults(func=cmd_template)

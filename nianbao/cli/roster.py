@@ -168,18 +168,18 @@ def cmd_members(args) -> int:
 def add_commands(sub) -> None:
     members = sub.add_parser("members", help="管理成员")
     members_sub = members.add_subparsers(dest="members_command", required=True)
-    members_sub.add_parser("remove", help="移除一名成员（按 Telegram 用户ID）").add_argument("user_id", type=int)
+    members_sub.add_parser("remove", help="移除一名成员（按 Telegram 用户ID）").add_argument("user_id", type=int, help="Telegram 用户 ID")
     members.set_defaults(func=cmd_members)
 
     agencies = sub.add_parser("agencies", help="管理机关名单")
     agencies_sub = agencies.add_subparsers(dest="agencies_command", required=True)
     importer = agencies_sub.add_parser("import", help="从 CSV 导入名单（列：name,level[,region,parent,active]）")
-    importer.add_argument("csv")
+    importer.add_argument("csv", help="名单文件（CSV，UTF-8 或 GB18030）")
     lister = agencies_sub.add_parser("list", help="列出机关")
     lister.add_argument("--all", action="store_true", help="包括已停用的机关")
     adder = agencies_sub.add_parser("add", help="添加一个机关")
     adder.add_argument("name", help="机关全称")
-    adder.add_argument("--level", required=True, type=level_argument, metavar="层级", help=f"机关层级：{LEVEL_WORDS}")
+    adder.add_argument("--level", required=True, type=level_argument, metavar="LEVEL", help=f"机关层级：{LEVEL_WORDS}")
     adder.add_argument("--region")
     for command, help_text in (("deactivate", "停用一个机关（不再统计、不再提醒）"), ("activate", "重新启用一个机关")):
         agencies_sub.add_parser(command, help=help_text).add_argument("name")
@@ -188,12 +188,15 @@ def add_commands(sub) -> None:
     rename.add_argument("new_name")
     set_level = agencies_sub.add_parser("set-level", help="修改机关层级")
     set_level.add_argument("name")
-    set_level.add_argument("level", type=level_argument, metavar="层级", help=f"机关层级：{LEVEL_WORDS}")
+    set_level.add_argument("level", type=level_argument, metavar="LEVEL", help=f"机关层级：{LEVEL_WORDS}")
     agencies.set_defaults(func=cmd_agencies)
 
     invite = sub.add_parser("invite", help="为机关生成一次性邀请码（最后一行是邀请码）")
     invite.add_argument("agency", nargs="?", default="", help="机关名称（督导员邀请可省略）")
-    invite.add_argument("--role", choices=["staff", "supervisor"], default="staff")
+    invite.add_argument(
+        "--role", choices=["staff", "supervisor"], default="staff",
+        help="staff：工作人员，绑定到机关（默认）；supervisor：督导员，可查看全县情况、登录网页版（不需要机关名称）",
+    )
     invite.add_argument("--days", type=invite_days, default=INVITE_TTL_DAYS, help=f"有效天数（1 到 {MAX_INVITE_DAYS}）")
     invite.add_argument("--all", action="store_true", help="为名单中每个机关各生成一个邀请码，保存到 --out 文件")
     invite.add_argument("--out", metavar="邀请码.xlsx", help="与 --all 一起：保存为 .xlsx 或 .csv（含 t.me 绑定链接）")

@@ -5,7 +5,7 @@ server), and ``nianbao history import``'s problems with a report."""
 from __future__ import annotations
 
 __all__ = [
-    "ANNOTATE_ONE_FILE", "CHART_NEEDS_DATABASE", "DEACTIVATED_MARK", "DOCTOR_ALL_GOOD", "FILE_NOT_FOUND",
+    "ANNOTATE_ONE_FILE", "ARGPARSE_WORDS", "CHART_NEEDS_DATABASE", "DEACTIVATED_MARK", "DOCTOR_ALL_GOOD", "FILE_NOT_FOUND",
     "INVITES_OUT_NEEDED", "IS_A_FOLDER", "NOT_ANNOTATED_NOT_DOCX", "NOT_ANNOTATED_NO_ISSUES",
     "NO_AGENCIES_TO_INVITE", "NO_FILES_TO_CHECK", "NO_FILES_TO_IMPORT", "NO_READ_PERMISSION",
     "NO_REPORTS_TO_SUM", "NO_TOKEN_MESSAGE", "REACH_NO_TOKEN", "REACH_TOKEN_REJECTED",
@@ -70,6 +70,31 @@ def import_not_in_roster(tried: list[str]) -> str:
 
 # ---------------------------------------------------------------- the nianbao command (nianbao.cli)
 # (its argparse help stays with the parsers, the command's registry, as bot.commands' summaries do)
+
+# argparse's own words (its gettext messages, Python 3.11+), as the nianbao command shows them;
+# one not here stays in English (nianbao.cli.main installs the translation)
+ARGPARSE_WORDS = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示此帮助信息并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择：%(value)r（可选：%(choices)s）",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多只能有一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected %s argument": "需要 %s 个值",
+    "expected %s arguments": "需要 %s 个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是：%(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 一起使用",
+    "one of the arguments %s is required": "需要参数 %s 之一",
+    "ignored explicit argument %r": "多余的参数值 %r",
+    "can't open '%(filename)s': %(error)s": "无法打开「%(filename)s」：%(error)s",
+}
 
 FILE_NOT_FOUND = "找不到这个文件，请检查文件名和路径"
 NO_READ_PERMISSION = "没有权限读取这个文件"

@@ -32,7 +32,16 @@ def cmd_web_login(args) -> int:
 
 
 def add_web_commands(sub) -> None:
-    web = sub.add_parser("web", help="只运行网页版（不需要 TELEGRAM_BOT_TOKEN；地址见 NIANBAO_WEB_HOST/PORT）")
+    web = sub.add_parser(
+        "web",
+        help="只运行网页版（不需要 TELEGRAM_BOT_TOKEN；地址见 NIANBAO_WEB_HOST/PORT）",
+        description=(
+            "只运行网页版报送台，不需要 TELEGRAM_BOT_TOKEN，使用已有的数据库（NIANBAO_DB 或配置文件的 [database] path）。"
+            "监听地址：环境变量 NIANBAO_WEB_HOST（默认 127.0.0.1）和 NIANBAO_WEB_PORT（默认 8080）；"
+            "NIANBAO_WEB_URL 是别人在浏览器中打开的地址（写进登录链接，例如反向代理后的 HTTPS 地址）。"
+            "工作人员用本单位的邀请码登录，督导员用 nianbao web-login 用户ID 生成的链接或督导员邀请码登录。"
+        ),
+    )
     web.set_defaults(func=cmd_web)
     login = sub.add_parser("web-login", help="为督导员或管理员生成网页一次性登录链接（最后一行是链接）")
     login.add_argument("user_id", type=int, help="Telegram 用户 ID（或已绑定的用户 ID）")

@@ -228,6 +228,25 @@ def test_summary_and_template_write_real_files(samples_dir, tmp_path):
 @pytest.mark.parametrize("command", ["check", "rules", "agencies", "invite", "serve", "demo", "history", "summary", "template"])
 def test_every_command_has_help_and_is_in_the_readme(command):
     run = nianbao(command, "--help")
-    assert run.returncode == 0 and "usage" in run.stdout
+    assert run.returncode == 0 and run.stdout.startswith(f"用法：nianbao {command}")
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert f"nianbao {command}" in readme
+
+
+def test_help_and_argparse_errors_are_in_chinese():
+    """argparse's own words are translated; every option says what it is for."""
+    check = nianbao("check", "--help").stdout
+    assert check.startswith("用法：nianbao check") and "\n选项" in check and "\n位置参数" in check
+    assert "显示此帮助信息并退出" in check and "usage" not in check and "options" not in check
+    assert "PDF" in nianbao("--help").stdout.split("check", 1)[1].split("\n")[0]
+    assert ".doc、.wps、.odt" in check and "PDF" in check
+    assert "保存空白年报的文件" in nianbao("template", "--help").stdout
+    assert "supervisor：督导员" in nianbao("invite", "--help").stdout
+    web = nianbao("web", "--help").stdout
+    assert "NIANBAO_WEB_HOST" in web and "NIANBAO_WEB_PORT" in web
+    missing = nianbao("template")
+    assert missing.returncode == 2 and "nianbao template：错误：缺少必需的参数：--out" in missing.stderr
+    typo = nianbao("chek", "a.docx")
+    assert typo.returncode == 2 and "无效的选择：'chek'（可选：'check'" in typo.stderr
+    assert "需要一个值" in nianbao("check", "a.docx", "--level").stderr
+    assert "无法识别的参数：--bogus" in nianbao("rules", "--bogus").stderr
