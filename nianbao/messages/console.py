@@ -272,7 +272,7 @@ def invite_agency(name: str) -> str:
 
 
 def invite_issued(code: str, days: int) -> str:
-    return f"邀请码（{days} 天内有效，只能使用一次）：发送 /start {code} 给机器人即可绑定。"
+    return f"邀请码（{days} 天内有效，只能使用一次）：发送 /start {code} 给机器人即可绑定，或在网页版的登录页输入。"
 
 
 def no_bot_username(detail: str) -> str:

@@ -6,6 +6,7 @@ import sys
 
 from .. import messages as say
 from ..cli.inputs import existing_database
+from . import texts
 
 
 def cmd_web(args) -> int:
@@ -24,9 +25,9 @@ def cmd_web_login(args) -> int:
     try:
         link = web_login_link(config, args.user_id)
     except LookupError:
-        print(f"用户 {args.user_id} 还不是工作人员、督导员或管理员，不能登录网页。", file=sys.stderr)
+        print(texts.cannot_log_in(args.user_id), file=sys.stderr)
         return 1
-    print("一次性登录链接（10 分钟内有效，只能使用一次）：", file=sys.stderr)
+    print(texts.LOGIN_LINK_FOLLOWS, file=sys.stderr)
     print(link)
     return 0
 

@@ -35,3 +35,17 @@ def not_started(host: str, port: int, error: OSError) -> str:
         return f"网页版未启动（没有权限使用 {port} 端口，1024 以下的端口需要管理员权限：可设置 NIANBAO_WEB_PORT）。"
     reason = os.strerror(error.errno) if error.errno else str(error)
     return f"网页版未启动（无法在 {host}:{port} 上监听：{reason}；可设置 NIANBAO_WEB_HOST / NIANBAO_WEB_PORT）。"
+
+
+LOGIN_LINK_FOLLOWS = "一次性登录链接（10 分钟内有效，只能使用一次）："
+
+
+def cannot_log_in(user_id: int) -> str:
+    """``nianbao web-login USER_ID`` for someone who is neither staff nor a supervisor: how to fix it."""
+    return (
+        f"用户 {user_id} 还不是工作人员、督导员或管理员，不能登录网页。\n"
+        f"督导员：把 {user_id} 加进环境变量 NIANBAO_SUPERVISORS（或配置文件 [people] supervisors，逗号分隔），"
+        "网页版（nianbao web 或 serve）也要用同样的设置重新启动，再运行本命令；或者用 nianbao invite --role supervisor 生成督导员邀请码，在网页版的登录页输入即可登录，"
+        "不需要 Telegram。\n"
+        "工作人员：用 nianbao invite 机关名称 生成本单位的邀请码，在网页版的登录页输入。"
+    )

@@ -62,7 +62,11 @@ def test_nianbao_web_serves_the_desk_alone_and_web_login_prints_a_link(tmp_path,
 def test_web_login_refuses_a_stranger(tmp_path):
     Store(tmp_path / "nianbao.db").close()
     run = subprocess.run([*NIANBAO, "web-login", "4242"], env=_env(tmp_path), capture_output=True, text=True, timeout=60)
-    assert run.returncode == 1 and "不能登录网页" in run.stderr and "/login/" not in run.stdout
+    assert run.returncode == 1 and "用户 4242 还不是工作人员、督导员或管理员，不能登录网页。" in run.stderr
+    assert "/login/" not in run.stdout
+    # and how to fix it: the id among the supervisors, or a supervisor invite code typed on the sign-in page
+    assert "把 4242 加进环境变量 NIANBAO_SUPERVISORS（或配置文件 [people] supervisors" in run.stderr
+    assert "nianbao invite --role supervisor 生成督导员邀请码，在网页版的登录页输入即可登录" in run.stderr
 
 
 def test_the_demo_starts_the_desk_and_prints_its_address(tmp_path):

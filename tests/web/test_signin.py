@@ -54,6 +54,16 @@ def test_supervisor_signs_in_through_a_one_time_link(chrome, desk):
     assert f"未报送 {len(desk.ids)}" in page_text(chrome)
 
 
+def test_a_supervisor_invite_code_typed_on_the_sign_in_page_signs_a_supervisor_in(chrome, desk):
+    """An office without Telegram: `nianbao invite --role supervisor`'s code is enough for the desk."""
+    code = desk.store.create_invite(None, role="supervisor", now=desk.clock())
+    chrome.delete_all_cookies()
+    sign_in_with_code(chrome, desk.url, code)
+    assert chrome.current_url.endswith("/overview")
+    rows = chrome.find_elements(By.CSS_SELECTOR, "#agencies tbody tr")
+    assert {row.get_attribute("data-agency") for row in rows} == set(desk.ids)
+
+
 def test_a_reused_login_link_is_refused(chrome, desk):
     link = desk.login_link(SUPERVISOR)
     open_login_link(chrome, link)
