@@ -33,3 +33,15 @@ def test_every_command_is_declared_with_a_summary_and_has_a_handler():
     assert set(CALLBACKS) == {c.name for c in COMMANDS}
     for command in COMMANDS:
         assert command.summary and command.name.isascii() and command.name.islower(), command.name
+
+
+def test_the_docs_tell_an_office_without_telegram_how_to_use_the_web_desk():
+    """The desk exists (no longer "being built"), and both languages say how to sign in without Telegram."""
+    deploy = (ROOT / "deploy" / "README.md").read_text(encoding="utf-8")
+    chinese, english = deploy.split('<a id="english"></a>', 1)
+    assert "正在开发中" not in chinese and "being built" not in english
+    for text in (chinese, english, (ROOT / "README.md").read_text(encoding="utf-8")):
+        for words in ("nianbao web", "nianbao web-login", "NIANBAO_SUPERVISORS", "nianbao invite --role supervisor"):
+            assert words in text, words
+    quick_start = (ROOT / "README.md").read_text(encoding="utf-8").split("## 快速上手（中文）")[1].split("\n## ")[0]
+    assert "网页" in quick_start and "nianbao web" in quick_start
