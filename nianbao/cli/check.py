@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import messages as say
 from ..levels import LEVEL_WORDS
-from ..names import TEXT_SUFFIXES
+from ..names import stray_text
 from .inputs import expand_paths, level_argument, os_problem
 
 if TYPE_CHECKING:  # the engine is imported when a command needs it: `nianbao invite` starts faster
@@ -100,13 +100,9 @@ def _annotate_overwrites_input(args, files: list[Path]) -> bool:
 
 
 def _stray_text(path: Path, result: CheckResult, in_folders: set[Path]) -> bool:
-    """A text file found in a folder with nothing of a report in it (a README.md): the engine's
-    own test (no title, section headings or tables) says it is not a report; it is skipped as an
-    image would be, not counted as a draft that could not be read."""
-    stray = (
-        path in in_folders and path.suffix.lower() in TEXT_SUFFIXES
-        and result.error is not None and result.error.code == "not_a_report"
-    )  # fmt: skip
+    """A text file found in a folder with nothing of a report in it (nianbao.names.stray_text):
+    named on stderr as skipped."""
+    stray = path in in_folders and stray_text(path.name, result.error and result.error.code)
     if stray:
         print(say.skipped_not_a_report(path.name, text=True), file=sys.stderr)
     return stray

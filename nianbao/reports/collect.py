@@ -14,12 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..names import DRAFT_SUFFIXES
+from ..names import DRAFT_SUFFIXES, stray_text
 from ..validators.engine import check_bytes
 from .summary import AgencyEntry
 
 __all__ = ["Collected", "collect_reports"]
 
+NOT_A_REPORT_FILE = "不是年报文件格式"
+NOT_A_REPORT_TEXT = "不是年报文件（没有报告标题、六个部分的标题或统计表）"
 OTHER_YEAR = "不是 {year} 年度的报告"
 OLDER_COPY = "同一机关另有较新的文件"
 
@@ -31,25 +33,30 @@ class Collected:
     skipped: list[tuple[Path, str]]  # files that are not reports, and why (Chinese)
 
 
-def _files(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    files, skipped = [], []
+def _files(paths: Iterable[str | Path]) -> tuple[list[Path], set[Path], list[tuple[Path, str]]]:
+    """The files to read, those of them found in a folder, and the files skipped with why."""
+    files, in_folders, skipped = [], set(), []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.iterdir()):
                 if child.is_dir() or child.name.startswith((".", "~$")):
                     continue
-                (files.append(child) if child.suffix.lower() in DRAFT_SUFFIXES else skipped.append((child, "不是年报文件格式")))
+                (files.append(child) if child.suffix.lower() in DRAFT_SUFFIXES else skipped.append((child, NOT_A_REPORT_FILE)))
+                in_folders.add(child)
         elif path.is_file():
             files.append(path)
         else:
             skipped.append((path, "找不到这个文件或文件夹"))
-    return files, skipped
+    return files, in_folders, skipped
 
 
-def _entry(path: Path) -> tuple[AgencyEntry, int | None]:
+def _entry(path: Path, in_folder: bool) -> tuple[AgencyEntry, int | None] | None:
+    """The file as a summary entry, with its report's year; None for a stray text in a folder."""
     received = dt.datetime.fromtimestamp(path.stat().st_mtime)
     result = check_bytes(path.read_bytes(), path.name)
+    if in_folder and stray_text(path.name, result.error and result.error.code):
+        return None
     if result.error is not None or result.report is None:
         return AgencyEntry(path.stem, "unreadable", file_name=path.name, received_at=received), None
     report = result.report
@@ -68,8 +75,11 @@ def _entry(path: Path) -> tuple[AgencyEntry, int | None]:
 
 def collect_reports(paths: Iterable[str | Path], year: int | None = None) -> Collected:
     """Read every report file under ``paths`` (folders one level deep) into summary entries."""
-    files, skipped = _files(paths)
-    read = [_entry(path) for path in files]
+    files, in_folders, skipped = _files(paths)
+    read = []
+    for path in files:
+        entry = _entry(path, path in in_folders)
+        (read.append(entry) if entry is not None else skipped.append((path, NOT_A_REPORT_TEXT)))
     year = year or next((y for y, _ in Counter(y for _, y in read if y).most_common(1)), None)
     entries: list[AgencyEntry] = []
     newest: dict[str, int] = {}  # agency name -> index in entries of its newest file

@@ -76,6 +76,8 @@ def test_check_a_folder_skips_a_stray_readme_as_not_a_report(samples_dir, tmp_pa
     assert [line.split("\t")[0] for line in run.stdout.splitlines()] == [draft.name]
     assert "无法审核" not in run.stdout + run.stderr
     assert nianbao("check", "--json", str(folder)).stdout.count("\n") == 1
+    summed = nianbao("summary", str(folder))  # nor is it an agency that could not be read
+    assert summed.returncode == 0 and "README.md：不是年报文件" in summed.stderr and "README" not in summed.stdout
     (folder / draft.name).unlink()
     alone = nianbao("check", str(folder))
     assert alone.returncode == 2 and "没有找到要审核的文件" in alone.stderr
