@@ -160,8 +160,7 @@ _OTHER_YEAR = re.compile(r"(上年|去年|上一年|结转)")
     hint="核对正文和表三，使本年收到申请的件数一致。",
 )
 def text_application_count(report: Report, context: Context):
-    """正文概述的申请件数应与表三一致，不一致说明其中之一填错。正文常把上年结转的申请一并算作
-    「受理」（共受理749件＝新收713件＋上年结转36件），这个合计也是对的。"""
+    """正文概述的申请件数应与表三一致，不一致说明其中之一填错；正文也常把上年结转的一并算作「受理」（749件＝新收713件＋结转36件）。"""
     new = _t3_total(report, T3_NEW)
     if new is None:
         return
