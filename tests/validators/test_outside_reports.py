@@ -77,7 +77,9 @@ def unread_cells(report: dict, result) -> list[tuple]:
 def issue_matches_defect(issue, defect) -> bool:
     if issue.table != defect["table"]:
         return False
-    if issue.row is None:  # one issue for the blank cells across a whole table
+    if issue.row is None:  # one issue for a habit across a whole table: blank cells, totals over blanks
+        if issue.code == "A106":
+            return defect["kind"] == "sum"
         return issue.code == "C101" and (defect["kind"] == "blank" or "blank cells counted as 0" in defect["detail"])
     return issue.row in _row_labels(defect["table"], defect["rows"])
 
