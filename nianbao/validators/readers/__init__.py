@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..document import Document, ReadError
 from .docx import read_docx
+from .html import is_html, read_html
 from .legacy import OLE_MAGIC, is_rtf, read_legacy
 from .pdf import read_pdf
 from .text import decode, read_text
@@ -22,6 +23,8 @@ def sniff(data: bytes, filename: str = "") -> str:
         return "pdf"
     if data[:8] in (b"\x89PNG\r\n\x1a\n",) or data[:3] == b"\xff\xd8\xff" or data[:4] in (b"GIF8", b"II*\x00", b"MM\x00*"):
         return "image"
+    if is_html(data):
+        return "html"
     return "text"
 
 
@@ -37,6 +40,8 @@ def read_document(data: bytes, filename: str = "") -> Document:
         return read_legacy(data, filename)
     if kind == "pdf":
         return read_pdf(data)
+    if kind == "html":
+        return read_html(data)
     if kind == "image":
         raise ReadError("image", "图片无法审核。请发送报告的 Word 原稿（.docx），或把报告全文复制粘贴发送。")
     return read_text(decode(data))

@@ -1,0 +1,185 @@
+"""A web page saved from a browser (网页另存为 .html/.htm): paragraphs and tables, like a .docx.
+
+Publishing offices collect the reports from their sites. The page is parsed with lxml.html;
+scripts, styles, forms and navigation (nav/header/footer/aside, blocks that are nothing but
+links: menus, breadcrumbs, 相关链接) are dropped. A ``<table>`` holding another table is page
+layout: its cells are read as blocks. Every other table is read on its grid: ``rowspan`` and
+``colspan`` become merged cells as in the .docx reader (a merged cell appears once, at the
+column where it starts; the rows it spans below leave it out).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from ..document import DocCell, DocParagraph, DocTable, Document, ReadError
+from ..model import Locator
+from .text import decode
+
+MAX_SPAN = 100  # a real report's table is 10 columns wide and 30 rows tall
+
+_DROPPED = {
+    "script", "style", "noscript", "template", "head", "nav", "header", "footer", "aside",
+    "form", "iframe", "select", "button", "svg", "object", "embed", "input", "textarea",
+}
+_BLOCKS = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+    "section", "article", "main", "blockquote", "pre", "center", "address", "figure",
+    "figcaption", "caption", "hr", "body", "html", "td", "th", "tr", "tbody", "thead", "tfoot",
+}
+_SEPARATORS = re.compile(r"[|>›»/·\-–—]")
+MAX_UNLINKED = 6
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+
+
+def is_html(data: bytes) -> bool:
+    """A web page, by its content (not its name): it starts with <!DOCTYPE html> or <html>."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="replace").encode("utf-8")
+    return bool(_HTML_START.match(head))
+
+
+def page_text(data: bytes) -> str:
+    """The page as text, in the charset its <meta> declares (else as any text is decoded)."""
+    declared = _CHARSET.search(data[:4096])
+    if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        name = declared.group(1).decode("ascii").lower()
+        name = "gb18030" if name in ("gb2312", "gbk", "gb18030") else name
+        try:
+            return data.decode(name, errors="replace")
+        except LookupError:
+            pass
+    return decode(data)
+
+
+def read_html(data: bytes) -> Document:
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", page_text(data))  # lxml refuses a str with an encoding declaration
+    try:
+        root = lxml_html.document_fromstring(text, parser=lxml_html.HTMLParser(remove_comments=True, remove_pis=True))
+    except (etree.ParserError, ValueError) as exc:
+        raise ReadError("corrupt_html", "网页文件无法读取。请把年度报告另存为 Word（.docx），或复制正文粘贴发送。") from exc
+    reader = _PageReader()
+    body = root.find("body")
+    reader.walk(body if body is not None else root)
+    reader.flush()
+    return Document(source="html", layout="html", blocks=reader.blocks)
+
+
+def _dropped(element) -> bool:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag.lower() in _DROPPED or element.get("role") in ("navigation", "banner", "contentinfo"):
+        return True
+    style = (element.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or element.get("hidden") is not None
+
+
+def _link_block(element) -> bool:
+    """A menu, breadcrumb or list of links: a block whose words are all inside links."""
+    if element.tag not in ("ul", "ol", "div", "li", "p", "dl", "span", "td") or element.find(".//a") is None:
+        return False
+    if element.find(".//table") is not None:
+        return False
+    words = _SPACES.sub("", element.text_content())
+    linked = sum(len(_SPACES.sub("", a.text_content())) for a in element.iter("a"))
+    unlinked = len(_SEPARATORS.sub("", words)) - linked  # 「当前位置：」 before a breadcrumb
+    return 0 < linked and unlinked <= MAX_UNLINKED and len(words) < 400
+
+
+class _PageReader:
+    def __init__(self) -> None:
+        self.blocks: list = []
+        self.parts: list[str] = []
+        self.paragraph_count = 0
+        self.table_count = 0
+
+    def flush(self) -> None:
+        text = "".join(self.parts)
+        self.parts = []
+        for line in text.split("\n"):
+            line = _SPACES.sub(" ", line).strip()
+            if line:
+                self.blocks.append(DocParagraph(line, Locator(source="html", paragraph=self.paragraph_count)))
+                self.paragraph_count += 1
+
+    def walk(self, element) -> None:
+        if element.text:
+            self.parts.append(element.text)
+        for child in element:
+            if not isinstance(child.tag, str) or _dropped(child) or _link_block(child):
+                pass
+            elif child.tag == "table" and child.find(".//table") is None:
+                self.flush()
+                self.blocks.append(read_table(child, self.table_count))
+                self.table_count += 1
+            elif child.tag == "br":
+                self.parts.append("\n")
+            elif child.tag in _BLOCKS or child.tag == "table":
+                self.flush()
+                self.walk(child)
+                self.flush()
+            else:
+                self.walk(child)
+            if child.tail:
+                self.parts.append(child.tail)
+
+
+def _cell_text(td) -> str:
+    """The cell's paragraphs and line breaks as lines (labels are broken over lines: 结果<br/>纠正)."""
+    parts: list[str] = []
+
+    def walk(element) -> None:
+        if element.text:
+            parts.append(element.text)
+        for child in element:
+            if isinstance(child.tag, str) and not _dropped(child):
+                block = child.tag in _BLOCKS
+                if block or child.tag == "br":
+                    parts.append("\n")
+                walk(child)
+                if block:
+                    parts.append("\n")
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(td)
+    lines = (_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _span(cell, name: str) -> int:
+    try:
+        return min(MAX_SPAN, max(1, int((cell.get(name) or "1").strip() or 1)))
+    except ValueError:
+        return 1
+
+
+def _rows(table) -> list:
+    """The table's own rows (thead/tbody/tfoot included, nested tables not)."""
+    return [tr for tr in table.iter("tr") if next(tr.iterancestors("table"), None) is table]
+
+
+def read_table(table, index: int) -> DocTable:
+    rows: list[list[DocCell]] = []
+    taken: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
+    for row_no, tr in enumerate(_rows(table)):
+        cells: list[DocCell] = []
+        column = 0
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+                continue
+            while taken.get(column, 0) > 0:
+                column += 1
+            colspan, rowspan = _span(td, "colspan"), _span(td, "rowspan")
+            cells.append(DocCell(_cell_text(td), Locator(source="html", table=index, grid_row=row_no, grid_col=column)))
+            for covered in range(column, column + colspan):
+                taken[covered] = max(taken.get(covered, 0), rowspan)
+            column += colspan
+        taken = {c: n - 1 for c, n in taken.items() if n > 1}
+        rows.append(cells)
+    return DocTable(index, rows, Locator(source="html", table=index))
