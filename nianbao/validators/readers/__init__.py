@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..document import Document, ReadError
 from .docx import read_docx
 from .html import is_html, read_html
-from .legacy import OLE_MAGIC, is_rtf, read_legacy
+from .legacy import OLE_MAGIC, is_odt, is_rtf, read_legacy
 from .pdf import read_pdf
 from .text import decode, read_text
 
@@ -14,7 +14,7 @@ MAX_INPUT_BYTES = 20 * 1024 * 1024
 
 def sniff(data: bytes, filename: str = "") -> str:
     if data.startswith(b"PK\x03\x04"):
-        return "docx"
+        return "odt" if is_odt(data) else "docx"
     if data.startswith(OLE_MAGIC):
         return "ole"
     if is_rtf(data):
@@ -36,7 +36,7 @@ def read_document(data: bytes, filename: str = "") -> Document:
     kind = sniff(data, filename)
     if kind == "docx":
         return read_docx(data)
-    if kind in ("ole", "rtf"):
+    if kind in ("ole", "rtf", "odt"):
         return read_legacy(data, filename)
     if kind == "pdf":
         return read_pdf(data)
