@@ -16,3 +16,7 @@ class Level(Labelled):
 
 
 LEVELS: dict[str, str] = Level.labels()  # value -> label, in the roster's order
+
+# Provincial-level regions whose names end in 市 (直辖市): their own offices and departments are
+# provincial (上海市人民政府办公厅), their 区/县 are below them like a province's cities and counties.
+MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
