@@ -15,11 +15,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..validators.engine import check_bytes
+from ..validators.readers import DRAFT_SUFFIXES
 from .summary import AgencyEntry
 
 __all__ = ["REPORT_SUFFIXES", "Collected", "collect_reports"]
 
-REPORT_SUFFIXES = frozenset({".docx", ".txt", ".md", ".text", ".doc", ".wps", ".rtf", ".pdf"})
+REPORT_SUFFIXES = DRAFT_SUFFIXES  # the engine's list: a format it reads is never skipped here
 OTHER_YEAR = "不是 {year} 年度的报告"
 OLDER_COPY = "同一机关另有较新的文件"
 

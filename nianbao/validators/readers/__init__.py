@@ -10,6 +10,11 @@ from .pdf import read_pdf
 from .text import decode, read_text
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
+# The file names a folder of drafts is read by (the content decides how each file is read): every
+# place that lists a folder's drafts uses this one set.
+DRAFT_SUFFIXES = frozenset(
+    {".docx", ".txt", ".md", ".text", ".doc", ".wps", ".rtf", ".odt", ".pdf", ".html", ".htm"}
+)
 
 
 def sniff(data: bytes, filename: str = "") -> str:
@@ -47,4 +52,4 @@ def read_document(data: bytes, filename: str = "") -> Document:
     return read_text(decode(data))
 
 
-__all__ = ["Document", "ReadError", "read_document", "read_text", "sniff"]
+__all__ = ["DRAFT_SUFFIXES", "Document", "ReadError", "read_document", "read_text", "sniff"]
