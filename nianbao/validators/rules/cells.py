@@ -42,13 +42,14 @@ def blank_cell(report: Report, context: Context):
         if len(cells) > 1 and all(cell.blank for cell in cells):
             yield _empty_table_finding(spec, cells)  # one issue, not one per row
             continue
-        columns = _whole_blank_columns(spec, table, cells)
-        if columns:
-            yield _blank_columns_finding(spec, columns, [c for c in cells if c.blank])  # one issue, named by column
-            continue
+        columns = _whole_blank_columns(spec, cells)
+        if columns:  # one issue, named by column; the other blanks row by row
+            in_columns = [c for c in cells if c.blank and c.column in columns]
+            computed = {derived.get((spec.key, c.row, c.column)) for c in in_columns}
+            yield _blank_columns_finding(spec, columns, in_columns, computed.pop() if len(computed) == 1 else None)
         for row in spec.rows:
             cells = table.rows[row.label]
-            blanks = [cell for cell in cells.values() if cell.blank]
+            blanks = [cell for cell in cells.values() if cell.blank and cell.column not in columns]
             if not blanks:
                 continue
             computed = [derived.get((spec.key, c.row, c.column)) for c in blanks]
@@ -71,18 +72,16 @@ def _empty_table_finding(spec, cells) -> Finding:
     )
 
 
-def _whole_blank_columns(spec, table, cells) -> list[str]:
-    """The columns left blank in every row, when they are all the blanks of a table of many rows."""
-    blanks = [c for c in cells if c.blank]
-    if len(spec.rows) < GROUP_MIN or not blanks:
+def _whole_blank_columns(spec, cells) -> list[str]:
+    """The columns left blank in every one of their (three or more) rows."""
+    if len(spec.rows) < GROUP_MIN:
         return []
-    columns = [
-        column for column in _columns(spec)
-        if len(column_cells := [cell for cell in cells if cell.column == column]) >= GROUP_MIN
-        and all(cell.blank for cell in column_cells)
-    ]
-    whole = {(cell.row, cell.column) for cell in cells if cell.column in columns}
-    return columns if whole == {(c.row, c.column) for c in blanks} else []
+    columns = []
+    for column in _columns(spec):
+        column_cells = [cell for cell in cells if cell.column == column]
+        if len(column_cells) >= GROUP_MIN and all(cell.blank for cell in column_cells):
+            columns.append(column)
+    return columns
 
 
 def _columns(spec) -> list[str]:
@@ -92,7 +91,8 @@ def _columns(spec) -> list[str]:
     return seen
 
 
-def _blank_columns_finding(spec, columns: list[str], blanks) -> Finding:
+def _blank_columns_finding(spec, columns: list[str], blanks, computed) -> Finding:
+    """``computed``: the one value the arithmetic gives every one of these cells, if it does."""
     if tuple(columns) == APPLICANT_PARTS[1:] and spec is TABLE3:
         named = f"「法人或其他组织」的 {len(columns)} 列（{'、'.join(columns)}）"
     else:
@@ -101,12 +101,12 @@ def _blank_columns_finding(spec, columns: list[str], blanks) -> Finding:
         params={
             "where": f"{spec.number}「{spec.title}」",
             "what": f"{named}全部 {len(blanks)} 个单元格",
-            "computed": "。",
+            "computed": "。" if computed is None else f"：按表中其他数字推算，都应为 {fmt(computed)}。",
             "fix": f"把{named}逐项填上数字；没有发生的事项填 0，不要留空。",
         },
         table=spec.key,
         section=spec.section,
-        expected="0 或实际数字",
+        expected="0 或实际数字" if computed is None else fmt(computed),
         found="空白",
         locator=blanks[0].locator,
     )

@@ -57,3 +57,15 @@ def test_blank_whole_columns_are_named_as_columns(name):
         "法律服务机构、其他）全部 125 个单元格为空。"
     )
     assert issue.row is None and issue.table == "依申请公开"
+
+
+@pytest.mark.parametrize("name", ["shanghai_gov_office_2019.docx", "shanghai_gov_office_2019.txt"])
+def test_whole_blank_columns_are_named_and_the_other_blanks_listed_by_row(name):
+    blanks = [i for i in _check(name).issues if i.code == "C101"]
+    assert [i.message for i in blanks] == [
+        "表三「收到和处理政府信息公开申请情况」「科研机构」「社会公益组织」2 列全部 46 个单元格为空。",
+        "表三「收到和处理政府信息公开申请情况」有 80 个单元格空白（「二、上年结转政府信息公开申请数量」、"
+        "「（一）予以公开」「总计」、「（二）部分公开（区分处理的，只计这一情形，不计其他情形）」等）。",
+        "表四「政府信息公开行政复议、行政诉讼情况」「结果纠正」「其他结果」2 列全部 6 个单元格为空。",
+        "表四「复议后起诉」「结果维持」「尚未审结」「总计」为空。",
+    ]
