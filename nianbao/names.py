@@ -60,4 +60,4 @@ def safe_file_name(name: str, default: str = "") -> str:
 
 
 # a stored draft's suffix, from its content (``validators.readers.sniff``): the sender's name is not trusted
-DRAFT_SUFFIX = {"docx": ".docx", "pdf": ".pdf", "ole": ".doc", "rtf": ".rtf", "odt": ".odt", "html": ".html", "image": ".jpg", "text": ".txt"}
+DRAFT_SUFFIX = {"docx": ".docx", "pdf": ".pdf", "ole": ".doc", "rtf": ".rtf", "odt": ".odt", "html": ".html", "mhtml": ".mht", "image": ".jpg", "text": ".txt"}

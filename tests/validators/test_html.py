@@ -85,3 +85,30 @@ def test_merged_cells_are_placed_on_the_grid():
     [table] = read_html(page).tables
     grid = [[(c.text, c.locator.grid_col) for c in row] for row in table.rows]
     assert grid == [[("A", 0), ("B", 1), ("C", 3)], [("d", 1), ("e\nf", 2), ("g", 3)], [("h", 0), ("", 1)]]
+
+
+def _mhtml(page: bytes) -> bytes:
+    """The page as Chrome saves it as one file (网页，单个文件 .mht): MIME, quoted-printable."""
+    from email.charset import QP, Charset
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    message = MIMEMultipart("related")
+    message["Subject"] = "平潭综合实验区2024年度政府信息公开工作年度报告"
+    charset = Charset("utf-8")
+    charset.body_encoding = QP
+    message.attach(MIMEText(page.decode("gb18030"), "html", charset))
+    image = MIMEText("not really a picture", "plain")
+    image.replace_header("Content-Type", "image/png")
+    message.attach(image)
+    return b"From: <Saved by Blink>\n" + message.as_bytes()
+
+
+def test_a_page_saved_as_one_file_mht_is_read_like_the_page(pingtan):
+    data = _mhtml(_saved_page("pingtan_2024"))
+    assert sniff(data, "年报.mht") == "mhtml"
+    result = check_bytes(data, "年报.mht")
+    assert result.error is None
+    assert unread_cells(pingtan, result) == []
+    plain = check_bytes((SRC / "pingtan_2024.html").read_bytes(), "pingtan_2024.html")
+    assert [(i.code, i.message) for i in result.issues] == [(i.code, i.message) for i in plain.issues]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..document import Document, ReadError
 from .docx import read_docx
-from .html import is_html, read_html
+from .html import is_html, is_mhtml, read_html, read_mhtml
 from .legacy import OLE_MAGIC, is_odt, is_rtf, read_legacy
 from .pdf import read_pdf
 from .text import decode, read_text
@@ -13,7 +13,7 @@ MAX_INPUT_BYTES = 20 * 1024 * 1024
 # The file names a folder of drafts is read by (the content decides how each file is read): every
 # place that lists a folder's drafts uses this one set.
 DRAFT_SUFFIXES = frozenset(
-    {".docx", ".txt", ".md", ".text", ".doc", ".wps", ".rtf", ".odt", ".pdf", ".html", ".htm"}
+    {".docx", ".txt", ".md", ".text", ".doc", ".wps", ".rtf", ".odt", ".pdf", ".html", ".htm", ".mht", ".mhtml"}
 )
 
 
@@ -30,6 +30,8 @@ def sniff(data: bytes, filename: str = "") -> str:
         return "image"
     if is_html(data):
         return "html"
+    if is_mhtml(data):
+        return "mhtml"
     return "text"
 
 
@@ -47,6 +49,8 @@ def read_document(data: bytes, filename: str = "") -> Document:
         return read_pdf(data)
     if kind == "html":
         return read_html(data)
+    if kind == "mhtml":
+        return read_mhtml(data)
     if kind == "image":
         raise ReadError("image", "图片无法审核。请发送报告的 Word 原稿（.docx），或把报告全文复制粘贴发送。")
     return read_text(decode(data))

@@ -1,4 +1,5 @@
-"""A web page saved from a browser (网页另存为 .html/.htm): paragraphs and tables, like a .docx.
+"""A web page saved from a browser (网页另存为 .html/.htm, or .mht as one file): paragraphs and
+tables, like a .docx.
 
 Publishing offices collect the reports from their sites. The page is parsed with lxml.html;
 scripts, styles, forms and navigation (nav/header/footer/aside, blocks that are nothing but
@@ -10,6 +11,8 @@ column where it starts; the rows it spans below leave it out).
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 
 from lxml import etree
@@ -33,6 +36,7 @@ _BLOCKS = {
 _SEPARATORS = re.compile(r"[|>›»/·\-–—]")
 MAX_UNLINKED = 6
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
+_MIME_HEADER = re.compile(rb"^[a-z][a-z0-9-]*:")  # 「From: <Saved by Blink>」, 「MIME-Version: 1.0」
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
 
@@ -58,8 +62,32 @@ def page_text(data: bytes) -> str:
     return decode(data)
 
 
+def is_mhtml(data: bytes) -> bool:
+    """A page saved as one file (.mht/.mhtml, 网页，单个文件): a MIME message around the page."""
+    head = data[:2048].lstrip().lower()
+    return bool(_MIME_HEADER.match(head)) and b"mime-version:" in head and b"multipart/related" in head
+
+
+def read_mhtml(data: bytes) -> Document:
+    """The first HTML part of a .mht, in the charset its part declares."""
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset()
+            try:
+                return read_html_text(payload.decode(charset, errors="replace") if charset else page_text(payload))
+            except LookupError:
+                return read_html_text(page_text(payload))
+    raise ReadError("corrupt_html", "这个网页文件（.mht）里没有网页正文。请把年度报告另存为 Word（.docx），或复制正文粘贴发送。")
+
+
 def read_html(data: bytes) -> Document:
-    text = re.sub(r"^\s*<\?xml[^>]*>", "", page_text(data))  # lxml refuses a str with an encoding declaration
+    return read_html_text(page_text(data))
+
+
+def read_html_text(text: str) -> Document:
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml refuses a str with an encoding declaration
     try:
         root = lxml_html.document_fromstring(text, parser=lxml_html.HTMLParser(remove_comments=True, remove_pis=True))
     except (etree.ParserError, ValueError) as exc:
