@@ -112,3 +112,21 @@ def test_a_page_saved_as_one_file_mht_is_read_like_the_page(pingtan):
     assert unread_cells(pingtan, result) == []
     plain = check_bytes((SRC / "pingtan_2024.html").read_bytes(), "pingtan_2024.html")
     assert [(i.code, i.message) for i in result.issues] == [(i.code, i.message) for i in plain.issues]
+
+
+def test_a_docx_saved_as_a_web_page_reads_like_the_docx(sample_docx, tmp_path):
+    """Word/WPS/LibreOffice 「另存为网页」: LibreOffice's HTML export of a sample .docx (its own
+    styles, &nbsp; in blank cells, tables in the export's markup) gives the same tables and issues."""
+    from test_legacy import SOFFICE, soffice_convert
+
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    name = sorted(sample_docx)[0]
+    source = tmp_path / f"{name}.docx"
+    source.write_bytes(sample_docx[name])
+    soffice_convert([source], "html", tmp_path)
+    page = check_bytes((tmp_path / f"{name}.html").read_bytes(), "另存为网页.htm")
+    original = check_bytes(sample_docx[name], f"{name}.docx")
+    assert page.error is None and page.input_format == "html"
+    assert page.report.tables_json() == original.report.tables_json()
+    assert [(i.code, i.message) for i in page.issues] == [(i.code, i.message) for i in original.issues]

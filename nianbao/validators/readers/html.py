@@ -35,7 +35,8 @@ _BLOCKS = {
 }
 _SEPARATORS = re.compile(r"[|>›»/·\-–—]")
 MAX_UNLINKED = 6
-_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+_SPACES = re.compile(r"[ \t\r\n\f\v\xa0]+")
+_BREAK = "\x00"  # a line break of the page (<br>, a block's edge), not a new line of its source
 _MIME_HEADER = re.compile(rb"^[a-z][a-z0-9-]*:")  # 「From: <Saved by Blink>」, 「MIME-Version: 1.0」
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
@@ -143,8 +144,7 @@ class _PageReader:
     def flush(self) -> None:
         text = "".join(self.parts)
         self.parts = []
-        for line in text.split("\n"):
-            line = _SPACES.sub(" ", line).strip()
+        for line in _lines(text):
             if line:
                 self.blocks.append(DocParagraph(line, Locator(source="html", paragraph=self.paragraph_count)))
                 self.paragraph_count += 1
@@ -160,7 +160,7 @@ class _PageReader:
                 self.blocks.append(read_table(child, self.table_count))
                 self.table_count += 1
             elif child.tag == "br":
-                self.parts.append("\n")
+                self.parts.append(_BREAK)
             elif child.tag in _BLOCKS or child.tag == "table":
                 self.flush()
                 self.walk(child)
@@ -169,6 +169,22 @@ class _PageReader:
                 self.walk(child)
             if child.tail:
                 self.parts.append(child.tail)
+
+
+def _collapse(match: re.Match) -> str:
+    """White space as a browser shows it: one space, and none for a line break of the source
+    between Chinese characters (「、\n主动公开」 is 「、主动公开」)."""
+    if "\n" not in match.group(0) and "\r" not in match.group(0):
+        return " "
+    text, start, end = match.string, match.start(), match.end()
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return "" if (before and ord(before) > 0x2E7F) or (after and ord(after) > 0x2E7F) else " "
+
+
+def _lines(text: str) -> list[str]:
+    lines = (_SPACES.sub(_collapse, line).strip() for line in text.split(_BREAK))
+    return [line for line in lines if line]
 
 
 def _cell_text(td) -> str:
@@ -182,16 +198,15 @@ def _cell_text(td) -> str:
             if isinstance(child.tag, str) and not _dropped(child):
                 block = child.tag in _BLOCKS
                 if block or child.tag == "br":
-                    parts.append("\n")
+                    parts.append(_BREAK)
                 walk(child)
                 if block:
-                    parts.append("\n")
+                    parts.append(_BREAK)
             if child.tail:
                 parts.append(child.tail)
 
     walk(td)
-    lines = (_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join(_lines("".join(parts)))
 
 
 def _span(cell, name: str) -> int:
