@@ -23,7 +23,6 @@ PARTS_NAMED = {
     "column_total": "（一）至（六）各项办理结果",
     "group_total": "结果维持、结果纠正、其他结果、尚未审结",
 }
-BLANK_TOTAL = "blank-total"  # the habit: totals left blank (or 0) over filled parts
 
 
 def _undetermined_blanks(report: Report, spec: TableSpec) -> tuple[set, dict]:
@@ -45,7 +44,9 @@ def _finding(report: Report, spec: TableSpec, equation: Equation, blanks: set, v
     if (total or Decimal(0)) == filled:
         return None
     row, column = equation.total
-    habit = BLANK_TOTAL if not total and filled else None
+    # the habits, each one issue when it runs across a table: totals left blank (or 0) over filled
+    # parts; totals filled over parts left blank; totals that are not the sum of what is filled
+    habit = "blank-total" if not total and filled else "blank-parts" if blank_parts == len(parts) else "stated-total"
     return Finding(
         params={
             "where": cell_name(spec.key, row, column),

@@ -69,3 +69,17 @@ def test_whole_blank_columns_are_named_and_the_other_blanks_listed_by_row(name):
         "表四「政府信息公开行政复议、行政诉讼情况」「结果纠正」「其他结果」2 列全部 6 个单元格为空。",
         "表四「复议后起诉」「结果维持」「尚未审结」「总计」为空。",
     ]
+
+
+def test_totals_filled_over_blank_applicant_columns_are_one_issue_not_one_per_row(clean):
+    """A clerk who fills only the 总计 column: every row's total over six blank columns is one habit."""
+    content = copy.deepcopy(clean)
+    table = content["tables"]["依申请公开"]
+    for row in table.values():
+        row["values"].update({column: "" for column in row["values"] if column != "总计"})
+    for row in ("本年新收政府信息公开申请数量", "予以公开", "总计"):
+        table[row]["values"]["总计"] = "3"
+    result = check_bytes(build_docx(content), "r.docx")
+    [issue] = [i for i in result.issues if i.code == "A106"]
+    assert issue.row is None and issue.message.startswith("表三「收到和处理政府信息公开申请情况」有 3 处合计与已填的分项对不上")
+    assert "例如：表三「一、本年新收政府信息公开申请数量」「总计」填的是 3，而自然人与各类法人或其他组织全部空白" in issue.message
