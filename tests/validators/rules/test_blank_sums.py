@@ -77,9 +77,9 @@ def test_totals_filled_over_blank_applicant_columns_are_one_issue_not_one_per_ro
     table = content["tables"]["依申请公开"]
     for row in table.values():
         row["values"].update({column: "" for column in row["values"] if column != "总计"})
-    for row in ("本年新收政府信息公开申请数量", "予以公开", "总计"):
-        table[row]["values"]["总计"] = "3"
+    for row, total in (("本年新收政府信息公开申请数量", "5"), ("予以公开", "3"), ("属于国家秘密", "2")):
+        table[row]["values"]["总计"] = total
     result = check_bytes(build_docx(content), "r.docx")
     [issue] = [i for i in result.issues if i.code == "A106"]
     assert issue.row is None and issue.message.startswith("表三「收到和处理政府信息公开申请情况」有 3 处合计与已填的分项对不上")
-    assert "例如：表三「一、本年新收政府信息公开申请数量」「总计」填的是 3，而自然人与各类法人或其他组织全部空白" in issue.message
+    assert "例如：表三「一、本年新收政府信息公开申请数量」「总计」填的是 5，而自然人与各类法人或其他组织全部空白" in issue.message
