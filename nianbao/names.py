@@ -31,6 +31,12 @@ def split_name(name: str) -> tuple[str, str]:
     return region, core
 
 
+def distinctive(name: str) -> bool:
+    """Whether a name says which agency it is: something of two characters or more besides a
+    generic word (人民政府, 政府, 办事处: "淮安市人民政府" without 淮安市 is every government)."""
+    return len(_GOVERNMENT_SUFFIX.sub("", squash(name))) >= 2
+
+
 def same_agency(written: str, bound: str) -> bool:
     """Whether a report's agency name is the bound agency's, as people shorten names (S104)."""
     (written_region, written), (bound_region, bound) = split_name(written), split_name(bound)
@@ -42,10 +48,10 @@ def same_agency(written: str, bound: str) -> bool:
 def name_variants(text: str) -> list[str]:
     """Ways a report or its file may write an agency's name, to look it up in the roster:
     "文水县刘胡兰镇人民政府" → itself, without "人民政府", and without the region prefixes
-    ("刘胡兰镇人民政府", "刘胡兰镇")."""
+    ("刘胡兰镇人民政府", "刘胡兰镇"); never a bare generic word ("淮安市人民政府" stops at "淮安市")."""
     variants: list[str] = []
     current = _YEARS.sub("", _REPORT_WORDS.sub("", text)).strip()
-    while current and current not in variants:
+    while current and current not in variants and distinctive(current):
         variants.append(current)
         shorter = current.removesuffix("人民政府") if current.endswith("人民政府") else current.removesuffix("政府")
         if len(shorter) >= 2 and shorter not in variants:
