@@ -32,9 +32,9 @@ def split_name(name: str) -> tuple[str, str]:
 
 
 def distinctive(name: str) -> bool:
-    """Whether a name says which agency it is: something of two characters or more besides a
-    generic word (人民政府, 政府, 办事处: "淮安市人民政府" without 淮安市 is every government)."""
-    return len(_GOVERNMENT_SUFFIX.sub("", squash(name))) >= 2
+    """Whether a name is more than a generic word (人民政府, 政府, 办事处): "淮安市人民政府"
+    without 淮安市 names every government."""
+    return bool(_GOVERNMENT_SUFFIX.sub("", squash(name)))
 
 
 def same_agency(written: str, bound: str) -> bool:
