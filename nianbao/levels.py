@@ -61,3 +61,7 @@ def normalize_level(value: str) -> str:
     if raw in LEVEL_ALIASES:
         return LEVEL_ALIASES[raw]
     raise ValueError(f"未知的单位类型“{raw}”，可用：{LEVEL_WORDS}（或 {'/'.join(LEVELS)}）")
+
+# Provincial-level regions whose names end in 市 (直辖市): their own offices and departments are
+# provincial (上海市人民政府办公厅), their 区/县 are below them like a province's cities and counties.
+MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")

@@ -12,7 +12,7 @@ from .validators.text import squash
 # Files in a folder that are tried as reports (`nianbao check`/`summary`/`history import` FOLDER);
 # anything else there is named as skipped. A file named on its own is always tried.
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
-DRAFT_SUFFIXES = TEXT_SUFFIXES | {".docx", ".doc", ".wps", ".rtf", ".pdf"}
+DRAFT_SUFFIXES = TEXT_SUFFIXES | {".docx", ".doc", ".wps", ".rtf", ".odt", ".pdf", ".html", ".htm", ".mht", ".mhtml"}
 
 
 def stray_text(file_name: str, error_code: str | None) -> bool:
@@ -43,6 +43,12 @@ def split_name(name: str) -> tuple[str, str]:
     return region, core
 
 
+def distinctive(name: str) -> bool:
+    """Whether a name is more than a generic word (人民政府, 政府, 办事处): "淮安市人民政府"
+    without 淮安市 names every government."""
+    return bool(_GOVERNMENT_SUFFIX.sub("", squash(name)))
+
+
 def same_agency(written: str, bound: str) -> bool:
     """Whether a report's agency name is the bound agency's, as people shorten names (S104)."""
     (written_region, written), (bound_region, bound) = split_name(written), split_name(bound)
@@ -54,10 +60,10 @@ def same_agency(written: str, bound: str) -> bool:
 def name_variants(text: str) -> list[str]:
     """Ways a report or its file may write an agency's name, to look it up in the roster:
     "文水县刘胡兰镇人民政府" → itself, without "人民政府", and without the region prefixes
-    ("刘胡兰镇人民政府", "刘胡兰镇")."""
+    ("刘胡兰镇人民政府", "刘胡兰镇"); never a bare generic word ("淮安市人民政府" stops at "淮安市")."""
     variants: list[str] = []
     current = _YEARS.sub("", _REPORT_WORDS.sub("", text)).strip()
-    while current and current not in variants:
+    while current and current not in variants and distinctive(current):
         variants.append(current)
         shorter = current.removesuffix("人民政府") if current.endswith("人民政府") else current.removesuffix("政府")
         if len(shorter) >= 2 and shorter not in variants:
@@ -72,4 +78,4 @@ def safe_file_name(name: str, default: str = "") -> str:
 
 
 # a stored draft's suffix, from its content (``validators.readers.sniff``): the sender's name is not trusted
-DRAFT_SUFFIX = {"docx": ".docx", "pdf": ".pdf", "ole": ".doc", "rtf": ".rtf", "image": ".jpg", "text": ".txt"}
+DRAFT_SUFFIX = {"docx": ".docx", "pdf": ".pdf", "ole": ".doc", "rtf": ".rtf", "odt": ".odt", "html": ".html", "mhtml": ".mht", "image": ".jpg", "text": ".txt"}

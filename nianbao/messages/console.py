@@ -105,7 +105,7 @@ NOT_ANNOTATED_NO_ISSUES = "未生成批注版（没有发现问题）。"
 NOT_ANNOTATED_NOT_DOCX = "未生成批注版（只有 .docx 文件可以加批注）。"
 NO_FILES_TO_IMPORT = "没有找到要导入的文件。"
 CHART_NEEDS_DATABASE = "状态图需要机器人的数据库（报送日期），汇总文件夹时不生成。"
-NO_REPORTS_TO_SUM = "没有找到可以汇总的报告文件（.docx、.doc、.wps、.pdf、文本）。"
+NO_REPORTS_TO_SUM = "没有找到可以汇总的报告文件（.docx、.doc、.wps、.odt、.rtf、.pdf、网页、文本）。"
 DOCTOR_ALL_GOOD = "一切正常，机器人可以运行。"
 DEACTIVATED_MARK = "（已停用）"
 INVITES_OUT_NEEDED = "请用 --out 邀请码.xlsx（或 .csv）指定保存邀请码的文件。"
@@ -119,7 +119,7 @@ def cannot_read(reason) -> str:
 
 def skipped_not_a_report(name: str, text: bool = False) -> str:
     """A file in a folder left out: of another kind, or (``text``) a text with nothing of a report."""
-    why = "没有报告标题、六个部分的标题或统计表" if text else "只审核 .docx、.doc、.wps、.rtf、.pdf 和文本文件"
+    why = "没有报告标题、六个部分的标题或统计表" if text else "只审核 .docx、.doc、.wps、.odt、.rtf、.pdf、网页（.html、.mht）和文本文件"
     return f"跳过 {name}：不是年报文件（{why}）"
 
 

@@ -68,7 +68,7 @@ def review_messages(review: Review, agency_name: str | None, tz=None) -> list[st
     return split_message("\n\n".join(blocks))
 
 
-LEGACY_FORMATS = ("doc", "wps", "rtf")
+LEGACY_FORMATS = ("doc", "wps", "rtf", "odt", "html")
 NO_MARKUP_FOR_LEGACY = (
     "（这是 .{kind} 文件，不能直接加批注，所以没有批注版。在 Word/WPS 中“另存为 .docx”后再发送，"
     "就会收到一份把每条意见作为批注加在对应位置的批注版。）"

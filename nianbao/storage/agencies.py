@@ -7,7 +7,7 @@ from datetime import datetime
 from os import PathLike
 from typing import Any, Literal
 
-from ..names import clean_name
+from ..names import clean_name, distinctive
 from .connection import Connection, _ts, writes
 from .models import Agency, AgencyNameTaken, AmbiguousAgency, ImportResult, NotFound, _agency
 from .roster import normalize_level, parse_roster_csv
@@ -119,7 +119,8 @@ class Agencies(Connection):
         return _agency(row) if row else None
 
     def find_agency(self, name: str, *, include_inactive: bool = False) -> Agency | None:
-        """Exact name, else the unique agency whose name contains ``name``.
+        """Exact name, else the unique agency whose name contains ``name`` (when ``name`` is more
+        than a generic word such as 人民政府).
 
         Raises :class:`AmbiguousAgency` (with ``candidates``) when several
         names contain it; None when nothing matches or ``name`` is blank.
@@ -132,6 +133,8 @@ class Agencies(Connection):
         exact = self._one(f"SELECT * FROM agencies WHERE name = ?{active}", (query,))
         if exact:
             return _agency(exact)
+        if not distinctive(query):  # 「人民政府」 is part of every government's name, not one of them
+            return None
         rows = self._rows(f"SELECT * FROM agencies WHERE instr(lower(name), lower(?)) > 0{active} ORDER BY id", (query,))
         if not rows:
             return None

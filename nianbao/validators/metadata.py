@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..levels import MUNICIPALITIES
 from .model import Level, Report
 from .text import ORDINAL, squash
 
@@ -50,14 +51,26 @@ def guess_level(agency: str | None) -> Level:
     if agency.endswith(("人民政府", "政府")):
         return "government"
     if _DEPARTMENT_END.search(agency):
-        below_province = re.sub(r"^.*?(省|自治区)", "", agency)
-        if below_province != agency and not re.search(r"(市|州|盟|县|区|旗)", below_province):
+        below_province = _below_province(agency)
+        if below_province != agency and not _LOWER_REGION.search(below_province):
             return "provincial_department"
         if re.search(r"(县|旗)|[^市]区", below_province) or below_province.startswith(("区", "县")):
             return "county_department"
-        if "市" in below_province or "州" in below_province:
+        if _CITY.search(below_province) or "州" in below_province:
             return "city_department"
     return "other"
+
+
+_LOWER_REGION = re.compile(r"(市(?!场)|州|盟|县|区|旗)")  # 市场监督管理局 names no city
+_CITY = re.compile(r"市(?!场)")
+
+
+def _below_province(agency: str) -> str:
+    """The name after its province (江苏省, 广西壮族自治区, or a 直辖市 such as 上海市)."""
+    for municipality in MUNICIPALITIES:
+        if agency.startswith(municipality):
+            return agency[len(municipality) :]
+    return re.sub(r"^.*?(省|自治区)", "", agency)
 
 
 def _ends_title(text: str) -> bool:

@@ -37,7 +37,7 @@ class Severity(str, Enum):
 class Locator:
     """Where something came from in the source file (a plain dataclass: readers make hundreds)."""
 
-    source: Literal["docx", "text", "pdf"] = "text"
+    source: Literal["docx", "text", "pdf", "html"] = "text"
     line: int | None = None  # 1-based line of a text file
     paragraph: int | None = None  # 0-based index among the document's paragraphs
     table: int | None = None  # 0-based index of the Word/markdown table (or text table block)

@@ -1,12 +1,14 @@
-"""Legacy .doc/.wps/RTF drafts converted by the real LibreOffice (skipped where it is missing)."""
+"""Legacy .doc/.wps/RTF and OpenDocument .odt drafts converted by the real LibreOffice (skipped where it is missing)."""
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 import subprocess
 import tempfile
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -38,7 +40,7 @@ def soffice_convert(files: list[Path], target: str, outdir: Path) -> None:
 
 @pytest.fixture(scope="module")
 def legacy_drafts(sample_docx, tmp_path_factory) -> dict[str, dict[str, bytes]]:
-    """name -> {"docx": …, "doc": …, "rtf": …}: the sample .docx saved by LibreOffice as .doc and RTF."""
+    """name -> {"docx": …, "doc": …, "rtf": …, "odt": …}: the sample .docx saved by LibreOffice as .doc, RTF and .odt."""
     if SOFFICE is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     folder = tmp_path_factory.mktemp("legacy")
@@ -46,9 +48,9 @@ def legacy_drafts(sample_docx, tmp_path_factory) -> dict[str, dict[str, bytes]]:
     sources = [folder / f"{name}.docx" for name in names]
     for name, path in zip(names, sources):
         path.write_bytes(sample_docx[name])
-    for target in ("doc", "rtf"):
+    for target in ("doc", "rtf", "odt"):
         soffice_convert(sources, target, folder)
-    return {name: {kind: (folder / f"{name}.{kind}").read_bytes() for kind in ("docx", "doc", "rtf")} for name in names}
+    return {name: {kind: (folder / f"{name}.{kind}").read_bytes() for kind in ("docx", "doc", "rtf", "odt")} for name in names}
 
 
 def issue_keys(result) -> list[tuple]:
@@ -78,7 +80,7 @@ HOSTILE = "../../$(touch pwned);rm -rf x.wps"
 
 
 @needs_soffice
-@pytest.mark.parametrize("kind, file_name, label", [("doc", HOSTILE, "wps"), ("rtf", "报告.doc", "rtf")])
+@pytest.mark.parametrize("kind, file_name, label", [("doc", HOSTILE, "wps"), ("rtf", "报告.doc", "rtf"), ("odt", "报告.zip", "odt")])
 def test_wps_and_rtf_read_like_the_docx(legacy_drafts, monkeypatch, tmp_path, kind, file_name, label):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.chdir(tmp_path)
@@ -94,6 +96,32 @@ def test_sniff_tells_ole_and_rtf(legacy_drafts):
     drafts = next(iter(legacy_drafts.values()))
     assert sniff(drafts["doc"]) == "ole" and ole_kind(drafts["doc"]) == "word"
     assert sniff(drafts["rtf"]) == "rtf" and sniff(b"\xef\xbb\xbf" + drafts["rtf"]) == "rtf"
+    assert sniff(drafts["odt"]) == "odt" and sniff(drafts["docx"]) == "docx"
+
+
+def odf_package(mimetype: bytes, first: bool = True) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        if not first:
+            archive.writestr("content.xml", "<office:document-content/>")
+        archive.writestr("mimetype", mimetype)  # stored, uncompressed, as ODF asks
+        archive.writestr("META-INF/manifest.xml", "<manifest:manifest/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["mimetype-first", "mimetype-later"])
+def test_an_odt_without_libreoffice_is_called_an_odt_not_a_zip(monkeypatch, first):
+    monkeypatch.setenv("NIANBAO_SOFFICE", "none")
+    data = odf_package(b"application/vnd.oasis.opendocument.text", first)
+    assert sniff(data) == "odt"
+    result = check_bytes(data, "报告.odt")
+    assert result.error.code == "legacy_word"
+    assert result.error.message.startswith("这是 OpenDocument 文本（.odt）") and "另存为 .docx" in result.error.message
+    assert "压缩包" not in result.error.message
+
+
+def test_an_odf_spreadsheet_is_not_taken_for_a_text():
+    assert sniff(odf_package(b"application/vnd.oasis.opendocument.spreadsheet")) == "docx"  # refused as not Word
 
 
 def running(process: psutil.Process) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..document import Document, ReadError
 from .docx import read_docx
-from .legacy import OLE_MAGIC, is_rtf, read_legacy
+from .html import is_html, is_mhtml, read_html, read_mhtml
+from .legacy import OLE_MAGIC, is_odt, is_rtf, read_legacy
 from .pdf import read_pdf
 from .text import decode, read_text
 
@@ -13,7 +14,7 @@ MAX_INPUT_BYTES = 20 * 1024 * 1024
 
 def sniff(data: bytes, filename: str = "") -> str:
     if data.startswith(b"PK\x03\x04"):
-        return "docx"
+        return "odt" if is_odt(data) else "docx"
     if data.startswith(OLE_MAGIC):
         return "ole"
     if is_rtf(data):
@@ -22,6 +23,10 @@ def sniff(data: bytes, filename: str = "") -> str:
         return "pdf"
     if data[:8] in (b"\x89PNG\r\n\x1a\n",) or data[:3] == b"\xff\xd8\xff" or data[:4] in (b"GIF8", b"II*\x00", b"MM\x00*"):
         return "image"
+    if is_html(data):
+        return "html"
+    if is_mhtml(data):
+        return "mhtml"
     return "text"
 
 
@@ -33,10 +38,14 @@ def read_document(data: bytes, filename: str = "") -> Document:
     kind = sniff(data, filename)
     if kind == "docx":
         return read_docx(data)
-    if kind in ("ole", "rtf"):
+    if kind in ("ole", "rtf", "odt"):
         return read_legacy(data, filename)
     if kind == "pdf":
         return read_pdf(data)
+    if kind == "html":
+        return read_html(data)
+    if kind == "mhtml":
+        return read_mhtml(data)
     if kind == "image":
         raise ReadError("image", "图片无法审核。请发送报告的 Word 原稿（.docx），或把报告全文复制粘贴发送。")
     return read_text(decode(data))

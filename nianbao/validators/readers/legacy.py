@@ -1,5 +1,6 @@
-"""Legacy drafts: Word 97-2003 .doc, WPS .wps (both OLE compound files) and RTF, converted to
-.docx by LibreOffice and then read by the .docx reader.
+"""Legacy drafts: Word 97-2003 .doc, WPS .wps (both OLE compound files) and RTF, and
+OpenDocument text (.odt, LibreOffice's and 永中 Office's own format), converted to .docx by
+LibreOffice and then read by the .docx reader.
 
 The conversion runs ``soffice --headless --convert-to docx`` in a private temporary directory,
 with a fresh LibreOffice profile, a minimal environment, a fixed input name (never the user's
@@ -14,6 +15,7 @@ sent to LibreOffice.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import shutil
@@ -21,6 +23,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import zipfile
 from pathlib import Path
 
 from ..document import Document, ReadError
@@ -33,13 +36,15 @@ RTF_MAGIC = b"{\\rtf"
 MAX_OUTPUT_BYTES = 50 * 1024 * 1024
 MAX_PARALLEL = 2
 QUEUE_WAIT = 120.0  # seconds a conversion may wait for a free slot
-SUFFIXES = (".doc", ".wps", ".rtf")
+ODF_TEXT = (b"application/vnd.oasis.opendocument.text", b"application/vnd.oasis.opendocument.text-template")
+SUFFIXES = (".doc", ".wps", ".rtf", ".odt")
 _DISABLED = ("", "none", "off", "no", "false", "0")
 _SLOTS = threading.BoundedSemaphore(MAX_PARALLEL)
 
 HOW_TO = "在 Word 或 WPS 中打开它，点“文件 → 另存为”，保存类型选“Word 文档(*.docx)”，再发送新的 .docx 文件。"
 SAVE_AS = "请" + HOW_TO
 UNREADABLE = "这是旧版 Word/WPS 格式（.doc/.wps）或加密的文档，暂时无法直接读取。请“另存为 .docx”（不要设置密码）后再发送：" + HOW_TO
+ODT_UNREADABLE = "这是 OpenDocument 文本（.odt），暂时无法直接读取。请“另存为 .docx”后再发送：" + HOW_TO
 ENCRYPTED = (
     "文件设有密码（已加密），无法读取。请用密码打开后取消密码（Word：“文件 → 信息 → 保护文档 → 用密码进行加密”，清空密码；WPS：“文件 → 文档加密”），然后"
     + HOW_TO
@@ -91,6 +96,22 @@ def ole_kind(data: bytes) -> str:
 
 def is_rtf(data: bytes) -> bool:
     return data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == RTF_MAGIC
+
+
+def is_odt(data: bytes) -> bool:
+    """An OpenDocument text: a zip whose ``mimetype`` entry (first and stored, as ODF asks, or
+    anywhere in a sloppier package) names it."""
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    if data[30:38] == b"mimetype" and data[8:10] == b"\x00\x00":  # first and stored: read in place
+        size, extra = int.from_bytes(data[22:26], "little"), int.from_bytes(data[28:30], "little")
+        return data[38 + extra : 38 + extra + min(size, 200)].strip() in ODF_TEXT
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo("mimetype")
+            return info.file_size < 200 and archive.read(info).strip() in ODF_TEXT
+    except (KeyError, zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError):
+        return False
 
 
 # --- conversion ----------------------------------------------------------------------------
@@ -153,12 +174,12 @@ def _converted(workdir: Path) -> bytes:
 
 
 def convert_to_docx(data: bytes, suffix: str, *, timeout: float = 60, soffice: str | None = None) -> bytes:
-    """The .docx LibreOffice makes of ``data`` (a .doc, .wps or .rtf, per ``suffix``).
+    """The .docx LibreOffice makes of ``data`` (a .doc, .wps, .rtf or .odt, per ``suffix``).
 
     Raises ``ReadError`` when LibreOffice is missing or turned off, times out or fails."""
     soffice = soffice or find_soffice()
     if not soffice:
-        raise ReadError("legacy_word", UNREADABLE)
+        raise ReadError("legacy_word", ODT_UNREADABLE if suffix.lower() == ".odt" else UNREADABLE)
     suffix = suffix.lower() if suffix.lower() in SUFFIXES else ".doc"
     if not _SLOTS.acquire(timeout=QUEUE_WAIT):
         raise ReadError("convert_busy", "转换旧版文档的任务太多，请稍后再发送。" + SAVE_AS)
@@ -177,15 +198,17 @@ def convert_to_docx(data: bytes, suffix: str, *, timeout: float = 60, soffice: s
 
 
 def _label(data: bytes, filename: str) -> str:
-    """The input format reported for a converted draft: ``rtf``, ``wps`` or ``doc``."""
+    """The input format reported for a converted draft: ``rtf``, ``odt``, ``wps`` or ``doc``."""
     if is_rtf(data):
         return "rtf"
+    if is_odt(data):
+        return "odt"
     return "wps" if filename.lower().endswith(".wps") else "doc"
 
 
 def read_legacy(data: bytes, filename: str = "", *, timeout: float = 60) -> Document:
-    """A .doc, .wps or RTF draft read through a LibreOffice conversion; the user's file name
-    only picks the reported format (``doc``/``wps``/``rtf``) and never reaches the disk."""
+    """A .doc, .wps, RTF or .odt draft read through a LibreOffice conversion; the user's file
+    name only picks the reported format (``doc``/``wps``) and never reaches the disk."""
     if data.startswith(OLE_MAGIC):
         kind = ole_kind(data)
         if kind == "encrypted":
@@ -197,4 +220,4 @@ def read_legacy(data: bytes, filename: str = "", *, timeout: float = 60) -> Docu
     return Document(source="docx", layout=label, blocks=document.blocks)
 
 
-__all__ = ["convert_to_docx", "find_soffice", "is_rtf", "ole_kind", "read_legacy"]
+__all__ = ["convert_to_docx", "find_soffice", "is_odt", "is_rtf", "ole_kind", "read_legacy"]

@@ -56,7 +56,8 @@ class Rule:
     explanation: str = ""  # longer rationale for the docs (Chinese)
     # One habit, one issue: the same finding in GROUP_MIN or more places of a table is reported
     # once at the table, with these templates over {table_name}, {count}, {cells} and the
-    # first finding's params (a rule without them gets DEFAULT_GROUP_*).
+    # first finding's params (a rule without them gets DEFAULT_GROUP_*). A finding whose params
+    # carry a "habit" is grouped with the others of that habit whatever their values.
     group_message: str = ""
     group_hint: str = ""
     group_by_value: bool = True  # False: every finding of the rule in a table is the same habit
@@ -103,7 +104,7 @@ def all_rules() -> list[Rule]:
 
 
 def _load_rule_modules() -> None:
-    from . import arithmetic, cells, content, dates, digits, history, level, naming, structure  # noqa: F401  (registration)
+    from . import arithmetic, blank_sums, cells, content, dates, digits, history, level, naming, structure  # noqa: F401  (registration)
 
 
 def _position(issue: Issue) -> tuple[int, int]:
@@ -147,7 +148,11 @@ def grouped_issues(registered: Rule, findings: list[Finding], report: Report) ->
     groups: dict[tuple, list[Finding]] = {}
     for finding in findings:
         if finding.table and finding.row:
-            key = (finding.table, finding.expected, finding.found) if registered.group_by_value else (finding.table,)
+            habit = finding.params.get("habit")
+            if habit:
+                key = (finding.table, habit)  # the rule names the habit: same place kind, values differ
+            else:
+                key = (finding.table, finding.expected, finding.found) if registered.group_by_value else (finding.table,)
             groups.setdefault(key, []).append(finding)
     grouped = {id(f): key for key, members in groups.items() if len(members) >= GROUP_MIN for f in members}
     issues: list[Issue] = []

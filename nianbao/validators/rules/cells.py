@@ -4,8 +4,8 @@ from __future__ import annotations
 
 
 from ..model import Report, Severity
-from ..template import TABLE3, TABLE4, TABLES
-from . import Context, Finding, rule
+from ..template import APPLICANT_PARTS, TABLE3, TABLE4, TABLES
+from . import GROUP_MIN, Context, Finding, rule
 from ._where import at_cell, cell_name, fmt, row_name
 from .arithmetic import analyse
 
@@ -42,9 +42,14 @@ def blank_cell(report: Report, context: Context):
         if len(cells) > 1 and all(cell.blank for cell in cells):
             yield _empty_table_finding(spec, cells)  # one issue, not one per row
             continue
+        columns = _whole_blank_columns(spec, cells)
+        if columns:  # one issue, named by column; the other blanks row by row
+            in_columns = [c for c in cells if c.blank and c.column in columns]
+            computed = {derived.get((spec.key, c.row, c.column)) for c in in_columns}
+            yield _blank_columns_finding(spec, columns, in_columns, computed.pop() if len(computed) == 1 else None)
         for row in spec.rows:
             cells = table.rows[row.label]
-            blanks = [cell for cell in cells.values() if cell.blank]
+            blanks = [cell for cell in cells.values() if cell.blank and cell.column not in columns]
             if not blanks:
                 continue
             computed = [derived.get((spec.key, c.row, c.column)) for c in blanks]
@@ -64,6 +69,46 @@ def _empty_table_finding(spec, cells) -> Finding:
         expected="0 或实际数字",
         found="空白",
         locator=cells[0].locator,
+    )
+
+
+def _whole_blank_columns(spec, cells) -> list[str]:
+    """The columns left blank in every one of their (three or more) rows."""
+    if len(spec.rows) < GROUP_MIN:
+        return []
+    columns = []
+    for column in _columns(spec):
+        column_cells = [cell for cell in cells if cell.column == column]
+        if len(column_cells) >= GROUP_MIN and all(cell.blank for cell in column_cells):
+            columns.append(column)
+    return columns
+
+
+def _columns(spec) -> list[str]:
+    seen: list[str] = []
+    for row in spec.rows:
+        seen.extend(c for c in row.columns if c not in seen)
+    return seen
+
+
+def _blank_columns_finding(spec, columns: list[str], blanks, computed) -> Finding:
+    """``computed``: the one value the arithmetic gives every one of these cells, if it does."""
+    if tuple(columns) == APPLICANT_PARTS[1:] and spec is TABLE3:
+        named = f"「法人或其他组织」的 {len(columns)} 列（{'、'.join(columns)}）"
+    else:
+        named = "「" + "」「".join(columns) + f"」{len(columns)} 列" if len(columns) > 1 else f"「{columns[0]}」列"
+    return Finding(
+        params={
+            "where": f"{spec.number}「{spec.title}」",
+            "what": f"{named}全部 {len(blanks)} 个单元格",
+            "computed": "。" if computed is None else f"：按表中其他数字推算，都应为 {fmt(computed)}。",
+            "fix": f"把{named}逐项填上数字；没有发生的事项填 0，不要留空。",
+        },
+        table=spec.key,
+        section=spec.section,
+        expected="0 或实际数字" if computed is None else fmt(computed),
+        found="空白",
+        locator=blanks[0].locator,
     )
 
 

@@ -147,26 +147,33 @@ _NO_CASE = re.compile(r"(未|没有|无)(发生|收到|产生|出现)?[^。；�
 _HANDLING = re.compile(r"(处理|办理|答复|受理)")
 _THIS_YEAR = re.compile(r"(本年|全年|今年|年内|本年度|20\d{2}年)")
 _NEGATION = re.compile(r"(未|无|没有|零|0件)")
+_CLAUSE = re.compile(r"[，,；;：:]")
+_OTHER_YEAR = re.compile(r"(上年|去年|上一年|结转)")
 
 
 @rule(
     code="X103",
     name="text-application-count",
     severity=WARNING,
-    summary="正文写的收到申请件数与表三「本年新收」总计一致",
-    message="第{section}部分写「{found}」，而表三「一、本年新收政府信息公开申请数量」总计为 {table_value}。",
+    summary="正文写的收到申请件数与表三「本年新收」总计（或本年新收加上年结转）一致",
+    message="第{section}部分写「{found}」，而表三「一、本年新收政府信息公开申请数量」总计为 {table_value}{with_carried}。",
     hint="核对正文和表三，使本年收到申请的件数一致。",
 )
 def text_application_count(report: Report, context: Context):
-    """正文概述的申请件数应与表三一致，不一致说明其中之一填错。"""
+    """正文概述的申请件数应与表三一致，不一致说明其中之一填错；正文也常把上年结转的一并算作「受理」（749件＝新收713件＋结转36件）。"""
     new = _t3_total(report, T3_NEW)
     if new is None:
         return
+    carried = _t3_total(report, T3_CARRIED) or 0
+    accepted = {int(new), int(new + carried)}
     for number, paragraph, sentence in _sentences(report):
         match = _RECEIVED.search(sentence)
-        if match and int(match.group(3)) != new and "上年" not in sentence and "结转" not in sentence:
+        if not match or _OTHER_YEAR.search(_CLAUSE.split(sentence[: match.start()])[-1] + match.group(0)):
+            continue  # no count, or last year's count, or the count of the applications carried over
+        if int(match.group(3)) not in accepted:
+            with_carried = f"，加上年结转 {int(carried)} 件为 {int(new + carried)}" if carried else ""
             yield Finding(
-                params={"section": number, "table_value": int(new)},
+                params={"section": number, "table_value": int(new), "with_carried": with_carried},
                 section=number, found=match.group(0), expected=f"{int(new)}件", table=TABLE3.key, row=T3_NEW, column="总计",
                 locator=paragraph.locator,
             )

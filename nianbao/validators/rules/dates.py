@@ -53,14 +53,16 @@ def title_missing(report: Report, context: Context):
     severity=WARNING,
     summary="标题与标准写法一致，有年份，没有错字漏字（如「工作告年度报」）",
     message="标题「{found}」与标准写法「（机关名称）××××年政府信息公开工作年度报告」不一致，可能有错字、漏字或缺少年份。",
-    hint="标题写为「（机关全称）{year}年政府信息公开工作年度报告」。",
+    hint="标题写为「{title}」。",
 )
 def title_nonstandard(report: Report, context: Context):
     """标题的错字（如「工作告年度报」）和缺少年份，在公开后最显眼，上级审核一定会退回。"""
     if report.title and (STANDARD_TITLE not in report.title.replace("年度政府", "年政府") or not report.year):
+        standard = f"{report.year or '××××'}年{STANDARD_TITLE}"
+        title = f"{report.agency}{standard}" if report.agency else f"（机关全称）{standard}"
         yield Finding(
-            params={"year": report.year or "××××"},
-            section="title", found=report.title, expected=f"{report.year or '××××'}年{STANDARD_TITLE}", locator=report.title_locator,
+            params={"year": report.year or "××××", "title": title},
+            section="title", found=report.title, expected=title if report.agency else standard, locator=report.title_locator,
         )
 
 

@@ -205,3 +205,26 @@ def test_parts_before_their_total_that_do_not_add_up(sample_texts, fmt):
 
 def test_parts_before_a_total_that_add_up_are_silent(sample_texts):
     assert "X102" not in {i.code for i in check(sample(sample_texts, "000"), "docx").issues}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_standard_title_offered_keeps_the_agency_name(clean, fmt):
+    """Y110's expected value is copied as the new title (JSON, the web desk): it must keep the
+    agency, or the copy removes it."""
+    content = copy.deepcopy(clean)
+    content["title"] = ["文水县刘胡兰镇2024年政府信息公开工作告年度报"]
+    issue = only(check(content, fmt), "Y110")
+    assert issue.expected == "文水县刘胡兰镇2024年政府信息公开工作年度报告"
+    assert issue.hint == "标题写为「文水县刘胡兰镇2024年政府信息公开工作年度报告」。"
+
+
+def test_without_an_agency_name_the_standard_title_says_where_it_goes(clean):
+    content = copy.deepcopy(clean)
+    content["title"] = ["2024年政府信息公开工作告年度报"]
+    content["signature"] = []
+    result = check(content, "docx")
+    issue = only(result, "Y110")
+    if result.report.agency:
+        pytest.skip(f"the agency was found elsewhere: {result.report.agency}")
+    assert issue.expected == "2024年政府信息公开工作年度报告"
+    assert issue.hint == "标题写为「（机关全称）2024年政府信息公开工作年度报告」。"
