@@ -1,6 +1,6 @@
 """Parse + check time per report for the samples as .docx and as text, the real published
 reports of ../shared/real/outside in their text forms (and the 淮安 PDF's text as pdftotext gives
-it, when pdftotext is installed), and peak RSS.
+it, when pdftotext is installed) and as the published web pages (.html), and peak RSS.
 
     python bench/bench_engine.py [--rounds 50] [--clock cpu]
 
@@ -79,6 +79,11 @@ def outside_texts() -> list[bytes]:
     return texts
 
 
+def outside_pages() -> list[bytes]:
+    """The outside reports as their agencies published them: saved web pages."""
+    return [path.read_bytes() for path in sorted((ROOT.parent / "shared" / "real" / "outside" / "src").glob("*.htm*"))]
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -100,6 +105,9 @@ def main() -> int:
     outside = outside_texts()
     if outside:
         print(describe(f"outside reports: {len(outside)} text forms", timings(lambda d: check_bytes(d, "r.txt"), outside, args.rounds)))
+    pages = outside_pages()
+    if pages:
+        print(describe(f"outside reports: {len(pages)} web pages", timings(lambda d: check_bytes(d, "r.html"), pages, args.rounds)))
     print(describe(".docx: parse + check", timings(lambda d: check_bytes(d, "r.docx"), docx_files, args.rounds)))
     print(describe(".docx split in 3 + extra tables", timings(lambda d: check_bytes(d, "r.docx"), split, args.rounds)))
     print(describe("baseline: unzip + XML parse", timings(unzip_and_parse, docx_files, args.rounds)))
