@@ -21,6 +21,7 @@ def stray_text(file_name: str, error_code: str | None) -> bool:
     image, rather than counted as a draft that could not be read."""
     return file_name.lower().endswith(tuple(TEXT_SUFFIXES)) and error_code == "not_a_report"
 
+
 _GOVERNMENT_SUFFIX = re.compile(r"(人民政府|政府|街道办事处|办事处)$")
 _REGION_PREFIX = re.compile(r"^.*?[省市州盟县区旗](?!场)(?=..)")  # 市场监督管理局 is not a city
 _SHORT_REGION_PREFIX = re.compile(r"^.{1,8}?(省|自治区|地区|市|自治州|州|盟|县|自治县|区|旗)(?=.{2,})")

@@ -18,6 +18,7 @@ class HistoryImport:
     agency: str | None = None
     problem: str | None = None  # Chinese, for the person importing
     replaced: bool = False
+    error_code: str | None = None  # the engine's, when the file could not be read as a report
 
 
 def import_prior_report(store: Store, data: bytes, file_name: str, year: int) -> HistoryImport:
@@ -25,7 +26,7 @@ def import_prior_report(store: Store, data: bytes, file_name: str, year: int) ->
     roster by the name in its title (or the file name), and keep its tables for ``year``."""
     result = check_bytes(data, file_name)
     if result.error is not None:
-        return HistoryImport(file_name, problem=result.error.message)
+        return HistoryImport(file_name, problem=result.error.message, error_code=result.error.code)
     report = result.report
     if report.year is not None and report.year != year:
         return HistoryImport(file_name, problem=say.import_other_year(report.year, year))

@@ -209,6 +209,19 @@ def test_history_import_matches_agencies_and_explains_what_it_skips(samples_dir,
     store.close()
 
 
+def test_history_import_skips_a_readme_beside_the_reports(samples_dir, tmp_path):
+    env = {"NIANBAO_DB": str(tmp_path / "db.sqlite")}
+    assert nianbao("agencies", "add", "刘胡兰镇人民政府", "--level", "township", env=env).returncode == 0
+    folder = tmp_path / "2023"
+    folder.mkdir()
+    (folder / "刘胡兰镇2023年报.txt").write_text(sample(samples_dir, "002").read_text(encoding="utf-8").replace("2024", "2023"), encoding="utf-8")
+    (folder / "README.md").write_text("# 去年的年报\n\n从政府网站下载，2025年3月整理。\n", encoding="utf-8")
+    run = nianbao("history", "import", str(folder), "--year", "2023", env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "✓ 刘胡兰镇2023年报.txt → 刘胡兰镇人民政府 2023 年度" in run.stdout
+    assert "README.md" not in run.stdout and "跳过 README.md：不是年报文件" in run.stderr
+
+
 def test_summary_and_template_write_real_files(samples_dir, tmp_path):
     import openpyxl
 
