@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import messages as say
 from ..levels import LEVEL_WORDS
-from ..names import stray_text
-from .inputs import expand_paths, level_argument, os_problem
+from .inputs import expand_paths, level_argument, os_problem, skipped_as_stray
 
 if TYPE_CHECKING:  # the engine is imported when a command needs it: `nianbao invite` starts faster
     from ..validators.engine import CheckResult
@@ -99,15 +98,6 @@ def _annotate_overwrites_input(args, files: list[Path]) -> bool:
     return clash is not None
 
 
-def _stray_text(path: Path, result: CheckResult, in_folders: set[Path]) -> bool:
-    """A text file found in a folder with nothing of a report in it (nianbao.names.stray_text):
-    named on stderr as skipped."""
-    stray = path in in_folders and stray_text(path.name, result.error and result.error.code)
-    if stray:
-        print(say.skipped_not_a_report(path.name, text=True), file=sys.stderr)
-    return stray
-
-
 def cmd_check(args) -> int:
     from ..validators.render import render_text, result_json, summary_line
 
@@ -126,7 +116,7 @@ def cmd_check(args) -> int:
     checked = 0
     for path in files:
         result = _check_file(path, args)
-        if _stray_text(path, result, in_folders):
+        if skipped_as_stray(path, result.error and result.error.code, in_folders):
             continue
         checked += 1
         _previous_year_notice(result, args)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import messages as say
-from ..names import DRAFT_SUFFIXES
+from ..names import DRAFT_SUFFIXES, stray_text
 
 
 def expand_paths(paths: list[str], in_folders: set[Path] | None = None) -> list[Path]:
@@ -30,6 +30,15 @@ def expand_paths(paths: list[str], in_folders: set[Path] | None = None) -> list[
         else:
             files.append(path)
     return files
+
+
+def skipped_as_stray(path: Path, error_code: str | None, in_folders: set[Path]) -> bool:
+    """A text file found in a folder with nothing of a report in it (a README beside the reports,
+    ``nianbao.names.stray_text``): named on stderr as skipped, and True."""
+    stray = path in in_folders and stray_text(path.name, error_code)
+    if stray:
+        print(say.skipped_not_a_report(path.name, text=True), file=sys.stderr)
+    return stray
 
 
 def level_argument(text: str) -> str:

@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 from .. import messages as say
-from ..names import stray_text
-from .inputs import existing_database, expand_paths, open_store
+from .inputs import existing_database, expand_paths, open_store, skipped_as_stray
 
 
 def cmd_history(args) -> int:
@@ -25,7 +24,7 @@ def cmd_history(args) -> int:
         results = [(path, import_prior_report(store, path.read_bytes(), path.name, args.year)) for path in files]
     finally:
         store.close()
-    results = [item for path, item in results if not _stray_text(path, item, in_folders)]
+    results = [item for path, item in results if not skipped_as_stray(path, item.error_code, in_folders)]
     for item in results:
         if item.problem:
             print(say.history_failed(item.file_name, item.problem))
@@ -34,14 +33,6 @@ def cmd_history(args) -> int:
     failed = sum(1 for item in results if item.problem)
     print(say.history_counts(len(results) - failed, failed), file=sys.stderr)
     return 1 if failed else 0
-
-
-def _stray_text(path: Path, item, in_folders: set[Path]) -> bool:
-    """A README or other text beside the reports in a folder: skipped, as `check` skips it."""
-    stray = path in in_folders and stray_text(path.name, item.error_code)
-    if stray:
-        print(say.skipped_not_a_report(path.name, text=True), file=sys.stderr)
-    return stray
 
 
 def cmd_summary(args) -> int:
