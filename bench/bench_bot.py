@@ -40,7 +40,7 @@ from common import FIRST_STAFF, SUPERVISOR, YEAR, FixedClock, loop_lag, percenti
 from fixtures.docx_builder import build_docx, content_from_sample, find_samples_dir  # noqa: E402
 
 from nianbao.bot.app import build_application, running  # noqa: E402
-from nianbao.bot.config import Config  # noqa: E402
+from nianbao.config import Config  # noqa: E402
 from nianbao.devtools import LocalBotApi, SentMessage  # noqa: E402
 from nianbao.storage import Store  # noqa: E402
 

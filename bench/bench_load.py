@@ -68,7 +68,7 @@ from fixtures.docx_builder import build_docx, content_from_sample, find_samples_
 from fixtures.hostile import MB, zip_bomb  # noqa: E402
 
 from nianbao.bot.app import build_application, running  # noqa: E402
-from nianbao.bot.config import Config  # noqa: E402
+from nianbao.config import Config  # noqa: E402
 from nianbao.devtools import LocalBotApi, SentMessage  # noqa: E402
 from nianbao.storage import Store  # noqa: E402
 

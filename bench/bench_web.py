@@ -24,7 +24,7 @@ import psutil
 
 from common import NOW, SUPERVISOR, YEAR, FixedClock, percentile
 
-from nianbao.bot.config import Config
+from nianbao.config import Config
 from nianbao.storage import Store, SubmissionIn
 from nianbao.validators.engine import check_bytes
 from nianbao.validators.render import result_json
@@ -84,7 +84,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=60)
     args = parser.parse_args()
 
-    from nianbao.web.config import WebConfig
+    from nianbao.config import WebConfig
     from nianbao.web.server import build_desk, start_desk
 
     process = psutil.Process()

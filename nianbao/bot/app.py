@@ -15,9 +15,8 @@ from telegram.ext import Application, ApplicationBuilder
 
 from .. import messages as say
 from ..storage import Store
-from ..web.config import WebConfig
 from ..web.server import WEB_CONFIG_KEY, start_beside_bot, stop_beside_bot
-from .config import Config, load_config
+from ..config import Config, load_config
 from .delivery import TelegramDeliver
 from .handlers import register_handlers, schedule_draft_jobs
 from .menus import set_menus
@@ -121,7 +120,7 @@ def serve(config_path: str | None = None) -> int:
     store = Store(config.database, busy_timeout_ms=config.busy_timeout_ms)
     log.info("nianbao bot starting (database %s)", config.database)
     application = build_application(config, store)
-    application.bot_data[WEB_CONFIG_KEY] = WebConfig.from_env()
+    application.bot_data[WEB_CONFIG_KEY] = config.web
     try:
         if config.webhook_url:
             if generate_secret:

@@ -7,7 +7,7 @@ import datetime as dt
 
 from ..reports.summary import AgencyEntry, Summary, summarize
 from ..storage import Store
-from .config import Config
+from ..config import Config
 
 
 def _utc_offset_hours(config: Config, year: int) -> float:

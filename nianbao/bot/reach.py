@@ -18,7 +18,7 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 
 from .. import messages as say
-from .config import Config
+from ..config import Config
 from .updates import http_request
 
 log = logging.getLogger("nianbao")

@@ -11,8 +11,8 @@ from typing import Callable, Coroutine
 from ..drafts import Deliver, DraftPipeline, RateLimiter
 from ..storage import Agency, FileStore, Store
 from ..storage.aio import AsyncStore
-from .config import Config
-from .pool import CheckPool
+from ..config import Config
+from ..drafts.pool import CheckPool
 
 
 def utc_now() -> dt.datetime:

@@ -67,7 +67,7 @@ def existing_database(args, missing: Callable[[str], str]):
     there; else None, after saying ``missing(path)``: a command that reads the county's records
     never creates an empty database in whatever folder it was run from (only ``serve``, ``demo``
     and ``agencies add``/``import`` create one)."""
-    from ..bot.config import load_config
+    from ..config import load_config
 
     config = load_config(args.config)
     if Path(config.database).exists():
@@ -78,7 +78,7 @@ def existing_database(args, missing: Callable[[str], str]):
 
 def open_store(args):
     """The Store of the configured database (``--config``, ``NIANBAO_CONFIG``, ``NIANBAO_DB``)."""
-    from ..bot.config import load_config
+    from ..config import load_config
     from ..storage import Store
 
     config = load_config(args.config)

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from .. import messages as say
-from ..web.cli import add_web_commands
+from .web import add_web_commands
 from . import bot, check, ops, records, roster
 
 

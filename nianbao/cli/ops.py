@@ -7,7 +7,7 @@ from .. import messages as say
 
 def cmd_doctor(args) -> int:
     from ..ops.doctor import run_checks
-    from ..bot.config import load_config
+    from ..config import load_config
 
     config = load_config(args.config)
     checks = run_checks(config, args.config, libreoffice=not args.no_libreoffice)

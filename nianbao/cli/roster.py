@@ -124,7 +124,7 @@ def _bulk_invites(args) -> int:
     import asyncio
 
     from ..ops.invites import bulk_invites, write_invites
-    from ..bot.config import load_config
+    from ..config import load_config
     from ..bot.reach import probe
 
     if not args.out:

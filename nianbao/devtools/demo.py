@@ -17,9 +17,8 @@ from pathlib import Path
 
 from ..bot.app import build_application, running
 from ..bot.commands import Role, commands_for
-from ..bot.config import Config
+from ..config import Config
 from ..storage import Store
-from ..web.config import WebConfig
 from ..web.server import WEB_CONFIG_KEY, demo_banner
 from .console import run_console
 from .idle import bot_is_idle
@@ -99,7 +98,7 @@ async def _demo(config: Config) -> None:
         for name, user_id in users.items():
             api.add_user(user_id, first_name=name)
         application = build_application(config, store, demo_clock())
-        application.bot_data[WEB_CONFIG_KEY] = WebConfig.from_env()
+        application.bot_data[WEB_CONFIG_KEY] = config.web
         async with running(application, poll_timeout=2):
             print(_banner(api, database, invite), flush=True)
             print(demo_banner(application, SUPERVISOR[1], "水城区坪寨乡人民政府"), flush=True)

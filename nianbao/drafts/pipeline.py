@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable, Coroutine
 
 from .. import messages as say
-from ..bot.config import Config
-from ..bot.pool import CheckFailed, CheckPool, CheckTimedOut
+from ..config import Config
+from .pool import CheckFailed, CheckPool, CheckTimedOut
 from ..names import safe_file_name
 from ..storage import Agency, FileStore, InboxEntry, StorageError
 from ..storage.aio import AsyncStore

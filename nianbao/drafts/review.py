@@ -14,7 +14,7 @@ from ..storage.acceptances import issue_key  # the one definition of an issue's 
 from ..validators.engine import CheckResult
 from ..validators.prior import PriorReport
 from ..validators.render import result_json
-from ..bot.config import Config
+from ..config import Config
 
 
 @dataclass

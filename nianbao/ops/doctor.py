@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..bot.config import Config
+from ..config import Config
 from ..bot.reach import probe
 
 __all__ = ["Check", "run_checks"]

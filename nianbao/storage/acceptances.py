@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .audit import audit_row
-from .connection import _ts
+from .connection import Connection, _ts, writes
 from .models import StorageError, _dt
 
 if TYPE_CHECKING:
@@ -80,13 +80,11 @@ def _explanation(row: dict[str, Any]) -> Explanation:
     return Explanation(**{**row, "created_at": _dt(row["created_at"])})
 
 
-class Acceptances:
-    """Acceptances and explanations, on the same database as ``store``."""
+class Acceptances(Connection):
+    """Acceptances and explanations (an area of the store)."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def accept(
+    @writes
+    def accept_issue(
         self, agency_id: int, year: int, key: tuple, *, code: str, message: str | None, submission_id: int | None,
         reason: str, by: int, now: datetime | None = None,
     ) -> Acceptance:
@@ -95,8 +93,8 @@ class Acceptances:
         if not reason:
             raise ValueError("an acceptance needs a reason")
         text = key_text(key)
-        with self.store._tx() as conn:
-            found = self.store._fetch(
+        with self._tx() as conn:
+            found = self._fetch(
                 conn, "SELECT * FROM acceptances WHERE agency_id = ? AND year = ? AND issue_key = ? AND revoked_at IS NULL",
                 (agency_id, year, text),
             )
@@ -108,54 +106,56 @@ class Acceptances:
                 (agency_id, year, text, code, message, submission_id, reason, by, _ts(now)),
             )
             audit_row(conn, "accept", at=_ts(now), actor=by, agency_id=agency_id, detail=code)
-            return _acceptance(self.store._fetch(conn, "SELECT * FROM acceptances WHERE id = ?", (cursor.lastrowid,))[0])
+            return _acceptance(self._fetch(conn, "SELECT * FROM acceptances WHERE id = ?", (cursor.lastrowid,))[0])
 
-    def revoke(self, acceptance_id: int, *, by: int, reason: str | None = None, now: datetime | None = None) -> Acceptance:
-        with self.store._tx() as conn:
+    @writes
+    def revoke_acceptance(self, acceptance_id: int, *, by: int, reason: str | None = None, now: datetime | None = None) -> Acceptance:
+        with self._tx() as conn:
             conn.execute(
                 "UPDATE acceptances SET revoked_by = ?, revoked_at = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL",
                 (by, _ts(now), (reason or "").strip() or None, acceptance_id),
             )
-            found = self.store._fetch(conn, "SELECT * FROM acceptances WHERE id = ?", (acceptance_id,))
+            found = self._fetch(conn, "SELECT * FROM acceptances WHERE id = ?", (acceptance_id,))
         if not found:
             raise StorageError(f"acceptance {acceptance_id} not found")
         return _acceptance(found[0])
 
-    def get(self, acceptance_id: int) -> Acceptance | None:
-        row = self.store._one("SELECT * FROM acceptances WHERE id = ?", (acceptance_id,))
+    def get_acceptance(self, acceptance_id: int) -> Acceptance | None:
+        row = self._one("SELECT * FROM acceptances WHERE id = ?", (acceptance_id,))
         return _acceptance(row) if row else None
 
-    def of_agency(self, agency_id: int, year: int) -> list[Acceptance]:
+    def acceptances_of(self, agency_id: int, year: int) -> list[Acceptance]:
         """Every acceptance of the agency's year, revoked ones too, newest first."""
-        rows = self.store._rows(
+        rows = self._rows(
             "SELECT * FROM acceptances WHERE agency_id = ? AND year = ? ORDER BY accepted_at DESC, id DESC", (agency_id, year)
         )
         return [_acceptance(r) for r in rows]
 
-    def active_by_agency(self, year: int) -> dict[int, list[Acceptance]]:
+    def active_acceptances(self, year: int) -> dict[int, list[Acceptance]]:
         """The acceptances in force in ``year``, per agency (one statement)."""
         grouped: dict[int, list[Acceptance]] = defaultdict(list)
-        for row in self.store._rows("SELECT * FROM acceptances WHERE year = ? AND revoked_at IS NULL ORDER BY id", (year,)):
+        for row in self._rows("SELECT * FROM acceptances WHERE year = ? AND revoked_at IS NULL ORDER BY id", (year,)):
             grouped[row["agency_id"]].append(_acceptance(row))
         return dict(grouped)
 
-    def explain(
+    @writes
+    def explain_issue(
         self, agency_id: int, year: int, key: tuple, *, submission_id: int | None, text: str, by: int, now: datetime | None = None
     ) -> Explanation:
         text = str(text).strip()
         if not text:
             raise ValueError("an explanation needs text")
-        with self.store._tx() as conn:
+        with self._tx() as conn:
             cursor = conn.execute(
                 "INSERT INTO explanations (agency_id, year, issue_key, submission_id, text, user_id, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (agency_id, year, key_text(key), submission_id, text[:1000], by, _ts(now)),
             )
-            return _explanation(self.store._fetch(conn, "SELECT * FROM explanations WHERE id = ?", (cursor.lastrowid,))[0])
+            return _explanation(self._fetch(conn, "SELECT * FROM explanations WHERE id = ?", (cursor.lastrowid,))[0])
 
-    def explanations(self, agency_id: int, year: int) -> dict[str, Explanation]:
+    def explanations_of(self, agency_id: int, year: int) -> dict[str, Explanation]:
         """The latest explanation of each issue of the agency's year, by issue key."""
-        rows = self.store._rows(
+        rows = self._rows(
             "SELECT * FROM explanations WHERE agency_id = ? AND year = ? ORDER BY created_at, id", (agency_id, year)
         )
         return {row["issue_key"]: _explanation(row) for row in rows}
@@ -194,9 +194,9 @@ def words_on_latest(store: Store, agency_id: int, year: int, drafts: list[Submis
     own = [d for d in drafts if d.parsed and not d.off_target]
     if not own:
         return {}
-    current, acceptances = own[0], Acceptances(store)
-    held = holding(acceptances.of_agency(agency_id, year), drafts, current)
-    explained = acceptances.explanations(agency_id, year)
+    current = own[0]
+    held = holding(store.acceptances_of(agency_id, year), drafts, current)
+    explained = store.explanations_of(agency_id, year)
     words = {}
     for issue in current.issues:
         key = key_text(issue_key(issue))
@@ -209,7 +209,7 @@ def count_acceptances(store: Store, year: int, statuses: list[AgencyStatus]) -> 
     """``year_status`` with the human word counted: an agency with errors whose errors are all
     accepted is passing, with ``accepted`` their number. Only agencies with acceptances in force
     are read further (their drafts with issues)."""
-    in_force = Acceptances(store).active_by_agency(year)
+    in_force = store.active_acceptances(year)
     if not in_force:
         return statuses
     counted = []

@@ -221,6 +221,14 @@ class Connection:
             self._live()
             return _schema_version(self._db)
 
+    def pragma(self, name: str) -> object:
+        """One setting of the store's own writing connection (``foreign_keys``, ``busy_timeout``,
+        ``integrity_check``…): for ``nianbao doctor`` and the tests."""
+        if not name.replace("_", "").isalpha():
+            raise ValueError(f"not a pragma name: {name!r}")
+        with self._lock:
+            return self._live().execute(f"PRAGMA {name}").fetchone()[0]
+
     def journal_mode(self) -> str:
         """SQLite journal mode of the open file ("wal")."""
         with self._lock:

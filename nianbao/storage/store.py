@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from ..states import STATES
 from .access import INVITE_ALPHABET, INVITE_CODE_LENGTH, INVITE_TTL_DAYS, Access, normalize_invite_code
+from .acceptances import Acceptances
 from .agencies import Agencies
 from .audit import Audit, AuditEvent
 from .connection import BUSY_TIMEOUT_MS, Connection
+from .desk import DeskReads
 from .history import History
 from .journal import Journal
 from .models import (
@@ -44,6 +46,7 @@ from .reminders import Reminders
 from .retention import Retention
 from .statistics import Statistics
 from .submissions import Submissions
+from .web_access import WebAccess
 
 __all__ = [
     "STATES",
@@ -70,6 +73,9 @@ __all__ = [
 ]
 
 
-class Store(Agencies, Access, Audit, Retention, Submissions, Journal, History, Statistics, Reminders, Connection):
+class Store(
+    Agencies, Access, Audit, Acceptances, Retention, Submissions, Journal, History, Statistics, Reminders, WebAccess, DeskReads,
+    Connection,
+):
     """The database: one SQLite file (see ``Connection`` for connections, locks and transactions),
     with every area's methods."""

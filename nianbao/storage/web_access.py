@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from .connection import _ts, _utc
+from .connection import Connection, _ts, _utc, writes
 from .models import StorageError, _dt
-from .store import Store
 
 __all__ = ["LoginLinkError", "WebAccess", "WebSession"]
 
@@ -38,33 +37,33 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class WebAccess:
-    """Web sign-in records, on the same database (and the same connections) as ``store``."""
+class WebAccess(Connection):
+    """Web sign-in records (an area of the store)."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def secret(self) -> str:
+    @writes
+    def web_secret(self) -> str:
         """The cookie-signing secret: made once, then the same for every process on this database."""
-        with self.store._tx() as conn:
+        with self._tx() as conn:
             conn.execute(
                 "INSERT INTO web_settings (key, value) VALUES ('secret', ?) ON CONFLICT (key) DO NOTHING",
                 (secrets.token_urlsafe(32),),
             )
             return conn.execute("SELECT value FROM web_settings WHERE key = 'secret'").fetchone()[0]
 
-    def new_account(self, now: datetime | None = None) -> int:
+    @writes
+    def new_web_account(self, now: datetime | None = None) -> int:
         """A person who signs in with a browser only: returns their member id (negative, so it
         never meets a Telegram user id; invites bind it like any member)."""
-        with self.store._tx() as conn:
+        with self._tx() as conn:
             cursor = conn.execute("INSERT INTO web_accounts (created_at) VALUES (?)", (_ts(now),))
             return -int(cursor.lastrowid)
 
+    @writes
     def create_login_link(self, user_id: int, ttl: timedelta, now: datetime | None = None) -> str:
         """A one-time token for ``user_id``, valid ``ttl``; only its hash is stored."""
         token = secrets.token_urlsafe(24)
         created = _utc(now)
-        with self.store._tx() as conn:
+        with self._tx() as conn:
             conn.execute(
                 "INSERT INTO web_logins (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
                 (_hash(token), user_id, _ts(created), _ts(created + ttl)),
@@ -73,14 +72,15 @@ class WebAccess:
 
     def check_login_link(self, token: str, now: datetime | None = None) -> int:
         """The user a link is for, without using it up; LoginLinkError when it cannot be used."""
-        row = self.store._one("SELECT * FROM web_logins WHERE token_hash = ?", (_hash(token),))
+        row = self._one("SELECT * FROM web_logins WHERE token_hash = ?", (_hash(token),))
         return self._usable(row, _utc(now))
 
+    @writes
     def use_login_link(self, token: str, now: datetime | None = None) -> int:
         """Use a link up (once, atomically); the user it signs in."""
         moment = _utc(now)
-        with self.store._tx() as conn:
-            found = self.store._fetch(conn, "SELECT * FROM web_logins WHERE token_hash = ?", (_hash(token),))
+        with self._tx() as conn:
+            found = self._fetch(conn, "SELECT * FROM web_logins WHERE token_hash = ?", (_hash(token),))
             user_id = self._usable(found[0] if found else None, moment)
             conn.execute("UPDATE web_logins SET used_at = ? WHERE token_hash = ?", (_ts(moment), _hash(token)))
             return user_id
@@ -95,19 +95,20 @@ class WebAccess:
             raise LoginLinkError("expired")
         return int(row["user_id"])
 
-    def start_session(self, user_id: int, expires_at: datetime, now: datetime | None = None) -> str:
+    @writes
+    def start_web_session(self, user_id: int, expires_at: datetime, now: datetime | None = None) -> str:
         """A new session; returns its id (for the signed cookie; only its hash is stored)."""
         session_id = secrets.token_urlsafe(24)
-        with self.store._tx() as conn:
+        with self._tx() as conn:
             conn.execute(
                 "INSERT INTO web_sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
                 (_hash(session_id), user_id, _ts(now), _ts(expires_at)),
             )
         return session_id
 
-    def session(self, session_id: str, now: datetime | None = None) -> WebSession | None:
+    def web_session(self, session_id: str, now: datetime | None = None) -> WebSession | None:
         """The live session with this id (None when unknown, ended or expired)."""
-        row = self.store._one(
+        row = self._one(
             "SELECT user_id, created_at, expires_at FROM web_sessions WHERE id_hash = ? AND ended_at IS NULL",
             (_hash(session_id),),
         )
@@ -115,8 +116,9 @@ class WebAccess:
             return None
         return WebSession(int(row["user_id"]), _dt(row["created_at"]), _dt(row["expires_at"]))
 
-    def end_session(self, session_id: str, now: datetime | None = None) -> None:
-        with self.store._tx() as conn:
+    @writes
+    def end_web_session(self, session_id: str, now: datetime | None = None) -> None:
+        with self._tx() as conn:
             conn.execute(
                 "UPDATE web_sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL",
                 (_ts(now), _hash(session_id)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..storage.acceptances import Acceptances, issue_key
+from ..storage.acceptances import issue_key
 from . import texts
 from .common import desk_of, page, require_agency, require_supervisor
 from .desk import Desk
@@ -41,7 +41,7 @@ async def accept(request: web.Request) -> web.StreamResponse:
     if not reason:
         return page(request, "message.html", status=400, title="请填写理由", text=texts.ACCEPT_NEEDS_REASON)
     await desk.run(
-        Acceptances(desk.store).accept,
+        desk.store.accept_issue,
         submission.agency_id, submission.year, issue_key(issue),
         code=issue["code"], message=issue.get("message"), submission_id=submission.id,
         reason=reason, by=viewer.user_id, now=desk.clock(),
@@ -56,13 +56,12 @@ async def revoke(request: web.Request) -> web.StreamResponse:
     text = request.match_info["acceptance_id"]
     if not text.isdigit() or len(text) > 12:
         raise web.HTTPNotFound()
-    acceptances = Acceptances(desk.store)
-    acceptance = await desk.run(acceptances.get, int(text))
+    acceptance = await desk.run(desk.store.get_acceptance, int(text))
     if acceptance is None:
         raise web.HTTPNotFound()
     form = await request.post()
     reason = " ".join(str(form.get("reason") or "").split())[:MAX_REASON]
-    await desk.run(acceptances.revoke, acceptance.id, by=viewer.user_id, reason=reason, now=desk.clock())
+    await desk.run(desk.store.revoke_acceptance, acceptance.id, by=viewer.user_id, reason=reason, now=desk.clock())
     back = str(form.get("back") or "")
     raise web.HTTPFound(back if back.startswith("/submission/") else f"/agency/{acceptance.agency_id}")
 
@@ -83,7 +82,7 @@ async def explain(request: web.Request) -> web.StreamResponse:
     if not text:
         return page(request, "message.html", status=400, title="请填写说明", text=texts.EXPLAIN_NEEDS_TEXT)
     await desk.run(
-        Acceptances(desk.store).explain, submission.agency_id, submission.year, issue_key(issue),
+        desk.store.explain_issue, submission.agency_id, submission.year, issue_key(issue),
         submission_id=submission.id, text=text, by=viewer.user_id, now=desk.clock(),
     )
     raise web.HTTPFound(f"/submission/{submission.id}#issue-{issue['number']}")

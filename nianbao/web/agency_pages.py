@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..storage.acceptances import Acceptances, holding, issue_key, key_text
-from ..storage.desk import marked_up_copy
+from ..storage.acceptances import holding, issue_key, key_text
 from ..names import DRAFT_SUFFIX, safe_file_name
 from ..storage import Submission
 from ..validators.readers import sniff
@@ -33,7 +32,7 @@ def _agency_view(desk: Desk, agency_id: int) -> dict | None:
     year = desk.year()
     standing = next((s for s in desk.store.year_status(year) if s.agency.id == agency_id), None)
     submissions = desk.store.list_submissions(agency_id, year)
-    acceptances = Acceptances(desk.store).of_agency(agency_id, year)
+    acceptances = desk.store.acceptances_of(agency_id, year)
     people = [a.accepted_by for a in acceptances] + [a.revoked_by for a in acceptances if a.revoked_by]
     return {
         "agency": agency, "standing": standing, "submissions": submissions,
@@ -75,18 +74,17 @@ def _submission_view(desk: Desk, submission_id: int) -> dict | None:
         previous = desk.store.latest_submission(
             submission.agency_id, submission.year, before_id=submission.id, parsed_only=True
         )
-    acceptances = Acceptances(desk.store)
     drafts = desk.store.list_submissions(submission.agency_id, submission.year, limit=200)
-    held = holding(acceptances.of_agency(submission.agency_id, submission.year), drafts, submission)
+    held = holding(desk.store.acceptances_of(submission.agency_id, submission.year), drafts, submission)
     return {
         "submission": submission,
         "agency": desk.store.get_agency(submission.agency_id),
         "tables": table_views(submission),
         "changes": changes_since(previous, submission),
         "has_file": bool(submission.sha256) and desk.files.get(submission.sha256) is not None,
-        "marked_up": marked_up_copy(desk.store, submission.id),
+        "marked_up": desk.store.marked_up_copy(submission.id),
         "held": held,
-        "explanations": acceptances.explanations(submission.agency_id, submission.year),
+        "explanations": desk.store.explanations_of(submission.agency_id, submission.year),
         "names": _names(desk, [a.accepted_by for a in held.values()]),
     }
 

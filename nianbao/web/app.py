@@ -68,7 +68,7 @@ async def viewer_middleware(request: web.Request, handler) -> web.StreamResponse
 
 
 def _viewer(desk: Desk, session_id: str) -> Viewer | None:
-    session = desk.access.session(session_id, now=desk.clock())
+    session = desk.store.web_session(session_id, now=desk.clock())
     if session is None:
         return None
     role, agency = desk.role_of(session.user_id)

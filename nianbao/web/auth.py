@@ -79,7 +79,7 @@ def _redeem(desk: Desk, code: str) -> int:
     """A browser-only account bound by the invite, exactly as ``/start CODE`` binds a chat user."""
     if desk.store.get_invite(code) is None:
         raise InviteError("unknown", code)
-    user_id = desk.access.new_account(now=desk.clock())
+    user_id = desk.store.new_web_account(now=desk.clock())
     desk.store.redeem_invite(code, user_id, display_name="网页用户", now=desk.clock())
     return user_id
 
@@ -89,7 +89,7 @@ async def login_link(request: web.Request) -> web.StreamResponse:
     """The link only shows a button: opening it (or a link preview fetching it) uses nothing up."""
     desk = desk_of(request)
     try:
-        await desk.run(desk.access.check_login_link, request.match_info["token"], now=desk.clock())
+        await desk.run(desk.store.check_login_link, request.match_info["token"], now=desk.clock())
     except LoginLinkError as error:
         return _link_refused(request, error)
     return page(request, "login.html")
@@ -99,7 +99,7 @@ async def login_link(request: web.Request) -> web.StreamResponse:
 async def use_login_link(request: web.Request) -> web.StreamResponse:
     desk = desk_of(request)
     try:
-        user_id = await desk.run(desk.access.use_login_link, request.match_info["token"], now=desk.clock())
+        user_id = await desk.run(desk.store.use_login_link, request.match_info["token"], now=desk.clock())
     except LoginLinkError as error:
         return _link_refused(request, error)
     return await _signed_in(request, desk, user_id)
@@ -115,7 +115,7 @@ async def _signed_in(request: web.Request, desk: Desk, user_id: int) -> web.Stre
     if role is None:
         return page(request, "message.html", status=403, title="无法登录", text=texts.NOT_A_MEMBER)
     expires = desk.session_end(role)
-    session_id = await desk.run(desk.access.start_session, user_id, expires, now=desk.clock())
+    session_id = await desk.run(desk.store.start_web_session, user_id, expires, now=desk.clock())
     response = web.HTTPFound("/")
     max_age = int((expires - desk.clock()).total_seconds())
     request.app[SIGNER_KEY].set_session(response, session_id, max_age)
@@ -127,7 +127,7 @@ async def sign_out(request: web.Request) -> web.StreamResponse:
     desk = desk_of(request)
     viewer = viewer_of(request)
     if viewer is not None:
-        await desk.run(desk.access.end_session, viewer.session_id, now=desk.clock())
+        await desk.run(desk.store.end_web_session, viewer.session_id, now=desk.clock())
     response = web.HTTPFound("/signin?bye=1")
     request.app[SIGNER_KEY].clear_session(response)
     raise response

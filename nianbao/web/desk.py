@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Callable
 
-from ..bot.config import Config
+from ..config import Config
 from ..storage import Agency, FileStore, Store
-from ..storage.web_access import WebAccess
-from .config import WebConfig
+from ..config import WebConfig
 
 SUPERVISING_ROLES = ("supervisor", "admin")
 CAMPAIGN_TAIL = dt.timedelta(days=60)  # a staff session lasts until this long after the deadline
@@ -53,9 +52,6 @@ class Desk:
     owned: tuple = ()  # what to shut down with the desk (its own pool and store threads, when alone)
     threads: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(4, thread_name_prefix="web"))
 
-    def __post_init__(self) -> None:
-        self.access = WebAccess(self.store)
-
     async def run(self, function: Callable, /, *args, **kwargs):
         """Storage and file work, off the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self.threads, partial(function, *args, **kwargs))
@@ -93,7 +89,7 @@ class Desk:
     def login_link(self, user_id: int) -> str:
         """A one-time sign-in link for ``user_id`` (what /web and ``nianbao web-login`` give)."""
         ttl = dt.timedelta(minutes=self.web.login_link_minutes)
-        token = self.access.create_login_link(user_id, ttl, now=self.clock())
+        token = self.store.create_login_link(user_id, ttl, now=self.clock())
         return f"{self.web.base_url}/login/{token}"
 
     def close(self) -> None:

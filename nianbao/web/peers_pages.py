@@ -6,7 +6,6 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..reports.peers import FIGURE_NAMES, key_figures, outliers_of, peer_spreads
-from ..storage.desk import imported_reports, years_on_file
 from ..validators.template import LEVELS
 from .common import desk_of, page, require_supervisor
 from .desk import Desk
@@ -25,7 +24,7 @@ def _this_year(desk: Desk, year: int) -> dict[int, tuple]:
 def _last_year(desk: Desk, year: int) -> dict[int, dict]:
     """Last year's figures per agency: the imported report, else its deciding draft of that year."""
     figures = {status.agency.id: key_figures(tables) for status, tables in desk.store.year_reports(year - 1) if tables}
-    figures.update({agency_id: key_figures(tables) for agency_id, tables in imported_reports(desk.store, year - 1).items()})
+    figures.update({agency_id: key_figures(tables) for agency_id, tables in desk.store.imported_reports(year - 1).items()})
     return figures
 
 
@@ -56,7 +55,7 @@ def _agency(desk: Desk, agency_id: int) -> dict | None:
         return None
     agency, figures = current[agency_id]
     spreads = _spreads_by_level(current).get(agency.level, {})
-    years = {y: key_figures(tables) for y, tables in years_on_file(desk.store, agency_id).items()}
+    years = {y: key_figures(tables) for y, tables in desk.store.years_on_file(agency_id).items()}
     last = _last_year(desk, year).get(agency_id)
     outliers = outliers_of(agency_id, agency.name, figures, spreads, last) if figures else []
     peers = sum(1 for a, f in current.values() if a.level == agency.level and f is not None)

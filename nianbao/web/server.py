@@ -11,14 +11,13 @@ from dataclasses import dataclass, replace
 
 from aiohttp import web
 
-from ..bot.config import Config
-from ..bot.pool import CheckPool
+from ..drafts.pool import CheckPool
 from ..drafts import DraftPipeline, RateLimiter, RecipientGone
 from ..storage import FileStore, Store
 from ..storage.aio import AsyncStore
 from . import texts
 from .app import create_app
-from .config import WebConfig
+from ..config import Config, WebConfig
 from .desk import Desk, utc_now
 
 log = logging.getLogger(__name__)
@@ -72,7 +71,7 @@ async def _recover_uploads(desk: Desk) -> None:
 
 async def start_desk(desk: Desk) -> RunningDesk:
     """Serve ``desk`` on its host and port (port 0: any free one); the address it listens on."""
-    secret = await desk.run(desk.access.secret)
+    secret = await desk.run(desk.store.web_secret)
     runner = web.AppRunner(create_app(desk, secret), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, desk.web.host, desk.web.port)
@@ -103,14 +102,14 @@ def build_desk(config: Config, store: Store, web_config: WebConfig | None = None
     pipeline = DraftPipeline(
         config=config, db=db, files=files, pool=pool, limiter=limiter, deliver=QuietDeliver(), clock=clock, kinds=("upload",)
     )
-    return Desk(config, web_config or WebConfig.from_env(), store, files, pipeline, clock, services, owned)
+    return Desk(config, web_config or config.web, store, files, pipeline, clock, services, owned)
 
 
 def run_web(config: Config) -> int:
     """``nianbao web``: the desk alone, no Telegram token needed, on an existing database."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     store = Store(config.database, busy_timeout_ms=config.busy_timeout_ms)
-    web_config = WebConfig.from_env(enabled=True)
+    web_config = replace(config.web, enabled=True)
     try:
         asyncio.run(_serve_alone(build_desk(config, store, web_config)))
     except KeyboardInterrupt:
@@ -143,7 +142,7 @@ async def _serve_alone(desk: Desk) -> None:
 def web_login_link(config: Config, user_id: int) -> str:
     """``nianbao web-login USER_ID``: a one-time sign-in link (10 minutes) for a bound user."""
     with Store(config.database, busy_timeout_ms=config.busy_timeout_ms) as store:
-        desk = Desk(config, WebConfig.from_env(), store, FileStore(config.files_path), pipeline=None)
+        desk = Desk(config, config.web, store, FileStore(config.files_path), pipeline=None)
         try:
             role, _ = desk.role_of(user_id)
             if role is None:

@@ -12,7 +12,6 @@ from aiohttp import web
 
 from .. import messages as say
 from ..drafts import Sender
-from ..storage.desk import upload_submission
 from . import texts
 from .common import desk_of, page, require_agency
 
@@ -52,7 +51,7 @@ async def upload(request: web.Request) -> web.StreamResponse:
     if len(data) > limit_mb * 1024 * 1024:
         return _refused(request, say.FILE_TOO_LARGE.format(size=len(data) / 1024 / 1024, limit=limit_mb), status=413)
     reply = await desk.pipeline.submit_draft(Sender(viewer.user_id, viewer.user_id), viewer.agency, name, data)
-    submission_id = await desk.run(upload_submission, desk.store, viewer.user_id, hashlib.sha256(data).hexdigest())
+    submission_id = await desk.run(desk.store.upload_submission, viewer.user_id, hashlib.sha256(data).hexdigest())
     if submission_id is None:  # refused before a check: the rate limit, or the storage failing
         return _refused(request, "\n".join(_plain(part["text"]) for part in reply if "text" in part), status=429)
     raise web.HTTPFound(f"/submission/{submission_id}")

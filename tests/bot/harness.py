@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nianbao.bot.app import build_application, running
-from nianbao.bot.config import Config, ReminderConfig
+from nianbao.config import Config, ReminderConfig
 from nianbao.devtools import LocalBotApi
 from nianbao.devtools.idle import bot_is_idle
 from fixtures.cli import run_cli

@@ -226,7 +226,7 @@ async def test_reminders_go_out_once_to_the_right_people_even_after_a_restart(tm
 
 
 def test_config_reads_environment_over_file(tmp_path):
-    from nianbao.bot.config import load_config
+    from nianbao.config import load_config
 
     path = tmp_path / "nianbao.toml"
     path.write_text('[database]\npath = "file.db"\n[people]\nsupervisors = [1, 2]\n[reminders]\nhour = 8\n', encoding="utf-8")

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from bot.harness import SHANGHAI, STAFF_CHAGAN, SUPERVISOR, Clock, running_bot, sample_text, seed
-from nianbao.bot.config import Config, load_config
+from nianbao.config import Config, load_config
 from nianbao.storage import Store
 
 

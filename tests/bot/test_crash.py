@@ -60,7 +60,7 @@ async def test_killed_while_handling_a_draft_it_is_answered_once_after_restart(t
             except subprocess.TimeoutExpired:
                 bot.kill()
     with Store(database) as store:
-        assert store._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.pragma("integrity_check") == "ok"
         submissions = store.list_submissions(store.find_agency("学张乡人民政府").id)
         assert [s.update_id for s in submissions] == [update_id]
         assert store.get_inbox(update_id).state == "answered"

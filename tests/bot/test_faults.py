@@ -153,7 +153,7 @@ async def test_a_full_disk_gets_a_retry_message_and_nothing_is_half_written(tmp_
         # with room again, the same user is served normally
         again = await env.upload(STAFF_XUEZHANG, "年报.txt", sample_text("000").encode(), count=1)
         assert REVIEW_MARK in again[0].plain_text
-    assert store._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert store.pragma("integrity_check") == "ok"
     store.close()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.harness import SHANGHAI
-from nianbao.bot.config import Config, load_config
+from nianbao.config import Config, load_config
 from nianbao.drafts.review import ReviewService
 from nianbao.validators.engine import check_bytes
 

@@ -79,7 +79,7 @@ POOL_ON_A_THREAD = """
 import asyncio, os, sys, threading, time
 from multiprocessing import forkserver
 import psutil
-from nianbao.bot.pool import CheckPool
+from nianbao.drafts.pool import CheckPool
 
 def check_on_its_own_loop():
     pool = CheckPool(1, timeout=30)

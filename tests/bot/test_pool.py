@@ -13,7 +13,7 @@ import psutil
 
 import pytest
 
-from nianbao.bot.pool import CheckFailed, CheckPool, CheckTimedOut
+from nianbao.drafts.pool import CheckFailed, CheckPool, CheckTimedOut
 from nianbao.validators.engine import check_bytes
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.bot.config import Config
+from nianbao.config import Config
 from nianbao.bot.reach import probe, wait_until_reachable
 from nianbao.devtools import LocalBotApi
 

@@ -9,7 +9,6 @@ import openpyxl
 
 from bot.harness import STAFF_OTHER, STAFF_XUEZHANG, SUPERVISOR, sample_text
 from fixtures.mistakes import one_mistake_docx
-from nianbao.storage.acceptances import Acceptances
 
 REASON = "经核实，该单位本年予以公开的申请为 0，系填报时看错列"
 
@@ -29,7 +28,7 @@ async def test_a_supervisor_accepts_an_error_in_chat_and_status_counts_the_agenc
     assert "通过 1 个，有错误 0 个" in status and "学张乡人民政府 —— 通过（含 1 项已确认）" in status
     overdue = env.text(await env.send(SUPERVISOR, "/overdue", count=1))
     assert "学张乡" not in overdue
-    (kept,) = Acceptances(env.store).of_agency(env.store.find_agency("学张乡人民政府").id, 2024)
+    (kept,) = env.store.acceptances_of(env.store.find_agency("学张乡人民政府").id, 2024)
     assert (kept.accepted_by, kept.reason, kept.code) == (SUPERVISOR, REASON, "A100")
     shown = env.text(await env.send(SUPERVISOR, "/agency 学张乡", count=1))
     assert "✔️ 已确认" in shown and REASON in shown  # the acceptance is shown beside the issue in chat
@@ -62,7 +61,7 @@ async def test_staff_explain_an_issue_by_replying_with_its_number(env):
     answer = env.text(await env.send(STAFF_OTHER, "说明 3 本年机构改革，申请量下降", count=1))
     assert "已记录对第 3 项" in answer and "本年机构改革" in answer
     agency = env.store.find_agency("策勒乡人民政府")
-    (explanation,) = Acceptances(env.store).explanations(agency.id, 2024).values()
+    (explanation,) = env.store.explanations_of(agency.id, 2024).values()
     assert explanation.text == "本年机构改革，申请量下降" and explanation.user_id == STAFF_OTHER
     shown = env.text(await env.send(SUPERVISOR, "/agency 策勒乡", count=1))
     assert "3. " in shown and "💬 单位说明：本年机构改革，申请量下降" in shown  # the supervisor sees it beside issue 3

@@ -9,8 +9,8 @@ import datetime as dt
 
 import pytest
 
-from nianbao.bot.config import Config
-from nianbao.bot.pool import CheckPool
+from nianbao.config import Config
+from nianbao.drafts.pool import CheckPool
 from nianbao.drafts import Arrival, DeliveryFailed, DraftPipeline, RateLimiter, Sender
 from nianbao.storage import FileStore, Store
 from nianbao.storage.aio import AsyncStore

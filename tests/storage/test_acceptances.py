@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from nianbao.storage import Store, SubmissionIn
-from nianbao.storage.acceptances import Acceptances, issue_key
+from nianbao.storage.acceptances import issue_key
 
 T0 = dt.datetime(2025, 1, 10, 8, 0, tzinfo=dt.timezone.utc)
 LICENCE = {"number": 1, "code": "L103", "severity": "error", "table": "主动公开", "row": "行政许可", "column": "本年处理决定数量", "section": "二", "message": "行政许可为 0"}
@@ -33,7 +33,7 @@ def draft(store: Store, agency_id: int, issues: list[dict], minutes: int = 0, **
 
 
 def accept(store: Store, agency_id: int, issue: dict, submission_id: int, reason: str = "经核实，该单位本年无行政许可事项"):
-    return Acceptances(store).accept(
+    return store.accept_issue(
         agency_id, 2024, issue_key(issue), code=issue["code"], message=issue["message"],
         submission_id=submission_id, reason=reason, by=9001, now=T0,
     )
@@ -76,10 +76,10 @@ def test_revoking_is_kept_with_who_when_and_why(store):
     agency = store.add_agency("学张乡人民政府", "township")
     acceptance = accept(store, agency, LICENCE, draft(store, agency, [LICENCE]))
     later = T0 + dt.timedelta(hours=1)
-    revoked = Acceptances(store).revoke(acceptance.id, by=9002, reason="误判", now=later)
+    revoked = store.revoke_acceptance(acceptance.id, by=9002, reason="误判", now=later)
     assert (revoked.revoked_by, revoked.revoked_at, revoked.revoke_reason, revoked.reason) == (9002, later, "误判", acceptance.reason)
     assert standing(store, agency).state == "errors"
-    assert [a.id for a in Acceptances(store).of_agency(agency, 2024)] == [acceptance.id]  # never deleted
+    assert [a.id for a in store.acceptances_of(agency, 2024)] == [acceptance.id]  # never deleted
 
 
 def test_an_acceptance_needs_a_reason_and_is_not_doubled(store):

@@ -77,11 +77,10 @@ def test_codes_made_before_the_upgrade_are_hashed_by_it(tmp_path):
 
 
 def test_acceptances_are_in_the_audit_log(tmp_path):
-    from nianbao.storage.acceptances import Acceptances
 
     with Store(tmp_path / "nianbao.db") as store:
         agency = store.add_agency("学张乡人民政府", "township")
-        Acceptances(store).accept(agency, 2024, ("T201", "表二"), code="T201", message=None, submission_id=None,
+        store.accept_issue(agency, 2024, ("T201", "表二"), code="T201", message=None, submission_id=None,
                                   reason="已核实", by=9001)  # fmt: skip
         [event] = store.list_events()
         assert (event.action, event.actor, event.agency_name) == ("accept", 9001, "学张乡人民政府")

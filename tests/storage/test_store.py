@@ -49,9 +49,8 @@ def test_fresh_file_gets_latest_schema_wal_and_pragmas(store: Store, db_path: Pa
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 9
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"agencies", "members", "invites", "submissions", "reminders_sent", "inbox", "prior_reports"} <= tables
-    conn = store._conn  # the store's own connection settings
-    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert store.pragma("foreign_keys") == 1  # the store's own connection settings
+    assert store.pragma("busy_timeout") == 5000
 
 
 def test_reopen_is_a_noop(db_path: Path) -> None:

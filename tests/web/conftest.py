@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.bot.config import Config
+from nianbao.config import Config
 from nianbao.storage import Store
-from nianbao.web.config import WebConfig
+from nianbao.config import WebConfig
 from nianbao.web.server import RunningDesk, build_desk, start_desk
 
 from web.harness import CHROMEDRIVER, CHROMIUM, SUPERVISOR, Clock, DeskUnderTest, seed

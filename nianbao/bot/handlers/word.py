@@ -17,9 +17,7 @@ from telegram.ext import ContextTypes
 from ... import messages as say
 from ...states import state_label
 from ...storage import AmbiguousAgency, Store
-from ...storage.acceptances import Acceptances, holding, issue_key, key_text
-from ...storage.web_access import WebAccess
-from ...web.config import WebConfig
+from ...storage.acceptances import holding, issue_key, key_text
 from ..delivery import DeliveryFailed, with_retries
 from .common import Call, command, reply, services_of
 
@@ -44,7 +42,7 @@ def _accept(store: Store, agency, year: int, number: int, reason: str, by: int, 
         return say.no_readable_draft(agency.name)
     if issue is None:
         return say.no_such_issue(agency.name, number, pointing=True)
-    Acceptances(store).accept(
+    store.accept_issue(
         agency.id, year, issue_key(issue), code=issue["code"], message=issue.get("message"),
         submission_id=latest.id, reason=reason, by=by, now=now,
     )
@@ -57,12 +55,11 @@ def _unaccept(store: Store, agency, year: int, number: int, reason: str, by: int
     latest, issue = _latest_issue(store, agency.id, year, number)
     if issue is None:
         return say.no_such_issue(agency.name, number)
-    acceptances = Acceptances(store)
     drafts = store.list_submissions(agency.id, year, limit=200)
-    held = holding(acceptances.of_agency(agency.id, year), drafts, latest).get(key_text(issue_key(issue)))
+    held = holding(store.acceptances_of(agency.id, year), drafts, latest).get(key_text(issue_key(issue)))
     if held is None:
         return say.never_accepted(agency.name, number)
-    acceptances.revoke(held.id, by=by, reason=reason, now=now)
+    store.revoke_acceptance(held.id, by=by, reason=reason, now=now)
     return say.unaccepted(agency.name, number, issue["code"])
 
 
@@ -118,7 +115,7 @@ def _explain(store: Store, agency_id: int, year: int, number: int, text: str, by
     issue = next((i for i in latest.issues if i.get("number") == number), None) if latest else None
     if issue is None:
         return say.no_issue_to_explain(number)
-    Acceptances(store).explain(agency_id, year, issue_key(issue), submission_id=latest.id, text=text, by=by, now=now)
+    store.explain_issue(agency_id, year, issue_key(issue), submission_id=latest.id, text=text, by=by, now=now)
     return say.explained(number, issue["code"], text)
 
 
@@ -147,11 +144,11 @@ async def web_command(call: Call) -> None:
 
     bot_data = call.context.application.bot_data
     running = bot_data.get(RUNNING_KEY)
-    web_config = running.desk.web if running else bot_data.get(WEB_CONFIG_KEY) or WebConfig.from_env()
+    web_config = running.desk.web if running else bot_data.get(WEB_CONFIG_KEY) or call.services.config.web
     if not web_config.enabled:
         await call.reply(say.WEB_OFF)
         return
     ttl = dt.timedelta(minutes=web_config.login_link_minutes)
     user_id, now = call.user_id, call.services.clock()
-    token = await call.services.db.write(lambda store: WebAccess(store).create_login_link(user_id, ttl, now=now))
+    token = await call.services.db.write(lambda store: store.create_login_link(user_id, ttl, now=now))
     await call.reply(say.WEB_LINK.format(minutes=web_config.login_link_minutes, link=f"{web_config.base_url}/login/{token}"))

@@ -5,19 +5,19 @@ from __future__ import annotations
 import sys
 
 from .. import messages as say
-from ..cli.inputs import existing_database
-from . import texts
+from .inputs import existing_database
+from ..web import texts
 
 
 def cmd_web(args) -> int:
-    from .server import run_web
+    from ..web.server import run_web
 
     config = existing_database(args, say.web_no_database)
     return 2 if config is None else run_web(config)
 
 
 def cmd_web_login(args) -> int:
-    from .server import web_login_link
+    from ..web.server import web_login_link
 
     config = existing_database(args, say.web_no_database)
     if config is None:

@@ -1,8 +1,14 @@
 """Configuration: a TOML file with defaults that work, overridden by environment variables.
 
+One configuration for every face (the chat bot, the web desk, the command line).
+
 Environment variables (they win over the file, so an operator or a test never edits files):
 TELEGRAM_BOT_TOKEN, NIANBAO_API_BASE_URL, NIANBAO_FILE_BASE_URL, NIANBAO_DB, NIANBAO_SUPERVISORS,
-NIANBAO_ADMINS, NIANBAO_CONFIG (path of the TOML file), NIANBAO_REPORT_YEAR.
+NIANBAO_ADMINS, NIANBAO_CONFIG (path of the TOML file), NIANBAO_REPORT_YEAR; for the web desk
+(``[web]`` in the file) NIANBAO_WEB (``off`` turns the desk off under ``nianbao serve``),
+NIANBAO_WEB_HOST, NIANBAO_WEB_PORT, NIANBAO_WEB_URL (the address people open, for the one-time
+links; default http://HOST:PORT) and NIANBAO_TRUSTED_PROXIES (addresses of reverse proxies whose
+``X-Forwarded-For`` names the client).
 
 The year under review: reports of year Y are written from December of Y to the deadline
 (31 January of Y+1). From ``[campaign] start_month``/``start_day`` (default 1 December) of a year
@@ -17,6 +23,56 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+
+DEFAULT_WEB_HOST = "127.0.0.1"
+DEFAULT_WEB_PORT = 8080
+_OFF = ("off", "0", "no", "false")
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """The web desk's settings (``[web]`` in the file, NIANBAO_WEB_* in the environment)."""
+
+    enabled: bool = True
+    host: str = DEFAULT_WEB_HOST
+    port: int = DEFAULT_WEB_PORT
+    public_url: str | None = None
+    max_upload_mb: float = 10.0
+    secure_cookies: bool = False  # set when the desk is served over HTTPS (a public_url with https)
+    login_link_minutes: int = 10
+    supervisor_session_days: int = 7
+    trusted_proxies: frozenset[str] = frozenset()  # reverse proxies whose X-Forwarded-For is believed
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "WebConfig":
+        """The settings from the environment alone (the defaults for the rest)."""
+        return _web_config({}, os.environ if environ is None else environ, **overrides)
+
+
+def _web_config(section: dict, env, **overrides) -> WebConfig:
+    public_url = env.get("NIANBAO_WEB_URL") or section.get("url") or None
+    enabled = env.get("NIANBAO_WEB") or str(section.get("enabled", "on"))
+    proxies = env.get("NIANBAO_TRUSTED_PROXIES") or section.get("trusted_proxies") or ()
+    if isinstance(proxies, str):
+        proxies = proxies.replace("，", ",").split(",")
+    values = dict(
+        enabled=enabled.strip().lower() not in _OFF,
+        host=env.get("NIANBAO_WEB_HOST") or section.get("host") or DEFAULT_WEB_HOST,
+        port=int(env.get("NIANBAO_WEB_PORT") or section.get("port") or DEFAULT_WEB_PORT),
+        public_url=public_url,
+        max_upload_mb=float(section.get("max_upload_mb", WebConfig.max_upload_mb)),
+        secure_cookies=bool(public_url and public_url.startswith("https://")),
+        login_link_minutes=int(section.get("login_link_minutes", WebConfig.login_link_minutes)),
+        supervisor_session_days=int(section.get("supervisor_session_days", WebConfig.supervisor_session_days)),
+        trusted_proxies=frozenset(p.strip() for p in proxies if p and p.strip()),
+    )
+    values.update(overrides)
+    return WebConfig(**values)
 
 
 @dataclass(frozen=True)
@@ -60,6 +116,7 @@ class Config:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: str | None = None  # from the environment (NIANBAO_WEBHOOK_SECRET) only
+    web: WebConfig = field(default_factory=WebConfig)
 
     @property
     def files_path(self) -> str:
@@ -143,6 +200,7 @@ def load_config(path: str | os.PathLike | None = None, environ: dict[str, str] |
         webhook_listen=bot.get("webhook_listen", Config.webhook_listen),
         webhook_port=bot.get("webhook_port", Config.webhook_port),
         webhook_secret=env.get("NIANBAO_WEBHOOK_SECRET") or None,
+        web=_web_config(data.get("web", {}), env),
     )
     return _apply_env(config, env)
 
