@@ -136,6 +136,11 @@ class Config:
     def deadline(self, year: int) -> dt.date:
         return dt.date(year + 1, self.deadline_month, self.deadline_day)
 
+    def deadline_for(self, year: int, level: str | None) -> dt.date:
+        """An agency's own deadline: a county-level-or-above government's report by 31 March
+        (条例 第四十九条), every other agency's by 31 January."""
+        return self.government_deadline(year) if level == "government" else self.deadline(year)
+
     def government_deadline(self, year: int) -> dt.date:
         return dt.date(year + 1, self.government_deadline_month, self.government_deadline_day)
 

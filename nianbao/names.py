@@ -4,6 +4,8 @@ and the file names we send and take (the suffixes of drafts in a folder)."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import difflib
 import re
 
@@ -71,6 +73,18 @@ def name_variants(text: str) -> list[str]:
             variants.append(shorter)
         current = _SHORT_REGION_PREFIX.sub("", current, count=1)
     return variants
+
+
+MAX_FILE_NAME = 120
+
+
+def clean_file_name(name: str | None, default: str) -> str:
+    """A sender's file name as we keep and show it, from any face: no control or invisible format
+    characters (CR, LF, NUL, the right-to-left override U+202E, zero-width spaces), spaces
+    collapsed, at most ``MAX_FILE_NAME`` characters (the end kept: it has the suffix)."""
+    text = "".join(" " if c in "\t\r\n" else c for c in str(name or "") if c in "\t\r\n" or unicodedata.category(c)[0] != "C")
+    text = " ".join(text.split())
+    return text[-MAX_FILE_NAME:] or default
 
 
 def safe_file_name(name: str, default: str = "") -> str:

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
-import sys
-from dataclasses import replace
 from urllib.parse import quote
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Callable
 
 from telegram.ext import Application, ApplicationBuilder
 
-from .. import messages as say
+from ..config import Config
 from ..storage import Store
-from ..web.server import WEB_CONFIG_KEY, start_beside_bot, stop_beside_bot
-from ..config import Config, load_config
+from ..usecases.office import Office
 from .delivery import TelegramDeliver
 from .handlers import register_handlers, schedule_draft_jobs
 from .menus import set_menus
@@ -29,19 +25,34 @@ from .webhook import GENERATED_SECRET, run_webhook
 log = logging.getLogger("nianbao")
 
 
+COMPANIONS_KEY = "companions"  # what runs beside the bot on its loop (the web desk): start and stop
+
+
 async def _post_init(application: Application) -> None:
     await set_menus(application.bot, application.bot_data["services"])
     schedule_reminders(application)
     schedule_draft_jobs(application)
-    await start_beside_bot(application)  # the web desk, when serve or the demo asked for it
+    for start, _ in application.bot_data[COMPANIONS_KEY]:
+        await start()
 
 
 async def _post_shutdown(application: Application) -> None:
-    await stop_beside_bot(application)
+    for _, stop in reversed(application.bot_data[COMPANIONS_KEY]):
+        await stop()
     application.bot_data["services"].shutdown()
 
 
-def build_application(config: Config, store: Store, clock: Callable | None = None) -> Application:
+def build_application(
+    config: Config,
+    store: Store,
+    clock: Callable | None = None,
+    *,
+    office: Office | None = None,
+    companions: tuple[tuple[Callable, Callable], ...] = (),
+) -> Application:
+    """The bot on ``store`` (its own office, or the one it shares with other faces), with
+    ``companions``: (start, stop) coroutine functions run on its loop after it starts and
+    before it stops (the web desk under ``nianbao serve``)."""
     if not config.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     builder = (
@@ -53,7 +64,8 @@ def build_application(config: Config, store: Store, clock: Callable | None = Non
     )
     application = builder.build()
     spawn = lambda coroutine: application.create_task(coroutine, update=None)  # noqa: E731
-    application.bot_data["services"] = Services.create(config, store, TelegramDeliver(application.bot), clock, spawn)
+    application.bot_data["services"] = Services.create(config, store, TelegramDeliver(application.bot), clock, spawn, office)
+    application.bot_data[COMPANIONS_KEY] = list(companions)
     register_handlers(application)
     register_guards(application)
     return application
@@ -93,7 +105,7 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def _configure_logging(config) -> None:
+def configure_logging(config) -> None:
     level = os.environ.get("NIANBAO_LOG_LEVEL", "INFO").upper()
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
     if level != "DEBUG":
@@ -103,40 +115,11 @@ def _configure_logging(config) -> None:
         handler.addFilter(RepeatLimiter())
 
 
-def serve(config_path: str | None = None) -> int:
-    """Run the bot for real; without a token, exit 2 with a message (never a demo)."""
-    config = load_config(config_path)
-    if not config.token:
-        print(say.NO_TOKEN_MESSAGE, file=sys.stderr)
-        return 2
-    generate_secret = bool(config.webhook_url and not config.webhook_secret)
-    if generate_secret:  # before logging is set up, so that it is redacted too
-        config = replace(config, webhook_secret=secrets.token_urlsafe(32))
-    _configure_logging(config)
-    from .reach import wait_until_reachable
-
-    if not wait_until_reachable(config):
-        return 1
-    store = Store(config.database, busy_timeout_ms=config.busy_timeout_ms)
-    log.info("nianbao bot starting (database %s)", config.database)
-    application = build_application(config, store)
-    application.bot_data[WEB_CONFIG_KEY] = config.web
-    try:
-        if config.webhook_url:
-            if generate_secret:
-                log.warning(GENERATED_SECRET)
-            run_webhook(application, config.webhook_url, config.webhook_listen, config.webhook_port, config.webhook_secret)
-        else:
-            application.run_polling(drop_pending_updates=False)
-    finally:
-        store.close()
-    return 0
-
-
-def demo(config_path: str | None = None) -> int:
-    """The local demo: the real bot against a local Bot API server, with a console chat."""
-    from ..devtools.demo import run_demo
-
-    config = load_config(config_path)
-    _configure_logging(config)
-    return run_demo(config)
+def run_bot(application: Application, config: Config, generated_secret: bool) -> None:
+    """Talk to Telegram until stopped: by webhook when one is configured, else long polling."""
+    if config.webhook_url:
+        if generated_secret:
+            log.warning(GENERATED_SECRET)
+        run_webhook(application, config.webhook_url, config.webhook_listen, config.webhook_port, config.webhook_secret)
+    else:
+        application.run_polling(drop_pending_updates=False)

@@ -8,37 +8,16 @@ agency argument, with one set of messages.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
 from .. import messages as say
-
-
-class Role(enum.IntEnum):
-    """Who may use a command; each role may use what the ones below it may."""
-
-    ANYONE = 0
-    MEMBER = 1  # bound to the bot: staff of an agency, a supervisor or an admin
-    SUPERVISOR = 2
-    ADMIN = 3
-
-    @classmethod
-    def of(cls, role: str | None) -> "Role":
-        """A user's rank from their role ("staff", "supervisor", "admin" or None)."""
-        return {"staff": cls.MEMBER, "supervisor": cls.SUPERVISOR, "admin": cls.ADMIN}.get(role or "", cls.ANYONE)
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {Role.ANYONE: "所有人", Role.MEMBER: "已绑定的用户", Role.SUPERVISOR: "督导员", Role.ADMIN: "管理员"}
+from ..roles import Rank
 
 
 @dataclass(frozen=True)
 class Command:
     name: str
-    role: Role
+    role: Rank
     summary: str  # the menu's description and the help line
     usage: str = ""  # the arguments, as a user types them
     agency: bool = False  # the argument is an agency's name, resolved before the handler runs
@@ -51,48 +30,48 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("start", Role.ANYONE, "绑定单位", usage="邀请码", in_help=False),
-    Command("history", Role.MEMBER, "查看本单位的报送记录", usage="[年度]"),
-    Command("template", Role.MEMBER, "下载标准格式的空白年报（.docx）"),
-    Command("rules", Role.ANYONE, "查看全部审核规则"),
-    Command("help", Role.ANYONE, "显示本说明"),
-    Command("whoami", Role.ANYONE, "查看我的 Telegram 用户编号（督导员把它告诉管理员）"),
-    Command("status", Role.SUPERVISOR, "本年度报送情况汇总（可写年度，如 /status 2023）", usage="[年度]"),
-    Command("overdue", Role.SUPERVISOR, "尚未通过审核的单位", usage="[年度]"),
-    Command("agency", Role.SUPERVISOR, "某单位的报送记录和最新审核意见", usage="单位名称", agency=True),
-    Command("invite", Role.SUPERVISOR, "生成该单位的邀请码", usage="单位名称", agency=True),
-    Command("addagency", Role.SUPERVISOR, "把新单位加入名单（层级：乡镇、县直部门、市直部门、省直部门、政府、其他）", usage="单位名称 层级"),
-    Command("draft", Role.SUPERVISOR, "下载该单位最新报送的文件", usage="单位名称", agency=True),
-    Command("export", Role.SUPERVISOR, "导出本年度报送情况（CSV 文件）", usage="[年度]"),
-    Command("summary", Role.SUPERVISOR, "全县三张统计表汇总（Excel）；加“全部”则含有错误的单位", usage="[全部] [年度]"),
-    Command("remove", Role.SUPERVISOR, "移除一名成员（其不能再使用机器人）", usage="用户ID"),
-    Command("audit", Role.SUPERVISOR, "查看操作记录（绑定、移除、邀请、设为督导员等）"),
-    Command("web", Role.MEMBER, "网页版一次性登录链接（10 分钟内有效）"),
-    Command("accept", Role.SUPERVISOR, "确认该单位最新一稿的一项意见（不再计为错误）", usage="单位名称 序号 理由"),
-    Command("unaccept", Role.SUPERVISOR, "撤销对一项意见的确认", usage="单位名称 序号 [理由]"),
-    Command("promote", Role.ADMIN, "设为督导员", usage="用户ID"),
+    Command("start", Rank.ANYONE, "绑定单位", usage="邀请码", in_help=False),
+    Command("history", Rank.MEMBER, "查看本单位的报送记录", usage="[年度]"),
+    Command("template", Rank.MEMBER, "下载标准格式的空白年报（.docx）"),
+    Command("rules", Rank.ANYONE, "查看全部审核规则"),
+    Command("help", Rank.ANYONE, "显示本说明"),
+    Command("whoami", Rank.ANYONE, "查看我的 Telegram 用户编号（督导员把它告诉管理员）"),
+    Command("status", Rank.SUPERVISOR, "本年度报送情况汇总（可写年度，如 /status 2023）", usage="[年度]"),
+    Command("overdue", Rank.SUPERVISOR, "尚未通过审核的单位", usage="[年度]"),
+    Command("agency", Rank.SUPERVISOR, "某单位的报送记录和最新审核意见", usage="单位名称", agency=True),
+    Command("invite", Rank.SUPERVISOR, "生成该单位的邀请码", usage="单位名称", agency=True),
+    Command("addagency", Rank.SUPERVISOR, "把新单位加入名单（层级：乡镇、县直部门、市直部门、省直部门、政府、其他）", usage="单位名称 层级"),
+    Command("draft", Rank.SUPERVISOR, "下载该单位最新报送的文件", usage="单位名称", agency=True),
+    Command("export", Rank.SUPERVISOR, "导出本年度报送情况（CSV 文件）", usage="[年度]"),
+    Command("summary", Rank.SUPERVISOR, "全县三张统计表汇总（Excel）；加“全部”则含有错误的单位", usage="[全部] [年度]"),
+    Command("remove", Rank.SUPERVISOR, "移除一名成员（其不能再使用机器人）", usage="用户ID"),
+    Command("audit", Rank.SUPERVISOR, "查看操作记录（绑定、移除、邀请、设为督导员等）"),
+    Command("web", Rank.MEMBER, "网页版一次性登录链接（10 分钟内有效）"),
+    Command("accept", Rank.SUPERVISOR, "确认该单位最新一稿的一项意见（不再计为错误）", usage="单位名称 序号 理由"),
+    Command("unaccept", Rank.SUPERVISOR, "撤销对一项意见的确认", usage="单位名称 序号 [理由]"),
+    Command("promote", Rank.ADMIN, "设为督导员", usage="用户ID"),
 )
 BY_NAME = {command.name: command for command in COMMANDS}
 
 
-def commands_for(role: Role, *, exactly: bool = False) -> list[Command]:
+def commands_for(role: Rank, *, exactly: bool = False) -> list[Command]:
     """The commands ``role`` may use (``exactly``: only those first open at that role)."""
     return [c for c in COMMANDS if (c.role == role if exactly else c.role <= role)]
 
 
-def menu(role: Role) -> list[tuple[str, str]]:
+def menu(role: Rank) -> list[tuple[str, str]]:
     """(command, description) pairs for Telegram's command menu of a user with ``role``."""
     return [(c.name, c.summary if not c.usage else f"{c.summary}（/{c.name} {c.usage}）") for c in commands_for(role)]
 
 
 def help_text(role: str | None, deadline_line: str | None = None) -> str:
     """/help for a user with ``role``: the deadline, how to send a draft, then the commands they may use."""
-    rank = Role.of(role)
-    if rank == Role.ANYONE:
+    rank = Rank.of(role)
+    if rank == Rank.ANYONE:
         return say.WELCOME
     lines = [say.HELP_TITLE, ""] + ([deadline_line, ""] if deadline_line else []) + [*say.HELP_DRAFTS]
-    lines += [c.help_line() for c in commands_for(Role.MEMBER) if c.in_help]
-    for section in (Role.SUPERVISOR, Role.ADMIN):
+    lines += [c.help_line() for c in commands_for(Rank.MEMBER) if c.in_help]
+    for section in (Rank.SUPERVISOR, Rank.ADMIN):
         if rank >= section:
             lines += ["", say.HELP_SECTIONS[section.name.lower()]]
             lines += [c.help_line() for c in commands_for(section, exactly=True) if c.in_help]
@@ -107,7 +86,7 @@ def commands_markdown() -> str:
         "Generated from `nianbao/bot/commands.py` (`python -m nianbao.bot.commands > docs/commands.md`);",
         "a test keeps this file in step. Each role may use the commands of the roles above it in this list.",
     ]
-    for role in Role:
+    for role in Rank:
         lines += ["", f"## {role.label}", "", "| 命令 | 说明 |", "| --- | --- |"]
         for command in commands_for(role, exactly=True):
             usage = f" {command.usage}" if command.usage else ""

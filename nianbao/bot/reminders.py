@@ -6,6 +6,7 @@ bot restarts or the job runs again the same day. The clock is injected (Services
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from telegram.constants import ParseMode
@@ -13,6 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from .. import messages as say
+from ..usecases.campaign import county_rows
 from .delivery import DeliveryFailed, with_retries
 
 log = logging.getLogger(__name__)
@@ -39,27 +41,40 @@ async def supervisor_ids(services) -> set[int]:
     return ids
 
 
+def _due_for(services, state, now: dt.datetime) -> int | None:
+    """Days left to the agency's own deadline when it is to be reminded today, else None (a
+    government's report is due 31 March, so its reminders come before that)."""
+    days_left = (state.deadline - now.date()).days
+    if not state.needs_reminder or days_left < 0 or days_left not in services.config.reminders.days_before:
+        return None
+    if now.date() < services.config.reminder_start(state.year) or now.hour < services.config.reminders.hour:
+        return None
+    return days_left
+
+
 async def send_due_reminders(application: Application) -> list[str]:
     """Send what is due now; returns the keys of the reminders sent."""
     services = application.bot_data["services"]
-    due = due_day(services)
-    if due is None:
-        return []
-    year, days_left = due
-    deadline = services.config.deadline(year)
-    statuses = await services.db.year_status(year)
+    now = services.clock().astimezone(services.config.tz)
+    year = services.config.year_under_review(now)
+    states = await services.db.report(county_rows, services.config, year, services.today())
     sent: list[str] = []
-    for status in statuses:
-        if status.state == "passing":
+    for state in states:
+        days_left = _due_for(services, state, now)
+        if days_left is None:
             continue
-        text = say.reminder_message(status.agency.name, year, days_left, deadline, status.state)
-        for member in await services.db.list_members(agency_id=status.agency.id, role="staff"):
-            key = f"{year}:d{days_left}:agency:{status.agency.id}:user:{member.user_id}"
+        text = say.reminder_message(state.agency.name, year, days_left, state.deadline, state.state)
+        for member in await services.db.list_members(agency_id=state.agency.id, role="staff"):
+            key = f"{year}:d{days_left}:agency:{state.agency.id}:user:{member.user_id}"
             if await _send_once(application, services, key, member.user_id, text):
                 sent.append(key)
-    digest = say.digest_message(year, statuses, deadline, services.today())
+    due = due_day(services)
+    if due is None:
+        return sent
+    deadline = services.config.deadline(year)
+    digest = say.digest_message(year, states, deadline, services.today())
     for user_id in sorted(await supervisor_ids(services)):
-        key = f"{year}:d{days_left}:digest:{user_id}"
+        key = f"{year}:d{due[1]}:digest:{user_id}"
         if await _send_once(application, services, key, user_id, digest):
             sent.append(key)
     return sent

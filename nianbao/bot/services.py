@@ -1,6 +1,6 @@
-"""The bot's services, wired once (``Services`` in ``bot_data``): configuration, the store (reached
-from coroutines only through ``db``, the async facade), the stored files, the worker pool and the
-draft pipeline; and who a user is."""
+"""The bot's services, wired once (``Services`` in ``bot_data``): the office every face shares
+(configuration, the store reached only through ``db``, the async path; stored files, the worker
+pool, the clock), this face's draft pipeline and the pastes being collected; and who a user is."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable, Coroutine
 
-from ..drafts import Deliver, DraftPipeline, RateLimiter
+from ..config import Config
+from ..drafts import Deliver, DraftPipeline
+from ..drafts.pool import CheckPool
 from ..storage import Agency, FileStore, Store
 from ..storage.aio import AsyncStore
-from ..config import Config
-from ..drafts.pool import CheckPool
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+from ..usecases.office import Office
+from ..usecases.people import Person
 
 
 @dataclass
@@ -28,12 +26,9 @@ class PasteBuffer:
 
 @dataclass
 class Services:
-    config: Config
-    db: AsyncStore  # the only way handlers and jobs reach the store
-    files: FileStore
-    pool: CheckPool
+    office: Office
     pipeline: DraftPipeline
-    clock: Callable[[], dt.datetime] = utc_now
+    owns_office: bool = True  # shut the office down with the bot (not when another face shares it)
     pastes: dict[int, PasteBuffer] = field(default_factory=dict)
 
     @classmethod
@@ -44,38 +39,58 @@ class Services:
         deliver: Deliver,
         clock: Callable[[], dt.datetime] | None = None,
         spawn: Callable[[Coroutine], object] | None = None,
+        office: Office | None = None,
     ) -> "Services":
-        clock = clock or utc_now
-        db = AsyncStore(store)
-        files = FileStore(config.files_path)
-        pool = CheckPool(config.check_workers, timeout=config.check_timeout_seconds, memory_mb=config.worker_memory_mb)
-        limiter = RateLimiter(config.drafts_per_user, config.rate_window_seconds)
-        pipeline = DraftPipeline(
-            config=config, db=db, files=files, pool=pool, limiter=limiter, deliver=deliver, clock=clock, spawn=spawn
-        )
-        return cls(config, db, files, pool, pipeline, clock)
+        owns = office is None
+        office = office or Office.open(config, store, clock)
+        pipeline = office.pipeline(deliver, kinds=("document", "paste"), spawn=spawn)
+
+        async def reach(user_id: int, text: str) -> bool:
+            if user_id <= 0:  # a member of the web desk alone: no chat to write to
+                return False
+            await deliver.send_text(user_id, text)
+            return True
+
+        office.reach.append(reach)
+        return cls(office, pipeline, owns)
+
+    @property
+    def config(self) -> Config:
+        return self.office.config
+
+    @property
+    def db(self) -> AsyncStore:
+        return self.office.db
+
+    @property
+    def files(self) -> FileStore:
+        return self.office.files
+
+    @property
+    def pool(self) -> CheckPool:
+        return self.office.pool
+
+    @property
+    def clock(self) -> Callable[[], dt.datetime]:
+        return self.office.clock
+
+    async def person(self, user_id: int) -> Person:
+        return await self.office.person(user_id)
 
     async def role_of(self, user_id: int) -> str | None:
-        member = await self.db.get_member(user_id)
-        if user_id in self.config.admins or (member and member.role == "admin"):
-            return "admin"
-        if user_id in self.config.supervisors or (member and member.role == "supervisor"):
-            return "supervisor"
-        if member and member.role == "staff" and member.agency_id is not None:
-            agency = await self.db.member_agency(user_id)
-            return "staff" if agency is not None and agency.active else None  # a deactivated agency's staff lose access
-        return None
+        role = (await self.office.person(user_id)).role
+        return role.value if role else None
 
     async def staff_agency(self, user_id: int) -> Agency | None:
         """The agency a staff member is bound to (None for supervisors and strangers)."""
-        return await self.db.member_agency(user_id)
+        return (await self.office.person(user_id)).agency
 
     def year(self) -> int:
-        return self.config.year_under_review(self.clock())
+        return self.office.year()
 
     def today(self) -> dt.date:
-        return self.clock().astimezone(self.config.tz).date()
+        return self.office.today()
 
     def shutdown(self) -> None:
-        self.pool.shutdown()
-        self.db.shutdown()
+        if self.owns_office:
+            self.office.shutdown()

@@ -16,9 +16,22 @@ def cmd_web(args) -> int:
     return 2 if config is None else run_web(config)
 
 
-def cmd_web_login(args) -> int:
-    from ..web.server import web_login_link
+def web_login_link(config, user_id: int) -> str:
+    """A one-time sign-in link (10 minutes) for a member; LookupError for anyone else."""
+    import datetime as dt
 
+    from ..storage import Store
+    from ..usecases.people import person_of
+
+    with Store(config.database, busy_timeout_ms=config.busy_timeout_ms) as store:
+        if person_of(store, config, user_id).role is None:
+            raise LookupError(user_id)
+        ttl = dt.timedelta(minutes=config.web.login_link_minutes)
+        token = store.create_login_link(user_id, ttl)
+    return f"{config.web.base_url}/login/{token}"
+
+
+def cmd_web_login(args) -> int:
     config = existing_database(args, say.web_no_database)
     if config is None:
         return 2

@@ -3,6 +3,8 @@ console chat in which a person plays staff or supervisor and sees what a Telegra
 
 from __future__ import annotations
 
+from ..roles import Rank
+
 import asyncio
 import dataclasses
 import functools
@@ -16,10 +18,11 @@ import tempfile
 from pathlib import Path
 
 from ..bot.app import build_application, running
-from ..bot.commands import Role, commands_for
+from ..bot.commands import commands_for
 from ..config import Config
 from ..storage import Store
-from ..web.server import WEB_CONFIG_KEY, demo_banner
+from ..usecases.office import Office
+from ..web.server import DeskBesideBot
 from .console import run_console
 from .idle import bot_is_idle
 from .server import LocalBotApi
@@ -63,7 +66,7 @@ def _banner(api: LocalBotApi, database: Path, invite: str) -> str:
         "演示用户（用 /as 姓名 切换）：",
         "  张三 —— 学张乡人民政府 工作人员（当前）",
         "  王五 —— 大安市叉干镇综合服务中心 工作人员",
-        f"  李四 —— 督导员（可用 {' '.join('/' + c.name for c in commands_for(Role.SUPERVISOR, exactly=True))}）",
+        f"  李四 —— 督导员（可用 {' '.join('/' + c.name for c in commands_for(Rank.SUPERVISOR, exactly=True))}）",
         f"  新同事 —— 未绑定，可发送 /start {invite} 绑定到策勒乡人民政府",
         "",
         "发送报告：/send 文件路径（.docx、.txt 或 PDF）；模拟粘贴全文：/paste 文件路径。",
@@ -97,11 +100,12 @@ async def _demo(config: Config) -> None:
         users |= {SUPERVISOR[0]: SUPERVISOR[1], NEWCOMER[0]: NEWCOMER[1]}
         for name, user_id in users.items():
             api.add_user(user_id, first_name=name)
-        application = build_application(config, store, demo_clock())
-        application.bot_data[WEB_CONFIG_KEY] = config.web
+        office = Office.open(config, store, demo_clock())
+        desk = DeskBesideBot(office, config.web)
+        application = build_application(config, store, office=office, companions=((desk.start, desk.stop),))
         async with running(application, poll_timeout=2):
             print(_banner(api, database, invite), flush=True)
-            print(demo_banner(application, SUPERVISOR[1], "水城区坪寨乡人民政府"), flush=True)
+            print(_desk_banner(desk, store, SUPERVISOR[1], "水城区坪寨乡人民政府"), flush=True)
             settled = functools.partial(bot_is_idle, application, api)
             if sys.stdin.isatty():
                 await run_console(api, users, download_dir=workdir / "下载", settled=settled)
@@ -111,6 +115,22 @@ async def _demo(config: Config) -> None:
                 )
     store.close()
     shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _desk_banner(desk: DeskBesideBot, store: Store, supervisor_id: int, staff_agency: str) -> str:
+    """The demo's lines about the web desk: its address, a supervisor's link and a staff code."""
+    if desk.running is None:
+        return "网页版未启动（NIANBAO_WEB=off，或端口被占用：可设置 NIANBAO_WEB_PORT）。"
+    running = desk.running
+    agency = store.find_agency(staff_agency)
+    code = store.create_invite(agency.id, now=running.desk.clock())
+    return "\n".join(
+        [
+            f"网页版：{running.url}",
+            f"  督导员一次性登录链接（10 分钟内有效）：{running.desk.login_link(supervisor_id)}",
+            f"  工作人员：在登录页输入邀请码 {code}（{agency.name}）",
+        ]
+    )
 
 
 def demo_clock():

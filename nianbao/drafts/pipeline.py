@@ -14,13 +14,14 @@ import datetime as dt
 import hashlib
 import logging
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Awaitable, Callable, Coroutine
 
 from .. import messages as say
 from ..config import Config
 from .pool import CheckFailed, CheckPool, CheckTimedOut
-from ..names import safe_file_name
+from ..names import clean_file_name, safe_file_name
+from ..states import Source
 from ..storage import Agency, FileStore, InboxEntry, StorageError
 from ..storage.aio import AsyncStore
 from ..validators.annotate import check_and_annotate, is_clean_copy
@@ -36,6 +37,7 @@ MAX_DRAFTS_IN_FLIGHT = 16  # downloaded and waiting for a check; commands never 
 MAX_ATTEMPTS = 5  # checks of one draft (a crash or a timeout each); delivery retries do not count
 DELIVERY_GIVE_UP = dt.timedelta(days=1)
 STORAGE_FAILURES = (sqlite3.Error, StorageError, OSError)
+SOURCE_OF_KIND = {"document": Source.CHAT, "paste": Source.CHAT, "upload": Source.WEB}
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class DraftPipeline:
     async def receive(self, arrival: Arrival, data: bytes | None = None) -> None:
         """A new draft, answered through ``deliver``: ``data`` now (a paste), or downloaded by
         ``file_id`` once it is journalled."""
+        arrival = replace(arrival, file_name=clean_file_name(arrival.file_name, say.UNNAMED_FILE))
         try:
             size = len(data) if data is not None else arrival.size or 0
             refusal = await self._over_quota(await self.agency_of(arrival.sender.user_id), size)
@@ -111,6 +114,7 @@ class DraftPipeline:
         """A draft answered at once (a web desk): journal, check, record, and return the reply
         (parts ``{"text": html}`` and ``{"document": sha256, "filename", "caption"}``; the
         document's bytes are ``files.get(sha256)``). The draft is answered when this returns."""
+        file_name = clean_file_name(file_name, say.UNNAMED_FILE)
         try:
             refusal = await self._over_quota(agency, len(data))
             if refusal:
@@ -127,6 +131,7 @@ class DraftPipeline:
                 async with self.in_flight:
                     entry = await self._check_and_decide(entry, data, agency)
                 await self.db.inbox_answered(entry.update_id, now=self.clock())
+                await self._forget_disposable(entry)
                 return entry.reply
             finally:
                 self.in_progress.discard(entry.update_id)
@@ -218,7 +223,8 @@ class DraftPipeline:
         name, now = entry.file_name or say.UNNAMED_FILE, entry.received_at
         result, marked_up = await self._run_check(data, name, now, agency)
         review = await self.db.write(
-            self.review.record, agency=agency, user_id=entry.user_id, file_name=name, result=result, now=now, update_id=entry.update_id
+            self.review.record, agency=agency, user_id=entry.user_id, file_name=name, result=result, now=now,
+            update_id=entry.update_id, source=SOURCE_OF_KIND.get(entry.kind, Source.CHAT),
         )
         texts = say.review_messages(review, agency.name if agency else None, self.config.tz)
         if agency is None:
@@ -274,10 +280,15 @@ class DraftPipeline:
                 log.warning("could not record the progress of draft %s", entry.update_id, exc_info=True)
         try:
             await self.db.inbox_answered(entry.update_id, now=self.clock())
-            for sha256 in await self.db.disposable_copies(entry.update_id):
-                await asyncio.to_thread(self.files.delete, sha256)  # answered: serves nobody, must not fill the disk
+            await self._forget_disposable(entry)
         except STORAGE_FAILURES:  # the user has the review; only the bookkeeping is behind
             log.warning("could not mark draft %s answered", entry.update_id, exc_info=True)
+
+    async def _forget_disposable(self, entry: InboxEntry) -> None:
+        """An answered draft nobody needs (unreadable, or a supervisor's test) must not fill the
+        disk or count against the agency's quota, whichever face it came through."""
+        for sha256 in await self.db.disposable_copies(entry.update_id):
+            await asyncio.to_thread(self.files.delete, sha256)
 
     async def _send_part(self, chat_id: int, part: dict) -> None:
         if "text" in part:

@@ -6,7 +6,7 @@ its threads (``await db.write(review.record, ...)``)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import messages as say
 from ..storage import Agency, Store, Submission, SubmissionIn
@@ -90,15 +90,18 @@ class ReviewService:
         result: CheckResult,
         now: dt.datetime,
         update_id: int | None = None,
+        source: str = "chat",
     ) -> Review:
         """When the draft belongs to an agency, store it and compare it with the last one."""
         year = self.config.year_under_review(now)
         issues = [issue.json_dict() for issue in result.issues]
         if agency is None:
             return Review(result, issues, None, None, year)
-        off_target = any(issue["code"] in OFF_TARGET_CODES for issue in issues)
+        off_target_reason = next((issue["code"] for issue in issues if issue["code"] in OFF_TARGET_CODES), None)
+        off_target = off_target_reason is not None
         previous = store.latest_submission(agency.id, year, parsed_only=True)
         submission = self._submission(agency, user_id, file_name, result, issues, year, update_id, off_target)
+        submission = replace(submission, off_target_reason=off_target_reason, source=str(source))
         submission_id = store.add_submission(submission, now=now)
         if previous is not None and previous.id == submission_id:
             previous = store.latest_submission(agency.id, year, before_id=submission_id, parsed_only=True)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ..levels import LEVELS
-from ..states import STATE_LABELS, accepted_label
-from ..storage import AgencyStatus, Submission
+from ..states import State
+from ..storage import AgencyState, Submission
 from .format import escape, issue_html, local_time, split_message
 
 __all__ = [
@@ -41,39 +41,48 @@ def history_message(agency_name: str, submissions: list[Submission], tz=None, ye
     return "\n".join(lines)
 
 
-def status_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, today: dt.date) -> str:
-    counts = {state: sum(1 for s in statuses if s.state == state) for state in STATE_LABELS}
-    submitted = len(statuses) - counts["not_submitted"]
+def status_message(year: int, states: list[AgencyState], deadline: dt.date, today: dt.date) -> str:
+    """The county's state of ``year`` (``Store.campaign``), as /status and the digest say it."""
+    listed = [s for s in states if s.state != State.INACTIVE]
+    counts = {state: sum(1 for s in listed if s.state == state) for state in State}
+    submitted = sum(1 for s in listed if s.state != State.NOT_SUBMITTED)
     days = (deadline - today).days
     when = f"距截止日期（{deadline.month}月{deadline.day}日）还有 {days} 天" if days >= 0 else f"已超过截止日期 {-days} 天"
+    imported = f"，已导入已公开报告 {counts[State.IMPORTED]} 个" if counts[State.IMPORTED] else ""
     lines = [
         f"<b>{year} 年度报告报送情况</b>",
         when,
-        f"应报单位 {len(statuses)} 个：已报送 {submitted} 个，通过 {counts['passing']} 个，"
-        f"有错误 {counts['errors']} 个，无法读取 {counts['unreadable']} 个，未报送 {counts['not_submitted']} 个。",
+        f"应报单位 {len(listed)} 个：已报送 {submitted} 个，通过 {counts[State.PASSING]} 个{imported}，"
+        f"有错误 {counts[State.ERRORS]} 个，无法读取 {counts[State.UNREADABLE]} 个，未报送 {counts[State.NOT_SUBMITTED]} 个。",
     ]
-    failing = [s for s in statuses if s.state != "passing"]
+    if len(listed) < len(states):
+        lines.append(f"另有已停用单位 {len(states) - len(listed)} 个，不计入。")
+    failing = [s for s in listed if not s.done]
     if failing:
         lines += ["", "<b>尚未通过的单位</b>"]
         lines += [_status_line(i, s) for i, s in enumerate(failing, start=1)]
     else:
         lines.append("🎉 所有单位都已通过审核。")
-    confirmed = [s for s in statuses if s.state == "passing" and s.accepted]
+    confirmed = [s for s in listed if s.state == State.PASSING and s.accepted]
     if confirmed:
         lines += ["", "<b>经督导员确认后通过的单位</b>"]
-        lines += [f"{i}. {escape(s.agency.name)} —— {accepted_label(s.accepted)}" for i, s in enumerate(confirmed, start=1)]
+        lines += [f"{i}. {escape(s.agency.name)} —— {s.label}" for i, s in enumerate(confirmed, start=1)]
     return "\n".join(lines)
 
 
-def _status_line(index: int, status: AgencyStatus) -> str:
-    detail = STATE_LABELS[status.state]
-    if status.state == "errors" and status.latest:
-        detail += f"（{status.latest.error_count} 个错误）"
-    return f"{index}. {escape(status.agency.name)} —— {detail}"
+def _status_line(index: int, state: AgencyState) -> str:
+    detail = state.label
+    if state.state == State.ERRORS:
+        detail += f"（{state.remaining_errors} 个错误" + (f"，另有 {state.accepted} 项已确认" if state.accepted else "") + "）"
+    if state.set_aside:
+        detail += f"；另有 {len(state.set_aside)} 份{OFF_TARGET_MARK}"
+    if state.late_days:
+        detail += f"；逾期 {state.late_days} 天"
+    return f"{index}. {escape(state.agency.name)} —— {detail}"
 
 
-def overdue_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, today: dt.date) -> str:
-    failing = [s for s in statuses if s.state != "passing"]
+def overdue_message(year: int, states: list[AgencyState], deadline: dt.date, today: dt.date) -> str:
+    failing = [s for s in states if s.state != State.INACTIVE and not s.done]
     late = today > deadline
     title = f"<b>{year} 年度：{'已逾期' if late else '尚未通过审核'}的单位（{len(failing)} 个）</b>"
     if not failing:
@@ -94,11 +103,22 @@ def _word_marker(words: tuple | None, tz=None) -> str:
     return marker
 
 
-def agency_messages(agency, submissions: list[Submission], tz=None, words: dict[int, tuple] | None = None) -> list[str]:
+def agency_messages(
+    agency, submissions: list[Submission], tz=None, words: dict[int, tuple] | None = None, state: AgencyState | None = None
+) -> list[str]:
     """One agency's record and its latest draft's issues; ``words``: by issue number, the
-    acceptance and explanation on it (storage.acceptances.words_on_latest)."""
+    acceptance and explanation on it (storage.acceptances.words_on_latest); ``state``: where it
+    stands (the campaign state every window shows)."""
     words = words or {}
     blocks = [history_message(agency.name, submissions, tz)]
+    if state is not None:
+        standing = f"状态：<b>{escape(state.label)}</b>"
+        if state.state == State.IMPORTED:
+            standing += f"（导入的已公开报告 {escape(state.imported_file or '')}）"
+        if state.late_days:
+            standing += f"，逾期 {state.late_days} 天"
+        standing += "；计入汇总" if state.counted else f"；未计入汇总：{escape(state.not_counted or '')}"
+        blocks.insert(0, standing)
     own = [item for item in submissions if not item.off_target]
     if own:
         latest = own[0]
@@ -110,7 +130,8 @@ def agency_messages(agency, submissions: list[Submission], tz=None, words: dict[
         else:
             blocks.append(f"最新一稿无法读取：{escape(latest.message or '')}")
     level = LEVELS.get(agency.level, agency.level)
-    blocks[0] = blocks[0].replace("</b>", f"</b> · {escape(level)}", 1)
+    at = 1 if state is not None else 0
+    blocks[at] = blocks[at].replace("</b>", f"</b> · {escape(level)}", 1)
     return split_message("\n\n".join(blocks))
 
 
@@ -123,8 +144,8 @@ def reminder_message(agency_name: str, year: int, days_left: int, deadline: dt.d
     )
 
 
-def digest_message(year: int, statuses: list[AgencyStatus], deadline: dt.date, today: dt.date) -> str:
-    return "⏰ <b>督导提醒</b>\n" + status_message(year, statuses, deadline, today)
+def digest_message(year: int, states: list[AgencyState], deadline: dt.date, today: dt.date) -> str:
+    return "⏰ <b>督导提醒</b>\n" + status_message(year, states, deadline, today)
 
 
 def agency_name_needed(command: str) -> str:

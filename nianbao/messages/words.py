@@ -9,6 +9,7 @@ from .format import escape
 __all__ = [
     "ACCEPT_USAGE", "UNACCEPT_USAGE", "WORD_DONE", "WORD_FOR_STAFF", "accepted", "explained",
     "never_accepted", "no_issue_to_explain", "no_readable_draft", "no_such_issue", "unaccepted",
+    "not_the_deciding_draft", "only_warnings_explained", "unaccepted_for_staff",
 ]  # fmt: skip
 
 WORD_DONE = "✅ "  # opens the answer to an acceptance or revocation that was made (and only those)
@@ -50,3 +51,16 @@ def no_issue_to_explain(number: int) -> str:
 
 def explained(number: int, code: str, text: str) -> str:
     return f"已记录对第 {number} 项（{code}）的说明，督导员会在该项旁看到：{escape(text)}"
+
+
+def not_the_deciding_draft(agency_name: str) -> str:
+    return f"这一稿已不是「{escape(agency_name)}」当前有效的稿件：只能确认其最新一稿的审核意见。"
+
+
+def only_warnings_explained(number: int) -> str:
+    return f"第 {number} 项是错误，需要改正后重新发送；只有警告可以说明理由。"
+
+
+def unaccepted_for_staff(agency_name: str, number: int, code: str, reason: str | None) -> str:
+    why = f"（{escape(reason)}）" if reason else ""
+    return f"撤销了对第 {number} 项（{code}）的确认{why}，该项重新计为错误，请改正后重新发送。"

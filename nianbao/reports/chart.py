@@ -83,7 +83,10 @@ WORDS = {
 
 STATES = ("passing", "with_errors", "unreadable", "not_submitted")  # bar order
 # the submission states (nianbao.states) -> StatusCounts fields
-FROM_STORE = {State.PASSING: "passing", State.ERRORS: "with_errors", State.UNREADABLE: "unreadable", State.NOT_SUBMITTED: "not_submitted"}
+FROM_STORE = {
+    State.PASSING: "passing", State.IMPORTED: "passing", State.ERRORS: "with_errors", State.UNREADABLE: "unreadable",
+    State.NOT_SUBMITTED: "not_submitted",
+}  # a deactivated agency is not drawn
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,8 @@ class StatusCounts:
 
     @classmethod
     def from_states(cls, states: Iterable[str]) -> StatusCounts:
-        """Count storage states ("passing", "errors", "unreadable", "not_submitted")."""
-        counts = Counter(FROM_STORE[s] for s in states)
+        """Count campaign states (an imported report is done, like a passing draft)."""
+        counts = Counter(FROM_STORE[s] for s in states if s in FROM_STORE)
         return cls(**counts)
 
 

@@ -1,4 +1,4 @@
-"""The year's submission status as CSV for Excel/WPS (supervisors' /export)."""
+"""The year's campaign state as CSV for Excel/WPS (supervisors' /export and the web desk)."""
 
 from __future__ import annotations
 
@@ -7,31 +7,38 @@ import io
 import datetime as dt
 
 from ..levels import LEVELS
-from ..states import state_label
-from ..storage import AgencyStatus
+from ..storage import AgencyState
 
-HEADER = ["单位", "层级", "地区", "状态", "报送次数", "最新报送时间", "错误", "警告", "文件名"]
+HEADER = ["单位", "层级", "地区", "状态", "来源", "报送次数", "不计入的稿件", "报送时间", "错误", "已确认", "警告",
+          "计入汇总", "未计入原因", "逾期天数", "文件名"]
 
 
-def status_csv(statuses: list[AgencyStatus], tz: dt.tzinfo) -> bytes:
+def status_csv(states: list[AgencyState], tz: dt.tzinfo) -> bytes:
     """One row per agency, UTF-8 with a BOM so that Excel reads the Chinese."""
     output = io.StringIO()
     writer = csv.writer(output)
     writer.writerow(HEADER)
-    for status in statuses:
-        latest = status.latest
+    for state in states:
+        deciding = state.deciding
+        file_name = state.imported_file if state.source == "imported" else (deciding.file_name if deciding else "")
         writer.writerow(
             formula_safe(
                 [
-                    status.agency.name,
-                    LEVELS.get(status.agency.level, status.agency.level),
-                    status.agency.region or "",
-                    state_label(status.state, status.accepted),
-                    status.submission_count,
-                    latest.received_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if latest else "",
-                    latest.error_count if latest else "",
-                    latest.warning_count if latest else "",
-                    latest.file_name if latest else "",
+                    state.agency.name,
+                    LEVELS.get(state.agency.level, state.agency.level),
+                    state.agency.region or "",
+                    state.label,
+                    state.source.label if state.source else "",
+                    state.drafts,
+                    len(state.set_aside) or "",
+                    state.submitted_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if state.submitted_at else "",
+                    state.errors if deciding and deciding.parsed else "",
+                    state.accepted or "",
+                    state.warnings if deciding and deciding.parsed else "",
+                    "是" if state.counted else "否",
+                    state.not_counted or "",
+                    state.late_days or "",
+                    file_name or "",
                 ]
             )
         )

@@ -9,7 +9,6 @@ noted), never a zero. Agencies whose latest draft has errors are left out unless
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,7 +27,7 @@ from ..validators.template import (
     TABLES,
 )
 from ..states import STATE_LABELS as SUBMISSION_STATE_LABELS
-from .identities import complete_tables, identity_breaks
+from ..validators.identities import complete_tables, identity_breaks, number, zero_filled
 
 __all__ = [
     "KEY_FIGURES",
@@ -45,8 +44,7 @@ Number = int | float
 Tables = Mapping[str, Mapping[str, Mapping[str, Any]]]
 CellKey = tuple[str, str, str]  # (table key, row label, column)
 
-# the submission states' labels, and one of the summary's own: tables imported, never sent to the bot
-STATE_LABELS = {**SUBMISSION_STATE_LABELS, "imported": "已导入（未经机器人审核）"}
+STATE_LABELS = SUBMISSION_STATE_LABELS
 SUMMED_STATES = ("passing", "errors", "imported")
 NO_TABLES = "未读取到统计表"
 UNKNOWN_STATE = "状态未知"
@@ -80,6 +78,7 @@ class AgencyEntry:
     received_at: date | datetime | None = None
     left_out: str | None = None  # why it is not summed whatever its state (another year, an older copy)
     accepted: int = 0  # errors accepted by a supervisor (passing with them: 通过（含 N 项已确认）)
+    blanks_as_zero: bool = False  # a supervisor accepted its blank cells as 0: summed as 0, and marked
 
 
 @dataclass(frozen=True)
@@ -92,6 +91,7 @@ class AgencyLine:
     missing: tuple[CellKey, ...] = ()  # standard cells without a number (included agencies only)
     derived: tuple[CellKey, ...] = ()  # blank cells derived from the identities (included agencies only)
     values: Mapping[CellKey, Decimal] = field(default_factory=dict)  # the cells summed for this agency
+    zeroed: tuple[CellKey, ...] = ()  # blank cells summed as 0 because a supervisor accepted them
 
 
 @dataclass(frozen=True)
@@ -125,16 +125,6 @@ class Summary:
 
 
 # ---------------------------------------------------------------- summing
-
-
-def number(value: Any) -> Decimal | None:
-    """A cell value as a number, or None (blank, None, text, bool, NaN/inf are missing)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    result = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    return result if result.is_finite() else None
 
 
 def _plain(value: Decimal) -> Number:
@@ -173,13 +163,14 @@ def _line(entry: AgencyEntry, include_errors: bool) -> AgencyLine:
     reason = _verdict(entry, include_errors)
     if reason is not None:
         return AgencyLine(entry, False, reason)
-    completion = complete_tables(entry.tables, number)
+    tables, zeroed = zero_filled(entry.tables) if entry.blanks_as_zero else (entry.tables, ())
+    completion = complete_tables(tables, number)
     if completion.problem is not None:
         return AgencyLine(entry, False, completion.problem)
-    values = {key: number(_cell(entry.tables, *key)) for key in _standard_cells()}
+    values = {key: number(_cell(tables, *key)) for key in _standard_cells()}
     values = {key: value for key, value in {**values, **completion.values}.items() if value is not None}
     missing = tuple(key for key in _standard_cells() if key not in values)
-    return AgencyLine(entry, True, None, missing, completion.derived, values)
+    return AgencyLine(entry, True, None, missing, completion.derived, values, zeroed)
 
 
 def _empty() -> dict[str, dict[str, dict[str, Any]]]:

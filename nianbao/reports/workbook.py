@@ -119,6 +119,8 @@ def _explanation(line: AgencyLine) -> str | None:
     if not line.included:
         return f"未计入：{line.reason}"
     notes = []
+    if line.zeroed:
+        notes.append(f"{len(line.zeroed)} 个空白单元格经督导员确认按 0 计入")
     if line.derived:
         notes.append(f"{len(line.derived)} 个空白单元格按勾稽关系推算后计入")
     if line.missing:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,11 +15,11 @@ from .connection import Connection, _ts, writes
 from .models import StorageError, _dt
 
 if TYPE_CHECKING:
-    from .models import AgencyStatus, Submission
+    from .models import Submission
     from .store import Store
 
 __all__ = [
-    "Acceptance", "Acceptances", "Explanation", "count_acceptances", "holding", "issue_key", "key_text", "words_on_latest",
+    "Acceptance", "Acceptances", "Explanation", "holding", "issue_key", "key_text", "words_on_latest",
 ]
 
 
@@ -203,26 +203,3 @@ def words_on_latest(store: Store, agency_id: int, year: int, drafts: list[Submis
         if key in held or key in explained:
             words[issue.get("number")] = (held.get(key), explained.get(key))
     return words
-
-
-def count_acceptances(store: Store, year: int, statuses: list[AgencyStatus]) -> list[AgencyStatus]:
-    """``year_status`` with the human word counted: an agency with errors whose errors are all
-    accepted is passing, with ``accepted`` their number. Only agencies with acceptances in force
-    are read further (their drafts with issues)."""
-    in_force = store.active_acceptances(year)
-    if not in_force:
-        return statuses
-    counted = []
-    for status in statuses:
-        acceptances = in_force.get(status.agency.id)
-        if not acceptances or status.state != "errors" or status.latest is None:
-            counted.append(status)
-            continue
-        drafts = store.list_submissions(status.agency.id, year, limit=200)
-        latest = next((d for d in drafts if d.id == status.latest.id), None) or store.get_submission(status.latest.id)
-        held = holding(acceptances, drafts, latest)
-        errors = [key_text(issue_key(i)) for i in latest.issues if i.get("severity") == "error"]
-        accepted = sum(1 for key in errors if key in held)
-        state = "passing" if errors and accepted == len(errors) else status.state
-        counted.append(replace(status, state=state, accepted=accepted))
-    return counted

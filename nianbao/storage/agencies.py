@@ -156,7 +156,7 @@ class Agencies(Connection):
 
     @writes
     def set_agency_active(self, agency_id: int, active: bool) -> Agency:
-        """(De)activate; inactive agencies drop out of year_status and find_agency. Raises NotFound."""
+        """(De)activate; inactive agencies are 已停用 in the campaign and drop out of find_agency. Raises NotFound."""
         return self._update_agency(agency_id, "active", 1 if active else 0)
 
     @writes

@@ -39,6 +39,16 @@ class AsyncStore:
         call.__name__ = name
         return call
 
+    async def call(self, function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """``function(*args)`` in the store's threads: a Store method in the writers' threads when
+        it writes, else the readers'; any other function (several statements, some work) in the
+        reporters'. How a face that keeps its functions as they are reaches the store."""
+        if getattr(function, "__self__", None) is self.store:
+            executor = self._writes if getattr(function, "writes", False) else self._reads
+        else:
+            executor = self._reports
+        return await asyncio.get_running_loop().run_in_executor(executor, partial(function, *args, **kwargs))
+
     async def read(self, function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         """``function(store, *args)`` in the readers' threads (several statements that only read)."""
         return await self._run(self._reads, function, args, kwargs)

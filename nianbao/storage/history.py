@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from .connection import Connection, _check_int, _dumps, _ts, writes
+from ..validators.identities import summability
 from .models import NotFound, StoredReport, _tables
 
 
@@ -36,11 +37,12 @@ class History(Connection):
                 self._fetch(conn, "SELECT 1 AS x FROM prior_reports WHERE agency_id = ? AND year = ?", (agency_id, year))
             )
             conn.execute(
-                "INSERT INTO prior_reports (agency_id, year, source, file_name, sha256, tables_json, imported_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agency_id, year) DO UPDATE SET"
+                "INSERT INTO prior_reports (agency_id, year, source, file_name, sha256, tables_json, imported_at,"
+                " sum_problem, sum_problem_zeros) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agency_id, year) DO UPDATE SET"
                 " source = excluded.source, file_name = excluded.file_name, sha256 = excluded.sha256,"
-                " tables_json = excluded.tables_json, imported_at = excluded.imported_at",
-                (agency_id, year, source, file_name, sha256, _dumps(tables), _ts(now)),
+                " tables_json = excluded.tables_json, imported_at = excluded.imported_at,"
+                " sum_problem = excluded.sum_problem, sum_problem_zeros = excluded.sum_problem_zeros",
+                (agency_id, year, source, file_name, sha256, _dumps(tables), _ts(now), *summability(tables)),
             )
         return replaced
 

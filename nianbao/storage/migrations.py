@@ -287,6 +287,56 @@ def m0009_audit_log(db: Database) -> None:
     )
 
 
+@migrations()
+def m0010_campaign_state(db: Database) -> None:
+    """v10: what an agency's campaign state is read from without opening its reports: where each
+    draft came from (``source``: chat, web, cli), why an off-target draft does not count
+    (``off_target_reason``: S104 another agency's, Y108 another year's), and whether its tables
+    can be summed, as they are and with blanks as 0 (``sum_problem``, ``sum_problem_zeros``: None
+    when they can); the same for imported reports; and ``notices``, what a person is to be told
+    the next time they open a face (a supervisor's word on their draft)."""
+    import json
+
+    from ..validators.identities import summability
+
+    for table in ("submissions", "prior_reports"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN sum_problem TEXT")
+        db.execute(f"ALTER TABLE {table} ADD COLUMN sum_problem_zeros TEXT")
+    db.execute("ALTER TABLE submissions ADD COLUMN source TEXT")
+    db.execute("ALTER TABLE submissions ADD COLUMN off_target_reason TEXT")
+    db.execute(
+        "UPDATE submissions SET source = CASE WHEN EXISTS (SELECT 1 FROM inbox i WHERE i.submission_id = submissions.id"
+        " AND i.kind = 'upload') THEN 'web' ELSE 'chat' END"
+    )
+    rows = db.execute("SELECT id, report_json, issues_json, off_target FROM submissions WHERE parsed = 1").fetchall()
+    for submission_id, report_json, issues_json, off_target in rows:
+        tables = (json.loads(report_json) or {}).get("tables") if report_json else None
+        codes = {issue.get("code") for issue in json.loads(issues_json or "[]")}
+        reason = ("S104" if "S104" in codes else "Y108" if "Y108" in codes else None) if off_target else None
+        db.execute(
+            "UPDATE submissions SET sum_problem = ?, sum_problem_zeros = ?, off_target_reason = ? WHERE id = ?",
+            (*summability(tables), reason, submission_id),
+        )
+    for agency_id, year, tables_json in db.execute("SELECT agency_id, year, tables_json FROM prior_reports").fetchall():
+        db.execute(
+            "UPDATE prior_reports SET sum_problem = ?, sum_problem_zeros = ? WHERE agency_id = ? AND year = ?",
+            (*summability(json.loads(tables_json)), agency_id, year),
+        )
+    db.execute(
+        """
+        CREATE TABLE notices (
+            id          INTEGER PRIMARY KEY,
+            user_id     INTEGER NOT NULL,
+            agency_id   INTEGER REFERENCES agencies(id),
+            text        TEXT    NOT NULL,
+            created_at  TEXT    NOT NULL,
+            seen_at     TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX notices_unseen ON notices (user_id) WHERE seen_at IS NULL")
+
+
 def migration_names() -> list[str]:
     """Names of all migrations this code knows, in order."""
     with Database(memory=True, execute_plugins=False) as empty:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Literal
 
-from ..states import State
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -119,6 +118,8 @@ class SubmissionIn:
     message: str | None = None  # free text, e.g. the read error
     received_at: datetime | None = None  # default: ``now`` of add_submission
     off_target: bool = False  # another agency's or another year's report: never the agency's draft
+    off_target_reason: str | None = None  # the rule that found it: S104 (another agency's), Y108 (another year's)
+    source: str = "chat"  # the face it came through (states.Source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,15 +142,10 @@ class Submission:
     update_id: int | None
     message: str | None
     off_target: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class AgencyStatus:
-    agency: Agency
-    state: State
-    latest: Submission | None  # latest submission of the year
-    submission_count: int  # submissions of the year
-    accepted: int = 0  # errors of the latest draft accepted by a supervisor (storage/acceptances.py)
+    off_target_reason: str | None = None
+    source: str = "chat"
+    sum_problem: str | None = None  # why its tables cannot be summed (None: they can)
+    sum_problem_zeros: str | None = None  # the same with its blank cells taken as 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,18 +241,10 @@ def _inbox(row: dict[str, Any]) -> InboxEntry:
     return _from_row(InboxEntry, row, reply=json.loads(row["reply_json"]) if row["reply_json"] else None)
 
 
-def _state(latest: Submission | None) -> State:
-    if latest is None:
-        return State.NOT_SUBMITTED
-    if not latest.parsed:
-        return State.UNREADABLE
-    return State.ERRORS if latest.error_count > 0 else State.PASSING
-
-
 _SUBMISSION_COLUMNS = (
     "id, agency_id, year, received_at, user_id, file_name, size, sha256, input_format,"
     " parsed, error_count, warning_count, info_count, issues_json, report_json,"
-    " update_id, message, off_target"
+    " update_id, message, off_target, off_target_reason, source, sum_problem, sum_problem_zeros"
 )
 _INBOX_COLUMNS = (
     "update_id, chat_id, user_id, kind, file_id, file_name, sha256, state, submission_id,"

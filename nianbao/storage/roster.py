@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..levels import LEVEL_ALIASES, Level, normalize_level
+from ..roles import ROLES, normalize_role
 
 __all__ = [
     "LEVELS",
@@ -48,7 +49,6 @@ LEVELS: tuple[str, ...] = tuple(Level.labels())
 #: Chinese display label of each level (for messages).
 LEVEL_LABELS: dict[str, str] = Level.labels()
 
-ROLES: tuple[str, ...] = ("staff", "supervisor", "admin")
 
 _HEADER_ALIASES: dict[str, str] = {
     "name": "name",
@@ -77,13 +77,6 @@ _HEADER_ALIASES: dict[str, str] = {
 _TRUE = {"1", "true", "yes", "y", "t", "on", "是", "启用", "在用", "有效"}
 _FALSE = {"0", "false", "no", "n", "f", "off", "否", "停用", "撤销", "无效", "禁用"}
 
-
-def normalize_role(value: str) -> str:
-    """Canonical role (staff / supervisor / admin); ``ValueError`` if unknown."""
-    role = str(value).strip().lower()
-    if role not in ROLES:
-        raise ValueError(f"未知的角色“{value}”，可用：{'/'.join(ROLES)}")
-    return role
 
 
 def parse_active(value: str) -> bool:

@@ -21,15 +21,16 @@ from ..states import STATES
 from .access import INVITE_ALPHABET, INVITE_CODE_LENGTH, INVITE_TTL_DAYS, Access, normalize_invite_code
 from .acceptances import Acceptances
 from .agencies import Agencies
+from .campaign import AgencyState, Campaign, SetAside
 from .audit import Audit, AuditEvent
 from .connection import BUSY_TIMEOUT_MS, Connection
 from .desk import DeskReads
 from .history import History
 from .journal import Journal
+from .notices import Notice, Notices
 from .models import (
     Agency,
     AgencyNameTaken,
-    AgencyStatus,
     AmbiguousAgency,
     ImportResult,
     InboxEntry,
@@ -55,11 +56,13 @@ __all__ = [
     "INVITE_CODE_LENGTH",
     "INVITE_TTL_DAYS",
     "Agency",
+    "AgencyState",
+    "SetAside",
+    "Notice",
     "Member",
     "Invite",
     "SubmissionIn",
     "Submission",
-    "AgencyStatus",
     "ImportResult",
     "InboxEntry",
     "StoredReport",
@@ -74,7 +77,7 @@ __all__ = [
 
 
 class Store(
-    Agencies, Access, Audit, Acceptances, Retention, Submissions, Journal, History, Statistics, Reminders, WebAccess, DeskReads,
+    Campaign, Agencies, Access, Audit, Acceptances, Retention, Submissions, Journal, History, Statistics, Reminders, WebAccess, DeskReads, Notices,
     Connection,
 ):
     """The database: one SQLite file (see ``Connection`` for connections, locks and transactions),

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from .connection import Connection, _check_int, _dumps, _ts, writes
+from ..validators.identities import summability
 from .models import _SUBMISSION_COLUMNS, NotFound, Submission, SubmissionIn, _submission
 
 
@@ -28,6 +29,7 @@ class Submissions(Connection):
         issues_json = _dumps(list(sub.issues) if sub.issues is not None else [])
         report_json = _dumps(sub.report) if sub.report is not None else None
         received_at = _ts(sub.received_at if sub.received_at is not None else now)
+        sum_problem, sum_problem_zeros = summability((sub.report or {}).get("tables")) if sub.parsed else (None, None)
         with self._tx() as conn:
             if sub.update_id is not None:
                 existing = self._fetch(
@@ -42,8 +44,9 @@ class Submissions(Connection):
                 INSERT INTO submissions (
                     agency_id, year, received_at, user_id, file_name, size, sha256,
                     input_format, parsed, error_count, warning_count, info_count,
-                    issues_json, report_json, update_id, message, off_target
-                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    issues_json, report_json, update_id, message, off_target,
+                    off_target_reason, source, sum_problem, sum_problem_zeros
+                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     sub.agency_id,
@@ -63,6 +66,10 @@ class Submissions(Connection):
                     sub.update_id,
                     sub.message,
                     1 if sub.off_target else 0,
+                    sub.off_target_reason if sub.off_target else None,
+                    sub.source,
+                    sum_problem,
+                    sum_problem_zeros,
                 ),
             )
             return int(cur.lastrowid)  # type: ignore[arg-type]

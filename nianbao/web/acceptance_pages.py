@@ -1,51 +1,51 @@
-"""A human word over the checker, on the web: a supervisor accepts an issue of a draft with a
-reason (or revokes an acceptance); staff explain a warning. Both are shown in every view."""
+"""A human word over the checker, on the web: a supervisor accepts an issue of an agency's
+deciding draft with a reason (or revokes an acceptance); staff explain a warning. What happens
+is the use cases' (``usecases.words``: the same rules as chat, the staff told); this parses the
+form and shows the answer."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from ..storage.acceptances import issue_key
+from ..usecases import words
 from . import texts
-from .common import desk_of, page, require_agency, require_supervisor
-from .desk import Desk
+from .common import desk_of, page, plain, require_agency, require_supervisor, url_id
 
 routes = web.RouteTableDef()
-MAX_REASON = 500
 
 
-def _issue(desk: Desk, submission_id: int, number: str):
-    submission = desk.store.get_submission(submission_id)
+async def _issue_of(request: web.Request, form) -> tuple:
+    """The submission of the URL and the issue the form names (a submission the viewer may not
+    see is "not found", as any other)."""
+    desk = desk_of(request)
+    submission = await desk.run(desk.store.get_submission, url_id(request, "submission_id"))
     if submission is None:
-        return None, None
-    issue = next((i for i in submission.issues if str(i.get("number")) == number), None)
-    return submission, issue
-
-
-def _submission_id(request: web.Request) -> int:
-    text = request.match_info["submission_id"]
-    if not text.isdigit() or len(text) > 12:
+        require_agency(request, -1)
         raise web.HTTPNotFound()
-    return int(text)
+    viewer = require_agency(request, submission.agency_id)
+    number = str(form.get("number", ""))
+    issue = next((i for i in submission.issues if str(i.get("number")) == number), None)
+    if issue is None:
+        raise web.HTTPNotFound()
+    return desk, viewer, submission, issue
+
+
+def _refused(request: web.Request, outcome: words.Outcome) -> web.Response:
+    return page(request, "message.html", status=409, title="未能保存", text=plain(outcome.text))
 
 
 @routes.post("/submission/{submission_id}/accept")
 async def accept(request: web.Request) -> web.StreamResponse:
-    viewer = require_supervisor(request)
-    desk = desk_of(request)
+    require_supervisor(request)
     form = await request.post()
-    submission, issue = await desk.run(_issue, desk, _submission_id(request), str(form.get("number", "")))
-    if issue is None:
-        raise web.HTTPNotFound()
-    reason = " ".join(str(form.get("reason") or "").split())[:MAX_REASON]
-    if not reason:
+    desk, viewer, submission, issue = await _issue_of(request, form)
+    reason = str(form.get("reason") or "")
+    if not reason.strip():
         return page(request, "message.html", status=400, title="请填写理由", text=texts.ACCEPT_NEEDS_REASON)
-    await desk.run(
-        desk.store.accept_issue,
-        submission.agency_id, submission.year, issue_key(issue),
-        code=issue["code"], message=issue.get("message"), submission_id=submission.id,
-        reason=reason, by=viewer.user_id, now=desk.clock(),
-    )
+    agency = await desk.run(desk.store.get_agency, submission.agency_id)
+    outcome = await words.accept(desk.office, viewer.person, agency, issue["number"], reason, on=submission.id)
+    if not outcome.done:
+        return _refused(request, outcome)
     raise web.HTTPFound(f"/submission/{submission.id}#issue-{issue['number']}")
 
 
@@ -53,15 +53,18 @@ async def accept(request: web.Request) -> web.StreamResponse:
 async def revoke(request: web.Request) -> web.StreamResponse:
     viewer = require_supervisor(request)
     desk = desk_of(request)
-    text = request.match_info["acceptance_id"]
-    if not text.isdigit() or len(text) > 12:
-        raise web.HTTPNotFound()
-    acceptance = await desk.run(desk.store.get_acceptance, int(text))
+    acceptance = await desk.run(desk.store.get_acceptance, url_id(request, "acceptance_id"))
     if acceptance is None:
         raise web.HTTPNotFound()
     form = await request.post()
-    reason = " ".join(str(form.get("reason") or "").split())[:MAX_REASON]
-    await desk.run(desk.store.revoke_acceptance, acceptance.id, by=viewer.user_id, reason=reason, now=desk.clock())
+    agency = await desk.run(desk.store.get_agency, acceptance.agency_id)
+    submission = await desk.run(desk.store.get_submission, acceptance.submission_id) if acceptance.submission_id else None
+    number = next((i["number"] for i in (submission.issues if submission else []) if i.get("code") == acceptance.code), 0)
+    outcome = await words.unaccept(
+        desk.office, viewer.person, agency, number, str(form.get("reason") or ""), acceptance_id=acceptance.id
+    )
+    if not outcome.done:
+        return _refused(request, outcome)
     back = str(form.get("back") or "")
     raise web.HTTPFound(back if back.startswith("/submission/") else f"/agency/{acceptance.agency_id}")
 
@@ -69,20 +72,14 @@ async def revoke(request: web.Request) -> web.StreamResponse:
 @routes.post("/submission/{submission_id}/explain")
 async def explain(request: web.Request) -> web.StreamResponse:
     """Staff (of the draft's agency) explain a warning; the supervisor sees it beside the issue."""
-    desk = desk_of(request)
     form = await request.post()
-    submission, issue = await desk.run(_issue, desk, _submission_id(request), str(form.get("number", "")))
-    if submission is None:
-        require_agency(request, -1)
+    desk, viewer, submission, issue = await _issue_of(request, form)
+    if viewer.supervises:
         raise web.HTTPNotFound()
-    viewer = require_agency(request, submission.agency_id)
-    if issue is None or viewer.supervises:
-        raise web.HTTPNotFound()
-    text = str(form.get("text") or "").strip()[:MAX_REASON]
+    text = str(form.get("text") or "").strip()
     if not text:
         return page(request, "message.html", status=400, title="请填写说明", text=texts.EXPLAIN_NEEDS_TEXT)
-    await desk.run(
-        desk.store.explain_issue, submission.agency_id, submission.year, issue_key(issue),
-        submission_id=submission.id, text=text, by=viewer.user_id, now=desk.clock(),
-    )
+    outcome = await words.explain(desk.office, viewer.person, issue["number"], text, on=submission.id)
+    if not outcome.done:
+        return _refused(request, outcome)
     raise web.HTTPFound(f"/submission/{submission.id}#issue-{issue['number']}")

@@ -6,23 +6,18 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..storage.acceptances import holding, issue_key, key_text
+from ..storage.campaign import OFF_TARGET_REASONS
+from ..usecases.invites import make_invite
 from ..names import DRAFT_SUFFIX, safe_file_name
 from ..storage import Submission
 from ..validators.readers import sniff
 from ..levels import LEVELS
-from .common import desk_of, page, require_agency, require_supervisor
+from .common import desk_of, page, plain, require_agency, require_supervisor, url_id, viewer_of
 from .desk import Desk
-from .overview import attachment, standing_label
+from .overview import attachment
 from .views import SEVERITY_LABELS, changes_since, place, table_views
 
 routes = web.RouteTableDef()
-
-
-def _id(request: web.Request, name: str) -> int:
-    text = request.match_info[name]
-    if not text.isdigit() or len(text) > 12:
-        raise web.HTTPNotFound()
-    return int(text)
 
 
 def _agency_view(desk: Desk, agency_id: int) -> dict | None:
@@ -30,19 +25,19 @@ def _agency_view(desk: Desk, agency_id: int) -> dict | None:
     if agency is None:
         return None
     year = desk.year()
-    standing = next((s for s in desk.store.year_status(year) if s.agency.id == agency_id), None)
+    state = desk.store.agency_state(agency_id, year, desk.config, desk.today())
     submissions = desk.store.list_submissions(agency_id, year)
     acceptances = desk.store.acceptances_of(agency_id, year)
     people = [a.accepted_by for a in acceptances] + [a.revoked_by for a in acceptances if a.revoked_by]
     return {
-        "agency": agency, "standing": standing, "submissions": submissions,
+        "agency": agency, "state": state, "submissions": submissions,
         "acceptances": acceptances, "names": _names(desk, people),
     }
 
 
 @routes.get("/agency/{agency_id}")
 async def agency_page(request: web.Request) -> web.StreamResponse:
-    agency_id = _id(request, "agency_id")
+    agency_id = url_id(request, "agency_id")
     viewer = require_agency(request, agency_id)
     desk = desk_of(request)
     return await _render_agency(request, desk, agency_id, may_upload=not viewer.supervises)
@@ -52,16 +47,19 @@ async def _render_agency(request: web.Request, desk: Desk, agency_id: int, *, ma
     view = await desk.run(_agency_view, desk, agency_id)
     if view is None:
         raise web.HTTPNotFound()
+    viewer = viewer_of(request)  # what a supervisor decided about this person's drafts, shown once
+    notices = await desk.run(desk.store.take_notices, viewer.user_id, desk.clock()) if viewer and not viewer.supervises else []
     return page(
         request,
         "agency.html",
         **view,
-        state_label=standing_label(view["standing"]),
+        state_label=view["state"].label,
         level_label=LEVELS.get(view["agency"].level, view["agency"].level),
         tz=desk.config.tz,
         may_upload=may_upload,
         max_upload_mb=desk.web.max_upload_mb,
         invite=invite,
+        notices=[plain(notice.text) for notice in notices],
     )
 
 
@@ -70,10 +68,12 @@ def _submission_view(desk: Desk, submission_id: int) -> dict | None:
     if submission is None:
         return None
     previous = None
-    if submission.parsed:
+    if submission.parsed and not submission.off_target:  # another agency's or year's report is compared with nothing
         previous = desk.store.latest_submission(
             submission.agency_id, submission.year, before_id=submission.id, parsed_only=True
         )
+    state = desk.store.agency_state(submission.agency_id, submission.year, desk.config, desk.today())
+    deciding = state is not None and state.deciding is not None and state.deciding.id == submission.id
     drafts = desk.store.list_submissions(submission.agency_id, submission.year, limit=200)
     held = holding(desk.store.acceptances_of(submission.agency_id, submission.year), drafts, submission)
     return {
@@ -84,6 +84,10 @@ def _submission_view(desk: Desk, submission_id: int) -> dict | None:
         "has_file": bool(submission.sha256) and desk.files.get(submission.sha256) is not None,
         "marked_up": desk.store.marked_up_copy(submission.id),
         "held": held,
+        "accepted_here": sum(1 for i in submission.issues if i.get("severity") == "error" and key_text(issue_key(i)) in held),
+        "state": state,
+        "deciding": deciding,
+        "off_target": OFF_TARGET_REASONS.get(submission.off_target_reason or "", "其他单位或非本年度的报告") if submission.off_target else None,
         "explanations": desk.store.explanations_of(submission.agency_id, submission.year),
         "names": _names(desk, [a.accepted_by for a in held.values()]),
     }
@@ -101,7 +105,7 @@ def _names(desk: Desk, user_ids) -> dict[int, str]:
 async def _visible_submission(request: web.Request) -> tuple[Desk, Submission, dict]:
     """The submission of the URL, if the viewer may see its agency (else "not found")."""
     desk = desk_of(request)
-    submission_id = _id(request, "submission_id")
+    submission_id = url_id(request, "submission_id")
     view = await desk.run(_submission_view, desk, submission_id)
     if view is None:
         require_agency(request, -1)  # signed in or off to sign in; then not found either way
@@ -146,10 +150,13 @@ async def marked_up(request: web.Request) -> web.StreamResponse:
 @routes.post("/agency/{agency_id}/invite")
 async def new_invite(request: web.Request) -> web.StreamResponse:
     """A supervisor makes a staff invite code for the agency, from its page."""
-    require_supervisor(request)
+    viewer = require_supervisor(request)
     desk = desk_of(request)
-    agency_id = _id(request, "agency_id")
-    if await desk.run(desk.store.get_agency, agency_id) is None:
+    agency_id = url_id(request, "agency_id")
+    agency = await desk.run(desk.store.get_agency, agency_id)
+    if agency is None:
         raise web.HTTPNotFound()
-    code = await desk.run(desk.store.create_invite, agency_id, now=desk.clock())
-    return await _render_agency(request, desk, agency_id, may_upload=False, invite=code)
+    outcome = await make_invite(desk.office, viewer.person, agency)
+    if outcome.code is None:
+        return page(request, "message.html", status=409, title="不能生成邀请码", text=plain(outcome.text))
+    return await _render_agency(request, desk, agency_id, may_upload=False, invite=outcome.code)

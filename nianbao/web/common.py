@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import aiohttp_jinja2
 from aiohttp import web
 
@@ -59,3 +62,17 @@ def require_agency(request: web.Request, agency_id: int) -> Viewer:
     if not viewer.may_see(agency_id):
         raise web.HTTPNotFound()
     return viewer
+
+
+def url_id(request: web.Request, name: str) -> int:
+    """A numeric id from the URL: ASCII digits only (not '²' or '١٢'), else "not found"."""
+    text = request.match_info[name]
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        raise web.HTTPNotFound()
+    return int(text)
+
+
+def plain(chat_html: str) -> str:
+    """A use case's answer (chat HTML, Telegram's subset) as plain text for a page (Jinja
+    escapes it again)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", chat_html))

@@ -1,19 +1,18 @@
-"""What every page of the web desk shares: configuration, storage, the clock, and who is asking."""
+"""What every page of the web desk shares: the office (configuration, the store through its async
+path, files, the clock), this face's settings and draft pipeline, and who is asking."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..config import Config
+from ..config import Config, WebConfig
+from ..roles import SUPERVISING
 from ..storage import Agency, FileStore, Store
-from ..config import WebConfig
+from ..usecases.office import Office
+from ..usecases.people import Action, Person, allowed, person_of
 
-SUPERVISING_ROLES = ("supervisor", "admin")
 CAMPAIGN_TAIL = dt.timedelta(days=60)  # a staff session lasts until this long after the deadline
 MIN_STAFF_SESSION = dt.timedelta(days=30)
 
@@ -30,57 +29,68 @@ class Viewer:
     role: str  # staff / supervisor / admin
     agency: Agency | None  # staff only
     session_id: str
+    name: str | None = None
+
+    @property
+    def person(self) -> Person:
+        return Person(self.user_id, self.role, self.agency, self.name)
 
     @property
     def supervises(self) -> bool:
-        return self.role in SUPERVISING_ROLES
+        return self.role in SUPERVISING
+
+    def may(self, action: Action, agency_id: int | None = None) -> bool:
+        return allowed(self.person, action, agency_id)
 
     def may_see(self, agency_id: int) -> bool:
         """Supervisors see every agency; staff only their own."""
-        return self.supervises or (self.agency is not None and self.agency.id == agency_id)
+        return self.may(Action.SEE_AGENCY, agency_id)
 
 
 @dataclass
 class Desk:
-    config: Config
+    office: Office
     web: WebConfig
-    store: Store
-    files: FileStore
-    pipeline: Any  # the draft pipeline (nianbao.drafts.DraftPipeline) for uploads
-    clock: Callable[[], dt.datetime] = utc_now
-    services: Any = None  # the bot's Services when the desk runs inside ``nianbao serve``
-    owned: tuple = ()  # what to shut down with the desk (its own pool and store threads, when alone)
-    threads: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(4, thread_name_prefix="web"))
+    pipeline: Any  # this face's draft pipeline (nianbao.drafts.DraftPipeline) for uploads
+    owns_office: bool = False  # ``nianbao web``: the desk alone shuts the office down with it
+
+    @property
+    def config(self) -> Config:
+        return self.office.config
+
+    @property
+    def store(self) -> Store:
+        """For the functions handed to ``run`` (they run in the store's threads)."""
+        return self.office.store
+
+    @property
+    def files(self) -> FileStore:
+        return self.office.files
+
+    @property
+    def clock(self) -> Callable[[], dt.datetime]:
+        return self.office.clock
 
     async def run(self, function: Callable, /, *args, **kwargs):
-        """Storage and file work, off the event loop."""
-        return await asyncio.get_running_loop().run_in_executor(self.threads, partial(function, *args, **kwargs))
+        """Storage and file work, off the event loop, through the store's one async path."""
+        return await self.office.db.call(function, *args, **kwargs)
 
     def year(self) -> int:
-        return self.config.year_under_review(self.clock())
+        return self.office.year()
 
     def today(self) -> dt.date:
-        return self.clock().astimezone(self.config.tz).date()
+        return self.office.today()
 
     def role_of(self, user_id: int) -> tuple[str | None, Agency | None]:
-        """A member's role and (for staff) agency, as in chat: the configured supervisor and
-        admin ids, or the member's bound role."""
-        member = self.store.get_member(user_id)
-        if user_id in self.config.admins or (member and member.role == "admin"):
-            return "admin", None
-        if user_id in self.config.supervisors or (member and member.role == "supervisor"):
-            return "supervisor", None
-        if member and member.role == "staff" and member.agency_id is not None:
-            agency = self.store.get_agency(member.agency_id)
-            if agency is not None and agency.active:
-                return "staff", agency
-        return None, None
+        """A member's role and (for staff) agency: the one lookup (``usecases.people``)."""
+        person = person_of(self.store, self.config, user_id)
+        return (person.role.value if person.role else None), person.agency
 
     def session_end(self, role: str) -> dt.datetime:
         """Staff keep their browser signed in for the campaign (an invite code works once);
         supervisors for a week, then ask the bot (or the server) for a new link."""
         now = self.clock()
-        if role in SUPERVISING_ROLES:
+        if role in SUPERVISING:
             return now + dt.timedelta(days=self.web.supervisor_session_days)
         deadline = self.config.deadline(self.year())
         end = dt.datetime.combine(deadline, dt.time(23, 59), self.config.tz) + CAMPAIGN_TAIL
@@ -93,6 +103,5 @@ class Desk:
         return f"{self.web.base_url}/login/{token}"
 
     def close(self) -> None:
-        self.threads.shutdown(wait=False, cancel_futures=True)
-        for shutdown in self.owned:
-            shutdown()
+        if self.owns_office:
+            self.office.shutdown()

@@ -9,18 +9,16 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from ..bot.county import county_summary, status_picture
-from ..reports.export import status_csv
-from ..reports.summary import summary_xlsx
 from ..levels import LEVELS
-from ..states import STATE_LABELS, state_label
-from ..storage import AgencyStatus
+from ..states import STATE_LABELS, State
+from ..storage import AgencyState
+from ..usecases.campaign import county_csv, county_rows, county_summary, status_picture
+from ..reports.summary import summary_xlsx
 from .common import desk_of, page, require_supervisor
-from .desk import Desk
 
 routes = web.RouteTableDef()
 
-STATE_ORDER = {"unreadable": 0, "errors": 1, "not_submitted": 2, "passing": 3}
+STATE_ORDER = {State.UNREADABLE: 0, State.ERRORS: 1, State.NOT_SUBMITTED: 2, State.PASSING: 3, State.IMPORTED: 4, State.INACTIVE: 5}
 SORTS = {
     "name": lambda r: r.name,
     "state": lambda r: (STATE_ORDER[r.state], r.name),
@@ -35,7 +33,7 @@ SORTS = {
 
 @dataclass(frozen=True)
 class Row:
-    """One agency's line in the overview."""
+    """One agency's line in the overview: its campaign state, as every window shows it."""
 
     agency_id: int
     name: str
@@ -49,43 +47,37 @@ class Row:
     accepted: int
     last: dt.datetime | None
     submissions: int
-    late_days: int  # days past the deadline without passing (or since passing late)
+    late_days: int
+    set_aside: int  # drafts that do not count (another agency's or year's report)
+    source: str  # 聊天 / 网页 / 导入
+    counted: bool
+    not_counted: str | None
 
 
-def standing_label(standing: AgencyStatus | None) -> str:
-    """通过 / 有错误 / 无法读取 / 未报送, and 通过（含 N 项已确认） when a person accepted the errors."""
-    if standing is None:
-        return STATE_LABELS["not_submitted"]
-    return state_label(standing.state, standing.accepted)
-
-
-def overview_rows(desk: Desk, standings: list[AgencyStatus]) -> list[Row]:
-    year = desk.year()
-    deadline = desk.config.deadline(year)
-    today = desk.today()
+def overview_rows(states: list[AgencyState], tz) -> list[Row]:
     rows = []
-    for status in standings:
-        latest = status.latest
-        last = latest.received_at.astimezone(desk.config.tz) if latest else None
-        if status.state == "passing":
-            late = max(0, (last.date() - deadline).days) if last else 0
-        else:
-            late = max(0, (today - deadline).days)
+    for state in states:
+        deciding = state.deciding
+        readable = deciding is not None and deciding.parsed and state.state != State.IMPORTED
         rows.append(
             Row(
-                agency_id=status.agency.id,
-                name=status.agency.name,
-                level=status.agency.level,
-                level_label=LEVELS.get(status.agency.level, status.agency.level),
-                region=status.agency.region or "",
-                state=status.state,
-                state_label=standing_label(status),
-                errors=latest.error_count if latest and latest.parsed else None,
-                warnings=latest.warning_count if latest and latest.parsed else None,
-                accepted=status.accepted,
-                last=last,
-                submissions=status.submission_count,
-                late_days=late,
+                agency_id=state.agency.id,
+                name=state.agency.name,
+                level=state.agency.level,
+                level_label=LEVELS.get(state.agency.level, state.agency.level),
+                region=state.agency.region or "",
+                state=state.state.value,
+                state_label=state.label,
+                errors=state.errors if readable else None,
+                warnings=state.warnings if readable else None,
+                accepted=state.accepted,
+                last=state.submitted_at.astimezone(tz) if state.submitted_at else None,
+                submissions=state.drafts,
+                late_days=state.late_days,
+                set_aside=len(state.set_aside),
+                source=state.source.label if state.source else "",
+                counted=state.counted,
+                not_counted=state.not_counted,
             )
         )
     return rows
@@ -108,8 +100,8 @@ async def overview(request: web.Request) -> web.StreamResponse:
     require_supervisor(request)
     desk = desk_of(request)
     year = desk.year()
-    standings = await desk.run(desk.store.year_status, year)
-    rows = overview_rows(desk, standings)
+    states = await desk.run(county_rows, desk.store, desk.config, year, desk.today())
+    rows = overview_rows(states, desk.config.tz)
     counts = {state: sum(1 for r in rows if r.state == state) for state in STATE_LABELS}
     deadline = desk.config.deadline(year)
     return page(
@@ -146,7 +138,7 @@ async def summary_workbook(request: web.Request) -> web.StreamResponse:
     desk = desk_of(request)
     year = desk.year()
     include_errors = request.query.get("all") == "1"
-    summary = await desk.run(county_summary, desk.store, desk.config, year, include_errors)
+    summary = await desk.run(county_summary, desk.store, desk.config, year, desk.today(), include_errors)
     data = await desk.run(summary_xlsx, summary, year)
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return attachment(data, f"{year}年度政府信息公开统计汇总.xlsx", xlsx)
@@ -157,5 +149,5 @@ async def status_export(request: web.Request) -> web.StreamResponse:
     require_supervisor(request)
     desk = desk_of(request)
     year = desk.year()
-    data = await desk.run(lambda: status_csv(desk.store.year_status(year), desk.config.tz))
+    data = await desk.run(county_csv, desk.store, desk.config, year, desk.today())
     return attachment(data, f"{year}年度报告报送情况.csv", "text/csv")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..reports.peers import FIGURE_NAMES, key_figures, outliers_of, peer_spreads
+from ..states import State
 from ..validators.template import LEVELS
 from .common import desk_of, page, require_supervisor
 from .desk import Desk
@@ -15,15 +16,15 @@ routes = web.RouteTableDef()
 
 def _this_year(desk: Desk, year: int) -> dict[int, tuple]:
     """agency id -> (agency, figures of its deciding draft, or None when it has none)."""
-    return {
-        status.agency.id: (status.agency, key_figures(tables) if tables else None)
-        for status, tables in desk.store.year_reports(year)
-    }
+    states = [s for s in desk.store.campaign(year, desk.config, desk.today()) if s.state != State.INACTIVE]
+    tables = desk.store.tables_of(states)
+    return {s.agency.id: (s.agency, key_figures(tables[s.agency.id]) if tables.get(s.agency.id) else None) for s in states}
 
 
 def _last_year(desk: Desk, year: int) -> dict[int, dict]:
     """Last year's figures per agency: the imported report, else its deciding draft of that year."""
-    figures = {status.agency.id: key_figures(tables) for status, tables in desk.store.year_reports(year - 1) if tables}
+    states = desk.store.campaign(year - 1, desk.config, desk.today())
+    figures = {agency_id: key_figures(tables) for agency_id, tables in desk.store.tables_of(states).items() if tables}
     figures.update({agency_id: key_figures(tables) for agency_id, tables in desk.store.imported_reports(year - 1).items()})
     return figures
 
@@ -74,7 +75,7 @@ async def agency_peers(request: web.Request) -> web.StreamResponse:
     require_supervisor(request)
     desk = desk_of(request)
     text = request.match_info["agency_id"]
-    view = await desk.run(_agency, desk, int(text)) if text.isdigit() and len(text) < 12 else None
+    view = await desk.run(_agency, desk, int(text)) if text.isascii() and text.isdigit() and len(text) < 12 else None
     if view is None:
         raise web.HTTPNotFound()
     level = LEVELS.get(view["agency"].level, view["agency"].level)

@@ -1,5 +1,6 @@
 """Running the web desk: inside ``nianbao serve`` and the demo (beside the bot, on the same event
-loop, store and worker pool), or alone with ``nianbao web`` for an office without Telegram."""
+loop and office: store, files, worker pool), or alone with ``nianbao web`` for an office without
+Telegram."""
 
 from __future__ import annotations
 
@@ -11,14 +12,13 @@ from dataclasses import dataclass, replace
 
 from aiohttp import web
 
-from ..drafts.pool import CheckPool
-from ..drafts import DraftPipeline, RateLimiter, RecipientGone
-from ..storage import FileStore, Store
-from ..storage.aio import AsyncStore
+from ..config import Config, WebConfig
+from ..drafts import RecipientGone
+from ..storage import Store
+from ..usecases.office import Office
 from . import texts
 from .app import create_app
-from ..config import Config, WebConfig
-from .desk import Desk, utc_now
+from .desk import Desk
 
 log = logging.getLogger(__name__)
 
@@ -84,25 +84,23 @@ async def start_desk(desk: Desk) -> RunningDesk:
     url = desk.web.public_url or f"http://{host}:{port}"
     if desk.web.port == 0 and not desk.web.public_url:  # links must name the port really used
         desk.web = replace(desk.web, port=port)
+    desk.office.web_url = url
     log.info("web desk at %s", url)
     return RunningDesk(desk, runner, url, asyncio.get_running_loop().create_task(_recover_uploads(desk)))
 
 
-def build_desk(config: Config, store: Store, web_config: WebConfig | None = None, clock=None, services=None) -> Desk:
-    """The desk on ``store``: beside the bot (``services``) it shares the bot's async store,
-    files, worker pool and rate limits; alone it has its own."""
-    clock = clock or utc_now
-    if services is not None:
-        db, files, pool, limiter, owned = services.db, services.files, services.pool, services.pipeline.limiter, ()
+def build_desk(office: Office | Config, *args, owns_office: bool = False) -> Desk:
+    """The desk on the office it shares with the other faces (its own draft pipeline: uploads
+    are answered on the page, never pushed): ``build_desk(office[, web_config])``, or
+    ``build_desk(config, store[, web_config[, clock]])`` for a desk with an office of its own."""
+    if isinstance(office, Config):
+        store, *rest = args
+        web_config, clock = (list(rest) + [None, None])[:2]
+        office, owns_office = Office.open(office, store, clock), True
     else:
-        db, files = AsyncStore(store), FileStore(config.files_path)
-        pool = CheckPool(config.check_workers, timeout=config.check_timeout_seconds, memory_mb=config.worker_memory_mb)
-        limiter = RateLimiter(config.drafts_per_user, config.rate_window_seconds)
-        owned = (pool.shutdown, db.shutdown)
-    pipeline = DraftPipeline(
-        config=config, db=db, files=files, pool=pool, limiter=limiter, deliver=QuietDeliver(), clock=clock, kinds=("upload",)
-    )
-    return Desk(config, web_config or config.web, store, files, pipeline, clock, services, owned)
+        web_config = args[0] if args else None
+    pipeline = office.pipeline(QuietDeliver(), kinds=("upload",))
+    return Desk(office, web_config or office.config.web, pipeline, owns_office)
 
 
 def run_web(config: Config) -> int:
@@ -111,7 +109,7 @@ def run_web(config: Config) -> int:
     store = Store(config.database, busy_timeout_ms=config.busy_timeout_ms)
     web_config = replace(config.web, enabled=True)
     try:
-        asyncio.run(_serve_alone(build_desk(config, store, web_config)))
+        asyncio.run(_serve_alone(build_desk(Office.open(config, store), web_config, owns_office=True)))
     except KeyboardInterrupt:
         pass
     except OSError as error:  # raised by binding only: a taken port or a wrong host, said in one line
@@ -139,59 +137,27 @@ async def _serve_alone(desk: Desk) -> None:
         await running.stop()
 
 
-def web_login_link(config: Config, user_id: int) -> str:
-    """``nianbao web-login USER_ID``: a one-time sign-in link (10 minutes) for a bound user."""
-    with Store(config.database, busy_timeout_ms=config.busy_timeout_ms) as store:
-        desk = Desk(config, config.web, store, FileStore(config.files_path), pipeline=None)
+class DeskBesideBot:
+    """The desk as a companion of the chat bot under ``nianbao serve`` and the demo: started on
+    the bot's loop, on the same office; when its port is taken the bot keeps running."""
+
+    def __init__(self, office: Office, web_config: WebConfig) -> None:
+        self.office, self.web_config = office, web_config
+        self.running: RunningDesk | None = None
+
+    async def start(self) -> None:
+        if not self.web_config.enabled:
+            return
+        desk = build_desk(self.office, self.web_config)
         try:
-            role, _ = desk.role_of(user_id)
-            if role is None:
-                raise LookupError(user_id)
-            return desk.login_link(user_id)
-        finally:
+            self.running = await start_desk(desk)
+        except OSError as error:  # the operator reads why the desk did not start
+            host, port = self.web_config.host, self.web_config.port
+            log.error("%s / web desk not started on %s:%s: %s (set NIANBAO_WEB_PORT, or NIANBAO_WEB=off)",
+                      texts.not_started(host, port, error), host, port, error)
             desk.close()
 
-
-WEB_CONFIG_KEY = "web_config"  # set by serve and the demo; tests of the bot leave the desk off
-RUNNING_KEY = "web_desk"
-
-
-async def start_beside_bot(application) -> RunningDesk | None:
-    """Start the desk on the bot's event loop, sharing its store, clock and worker pool."""
-    web_config: WebConfig | None = application.bot_data.get(WEB_CONFIG_KEY)
-    if web_config is None or not web_config.enabled:
-        return None
-    services = application.bot_data["services"]
-    desk = build_desk(services.config, services.db.store, web_config, services.clock, services)
-    try:
-        running = await start_desk(desk)
-    except OSError as error:  # the bot keeps running; the operator reads why the desk did not start
-        log.error("%s / web desk not started on %s:%s: %s (set NIANBAO_WEB_PORT, or NIANBAO_WEB=off)",
-                  texts.not_started(web_config.host, web_config.port, error), web_config.host, web_config.port, error)
-        desk.close()
-        return None
-    application.bot_data[RUNNING_KEY] = running
-    return running
-
-
-async def stop_beside_bot(application) -> None:
-    running = application.bot_data.pop(RUNNING_KEY, None)
-    if running is not None:
-        await running.stop()
-
-
-def demo_banner(application, supervisor_id: int, staff_agency: str) -> str:
-    """The demo's lines about the desk: its address, a supervisor's link and a staff code."""
-    running: RunningDesk | None = application.bot_data.get(RUNNING_KEY)
-    if running is None:
-        return "网页版未启动（NIANBAO_WEB=off，或端口被占用：可设置 NIANBAO_WEB_PORT）。"
-    desk = running.desk
-    agency = desk.store.find_agency(staff_agency)
-    code = desk.store.create_invite(agency.id, now=desk.clock())
-    return "\n".join(
-        [
-            f"网页版：{running.url}",
-            f"  督导员一次性登录链接（10 分钟内有效）：{desk.login_link(supervisor_id)}",
-            f"  工作人员：在登录页输入邀请码 {code}（{agency.name}）",
-        ]
-    )
+    async def stop(self) -> None:
+        if self.running is not None:
+            running, self.running = self.running, None
+            await running.stop()

@@ -8,7 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from nianbao.reports.identities import INCOMPLETE, INCONSISTENT, identity_breaks
+from nianbao.validators.identities import INCOMPLETE, INCONSISTENT, identity_breaks
 from nianbao.reports.summary import KEY_FIGURES, AgencyEntry, summarize, summary_text, summary_xlsx
 from nianbao.reports.workbook import AGENCY_HEADERS, AGENCY_SHEET, ERROR_FILL, GRID_TOP, PARTIAL_FILL, SHEET_NAMES
 from nianbao.validators.engine import check_bytes

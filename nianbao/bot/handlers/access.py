@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from ...roles import Rank
+
 from ... import messages as say
-from ...storage import InviteError
-from ..commands import Role, help_text
+from ...usecases.invites import redeem
+from ..commands import help_text
 from ..menus import set_menu
 from .common import Call, command
 
@@ -22,26 +24,18 @@ async def start(call: Call) -> None:
 
 
 async def _redeem(call: Call, code: str) -> None:
-    db, user = call.services.db, call.update.effective_user
-    invite = await db.get_invite(code)
-    if call.role in ("supervisor", "admin") and invite is not None and invite.role == "staff":
-        await call.reply(say.SUPERVISOR_CANNOT_JOIN)
+    user = call.update.effective_user
+    person = await call.services.person(user.id)
+    redeemed = await redeem(call.services.office, person, code, user.full_name)
+    if redeemed.member is None:
+        await call.reply(redeemed.refusal)
         return
-    before = await call.services.staff_agency(user.id) if call.role == "staff" else None
-    try:
-        member = await db.redeem_invite(code, user.id, display_name=user.full_name, now=call.services.clock())
-    except InviteError as error:
-        if error.reason == "used" and error.used_by == user.id and before is not None:
-            await call.reply(say.already_bound(before.name))
-        else:
-            await call.reply(say.INVITE_ERRORS.get(error.reason, say.INVITE_ERRORS["unknown"]))
-        return
-    agency = await db.get_agency(member.agency_id) if member.agency_id else None
+    member, agency = redeemed.member, redeemed.agency
     text = say.bound_message(agency.name if agency else "", member.role)
-    if before is not None and agency is not None and before.id != agency.id:
-        text += say.REBOUND.format(name=say.escape(before.name))
-    if Role.of(member.role) > Role.MEMBER:
-        await set_menu(call.context.bot, user.id, Role.of(member.role))
+    if redeemed.before is not None:
+        text += say.REBOUND.format(name=say.escape(redeemed.before.name))
+    if Rank.of(member.role) > Rank.MEMBER:
+        await set_menu(call.context.bot, user.id, Rank.of(member.role))
     await call.reply(text)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ...roles import Rank
+
 from ... import messages as say
-from ..commands import Role
 from ..menus import set_menu
 from .common import Call, command
 
@@ -16,5 +17,5 @@ async def promote_command(call: Call) -> None:
     user_id = int(call.args[0])
     await call.services.db.bind_member(user_id, None, role="supervisor", now=call.services.clock())
     await call.services.db.record_event("promote", actor=call.user_id, subject=user_id, now=call.services.clock())
-    await set_menu(call.context.bot, user_id, Role.SUPERVISOR)
+    await set_menu(call.context.bot, user_id, Rank.SUPERVISOR)
     await call.reply(say.PROMOTED.format(user_id=user_id))

@@ -4,6 +4,8 @@ an agency argument, with one set of messages."""
 
 from __future__ import annotations
 
+from ...roles import Rank
+
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
@@ -13,7 +15,7 @@ from telegram.ext import ContextTypes
 
 from ... import messages as say
 from ...storage import Agency, AmbiguousAgency
-from ..commands import BY_NAME, Role
+from ..commands import BY_NAME
 from ..delivery import with_retries
 from ..services import Services
 
@@ -72,7 +74,7 @@ def command(name: str) -> Callable[[Handler], Handler]:
         async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             services = services_of(context)
             role = await services.role_of(update.effective_user.id)
-            if Role.of(role) < declared.role:
+            if Rank.of(role) < declared.role:
                 await reply(update, _refusal(declared.role, role))
                 return
             call = Call(update, context, services, role)
@@ -89,8 +91,8 @@ def command(name: str) -> Callable[[Handler], Handler]:
     return bind
 
 
-def _refusal(needed: Role, role: str | None) -> str:
-    if needed == Role.ADMIN:
+def _refusal(needed: Rank, role: str | None) -> str:
+    if needed == Rank.ADMIN:
         return say.ADMINS_ONLY
     return say.NOT_BOUND if role is None else say.SUPERVISORS_ONLY
 

@@ -8,14 +8,13 @@ from telegram.ext import ContextTypes
 
 from ... import messages as say
 from ...drafts import Arrival, Sender
+from ...usecases.intake import looks_like_report, too_large
 from ..fragments import hold_or_join
 from ..services import PasteBuffer
 from .common import reply, services_of
 from .people import plain_text_answered
 from .word import explain_in_chat
 
-REPORT_MARKERS = ("政府信息公开", "年度报告", "主动公开", "依申请公开")  # vocabulary: a paste must have one
-MIN_REPORT_CHARS = 200
 
 
 async def _is_bound(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -30,9 +29,9 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     services = services_of(context)
     document = update.effective_message.document
-    limit_mb = services.config.max_file_mb
-    if document.file_size and document.file_size > limit_mb * 1024 * 1024:
-        await reply(update, say.FILE_TOO_LARGE.format(size=document.file_size / 1024 / 1024, limit=limit_mb))
+    refusal = too_large(services.office, document.file_size or 0)
+    if refusal:
+        await reply(update, refusal)
         return
     sender = Sender(update.effective_user.id, update.effective_chat.id)
     name = document.file_name or say.UNNAMED_FILE
@@ -71,7 +70,7 @@ async def flush_paste(context: ContextTypes.DEFAULT_TYPE) -> None:
     text = await hold_or_join(context, context.job.user_id, buffer.chat_id, text, services.clock(), wait)
     if text is None:
         return  # part of a report pasted by hand in pieces: held until the rest comes
-    if len(text) < MIN_REPORT_CHARS or not any(marker in text for marker in REPORT_MARKERS):
+    if not looks_like_report(text):
         await services.pipeline.deliver.send_text(buffer.chat_id, say.SHORT_TEXT)
         return
     arrival = Arrival(Sender(context.job.user_id, buffer.chat_id), "paste", say.PASTED_TEXT, journal_id=buffer.update_id)

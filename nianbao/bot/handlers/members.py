@@ -5,8 +5,9 @@ deactivated."""
 
 from __future__ import annotations
 
+from ...roles import Rank
+
 from ... import messages as say
-from ..commands import Role
 from ..menus import set_menu
 from .common import Call, command
 
@@ -31,7 +32,7 @@ async def remove_command(call: Call) -> None:
         return
     agency = await services.db.member_agency(user_id) if member.role == "staff" else None
     await services.db.remove_member(user_id, actor=call.user_id, now=services.clock())
-    await set_menu(call.context.bot, user_id, Role.ANYONE)
+    await set_menu(call.context.bot, user_id, Rank.ANYONE)
     await call.reply(say.REMOVED.format(user_id=user_id, what=say.removed_whom(agency.name if agency else None)))
 
 

@@ -10,12 +10,11 @@ from telegram.constants import ParseMode
 
 from ... import messages as say
 from ...names import DRAFT_SUFFIX, safe_file_name
-from ...reports.export import status_csv
 from ...reports.summary import summary_text, summary_xlsx
-from ...storage import INVITE_TTL_DAYS
 from ...storage.acceptances import words_on_latest
+from ...usecases.campaign import county_csv, county_rows, county_summary, status_picture
+from ...usecases.invites import make_invite
 from ...validators.readers import sniff
-from ..county import county_summary, status_picture
 from ..delivery import with_retries
 from .common import Call, command
 from .years import year_asked
@@ -24,8 +23,8 @@ from .years import year_asked
 async def _year_summary(call: Call, render, year: int) -> None:
     """A supervisor's view of a year, rendered by ``render``."""
     services = call.services
-    statuses = await services.db.report(lambda store: store.year_status(year))
-    await call.reply(say.split_message(render(year, statuses, services.config.deadline(year), services.today())))
+    states = await services.db.report(county_rows, services.config, year, services.today())
+    await call.reply(say.split_message(render(year, states, services.config.deadline(year), services.today())))
 
 
 @command("status")
@@ -56,7 +55,7 @@ async def summary_command(call: Call) -> None:
     year = await year_asked(call, "summary", say.SUMMARY_ALL_WORDS)
     if year is None:
         return
-    summary = await services.db.report(county_summary, services.config, year, include_errors)
+    summary = await services.db.report(county_summary, services.config, year, services.today(), include_errors)
     workbook = await asyncio.to_thread(summary_xlsx, summary, year)
     await call.reply(say.split_message(say.escape(summary_text(summary))))
     await call.reply_file(workbook, say.SUMMARY_FILE.format(year=year), say.summary_caption(include_errors))
@@ -64,10 +63,12 @@ async def summary_command(call: Call) -> None:
 
 @command("agency")
 async def agency_command(call: Call) -> None:
-    year = call.services.year()
-    submissions = await call.services.db.list_submissions(call.agency.id, year)
-    words = await call.services.db.read(words_on_latest, call.agency.id, year, submissions)
-    messages = say.agency_messages(call.agency, submissions, call.services.config.tz, words)
+    services = call.services
+    year = services.year()
+    submissions = await services.db.list_submissions(call.agency.id, year)
+    words = await services.db.read(words_on_latest, call.agency.id, year, submissions)
+    state = await services.db.agency_state(call.agency.id, year, services.config, services.today())
+    messages = say.agency_messages(call.agency, submissions, services.config.tz, words, state)
     if not call.agency.active:
         messages = [say.INACTIVE_AGENCY.format(name=say.escape(call.agency.name)), *messages]
     await call.reply(messages)
@@ -90,12 +91,12 @@ async def draft_command(call: Call) -> None:
 
 @command("invite")
 async def invite_command(call: Call) -> None:
-    if not call.agency.active:
-        await call.reply(say.INACTIVE_AGENCY.format(name=say.escape(call.agency.name)))
+    outcome = await make_invite(call.services.office, await call.services.person(call.user_id), call.agency)
+    if outcome.code is None:
+        await call.reply(outcome.text)
         return
-    code = await call.services.db.create_invite(call.agency.id, now=call.services.clock(), actor=call.user_id)
-    link = f"https://t.me/{call.context.bot.username}?start={code}"
-    await call.reply(say.invite_message(call.agency.name, code, link, INVITE_TTL_DAYS))
+    link = f"https://t.me/{call.context.bot.username}?start={outcome.code}"
+    await call.reply(say.invite_message(call.agency.name, outcome.code, link, outcome.ttl_days))
 
 
 @command("export")
@@ -103,6 +104,6 @@ async def export_command(call: Call) -> None:
     year = await year_asked(call, "export")
     if year is None:
         return
-    tz = call.services.config.tz
-    data = await call.services.db.report(lambda store: status_csv(store.year_status(year), tz))
+    services = call.services
+    data = await services.db.report(county_csv, services.config, year, services.today())
     await call.reply_file(data, say.EXPORT_FILE.format(year=year), say.EXPORT_CAPTION.format(year=year))

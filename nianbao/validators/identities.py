@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..validators.rules.arithmetic import derive
-from ..validators.template import TABLES, TableSpec
+import math
 
-__all__ = ["INCOMPLETE", "INCONSISTENT", "Completion", "complete_tables", "identity_breaks"]
+from .rules.arithmetic import derive
+from .template import TABLES, TableSpec
+
+__all__ = ["INCOMPLETE", "INCONSISTENT", "Completion", "complete_tables", "identity_breaks", "number", "summability", "zero_filled"]
 
 INCOMPLETE = "统计表不完整（空白单元格无法按勾稽关系推出）"
 INCONSISTENT = "统计表勾稽关系不成立"
@@ -85,3 +87,39 @@ def identity_breaks(tables: Mapping[str, Mapping[str, Mapping[str, Any]]], numbe
                 if name not in broken:
                     broken.append(name)
     return broken
+
+
+def number(value: Any) -> Decimal | None:
+    """A stored cell value as a number, or None (blank, None, text, bool, NaN/inf are missing)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    result = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    return result if result.is_finite() else None
+
+
+def zero_filled(tables: Mapping[str, Mapping[str, Mapping[str, Any]]] | None) -> tuple[dict, tuple[tuple[str, str, str], ...]]:
+    """The tables with every blank standard cell as 0 (what a supervisor accepted, "按0汇总"), and
+    the cells so filled."""
+    filled: dict = {key: {row: dict(cells or {}) for row, cells in (rows or {}).items()} for key, rows in (tables or {}).items()}
+    zeroed = []
+    for spec in TABLES:
+        rows = filled.setdefault(spec.key, {})
+        for row in spec.rows:
+            cells = rows.setdefault(row.label, {})
+            for column in row.columns:
+                if number(cells.get(column)) is None:
+                    cells[column] = 0
+                    zeroed.append((spec.key, row.label, column))
+    return filled, tuple(zeroed)
+
+
+def summability(tables: Mapping[str, Mapping[str, Mapping[str, Any]]] | None) -> tuple[str | None, str | None]:
+    """Whether one agency's tables can be summed: (the problem as they are, the problem with their
+    blank cells taken as 0); None where they can. Worked out once, when a report is stored, so
+    that every window tells the same "counted in the sum or not" without reading the tables."""
+    if not tables:
+        return INCOMPLETE, INCOMPLETE
+    as_is = complete_tables(tables, number).problem
+    return as_is, as_is and complete_tables(zero_filled(tables)[0], number).problem

@@ -1,0 +1,222 @@
+"""The campaign state: where each agency stands with its report of a year, decided once, here,
+from the database, and read by every window (the web desk's overview and pages, chat's /status,
+/overdue and /agency, reminders, the CSV, the workbook, the chart, ``nianbao status``, ``nianbao
+summary``). No face or output works any part of it out for itself.
+
+What decides, in order:
+- an agency taken off the roster is 已停用 (kept in every list; never reminded, late or summed);
+- its latest readable draft of its own report that passes (errors all accepted by a supervisor
+  count as passing: 通过（含 N 项已确认）);
+- else the published report the office imported for that year (reports collected by e-mail):
+  已导入, a submission like any other, on time, not reminded;
+- else its latest readable draft with errors, else its latest unreadable file, else 未报送.
+A draft of another agency or another year (off target) never decides: it is listed as set aside,
+with why. Whether the agency is counted in the county's sum, and why not, is decided here too,
+from what was worked out when each report was stored (``sum_problem``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import Config
+from ..states import DONE_STATES, STATE_LABELS, Source, State, accepted_label
+from .acceptances import holding, issue_key, key_text
+from .connection import Connection
+from .models import _SUMMARY_COLUMNS, Agency, Submission, _agency, _dt, _submission, _tables
+
+__all__ = ["AgencyState", "Campaign", "SetAside", "OFF_TARGET_REASONS"]
+
+OFF_TARGET_REASONS = {"S104": "其他单位的报告", "Y108": "非本年度的报告"}
+
+
+@dataclass(frozen=True, slots=True)
+class SetAside:
+    """A draft of the agency's that does not count for its year, and why."""
+
+    submission_id: int
+    received_at: dt.datetime
+    file_name: str | None
+    reason: str  # Chinese
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyState:
+    agency: Agency
+    year: int
+    state: State
+    deadline: dt.date  # the agency's own: 31 March for a government's report, else 31 January
+    deciding: Submission | None = None  # the draft its state comes from (summary columns: no issues or tables)
+    source: Source | None = None
+    imported_file: str | None = None  # the imported report of the year, if any
+    imported_at: dt.datetime | None = None
+    drafts: int = 0  # drafts of its own report this year
+    set_aside: tuple[SetAside, ...] = ()
+    errors: int = 0  # on the deciding draft
+    warnings: int = 0
+    accepted: int = 0  # of those errors, accepted by a supervisor
+    explained: int = 0  # issues of the year the agency explained
+    counted: bool = False  # in the county's sum
+    not_counted: str | None = None  # why not (Chinese)
+    blanks_as_zero: bool = False  # counted with blank cells a supervisor accepted as 0
+    submitted_at: dt.datetime | None = None  # when the deciding report arrived (imported: when imported)
+    passed_at: dt.datetime | None = None  # when it first passed
+    late_days: int = 0  # days past the deadline without passing, or that it passed late
+    last_at: dt.datetime | None = None  # the latest file of any kind from the agency this year
+
+    @property
+    def label(self) -> str:
+        """通过 / 有错误 / … and 通过（含 N 项已确认） when a person accepted the errors."""
+        return accepted_label(self.accepted) if self.state == State.PASSING and self.accepted else self.state.label
+
+    @property
+    def done(self) -> bool:
+        """Nothing left for the agency to do this year (not reminded, not overdue)."""
+        return self.state in DONE_STATES
+
+    @property
+    def submitted(self) -> bool:
+        return self.state not in (State.NOT_SUBMITTED, State.INACTIVE) or self.deciding is not None
+
+    @property
+    def remaining_errors(self) -> int:
+        return max(0, self.errors - self.accepted)
+
+    @property
+    def needs_reminder(self) -> bool:
+        return self.state in (State.NOT_SUBMITTED, State.ERRORS, State.UNREADABLE)
+
+    @property
+    def late(self) -> bool:
+        return self.late_days > 0
+
+
+class Campaign(Connection):
+    def campaign(
+        self, year: int, config: Config, today: dt.date, *, agency_id: int | None = None
+    ) -> list[AgencyState]:
+        """Every agency's state for ``year`` (the roster's order; deactivated ones too), or one
+        agency's (``agency_id``): the same computation either way."""
+        where, params = ("WHERE a.id = ?", [agency_id]) if agency_id is not None else ("", [])
+        agencies = [_agency(row) for row in self._rows(f"SELECT a.* FROM agencies a {where} ORDER BY a.id", params)]
+        if not agencies:
+            return []
+        only = "AND agency_id = ?" if agency_id is not None else ""
+        drafts: dict[int, list[Submission]] = defaultdict(list)
+        for row in self._rows(
+            f"SELECT {_SUMMARY_COLUMNS} FROM submissions WHERE year = ? {only} ORDER BY received_at DESC, id DESC",
+            [year, *params],
+        ):
+            drafts[row["agency_id"]].append(_submission(row))
+        imported = {
+            row["agency_id"]: row
+            for row in self._rows(
+                f"SELECT agency_id, file_name, imported_at, sum_problem FROM prior_reports"
+                f" WHERE year = ? AND source = 'imported' {only}",
+                [year, *params],
+            )
+        }
+        explained = {
+            row["agency_id"]: row["n"]
+            for row in self._rows(
+                f"SELECT agency_id, COUNT(DISTINCT issue_key) AS n FROM explanations WHERE year = ? {only} GROUP BY agency_id",
+                [year, *params],
+            )
+        }
+        in_force = self.active_acceptances(year)
+        return [
+            self._decide(agency, year, config, today, drafts.get(agency.id, []), imported.get(agency.id),
+                         explained.get(agency.id, 0), in_force.get(agency.id))
+            for agency in agencies
+        ]
+
+    def agency_state(self, agency_id: int, year: int, config: Config, today: dt.date) -> AgencyState | None:
+        found = self.campaign(year, config, today, agency_id=agency_id)
+        return found[0] if found else None
+
+    def tables_of(self, states: list[AgencyState]) -> dict[int, dict[str, Any]]:
+        """The tables each state stands on, by agency id: the deciding draft's, or the imported
+        report's (what the county sum adds up)."""
+        tables: dict[int, dict[str, Any]] = {}
+        drafts = [s.deciding.id for s in states if s.deciding is not None and s.deciding.parsed and s.source != Source.IMPORTED]
+        for start in range(0, len(drafts), 500):
+            chunk = drafts[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for row in self._rows(f"SELECT agency_id, report_json FROM submissions WHERE id IN ({marks})", chunk):
+                tables[row["agency_id"]] = _tables(row["report_json"])
+        years = {s.year for s in states if s.source == Source.IMPORTED}
+        wanted = {s.agency.id for s in states if s.source == Source.IMPORTED}
+        for year in years:
+            for row in self._rows("SELECT agency_id, tables_json FROM prior_reports WHERE year = ? AND source = 'imported'", (year,)):
+                if row["agency_id"] in wanted:
+                    tables[row["agency_id"]] = json.loads(row["tables_json"])
+        return tables
+
+    # ------------------------------------------------------------------ deciding
+
+    def _decide(self, agency, year, config, today, drafts, imported, explained, acceptances) -> AgencyState:
+        own = [d for d in drafts if not d.off_target]
+        readable = [d for d in own if d.parsed]
+        set_aside = tuple(
+            SetAside(d.id, d.received_at, d.file_name, OFF_TARGET_REASONS.get(d.off_target_reason or "", "其他单位或非本年度的报告"))
+            for d in drafts if d.off_target
+        )
+        deadline = config.deadline_for(year, agency.level)
+        base = dict(
+            agency=agency, year=year, deadline=deadline, drafts=len(own), set_aside=set_aside, explained=explained,
+            last_at=drafts[0].received_at if drafts else None,
+        )
+        deciding = readable[0] if readable else (own[0] if own else None)
+        accepted = self._accepted(deciding, acceptances) if deciding and deciding.parsed and deciding.error_count else 0
+        passing = deciding is not None and deciding.parsed and deciding.error_count == accepted
+        if passing:
+            first_clean = min((d.received_at for d in readable if d.error_count == 0), default=deciding.received_at)
+            problem = deciding.sum_problem
+            zeros = bool(accepted and problem and deciding.sum_problem_zeros is None)
+            if zeros:
+                problem = None
+            state = State.PASSING
+            passed_at = min(first_clean, deciding.received_at)
+            fields = dict(
+                deciding=deciding, source=Source(deciding.source or "chat"), errors=deciding.error_count,
+                warnings=deciding.warning_count, accepted=accepted, submitted_at=deciding.received_at,
+                passed_at=passed_at, counted=problem is None, not_counted=problem, blanks_as_zero=zeros,
+                late_days=max(0, (passed_at.astimezone(config.tz).date() - deadline).days),
+            )
+        elif imported is not None:
+            state, problem = State.IMPORTED, imported["sum_problem"]
+            fields = dict(
+                deciding=deciding, source=Source.IMPORTED, imported_file=imported["file_name"],
+                imported_at=_dt(imported["imported_at"]), submitted_at=_dt(imported["imported_at"]),
+                counted=problem is None, not_counted=problem,
+            )
+        elif deciding is not None:
+            state = State.ERRORS if deciding.parsed else State.UNREADABLE
+            fields = dict(
+                deciding=deciding, source=Source(deciding.source or "chat"), errors=deciding.error_count,
+                warnings=deciding.warning_count, accepted=accepted, submitted_at=deciding.received_at,
+                not_counted=STATE_LABELS[state], late_days=max(0, (today - deadline).days),
+            )
+        else:
+            state = State.NOT_SUBMITTED
+            fields = dict(not_counted=STATE_LABELS[state], late_days=max(0, (today - deadline).days))
+        if imported is not None and "imported_file" not in fields:
+            fields.update(imported_file=imported["file_name"], imported_at=_dt(imported["imported_at"]))
+        if not agency.active:
+            state = State.INACTIVE
+            fields.update(counted=False, not_counted=STATE_LABELS[state], late_days=0, blanks_as_zero=False)
+        return AgencyState(state=state, **base, **fields)
+
+    def _accepted(self, deciding: Submission, acceptances) -> int:
+        """How many of the deciding draft's errors a supervisor accepted (and still hold)."""
+        if not acceptances:
+            return 0
+        drafts = self.list_submissions(deciding.agency_id, deciding.year, limit=200)
+        current = next((d for d in drafts if d.id == deciding.id), None) or self.get_submission(deciding.id)
+        held = holding(acceptances, drafts, current)
+        errors = [key_text(issue_key(i)) for i in current.issues if i.get("severity") == "error"]
+        return sum(1 for key in errors if key in held)

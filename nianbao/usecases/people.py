@@ -1,0 +1,81 @@
+"""Who a person is, and what they may do: one lookup and one check for every face."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from ..config import Config
+from ..roles import SUPERVISING, Rank, Role
+from ..storage import Agency, Store
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: int
+    role: Role | None  # None: not a member (or staff of a deactivated agency)
+    agency: Agency | None = None  # staff only
+    name: str | None = None
+
+    @property
+    def rank(self) -> Rank:
+        return Rank.of(self.role)
+
+    @property
+    def supervises(self) -> bool:
+        return self.role in SUPERVISING
+
+    @property
+    def display(self) -> str:
+        """How the person is named in records and pages."""
+        return self.name or f"用户 {self.user_id}"
+
+
+def person_of(store: Store, config: Config, user_id: int) -> Person:
+    """The one place a role is decided: the configured admin and supervisor ids, or the member's
+    bound role; staff of a deactivated agency lose access."""
+    member = store.get_member(user_id)
+    name = member.display_name if member else None
+    if user_id in config.admins or (member and member.role == Role.ADMIN):
+        return Person(user_id, Role.ADMIN, None, name)
+    if user_id in config.supervisors or (member and member.role == Role.SUPERVISOR):
+        return Person(user_id, Role.SUPERVISOR, None, name)
+    if member and member.role == Role.STAFF and member.agency_id is not None:
+        agency = store.get_agency(member.agency_id)
+        if agency is not None and agency.active:
+            return Person(user_id, Role.STAFF, agency, name)
+    return Person(user_id, None, None, name)
+
+
+class Action(enum.Enum):
+    """What a person asks to do: the rank it needs, and whether staff may do it only for their
+    own agency (supervisors for any)."""
+
+    SEE_AGENCY = (Rank.MEMBER, True)
+    SEND_DRAFT = (Rank.MEMBER, True)  # recorded as the agency's draft: staff of it only
+    EXPLAIN = (Rank.MEMBER, True)  # staff of the agency only
+    SEE_COUNTY = (Rank.SUPERVISOR, False)
+    ACCEPT = (Rank.SUPERVISOR, False)
+    INVITE = (Rank.SUPERVISOR, False)
+    MANAGE = (Rank.ADMIN, False)
+
+    @property
+    def rank(self) -> Rank:
+        return self.value[0]
+
+
+STAFF_ONLY = (Action.SEND_DRAFT, Action.EXPLAIN)
+
+
+def allowed(person: Person | None, action: Action | Rank, agency_id: int | None = None) -> bool:
+    """The one permission check, for chat commands (declared with a rank) and web routes (an
+    action, and the agency it is about)."""
+    if isinstance(action, Rank):
+        return (person.rank if person else Rank.ANYONE) >= action
+    if person is None or person.rank < action.rank:
+        return False
+    if action in STAFF_ONLY:
+        return person.role == Role.STAFF and person.agency is not None and person.agency.id == agency_id
+    if action.value[1] and not person.supervises:
+        return person.agency is not None and person.agency.id == agency_id
+    return True
