@@ -6,11 +6,12 @@ from .. import messages as say
 
 
 def cmd_doctor(args) -> int:
-    from ..ops.doctor import run_checks
+    from ..bot.reach import probe
     from ..config import load_config
+    from ..ops.doctor import run_checks
 
     config = load_config(args.config)
-    checks = run_checks(config, args.config, libreoffice=not args.no_libreoffice)
+    checks = run_checks(config, args.config, libreoffice=not args.no_libreoffice, probe=probe)
     for check in checks:
         print(check.line())
     failed = [c for c in checks if c.required and not c.ok]

@@ -1,5 +1,6 @@
 """The county's records: `nianbao history import` (last year's published reports), `nianbao summary`
-(the summed tables, workbook and status chart) and `nianbao template` (a blank report)."""
+(the summed tables, workbook and status chart), `nianbao status` (every agency's state) and
+`nianbao template` (a blank report)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def cmd_history(args) -> int:
 
 def cmd_summary(args) -> int:
     from ..reports.summary import summary_text, summary_xlsx
-    from ..bot.county import county_summary, status_picture
+    from ..usecases.campaign import county_summary, status_picture
 
     if args.paths:
         return _folder_summary(args)
@@ -45,11 +46,12 @@ def cmd_summary(args) -> int:
     if config is None:
         return 2
     year = args.year or config.year_under_review(dt.datetime.now(dt.timezone.utc))
+    today = dt.datetime.now(config.tz).date()
     store = open_store(args)
     try:
-        summary = county_summary(store, config, year, include_errors=args.include_errors)
+        summary = county_summary(store, config, year, today, include_errors=args.include_errors)
         if args.chart:
-            Path(args.chart).write_bytes(status_picture(store, config, year, dt.datetime.now(config.tz).date()))
+            Path(args.chart).write_bytes(status_picture(store, config, year, today))
             print(say.chart_saved(args.chart), file=sys.stderr)
     finally:
         store.close()
@@ -57,6 +59,29 @@ def cmd_summary(args) -> int:
     if args.xlsx:
         Path(args.xlsx).write_bytes(summary_xlsx(summary, year))
         print(say.summary_saved(args.xlsx), file=sys.stderr)
+    return 0
+
+
+def cmd_status(args) -> int:
+    """`nianbao status`: every agency's state for a year, the same as the web desk and chat say."""
+    import json
+
+    from ..usecases.campaign import county_rows, state_json
+
+    config = existing_database(args, say.summary_no_database)
+    if config is None:
+        return 2
+    now = dt.datetime.now(dt.timezone.utc)
+    year = args.year or config.year_under_review(now)
+    store = open_store(args)
+    try:
+        states = county_rows(store, config, year, now.astimezone(config.tz).date())
+    finally:
+        store.close()
+    for state in states:
+        print(json.dumps(state_json(state), ensure_ascii=False) if args.json else say.status_line(state, config.tz))
+    if not args.json:
+        print(say.status_counts(year, states), file=sys.stderr)
     return 0
 
 
@@ -104,6 +129,11 @@ def add_commands(sub) -> None:
     summary.add_argument("--chart", metavar="OUT.png", help="另存报送状态图")
     summary.add_argument("--include-errors", action="store_true", help="有错误的单位也计入汇总")
     summary.set_defaults(func=cmd_summary)
+
+    status = sub.add_parser("status", help="各单位的报送状态（与网页版、机器人显示的相同），可输出 JSON")
+    status.add_argument("--year", type=int, help="报告年度（默认：正在审核的年度）")
+    status.add_argument("--json", action="store_true", help="每个单位一行 JSON（JSON Lines）")
+    status.set_defaults(func=cmd_status)
 
     template = sub.add_parser("template", help="生成标准格式的空白年报（.docx）")
     template.add_argument("--out", required=True, metavar="OUT.docx", help="保存空白年报的文件（.docx）")

@@ -13,7 +13,7 @@ from .format import escape, issue_html, local_time, split_message
 __all__ = [
     "OFF_TARGET_MARK", "agency_messages", "agency_name_needed", "agency_not_found", "ambiguous_agency",
     "digest_message", "history_message", "no_such_year", "not_understood", "overdue_message",
-    "reminder_message", "status_message", "year_usage",
+    "reminder_message", "status_message", "year_usage", "status_line", "status_counts",
 ]  # fmt: skip
 
 OFF_TARGET_MARK = "他单位/非本年度，未计入"
@@ -175,3 +175,17 @@ def no_such_year(year: int, first: int, current: int) -> str:
 def not_understood(words: str) -> str:
     """Words after a command that it does not take (the year usage follows)."""
     return f"不明白「{escape(words)}」。"
+
+
+def status_line(state: AgencyState, tz=None) -> str:
+    """One agency's state as ``nianbao status`` prints it (plain text, tab-separated)."""
+    when = local_time(state.submitted_at, tz) if state.submitted_at else ""
+    source = state.source.label if state.source else ""
+    counted = "计入汇总" if state.counted else f"未计入汇总（{state.not_counted}）"
+    late = f"逾期 {state.late_days} 天" if state.late_days else ""
+    return "\t".join([state.agency.name, state.label, source, when, counted, late]).rstrip("\t")
+
+
+def status_counts(year: int, states: list[AgencyState]) -> str:
+    counts = {state: sum(1 for s in states if s.state == state) for state in State}
+    return f"{year} 年度，共 {len(states)} 个单位：" + "，".join(f"{state.label} {n}" for state, n in counts.items() if n)

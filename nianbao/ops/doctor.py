@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
-from ..bot.reach import probe
 
 __all__ = ["Check", "run_checks"]
 
@@ -39,7 +38,9 @@ def _config(config: Config, path: str | None) -> Check:
     return Check("配置", True, f"{where}；时区 {config.timezone}{supervisors}")
 
 
-def _telegram(config: Config) -> Check:
+def _telegram(config: Config, probe) -> Check:
+    """``probe``: the chat face's own test of its server (``bot.reach.probe``), handed in by the
+    command line, so that this face imports no other."""
     reach = asyncio.run(probe(config))
     if reach.ok:
         return Check("Telegram / Bot API 服务器", True, f"{reach.server} 可以连接，机器人 {reach.detail}")
@@ -67,12 +68,28 @@ def _database(config: Config) -> Check:
         detail = f"{path}（结构版本 {store.schema_version()}，{store.journal_mode()} 模式）；名单 {agencies} 个机关，已绑定工作人员 {staff} 人，督导员 {supervisors} 人"
         if pending:
             detail += "；待处理的草稿：" + "、".join(f"{k} {v} 份" for k, v in pending.items())
+        detail += "；" + _campaign_line(store, config)
         problems = [] if agencies else ["名单是空的：nianbao agencies import 名单.csv"]
         if not supervisors:
             problems.append("还没有督导员：在配置 [people] supervisors 填 Telegram 用户编号，或 nianbao invite --role supervisor")
         return Check("数据库", not problems, detail + ("；" + "；".join(problems) if problems else ""))
     finally:
         store.close()
+
+
+def _campaign_line(store, config: Config) -> str:
+    """The year under review as every window shows it (the one campaign state)."""
+    import datetime as dt
+
+    from ..states import State
+
+    now = dt.datetime.now(dt.timezone.utc)
+    year = config.year_under_review(now)
+    states = [s for s in store.campaign(year, config, now.astimezone(config.tz).date()) if s.state != State.INACTIVE]
+    counts = {state: sum(1 for s in states if s.state == state) for state in State if state != State.INACTIVE}
+    parts = "、".join(f"{state.label} {n}" for state, n in counts.items() if n)
+    late = sum(1 for s in states if s.late and not s.done)
+    return f"{year} 年度：{parts or '没有单位'}" + (f"，逾期未通过 {late} 个" if late else "")
 
 
 def _files(config: Config) -> Check:
@@ -125,8 +142,12 @@ def _existing_parent(path: Path) -> Path:
     return path
 
 
-def run_checks(config: Config, config_path: str | None = None, *, libreoffice: bool = True) -> list[Check]:
-    checks = [_config(config, config_path), _telegram(config), _database(config), _files(config)]
+def run_checks(config: Config, config_path: str | None = None, *, libreoffice: bool = True, probe=None) -> list[Check]:
+    """``probe``: how the chat face tests its server (None: not checked)."""
+    checks = [_config(config, config_path)]
+    if probe is not None:
+        checks.append(_telegram(config, probe))
+    checks += [_database(config), _files(config)]
     if libreoffice:
         checks.append(_libreoffice())
     return checks
