@@ -9,7 +9,13 @@ import unicodedata
 import difflib
 import re
 
-from .validators.text import squash
+_WHITESPACE = re.compile(r"[\s\u3000\u00a0\u2000-\u200b\ufeff]+")
+
+
+def squash(text: str) -> str:
+    """NFKC-normalise and drop every kind of white space (names and labels are broken anywhere)."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+
 
 # Files in a folder that are tried as reports (`nianbao check`/`summary`/`history import` FOLDER);
 # anything else there is named as skipped. A file named on its own is always tried.

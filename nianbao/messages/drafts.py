@@ -3,13 +3,8 @@ catalogue, and what the pipeline says when a draft cannot be checked or kept."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..storage.acceptances import issue_key  # the one definition of an issue's identity
 from .format import SEVERITY_MARK, escape, issue_html, local_time, split_message
-
-if TYPE_CHECKING:
-    from ..drafts.review import Comparison, Review
 
 __all__ = [
     "AGENCY_QUOTA_FULL", "CHECK_CRASHED", "CHECK_TIMED_OUT", "FILE_TOO_LARGE", "GAVE_UP", "LEGACY_FORMATS",
@@ -22,7 +17,7 @@ __all__ = [
 MAX_FIXED_LISTED = 10
 
 
-def _comparison_html(comparison: Comparison, tz=None) -> str:
+def _comparison_html(comparison, tz=None) -> str:
     when = local_time(comparison.previous.received_at, tz)
     lines = [
         f"<b>与上一稿（{when}）相比</b>：已改正 {len(comparison.fixed)} 项，"
@@ -35,7 +30,7 @@ def _comparison_html(comparison: Comparison, tz=None) -> str:
     return "\n".join(lines)
 
 
-def review_messages(review: Review, agency_name: str | None, tz=None) -> list[str]:
+def review_messages(review, agency_name: str | None, tz=None) -> list[str]:
     result = review.result
     if result.error:
         return [f"❗ <b>无法审核「{escape(result.source_name)}」</b>\n{escape(result.error.message)}"]

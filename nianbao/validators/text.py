@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from ..names import squash  # noqa: F401  (one definition, below the engine)
 from .numerals import chinese_number
 
 CN_NUMERALS = "一二三四五六七八九十"
@@ -24,11 +24,6 @@ _ZERO_WORDS = {"无", "—", "-", "－", "/", "／", "——", "空"}
 def strip_artifacts(text: str) -> str:
     """Remove extraction artefacts ([bookmark: _GoBack]) that are not part of the text."""
     return _BOOKMARK.sub("", text)
-
-
-def squash(text: str) -> str:
-    """NFKC-normalise and drop every kind of white space (labels are broken anywhere)."""
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def compact(text: str) -> str:
