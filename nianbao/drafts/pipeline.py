@@ -10,6 +10,7 @@ decided before the crash is sent from the first part not yet delivered.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import logging
@@ -76,11 +77,35 @@ class DraftPipeline:
         self.config, self.db, self.files, self.pool, self.limiter = config, db, files, pool, limiter
         self.deliver, self.clock = deliver, clock
         self.review = ReviewService(config)
-        self.spawn = spawn or _background
+        self._spawn = spawn or _background
+        self._spawned: set[asyncio.Future] = set()
+        self._working = 0  # entry points running now (before a draft is claimed, and after)
         self.agency_of = agency_of or db.member_agency  # staff answer for their agency; others for none
         self.kinds = kinds  # the journal entries this face recovers
         self.in_progress: set[int] = set()  # journal ids being handled by this process
         self.in_flight = asyncio.Semaphore(MAX_DRAFTS_IN_FLIGHT)
+
+    def spawn(self, coroutine: Coroutine) -> object:
+        """Run ``coroutine`` in the background (the face's way), keeping track of it for ``idle``."""
+        task = self._spawn(coroutine)
+        if isinstance(task, asyncio.Future):
+            self._spawned.add(task)
+            task.add_done_callback(self._spawned.discard)
+        return task
+
+    def idle(self) -> bool:
+        """Nothing to do: no draft being received, checked or delivered, none spawned still
+        running. (The console and the tests wait for this, not for a quiet moment.)"""
+        return not self._working and not self.in_progress and all(task.done() for task in self._spawned)
+
+    @contextlib.asynccontextmanager
+    async def working(self):
+        """Count a face's work on a draft that is not claimed yet (a paste being joined)."""
+        self._working += 1
+        try:
+            yield
+        finally:
+            self._working -= 1
 
     def claim(self, journal_id: int) -> bool:
         """Take a draft for this process to handle; False when someone here already has it.
@@ -95,7 +120,10 @@ class DraftPipeline:
     async def receive(self, arrival: Arrival, data: bytes | None = None) -> None:
         """A new draft, answered through ``deliver``: ``data`` now (a paste), or downloaded by
         ``file_id`` once it is journalled."""
-        arrival = replace(arrival, file_name=clean_file_name(arrival.file_name, say.UNNAMED_FILE))
+        async with self.working():
+            await self._receive(replace(arrival, file_name=clean_file_name(arrival.file_name, say.UNNAMED_FILE)), data)
+
+    async def _receive(self, arrival: Arrival, data: bytes | None) -> None:
         try:
             size = len(data) if data is not None else arrival.size or 0
             refusal = await self._over_quota(await self.agency_of(arrival.sender.user_id), size)
@@ -114,7 +142,10 @@ class DraftPipeline:
         """A draft answered at once (a web desk): journal, check, record, and return the reply
         (parts ``{"text": html}`` and ``{"document": sha256, "filename", "caption"}``; the
         document's bytes are ``files.get(sha256)``). The draft is answered when this returns."""
-        file_name = clean_file_name(file_name, say.UNNAMED_FILE)
+        async with self.working():
+            return await self._submit(sender, agency, clean_file_name(file_name, say.UNNAMED_FILE), data)
+
+    async def _submit(self, sender: Sender, agency: Agency | None, file_name: str, data: bytes) -> list[dict]:
         try:
             refusal = await self._over_quota(agency, len(data))
             if refusal:
@@ -348,11 +379,11 @@ class DraftPipeline:
         return removed
 
 
-_tasks: set[asyncio.Task] = set()
+_tasks: set[asyncio.Task] = set()  # the loop keeps only a weak reference to a task
 
 
 def _background(coroutine: Coroutine) -> asyncio.Task:
     task = asyncio.get_running_loop().create_task(coroutine)
-    _tasks.add(task)  # the loop keeps only a weak reference
+    _tasks.add(task)
     task.add_done_callback(_tasks.discard)
     return task

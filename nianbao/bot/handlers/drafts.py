@@ -61,6 +61,11 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def flush_paste(context: ContextTypes.DEFAULT_TYPE) -> None:
+    async with services_of(context).pipeline.working():
+        await _flush_paste(context)
+
+
+async def _flush_paste(context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
     buffer = services.pastes.pop(context.job.user_id, None)
     if buffer is None:
