@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import messages as say
+from ..levels import LEVEL_WORDS
 from ..roles import Rank
 
 
@@ -40,7 +41,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("overdue", Rank.SUPERVISOR, "尚未通过审核的单位", usage="[年度]"),
     Command("agency", Rank.SUPERVISOR, "某单位的报送记录和最新审核意见", usage="单位名称", agency=True),
     Command("invite", Rank.SUPERVISOR, "生成该单位的邀请码", usage="单位名称", agency=True),
-    Command("addagency", Rank.SUPERVISOR, "把新单位加入名单（层级：乡镇、县直部门、市直部门、省直部门、政府、其他）", usage="单位名称 层级"),
+    Command("addagency", Rank.SUPERVISOR, f"把新单位加入名单（层级：{LEVEL_WORDS}）", usage="单位名称 层级"),
     Command("draft", Rank.SUPERVISOR, "下载该单位最新报送的文件", usage="单位名称", agency=True),
     Command("export", Rank.SUPERVISOR, "导出本年度报送情况（CSV 文件）", usage="[年度]"),
     Command("summary", Rank.SUPERVISOR, "全县三张统计表汇总（Excel）；加“全部”则含有错误的单位", usage="[全部] [年度]"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..levels import LEVEL_WORDS
 from .format import escape
 
 __all__ = [
@@ -92,7 +93,6 @@ REPEATED_COMMAND = "同一命令发送过于频繁，请稍后再试。"
 
 # ---------------------------------------------------------------- people (bot.handlers.people)
 
-LEVEL_WORDS = "乡镇（或街道）、县直部门、市直部门、省直部门、政府、其他"
 ADD_USAGE = (
     "用法：<code>/addagency 单位全称 层级</code>，例如 <code>/addagency 学张乡人民政府 乡镇</code>。层级可以写："
     + LEVEL_WORDS + "。"
@@ -146,7 +146,7 @@ REMOVE_NEEDS_ADMIN = "只有管理员可以移除督导员或管理员。"
 AUDIT_EMPTY = "还没有操作记录。"
 AUDIT_ACTIONS = {
     "bind": "绑定", "remove": "移除", "invite": "生成邀请码", "promote": "设为督导员",
-    "deactivate": "停用单位", "activate": "启用单位", "accept": "确认通过",
+    "deactivate": "停用单位", "activate": "启用单位", "accept": "确认通过", "unaccept": "撤销确认", "explain": "单位说明",
 }  # fmt: skip
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..levels import LEVELS
+from ..levels import LEVEL_WORDS, LEVELS
 from ..states import State
 from ..storage import AgencyState, Submission
 from .format import escape, issue_html, local_time, split_message
@@ -160,7 +160,7 @@ def ambiguous_agency(name: str, candidates) -> str:
 def agency_not_found(name: str) -> str:
     return (
         f"没有找到单位「{escape(name)}」。如果是新单位，督导员可以发送 "
-        f"<code>/addagency {escape(name)} 乡镇</code>（层级可以写：乡镇、县直部门、市直部门、省直部门、政府、其他）添加，再生成邀请码。"
+        f"<code>/addagency {escape(name)} 乡镇</code>（层级可以写：{LEVEL_WORDS}）添加，再生成邀请码。"
     )
 
 

@@ -116,6 +116,8 @@ class Acceptances(Connection):
                 (by, _ts(now), (reason or "").strip() or None, acceptance_id),
             )
             found = self._fetch(conn, "SELECT * FROM acceptances WHERE id = ?", (acceptance_id,))
+            if found:
+                audit_row(conn, "unaccept", at=_ts(now), actor=by, agency_id=found[0]["agency_id"], detail=found[0]["code"])
         if not found:
             raise StorageError(f"acceptance {acceptance_id} not found")
         return _acceptance(found[0])
@@ -151,6 +153,7 @@ class Acceptances(Connection):
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (agency_id, year, key_text(key), submission_id, text[:1000], by, _ts(now)),
             )
+            audit_row(conn, "explain", at=_ts(now), actor=by, agency_id=agency_id, detail=json.loads(key_text(key))[0] or "")
             return _explanation(self._fetch(conn, "SELECT * FROM explanations WHERE id = ?", (cursor.lastrowid,))[0])
 
     def explanations_of(self, agency_id: int, year: int) -> dict[str, Explanation]:

@@ -1,5 +1,5 @@
 """The audit log: who did what to whom — binds, removals, invites, promotions, deactivations,
-acceptances — kept so that supervisors can see how each person got (or lost) access."""
+acceptances, their revocations, explanations — kept so that supervisors can see how each person got (or lost) access."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 
 from .connection import Connection, _ts, writes
 
-ACTIONS = ("bind", "remove", "invite", "promote", "deactivate", "activate", "accept")
+ACTIONS = ("bind", "remove", "invite", "promote", "deactivate", "activate", "accept", "unaccept", "explain")
 
 
 @dataclass(frozen=True, slots=True)
