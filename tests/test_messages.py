@@ -14,7 +14,7 @@ from pathlib import Path
 from nianbao import messages as say
 
 ROOT = Path(__file__).resolve().parents[1]
-SCANNED = ("nianbao/bot", "nianbao/drafts", "nianbao/cli")
+SCANNED = ("nianbao/bot", "nianbao/drafts", "nianbao/usecases", "nianbao/cli")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")  # ideographs, 。「」，：
 ARGPARSE = {"add_commands"}  # each CLI module's parsers: their help is the command's own registry
 
@@ -29,11 +29,10 @@ VOCABULARY: dict[str, set[str]] = {
     "nianbao/bot/asks.py": {"HELP_WORDS", "DEADLINE_WORDS", "_YEAR", "_CODE", "quick_intent"},
     # words and section numbers that tell a pasted part of a report from a whole one
     "nianbao/bot/fragments.py": {"REPORT_WORDS", "TITLE_WORDS", "START_SECTIONS", "END_SECTIONS"},
-    "nianbao/bot/handlers/drafts.py": {"REPORT_MARKERS"},  # a paste is a report when it has one
+    "nianbao/usecases/intake.py": {"REPORT_MARKERS"},  # a paste is a report when it has one
     "nianbao/bot/handlers/word.py": {"EXPLANATION"},  # staff's 「说明 3 …」
-    "nianbao/bot/config.py": {"_ids"},  # ids in the configuration may be separated by 「，」
     "nianbao/cli/main.py": {"build_parser"},  # the nianbao command's description and --config
-    **{f"nianbao/cli/{name}.py": ARGPARSE for name in ("bot", "check", "ops", "records", "roster")},
+    **{f"nianbao/cli/{name}.py": ARGPARSE for name in ("bot", "check", "ops", "records", "roster", "web")},
 }
 
 

@@ -6,8 +6,7 @@ import argparse
 import sys
 
 from .. import messages as say
-from .web import add_web_commands
-from . import bot, check, ops, records, roster
+from . import bot, check, ops, records, roster, web
 
 
 def _speak_chinese() -> None:
@@ -31,9 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nianbao", description="年报审核助手：政府信息公开工作年度报告审核")
     parser.add_argument("--config", help="配置文件（TOML）路径，默认读取环境变量 NIANBAO_CONFIG")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
-    for group in (check, records, roster, bot, ops):
+    for group in (check, records, roster, bot, ops, web):
         group.add_commands(sub)
-    add_web_commands(sub)
     return parser
 
 

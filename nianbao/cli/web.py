@@ -45,7 +45,7 @@ def cmd_web_login(args) -> int:
     return 0
 
 
-def add_web_commands(sub) -> None:
+def add_commands(sub) -> None:
     web = sub.add_parser(
         "web",
         help="只运行网页版（不需要 TELEGRAM_BOT_TOKEN；地址见 NIANBAO_WEB_HOST/PORT）",

@@ -9,6 +9,7 @@ from ..levels import LEVEL_WORDS
 from .format import escape
 
 __all__ = [
+    "unnamed_person",
     "ADD_NEEDS_NAME_AND_LEVEL", "ADD_USAGE", "ADMINS_ONLY", "AUDIT_ACTIONS", "AUDIT_EMPTY", "ERROR_NOTICE",
     "GROUP_NOTICE", "HELP_DRAFTS", "HELP_SECTIONS", "HELP_TITLE", "INACTIVE_AGENCY", "INVITE_ERRORS",
     "LEVEL_WORDS", "NOT_BOUND", "PROMOTED", "PROMOTE_USAGE", "REBOUND", "REMOVED", "REMOVE_CONFIGURED",
@@ -168,3 +169,8 @@ def audit_line(at: dt.datetime, actor: int | None, action: str, subject: int | N
     if agency_name:
         line += f" · {escape(agency_name)}"
     return line
+
+
+def unnamed_person(user_id: int) -> str:
+    """A person known only by their id (no name given in chat or on the web)."""
+    return f"用户 {user_id}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from .. import messages as say
 from ..config import Config
 from ..roles import SUPERVISING, Rank, Role
 from ..storage import Agency, Store
@@ -28,7 +29,7 @@ class Person:
     @property
     def display(self) -> str:
         """How the person is named in records and pages."""
-        return self.name or f"用户 {self.user_id}"
+        return self.name or say.unnamed_person(self.user_id)
 
 
 def person_of(store: Store, config: Config, user_id: int) -> Person:
