@@ -9,7 +9,6 @@ from pathlib import Path
 
 from .. import messages as say
 from ..levels import LEVEL_WORDS, LEVELS
-from ..storage import INVITE_TTL_DAYS
 from .inputs import existing_database, level_argument, open_store
 
 MAX_INVITE_DAYS = 90
@@ -100,6 +99,10 @@ def _edit_agency(store, args) -> int:
 
 
 def cmd_invite(args) -> int:
+    if args.days is None:  # the storage's default, looked up here: the parser must not import storage
+        from ..storage import INVITE_TTL_DAYS
+
+        args.days = INVITE_TTL_DAYS
     if args.all:
         return _bulk_invites(args)
     store = open_store(args)
@@ -197,7 +200,7 @@ def add_commands(sub) -> None:
         "--role", choices=["staff", "supervisor"], default="staff",
         help="staff：工作人员，绑定到机关（默认）；supervisor：督导员，可查看全县情况、登录网页版（不需要机关名称）",
     )
-    invite.add_argument("--days", type=invite_days, default=INVITE_TTL_DAYS, help=f"有效天数（1 到 {MAX_INVITE_DAYS}）")
+    invite.add_argument("--days", type=invite_days, default=None, help=f"有效天数（1 到 {MAX_INVITE_DAYS}）")
     invite.add_argument("--all", action="store_true", help="为名单中每个机关各生成一个邀请码，保存到 --out 文件")
     invite.add_argument("--out", metavar="邀请码.xlsx", help="与 --all 一起：保存为 .xlsx 或 .csv（含 t.me 绑定链接）")
     invite.add_argument("--bot", metavar="用户名", help="机器人的用户名（生成 t.me 链接；默认向 Telegram 查询）")
