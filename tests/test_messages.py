@@ -24,13 +24,13 @@ ARGPARSE = {"add_commands"}  # each CLI module's parsers: their help is the comm
 VOCABULARY: dict[str, set[str]] = {
     # the command registry: each command's Chinese summary and usage, shown in the menu, /help and
     # docs/commands.md; kept with the command by design
-    "nianbao/bot/commands.py": {"*"},
+    "nianbao/usecases/chat/registry.py": {"*"},
     # what people type instead of a command: 「帮助」, 「截止日期是哪天？」, 「2023年」, 「邀请码 …」
-    "nianbao/bot/asks.py": {"HELP_WORDS", "DEADLINE_WORDS", "_YEAR", "_CODE", "quick_intent"},
+    "nianbao/usecases/chat/asks.py": {"HELP_WORDS", "DEADLINE_WORDS", "_YEAR", "_CODE", "quick_intent"},
     # words and section numbers that tell a pasted part of a report from a whole one
     "nianbao/bot/fragments.py": {"REPORT_WORDS", "TITLE_WORDS", "START_SECTIONS", "END_SECTIONS"},
     "nianbao/usecases/intake.py": {"REPORT_MARKERS"},  # a paste is a report when it has one
-    "nianbao/bot/handlers/word.py": {"EXPLANATION"},  # staff's 「说明 3 …」
+    "nianbao/usecases/chat/__init__.py": {"EXPLANATION"},  # staff's 「说明 3 …」
     "nianbao/cli/main.py": {"build_parser"},  # the nianbao command's description and --config
     **{f"nianbao/cli/{name}.py": ARGPARSE for name in ("bot", "check", "ops", "records", "roster", "web")},
 }
@@ -87,17 +87,17 @@ def test_no_user_facing_chinese_outside_messages():
 
 
 def test_the_scan_catches_a_message_put_back_into_a_handler():
-    handler = (ROOT / "nianbao/bot/handlers/members.py").read_text(encoding="utf-8")
-    assert not violations("nianbao/bot/handlers/members.py", handler)
-    broken = handler.replace("await call.reply(say.AUDIT_EMPTY)", 'await call.reply("还没有操作记录。")')
+    handler = (ROOT / "nianbao/usecases/chat/members.py").read_text(encoding="utf-8")
+    assert not violations("nianbao/usecases/chat/members.py", handler)
+    broken = handler.replace("turn.say(say.AUDIT_EMPTY)", 'turn.say("还没有操作记录。")')
     assert broken != handler
-    [problem] = violations("nianbao/bot/handlers/members.py", broken)
+    [problem] = violations("nianbao/usecases/chat/members.py", broken)
     assert problem.endswith("'还没有操作记录。'")
-    in_fstring = handler.replace("say.REMOVE_USAGE", 'f"用法：{call.args}"')
-    assert len(violations("nianbao/bot/handlers/members.py", in_fstring)) == 1
+    in_fstring = handler.replace("say.REMOVE_USAGE", 'f"用法：{turn.args}"')
+    assert len(violations("nianbao/usecases/chat/members.py", in_fstring)) == 1
     # vocabulary is allowed by name, not by module: a message beside it is still caught
-    asks = (ROOT / "nianbao/bot/asks.py").read_text(encoding="utf-8")
-    assert violations("nianbao/bot/asks.py", asks + '\nLATE = "请稍后再试。"\n')
+    asks = (ROOT / "nianbao/usecases/chat/asks.py").read_text(encoding="utf-8")
+    assert violations("nianbao/usecases/chat/asks.py", asks + '\nLATE = "请稍后再试。"\n')
 
 
 def test_the_vocabulary_allow_list_names_only_what_holds_chinese():

@@ -10,8 +10,7 @@ import logging
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
-from .commands import menu
-from .services import Services
+from ..usecases.chat.registry import menu
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +19,7 @@ def _commands(role: Rank) -> list[BotCommand]:
     return [BotCommand(name, description) for name, description in menu(role)]
 
 
-async def set_menus(bot: Bot, services: Services) -> None:
+async def set_menus(bot: Bot, services) -> None:
     await bot.set_my_commands(_commands(Rank.MEMBER), scope=BotCommandScopeDefault())
     people = {user_id: Rank.SUPERVISOR for user_id in services.config.supervisors}
     people |= {m.user_id: Rank.SUPERVISOR for m in await services.db.list_members(role="supervisor")}

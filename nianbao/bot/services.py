@@ -4,6 +4,7 @@ pool, the clock), this face's draft pipeline and the pastes being collected; and
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable, Coroutine
@@ -30,6 +31,7 @@ class Services:
     pipeline: DraftPipeline
     owns_office: bool = True  # shut the office down with the bot (not when another face shares it)
     pastes: dict[int, PasteBuffer] = field(default_factory=dict)
+    text_locks: dict[int, asyncio.Lock] = field(default_factory=dict)  # one user's texts in order
 
     @classmethod
     def create(

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from ..bot.app import build_application, running
-from ..bot.commands import commands_for
+from ..usecases.chat.registry import commands_for
 from ..config import Config
 from ..storage import Store
 from ..usecases.office import Office

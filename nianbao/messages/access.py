@@ -92,7 +92,7 @@ TOO_MANY_INVITE_ATTEMPTS = "邀请码尝试次数过多，请 {minutes} 分钟�
 REPEATED_COMMAND = "同一命令发送过于频繁，请稍后再试。"
 
 
-# ---------------------------------------------------------------- people (bot.handlers.people)
+# ---------------------------------------------------------------- people (usecases.chat)
 
 ADD_USAGE = (
     "用法：<code>/addagency 单位全称 层级</code>，例如 <code>/addagency 学张乡人民政府 乡镇</code>。层级可以写："
@@ -136,7 +136,7 @@ def unknown_command_named(typed: str, meant: str | None) -> str:
     return f"未知命令 {word}。发送 /help 查看全部命令。"
 
 
-# ---------------------------------------------------------------- members and the audit log (bot.handlers.members)
+# ---------------------------------------------------------------- members and the audit log (usecases.chat.members)
 
 INACTIVE_AGENCY = "⚠️ 单位「{name}」已停用：其成员不能再提交或查看报告，也不能再生成邀请码。"
 REMOVE_USAGE = "用法：<code>/remove 用户ID</code>（用户ID 可在 /audit 的记录中找到）。"

@@ -69,7 +69,7 @@ def import_not_in_roster(tried: list[str]) -> str:
 
 
 # ---------------------------------------------------------------- the nianbao command (nianbao.cli)
-# (its argparse help stays with the parsers, the command's registry, as bot.commands' summaries do)
+# (its argparse help stays with the parsers, the command's registry, as the chat registry's summaries do)
 
 # argparse's own words (its gettext messages, Python 3.11+), as the nianbao command shows them;
 # one not here stays in English (nianbao.cli.main installs the translation)

@@ -1,4 +1,4 @@
-"""A human word over the checker (bot.handlers.word): a supervisor accepts an issue of an
+"""A human word over the checker (usecases.words, usecases.chat): a supervisor accepts an issue of an
 agency's latest draft (``/accept``) or revokes it (``/unaccept``), staff explain one (``说明 3 …``),
 and the staff are told of a supervisor's word."""
 

@@ -293,7 +293,7 @@ async def test_a_wrong_file_after_a_passing_draft_does_not_replace_it(env):
     assert "不会替换" in last_year
     note = env.text(await env.upload(STAFF_XUEZHANG, "说明.txt", "你好，这是我的报告".encode(), count=1))
     assert "这不像政府信息公开工作年度报告" in note
-    status = env.text(await env.send(SUPERVISOR, "/status", count=1))
+    status = env.text(await env.send(SUPERVISOR, "/status", count=2))  # the text and the chart
     assert "通过 1 个" in status
     [draft] = await env.send(SUPERVISOR, "/draft 学张乡", count=1)
     assert draft.data == fixed.encode() and "已通过" in draft.plain_text

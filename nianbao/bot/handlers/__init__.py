@@ -1,6 +1,6 @@
-"""Chat handlers, by feature: joining and help (access), drafts, staff, supervisor, admin; and
-the draft pipeline's jobs. Commands are declared in ``bot.commands``; each handler binds to its
-declaration with ``common.command``, which checks the role and resolves an agency argument."""
+"""Telegram's handlers: every declared command (``usecases.chat.registry``) answered by the chat
+use cases (``common.command_callback``), drafts (a file, a paste in parts), and the draft
+pipeline's jobs."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from ... import messages as say
-from ..commands import COMMANDS
-from . import access, admin, members, people, staff, supervisor, word  # noqa: F401  (each binds its commands)
-from .common import CALLBACKS, reply
+from ...usecases.chat import COMMANDS, unknown_command as unknown_command_text
+from .common import command_callback, reply
 from .drafts import on_document, on_other, on_text
 from .jobs import purge_files, recover_drafts, schedule_draft_jobs
 
@@ -22,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await reply(update, people.unknown_command_text(update.effective_message.text or ""))
+    await reply(update, unknown_command_text(update.effective_message.text or ""))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -36,7 +35,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def register_handlers(application: Application) -> None:
     for declared in COMMANDS:
-        application.add_handler(CommandHandler(declared.name, CALLBACKS[declared.name]))
+        application.add_handler(CommandHandler(declared.name, command_callback(declared.name)))
     # drafts do not block the update queue: a supervisor's /status is answered during a burst
     # only new messages: an edited message is not a new draft
     new = filters.UpdateType.MESSAGE

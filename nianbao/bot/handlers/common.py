@@ -1,27 +1,40 @@
-"""What every handler shares: the services, replies with retries, and ``command``, the one wrapper
-that binds a handler to its declared command (``bot.commands``), enforces the role and resolves
-an agency argument, with one set of messages."""
+"""What every handler shares: the services, replies with retries, Telegram as a chat face (its
+links that bind and its command menus), and the callback of every declared command: parse, call
+the chat use cases (``usecases.chat``), render the replies."""
 
 from __future__ import annotations
 
-from ...roles import Rank
+import dataclasses
 
-from dataclasses import dataclass
-from typing import Awaitable, Callable
-
-from telegram import InputFile, Update
+from telegram import Bot, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from ... import messages as say
-from ...storage import Agency, AmbiguousAgency
-from ..commands import BY_NAME
+from ...roles import Rank
+from ...usecases.chat import Reply, run_command
+from ...usecases.people import Person
 from ..delivery import with_retries
+from ..menus import set_menu
 from ..services import Services
 
 
 def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.application.bot_data["services"]
+
+
+class TelegramFace:
+    """What only Telegram does for the chat use cases."""
+
+    name = "telegram"
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    def invite_link(self, code: str) -> str | None:
+        return f"https://t.me/{self.bot.username}?start={code}"
+
+    async def rank_changed(self, user_id: int, rank: Rank) -> None:
+        await set_menu(self.bot, user_id, rank)
 
 
 async def reply(update: Update, texts: str | list[str]) -> None:
@@ -37,76 +50,32 @@ async def reply_file(update: Update, data: bytes, filename: str, caption: str, *
     await with_retries(lambda: update.effective_message.reply_document(document, caption=caption, **options))
 
 
-@dataclass
-class Call:
-    """One use of a command, past its checks."""
-
-    update: Update
-    context: ContextTypes.DEFAULT_TYPE
-    services: Services
-    role: str | None  # "staff", "supervisor", "admin" or None
-    agency: Agency | None = None  # the agency named in the argument (commands declared with agency=True)
-
-    @property
-    def args(self) -> list[str]:
-        return self.context.args or []
-
-    @property
-    def user_id(self) -> int:
-        return self.update.effective_user.id
-
-    async def reply(self, texts: str | list[str]) -> None:
-        await reply(self.update, texts)
-
-    async def reply_file(self, data: bytes, filename: str, caption: str, **options) -> None:
-        await reply_file(self.update, data, filename, caption, **options)
+async def send_replies(update: Update, replies: list[Reply]) -> None:
+    for item in replies:
+        if item.text is not None:
+            await reply(update, item.text)
+        elif item.picture:
+            photo = InputFile(item.data, filename=item.filename)
+            await with_retries(lambda: update.effective_message.reply_photo(photo, caption=item.caption))
+        else:
+            options = {"parse_mode": ParseMode.HTML} if item.caption_html else {}
+            await reply_file(update, item.data, item.filename, item.caption, **options)
 
 
-Handler = Callable[[Call], Awaitable[None]]
-CALLBACKS: dict[str, Callable] = {}  # command name -> the PTB callback
+async def person_of_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person:
+    """Who sent the update, named as Telegram names them until they are bound under a name."""
+    person = await services_of(context).person(update.effective_user.id)
+    return person if person.name else dataclasses.replace(person, name=update.effective_user.full_name)
 
 
-def command(name: str) -> Callable[[Handler], Handler]:
-    """Bind ``handler`` to the declared command ``name``."""
-    declared = BY_NAME[name]
+def command_callback(name: str):
+    """The PTB callback of the declared command ``name``."""
 
-    def bind(handler: Handler) -> Handler:
-        async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            services = services_of(context)
-            role = await services.role_of(update.effective_user.id)
-            if Rank.of(role) < declared.role:
-                await reply(update, _refusal(declared.role, role))
-                return
-            call = Call(update, context, services, role)
-            if declared.agency:
-                call.agency = await _named_agency(call, name)
-                if call.agency is None:
-                    return
-            await handler(call)
+    async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        services = services_of(context)
+        person = await person_of_update(update, context)
+        replies = await run_command(services.office, TelegramFace(context.bot), person, name, context.args or [])
+        await send_replies(update, replies)
 
-        callback.__name__ = callback.__qualname__ = f"{name}_command"
-        CALLBACKS[name] = callback
-        return handler
-
-    return bind
-
-
-def _refusal(needed: Rank, role: str | None) -> str:
-    if needed == Rank.ADMIN:
-        return say.ADMINS_ONLY
-    return say.NOT_BOUND if role is None else say.SUPERVISORS_ONLY
-
-
-async def _named_agency(call: Call, name: str) -> Agency | None:
-    written = " ".join(call.args)
-    if not written:
-        await call.reply(say.agency_name_needed(name))
-        return None
-    try:
-        agency = await call.services.db.find_agency(written, include_inactive=True)  # supervisors see deactivated ones
-    except AmbiguousAgency as exc:
-        await call.reply(say.ambiguous_agency(written, exc.candidates))
-        return None
-    if agency is None:
-        await call.reply(say.agency_not_found(written))
-    return agency
+    callback.__name__ = callback.__qualname__ = f"{name}_command"
+    return callback

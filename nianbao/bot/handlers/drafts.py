@@ -3,18 +3,18 @@ to the draft pipeline (``nianbao.drafts``). Anything else gets a hint."""
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from ... import messages as say
 from ...drafts import Arrival, Sender
+from ...usecases.chat import answer_text
 from ...usecases.intake import looks_like_report, too_large
 from ..fragments import hold_or_join
 from ..services import PasteBuffer
-from .common import reply, services_of
-from .people import plain_text_answered
-from .word import explain_in_chat
-
+from .common import TelegramFace, person_of_update, reply, send_replies, services_of
 
 
 async def _is_bound(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -40,17 +40,28 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A long paste arrives as several messages: collect them briefly, then check them as one.
-    A short question (「帮助」, 「截止日期？」) or an invite code typed as text is answered instead."""
+    A short question (「帮助」, 「截止日期？」), an invite code typed as text or 「说明 3 …」 is
+    answered instead (``usecases.chat.answer_text``)."""
     services = services_of(context)
     user_id = update.effective_user.id
+    # one user's messages in the order they were sent: the parts of a paste must not overtake
+    # each other while the first is still being looked at (updates are handled concurrently)
+    lock = services.text_locks.setdefault(user_id, asyncio.Lock())
+    async with lock:
+        await _on_text(update, context, services, user_id)
+    if not lock.locked() and services.text_locks.get(user_id) is lock:
+        del services.text_locks[user_id]
+
+
+async def _on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, services, user_id: int) -> None:
     if user_id not in services.pastes:
-        role = await services.role_of(user_id)
-        if await plain_text_answered(update, context, role):
+        person = await person_of_update(update, context)
+        replies = await answer_text(services.office, TelegramFace(context.bot), person, update.effective_message.text or "", person.name)
+        if replies is not None:
+            await send_replies(update, replies)
             return
     if not await _is_bound(update, context):
         return
-    if user_id not in services.pastes and await explain_in_chat(update, context):
-        return  # "说明 3 …": staff explain an issue, not a paste
     buffer = services.pastes.setdefault(user_id, PasteBuffer(update.effective_chat.id, update.update_id))
     buffer.parts.append(update.effective_message.text or "")
     for job in context.job_queue.get_jobs_by_name(f"paste:{user_id}"):

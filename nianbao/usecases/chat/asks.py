@@ -1,14 +1,14 @@
 """What people type where a command was expected: a year after a command, 「帮助」 or 「截止日期是
 哪天？」 in plain text, an invite code without /start, a mistyped command. Pure functions: the
-handlers decide what to send."""
+answers decide what to send."""
 
 from __future__ import annotations
 
 import difflib
 import re
 
-from .. import messages as say
-from ..storage import INVITE_ALPHABET, INVITE_CODE_LENGTH
+from ... import messages as say
+from ...storage import INVITE_ALPHABET, INVITE_CODE_LENGTH
 
 __all__ = ["FIRST_YEAR", "invite_code_in", "quick_intent", "suggest_command", "year_argument"]
 

@@ -1,18 +1,19 @@
-"""The bot's commands, each declared once: name, who may use it, a summary and its arguments.
+"""The chat commands, each declared once: name, who may use it, a summary and its arguments,
+for every chat face (Telegram, 企业微信) alike.
 
-``/help``, the per-role command menus, the demo's banner and docs/commands.md are generated from
-this table (``python -m nianbao.bot.commands > docs/commands.md``; a test keeps it in step). The
-handlers bind to it by name (``handlers.common.command``), which enforces the role and resolves an
-agency argument, with one set of messages.
+``/help``, each face's command menus, the demo's banner and docs/commands.md are generated from
+this table (``python -m nianbao.usecases.chat.registry > docs/commands.md``; a test keeps it in
+step). ``chat.run_command`` enforces the rank and resolves an agency argument, with one set of
+messages, then runs the command's answer (``chat.answers``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import messages as say
-from ..levels import LEVEL_WORDS
-from ..roles import Rank
+from ... import messages as say
+from ...levels import LEVEL_WORDS
+from ...roles import Rank
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def commands_for(role: Rank, *, exactly: bool = False) -> list[Command]:
 
 
 def menu(role: Rank) -> list[tuple[str, str]]:
-    """(command, description) pairs for Telegram's command menu of a user with ``role``."""
+    """(command, description) pairs for a chat face's command menu of a user with ``role``."""
     return [(c.name, c.summary if not c.usage else f"{c.summary}（/{c.name} {c.usage}）") for c in commands_for(role)]
 
 
@@ -82,9 +83,9 @@ def help_text(role: str | None, deadline_line: str | None = None) -> str:
 def commands_markdown() -> str:
     """docs/commands.md."""
     lines = [
-        "# Bot commands",
+        "# Chat commands",
         "",
-        "Generated from `nianbao/bot/commands.py` (`python -m nianbao.bot.commands > docs/commands.md`);",
+        "Generated from `nianbao/usecases/chat/registry.py` (`python -m nianbao.usecases.chat.registry > docs/commands.md`);",
         "a test keeps this file in step. Each role may use the commands of the roles above it in this list.",
     ]
     for role in Rank:

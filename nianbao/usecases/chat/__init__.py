@@ -1,0 +1,78 @@
+"""Chat, whatever the messenger: the commands declared once (``registry``), what each answers
+(``county``, ``members``), and what a short text means (a code, 「帮助」, 「说明 3 …」). A chat
+face turns a message into ``run_command`` or ``answer_text`` and renders the ``Reply``s; drafts
+go to the draft pipeline (``usecases.intake``)."""
+
+from __future__ import annotations
+
+import re
+
+from ... import messages as say
+from ...roles import Rank
+from .. import words
+from ..office import Office
+from ..people import Person, allowed
+from . import members  # noqa: F401  (binds its answers)
+from .asks import invite_code_in, quick_intent, suggest_command
+from .county import ANSWERS
+from .registry import BY_NAME, COMMANDS, help_text
+from .turn import ChatFace, Reply, Turn
+
+__all__ = ["COMMANDS", "ChatFace", "Reply", "answer_text", "run_command", "unknown_command"]
+
+EXPLANATION = re.compile(r"^\s*说明\s*(\d{1,3})\s*[:：,，、]?\s*(\S.*)$", re.S)
+
+
+def _refusal(needed: Rank, person: Person) -> str:
+    if needed == Rank.ADMIN:
+        return say.ADMINS_ONLY
+    return say.NOT_BOUND if person.role is None else say.SUPERVISORS_ONLY
+
+
+async def run_command(office: Office, face: ChatFace, person: Person, name: str, args: list[str]) -> list[Reply]:
+    """The replies to ``/name args`` from ``person``: the rank checked (one check, ``allowed``),
+    an agency argument resolved, then the command's answer."""
+    declared = BY_NAME[name]
+    turn = Turn(office, face, person, list(args))
+    if not allowed(person, declared.role):
+        turn.say(_refusal(declared.role, person))
+        return turn.replies
+    if declared.agency:
+        turn.agency = await turn.named_agency(name)
+        if turn.agency is None:
+            return turn.replies
+    await ANSWERS[name](turn)
+    return turn.replies
+
+
+async def answer_text(office: Office, face: ChatFace, person: Person, text: str, display_name: str | None = None) -> list[Reply] | None:
+    """The answer to a short text that is not a report: an invite code typed without /start,
+    「帮助」, 「截止日期是哪天？」, or staff's 「说明 3 理由」 on a warning. None: it is none of these
+    (the face treats it as a pasted draft, or says it is too short)."""
+    turn = Turn(office, face, person, [])
+    text = text.strip()
+    if person.role is None:
+        code = invite_code_in(text)
+        if code is None:
+            return None
+        await members.join(turn, code, display_name)
+        return turn.replies
+    intent = quick_intent(text)
+    year = office.year()
+    if intent == "help":
+        turn.say(help_text(turn.role, say.help_deadline(year, office.config.deadline(year))))
+        return turn.replies
+    if intent == "deadline":
+        turn.say(say.deadline_answer(year, office.config.deadline(year)))
+        return turn.replies
+    match = EXPLANATION.match(text)
+    if match is not None and person.agency is not None:
+        outcome = await words.explain(office, person, int(match.group(1)), match.group(2))
+        turn.say(outcome.text)
+        return turn.replies
+    return None
+
+
+def unknown_command(typed: str) -> str:
+    meant = suggest_command(typed, [c.name for c in COMMANDS])
+    return say.unknown_command_named(typed.split()[0] if typed.split() else "/", meant)
