@@ -1,29 +1,135 @@
-"""The web desk under test: the real aiohttp application on 127.0.0.1 (its own event loop in a
-thread) over a real SQLite file, driven by a real headless Chromium through Selenium."""
+"""The web desk under test, two ways over a real SQLite file: in process (``site``: the real
+application behind pytest-aiohttp's test server, visited by clients that read pages as a person
+sees them), and served as in production (``desk``: ``start_desk`` on 127.0.0.1, its own event loop
+in a thread) for the few tests only a real headless Chromium (through Selenium) can tell."""
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import json
+import os
 import shutil
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from nianbao.config import Config
 from nianbao.storage import Store
+from nianbao.storage.acceptances import issue_key
 from nianbao.config import WebConfig
+from nianbao.web.app import create_app
 from nianbao.web.server import RunningDesk, build_desk, start_desk
 
-from web.harness import CHROMEDRIVER, CHROMIUM, SUPERVISOR, Clock, DeskUnderTest, seed
+from web.harness import CHROMEDRIVER, CHROMIUM, SUPERVISOR, Clock, DeskUnderTest, one_mistake_docx, sample_docx, seed
+from web.inprocess import Seeded, Site
+
+OTHER_AGENCY = "策勒乡人民政府"  # the agency whose pages staff of 学张乡 must never reach
+OWN_AGENCY = "学张乡人民政府"
+
+
+def desk_config(database: Path) -> Config:
+    return Config(database=str(database), supervisors=frozenset({SUPERVISOR}), check_workers=1)
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory) -> tuple[Path, dict[str, int], Seeded]:
+    """Once per test run (the first xdist worker to ask builds it, under a lock): a database
+    (and its drafts folder) with the roster, a Word draft of two agencies, each with its
+    marked-up copy (学张乡: one error; 策勒乡: its own report, two errors and two warnings), and a
+    supervisor's acceptance of 策勒乡's first error. Each test gets its own copy."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, shared by its workers
+    folder, made = root / "seeded-web", root / "seeded-web.json"
+    with open(root / "seeded-web.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not made.exists():
+            made.write_text(json.dumps(_seed_database(folder)), encoding="utf-8")
+    ids, submissions, acceptances = json.loads(made.read_text(encoding="utf-8"))
+    return folder, ids, Seeded(submissions, acceptances)
+
+
+def _seed_database(folder: Path) -> tuple[dict, dict, dict]:
+    shutil.rmtree(folder, ignore_errors=True)  # what a worker that failed half-way left
+    folder.mkdir()
+    store = Store(folder / "nianbao.db")
+    ids = seed(store)
+    clock = Clock()
+    desk = build_desk(desk_config(folder / "nianbao.db"), store, WebConfig(host="127.0.0.1", port=0), clock)
+    site = Site(desk, store, clock, ids, server=None, new_client=None, database=str(folder / "nianbao.db"))
+    drafts_of = {OWN_AGENCY: one_mistake_docx(), OTHER_AGENCY: sample_docx("004")}
+
+    async def drafts() -> dict[str, int]:
+        return {agency: await site.submit(agency, data, f"{agency}.docx") for agency, data in drafts_of.items()}
+
+    try:
+        with ThreadPoolExecutor(1) as thread:  # its own event loop, away from the tests' loops
+            submissions = thread.submit(asyncio.run, drafts()).result(120)
+        theirs = store.get_submission(submissions[OTHER_AGENCY])
+        issue = theirs.issues[0]
+        accepted = store.accept_issue(
+            theirs.agency_id, theirs.year, issue_key(issue), code=issue["code"], message=issue.get("message"),
+            submission_id=theirs.id, reason="经核实无误", by=SUPERVISOR, now=clock(),
+        )
+    finally:
+        desk.close()
+        store.close()
+    return ids, submissions, {OTHER_AGENCY: accepted.id}
+
+
+@pytest.fixture
+def make_site(tmp_path: Path, aiohttp_client, request):
+    """Build the desk in process: ``seeded=True`` on a copy of the seeded database, else on the
+    bare roster; ``web`` and ``limits`` replace the desk's web settings and the app's limits."""
+    made: list[Site] = []
+
+    async def make(*, seeded: bool = False, web: WebConfig | None = None, limits=None) -> Site:
+        folder = tmp_path / f"site{len(made)}"
+        seeded_database = request.getfixturevalue("seeded_database") if seeded else None
+        if seeded:
+            shutil.copytree(seeded_database[0], folder)
+        else:
+            folder.mkdir()
+        store = Store(folder / "nianbao.db")
+        ids = seed(store) if not seeded else dict(seeded_database[1])
+        clock = Clock()
+        desk = build_desk(desk_config(folder / "nianbao.db"), store, web or WebConfig(host="127.0.0.1", port=0), clock)
+        secret = store.web_secret()
+        app = create_app(desk, secret) if limits is None else create_app(desk, secret, limits=limits)
+        client = await aiohttp_client(app)
+        site = Site(desk, store, clock, ids, client.server, aiohttp_client, str(folder / "nianbao.db"),
+                    seeded_database[2] if seeded else None)
+        made.append(site)
+        return site
+
+    yield make
+    for site in made:
+        site.desk.close()
+        site.store.close()
+
+
+@pytest.fixture
+async def site(make_site) -> Site:
+    """The desk in process on a database with the roster only."""
+    return await make_site()
+
+
+@pytest.fixture
+async def seeded_site(make_site) -> Site:
+    """The desk in process on a copy of the seeded database (drafts and an acceptance)."""
+    return await make_site(seeded=True)
+
 
 @pytest.fixture
 def desk(tmp_path: Path):
     store = Store(tmp_path / "nianbao.db")
     ids = seed(store)
     clock = Clock()
-    config = Config(database=str(tmp_path / "nianbao.db"), supervisors=frozenset({SUPERVISOR}), check_workers=1)
+    config = desk_config(tmp_path / "nianbao.db")
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="web-desk", daemon=True)
     thread.start()

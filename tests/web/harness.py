@@ -62,6 +62,14 @@ def seed(store: Store) -> dict[str, int]:
     return {name: store.add_agency(name, level, region=region) for name, (level, region) in AGENCIES.items()}
 
 
+def sample_docx(prefix: str) -> bytes:
+    """A sample report (by its number) as a real Word file."""
+    from fixtures.docx_builder import build_docx, content_from_sample, find_samples_dir
+
+    sample = next(find_samples_dir().glob(f"{prefix}_*.txt"))
+    return build_docx(content_from_sample(sample.read_text(encoding="utf-8"), sample.name))
+
+
 def sample_bytes(prefix: str) -> bytes:
     from fixtures.docx_builder import find_samples_dir
 
