@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from .access import normalize_invite_code
 from .connection import Connection, _ts, _utc, writes
-from .models import StorageError, _dt
+from .models import InviteError, StorageError, _dt
 
 __all__ = ["LoginLinkError", "WebAccess", "WebSession"]
 
@@ -57,6 +58,20 @@ class WebAccess(Connection):
         with self._tx() as conn:
             cursor = conn.execute("INSERT INTO web_accounts (created_at) VALUES (?)", (_ts(now),))
             return -int(cursor.lastrowid)
+
+    @writes
+    def redeem_for_new_account(self, code: str, display_name: str | None = None, now: datetime | None = None) -> int:
+        """Sign a browser-only person in with an invite code: a new account bound by the invite,
+        in one transaction. An unknown, used or expired code raises ``InviteError`` (as
+        ``redeem_invite``) and leaves no account behind. An unknown code is told apart by a
+        read, without taking the write lock (a guesser's codes are mostly unknown)."""
+        if self.get_invite(code) is None:
+            raise InviteError("unknown", normalize_invite_code(code))
+        with self._tx() as conn:
+            cursor = conn.execute("INSERT INTO web_accounts (created_at) VALUES (?)", (_ts(now),))
+            user_id = -int(cursor.lastrowid)
+            self.redeem_invite(code, user_id, display_name=display_name, now=now)  # a savepoint inside
+            return user_id
 
     @writes
     def create_login_link(self, user_id: int, ttl: timedelta, now: datetime | None = None) -> str:

@@ -14,6 +14,7 @@ from . import acceptance_pages, agency_pages, auth, overview, peers_pages, uploa
 from .common import DESK_KEY, SIGNER_KEY, VIEWER_KEY, desk_of, refusal
 from .desk import Desk, Viewer
 from .security import Signer, csrf_middleware
+from .throttle import Proxies, SignInThrottle
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,8 @@ def create_app(desk: Desk, secret: str) -> web.Application:
     )
     app[DESK_KEY] = desk
     app[SIGNER_KEY] = signer
-    app[auth.WRONG_CODES] = auth.WrongCodes()
+    app[auth.THROTTLE] = SignInThrottle()
+    app[auth.PROXIES] = Proxies(desk.web.trusted_proxies)
     aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),

@@ -1,43 +1,33 @@
 """Signing in and out: staff with their agency's invite code (the same codes as ``/start``),
-anyone bound in chat with a one-time link (``/web`` in the bot, ``nianbao web-login``)."""
+anyone bound in chat with a one-time link (``/web`` in the bot, ``nianbao web-login``).
+
+Signing in (or trying to) in a browser that is already signed in ends that browser's earlier
+session first: one browser, one person. Wrong invite codes are throttled per client address
+(``throttle.SignInThrottle``), the attempt counted before the code is checked."""
 
 from __future__ import annotations
 
-import math
-import time
-from collections import defaultdict, deque
+import asyncio
 
 from aiohttp import web
 
 from ..storage import InviteError
 from ..storage.web_access import LoginLinkError
 from . import texts
-from .common import SIGNER_KEY, desk_of, page, viewer_of
+from .common import SIGNER_KEY, VIEWER_KEY, desk_of, page, viewer_of
 from .desk import Desk
+from .throttle import Proxies, SignInThrottle
 
 routes = web.RouteTableDef()
-WRONG_CODES_ALLOWED = 10  # wrong invite codes per address per ten minutes, then a pause
-WRONG_CODE_WINDOW = 600.0
+WEB_NAME = "网页用户"  # how a browser-only account is named until someone renames it
+
+THROTTLE = web.AppKey("sign_in_throttle", SignInThrottle)
+PROXIES = web.AppKey("trusted_proxies", Proxies)
 
 
-class WrongCodes:
-    """Wrong invite codes per address: guessing is slowed down, people who type right are not."""
-
-    def __init__(self, limit: int = WRONG_CODES_ALLOWED, window: float = WRONG_CODE_WINDOW) -> None:
-        self.limit, self.window = limit, window
-        self.times: dict[str, deque[float]] = defaultdict(deque)
-
-    def wait_needed(self, address: str) -> int:
-        now, times = time.monotonic(), self.times[address]
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        return max(1, math.ceil(times[0] + self.window - now)) if len(times) >= self.limit else 0
-
-    def record(self, address: str) -> None:
-        self.times[address].append(time.monotonic())
-
-
-WRONG_CODES = web.AppKey("wrong_codes", WrongCodes)
+def client_address(request: web.Request) -> str:
+    """The client's address, seen through the trusted reverse proxies."""
+    return request.app[PROXIES].client(request)
 
 
 @routes.get("/")
@@ -59,29 +49,42 @@ async def sign_in_form(request: web.Request) -> web.StreamResponse:
 @routes.post("/signin")
 async def sign_in(request: web.Request) -> web.StreamResponse:
     desk = desk_of(request)
+    ended = await _end_earlier_session(request, desk)
     code = str((await request.post()).get("code") or "").strip()
     if not code:
-        return page(request, "signin.html", status=400, problem=texts.EMPTY_CODE, notice=None)
-    wrong_codes = request.app[WRONG_CODES]
-    wait = wrong_codes.wait_needed(request.remote or "")
-    if wait:
-        return page(request, "signin.html", status=429, problem=texts.TOO_MANY_TRIES.format(seconds=wait), notice=None)
+        return _answer(request, ended, page(request, "signin.html", status=400, problem=texts.EMPTY_CODE, notice=None))
+    throttle = request.app[THROTTLE]
+    attempt = throttle.reserve(client_address(request))
+    if attempt.wait:
+        problem = texts.TOO_MANY_TRIES.format(seconds=attempt.wait)
+        return _answer(request, ended, page(request, "signin.html", status=429, problem=problem, notice=None))
     try:
-        user_id = await desk.run(_redeem, desk, code)
+        user_id = await desk.run(desk.store.redeem_for_new_account, code, display_name=WEB_NAME, now=desk.clock())
     except InviteError as error:
-        wrong_codes.record(request.remote or "")
+        pause = throttle.wrong(attempt)
+        if pause:
+            await asyncio.sleep(pause)
         problem = texts.INVITE_ERRORS.get(error.reason, texts.INVITE_ERRORS["unknown"])
-        return page(request, "signin.html", status=400, problem=problem, notice=None)
+        return _answer(request, ended, page(request, "signin.html", status=400, problem=problem, notice=None))
+    throttle.right(attempt)
     return await _signed_in(request, desk, user_id)
 
 
-def _redeem(desk: Desk, code: str) -> int:
-    """A browser-only account bound by the invite, exactly as ``/start CODE`` binds a chat user."""
-    if desk.store.get_invite(code) is None:
-        raise InviteError("unknown", code)
-    user_id = desk.store.new_web_account(now=desk.clock())
-    desk.store.redeem_invite(code, user_id, display_name="网页用户", now=desk.clock())
-    return user_id
+async def _end_earlier_session(request: web.Request, desk: Desk) -> bool:
+    """A sign-in in a browser that holds a session ends that session (and the page that answers
+    shows nobody signed in); True when there was a cookie to clear."""
+    session_id = request.app[SIGNER_KEY].session_id(request)
+    if session_id is None:
+        return False
+    await desk.run(desk.store.end_web_session, session_id, now=desk.clock())
+    request[VIEWER_KEY] = None
+    return True
+
+
+def _answer(request: web.Request, ended: bool, response: web.Response) -> web.Response:
+    if ended:
+        request.app[SIGNER_KEY].clear_session(response)
+    return response
 
 
 @routes.get("/login/{token}")
@@ -98,10 +101,11 @@ async def login_link(request: web.Request) -> web.StreamResponse:
 @routes.post("/login/{token}")
 async def use_login_link(request: web.Request) -> web.StreamResponse:
     desk = desk_of(request)
+    ended = await _end_earlier_session(request, desk)
     try:
         user_id = await desk.run(desk.store.use_login_link, request.match_info["token"], now=desk.clock())
     except LoginLinkError as error:
-        return _link_refused(request, error)
+        return _answer(request, ended, _link_refused(request, error))
     return await _signed_in(request, desk, user_id)
 
 
@@ -113,7 +117,9 @@ def _link_refused(request: web.Request, error: LoginLinkError) -> web.Response:
 async def _signed_in(request: web.Request, desk: Desk, user_id: int) -> web.StreamResponse:
     role, _ = await desk.run(desk.role_of, user_id)
     if role is None:
-        return page(request, "message.html", status=403, title="无法登录", text=texts.NOT_A_MEMBER)
+        response = page(request, "message.html", status=403, title="无法登录", text=texts.NOT_A_MEMBER)
+        request.app[SIGNER_KEY].clear_session(response)
+        return response
     expires = desk.session_end(role)
     session_id = await desk.run(desk.store.start_web_session, user_id, expires, now=desk.clock())
     response = web.HTTPFound("/")
@@ -124,10 +130,7 @@ async def _signed_in(request: web.Request, desk: Desk, user_id: int) -> web.Stre
 
 @routes.post("/signout")
 async def sign_out(request: web.Request) -> web.StreamResponse:
-    desk = desk_of(request)
-    viewer = viewer_of(request)
-    if viewer is not None:
-        await desk.run(desk.store.end_web_session, viewer.session_id, now=desk.clock())
+    await _end_earlier_session(request, desk_of(request))
     response = web.HTTPFound("/signin?bye=1")
     request.app[SIGNER_KEY].clear_session(response)
     raise response

@@ -1,117 +1,172 @@
-"""Signing in and out in a real browser: invite codes for staff, one-time links for supervisors,
-sessions that sign-out ends, and forms refused without their CSRF token."""
+"""Signing in and out: invite codes for staff, one-time links for supervisors, sessions that
+sign-out (and signing in again) ends, forms refused without their CSRF token, and no trace of a
+code that did not sign anyone in."""
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from contextlib import closing
 
-from selenium.webdriver.common.by import By
+import pytest
 
-from web.harness import SUPERVISOR
-from web.pages import click_and_wait, open_login_link, page_text, sign_in_with_code, sign_out, text_of
+from nianbao.storage import InviteError
 
-
-def test_staff_signs_in_with_the_invite_code_and_sees_only_their_agency(chrome, desk):
-    sign_in_with_code(chrome, desk.url, desk.invite("学张乡人民政府"))
-    assert text_of(chrome, "#agency-name") == "学张乡人民政府"
-    assert chrome.current_url.endswith(f"/agency/{desk.ids['学张乡人民政府']}")
-    chrome.get(desk.url + "/overview")  # the supervisors' page does not exist for staff
-    assert "找不到页面" in page_text(chrome) and "策勒乡" not in page_text(chrome)
+A = "学张乡人民政府"
+B = "策勒乡人民政府"
 
 
-def test_a_used_invite_code_is_refused_in_chinese(chrome, desk):
-    code = desk.invite("学张乡人民政府")
-    sign_in_with_code(chrome, desk.url, code)
-    sign_out(chrome)
-    assert "您已退出登录" in page_text(chrome)
-    sign_in_with_code(chrome, desk.url, code)
-    assert "已经使用过了" in text_of(chrome, "#problem")
-    sign_in_with_code(chrome, desk.url, "NOSUCH22")
-    assert "邀请码无效" in text_of(chrome, "#problem")
+def web_accounts(site) -> int:
+    with closing(sqlite3.connect(f"file:{site.database}?mode=ro", uri=True)) as db:
+        return db.execute("SELECT count(*) FROM web_accounts").fetchone()[0]
 
 
-def test_signing_out_ends_the_session_on_the_server(chrome, desk):
-    sign_in_with_code(chrome, desk.url, desk.invite("学张乡人民政府"))
-    cookie = chrome.get_cookie("nianbao_session")
-    sign_out(chrome)
-    chrome.add_cookie({"name": "nianbao_session", "value": cookie["value"], "path": "/"})  # the old cookie, replayed
-    chrome.get(desk.url + f"/agency/{desk.ids['学张乡人民政府']}")
-    assert chrome.current_url.endswith("/signin")
+async def test_staff_sign_in_with_the_invite_code_and_see_only_their_agency(site):
+    staff = await site.staff(A)
+    page = await staff.get(f"/agency/{site.ids[A]}")
+    assert page.text_of("agency-name") == A
+    page = await staff.get("/overview")  # the supervisors' page does not exist for staff
+    assert page.status == 404 and "找不到页面" in page.text and "策勒乡" not in page.text
 
 
-def test_a_forged_session_cookie_is_ignored(chrome, desk):
-    chrome.get(desk.url + "/signin")
-    chrome.add_cookie({"name": "nianbao_session", "value": "made-up.cookie.value", "path": "/"})
-    chrome.get(desk.url + "/overview")
-    assert chrome.current_url.endswith("/signin")
+async def test_a_used_invite_code_is_refused_in_chinese(site):
+    code = site.invite(A)
+    visitor = await site.visitor()
+    assert (await visitor.post("/signin", {"code": code})).url == f"/agency/{site.ids[A]}"
+    assert "您已退出登录" in (await visitor.post("/signout")).text
+    assert "已经使用过了" in (await visitor.post("/signin", {"code": code})).text_of("problem")
+    assert "邀请码无效" in (await visitor.post("/signin", {"code": "NOSUCH22"})).text_of("problem")
+    assert "请输入邀请码" in (await visitor.post("/signin", {"code": "  "})).text_of("problem")
 
 
-def test_supervisor_signs_in_through_a_one_time_link(chrome, desk):
-    open_login_link(chrome, desk.login_link(SUPERVISOR))
-    assert chrome.current_url.endswith("/overview")
-    rows = chrome.find_elements(By.CSS_SELECTOR, "#agencies tbody tr")
-    assert {row.get_attribute("data-agency") for row in rows} == set(desk.ids)
-    assert f"未报送 {len(desk.ids)}" in page_text(chrome)
+async def test_signing_out_ends_the_session_on_the_server(site):
+    staff = await site.staff(A)
+    cookie = staff.cookie("nianbao_session")
+    await staff.post("/signout")
+    staff.set_cookie("nianbao_session", cookie)  # the old cookie, replayed
+    assert (await staff.get(f"/agency/{site.ids[A]}")).url == "/signin"
 
 
-def test_a_supervisor_invite_code_typed_on_the_sign_in_page_signs_a_supervisor_in(chrome, desk):
+async def test_a_forged_session_cookie_is_ignored(site):
+    visitor = await site.visitor()
+    visitor.set_cookie("nianbao_session", "made-up.cookie.value")
+    assert (await visitor.get("/overview")).url == "/signin"
+
+
+async def test_a_supervisor_signs_in_through_a_one_time_link(site):
+    supervisor = await site.supervisor()
+    page = await supervisor.get("/overview")
+    assert set(page.texts("//table[@id='agencies']/tbody/tr/@data-agency")) == set(site.ids)
+    assert f"未报送 {len(site.ids)}" in page.text
+
+
+async def test_a_supervisor_invite_code_typed_on_the_sign_in_page_signs_a_supervisor_in(site):
     """An office without Telegram: `nianbao invite --role supervisor`'s code is enough for the desk."""
-    code = desk.store.create_invite(None, role="supervisor", now=desk.clock())
-    chrome.delete_all_cookies()
-    sign_in_with_code(chrome, desk.url, code)
-    assert chrome.current_url.endswith("/overview")
-    rows = chrome.find_elements(By.CSS_SELECTOR, "#agencies tbody tr")
-    assert {row.get_attribute("data-agency") for row in rows} == set(desk.ids)
+    code = site.store.create_invite(None, role="supervisor", now=site.clock())
+    visitor = await site.visitor()
+    page = await visitor.post("/signin", {"code": code})
+    assert page.url == "/overview"
+    assert set(page.texts("//table[@id='agencies']/tbody/tr/@data-agency")) == set(site.ids)
 
 
-def test_a_reused_login_link_is_refused(chrome, desk):
-    link = desk.login_link(SUPERVISOR)
-    open_login_link(chrome, link)
-    assert chrome.current_url.endswith("/overview")
-    chrome.delete_all_cookies()
-    chrome.get(link)
-    assert "已经用过了" in text_of(chrome, "#message")
-    chrome.get(desk.url + "/overview")
-    assert chrome.current_url.endswith("/signin")
+async def test_a_reused_login_link_is_refused(site):
+    link = site.login_path()
+    first = await site.visitor()
+    await first.get(link)
+    assert (await first.post(link)).url == "/overview"
+    second = await site.visitor()
+    assert "已经用过了" in (await second.get(link)).text_of("message")
+    assert "已经用过了" in (await second.post(link)).text_of("message")
+    assert (await second.get("/overview")).url == "/signin"
 
 
-def test_an_expired_login_link_is_refused(chrome, desk):
-    link = desk.login_link(SUPERVISOR)
-    desk.clock.now += dt.timedelta(minutes=10, seconds=1)
-    chrome.get(link)
-    assert "已过期" in text_of(chrome, "#message")
-    assert not chrome.find_elements(By.ID, "login")
+async def test_an_expired_login_link_is_refused(site):
+    link = site.login_path()
+    site.clock.now += dt.timedelta(minutes=10, seconds=1)
+    page = await (await site.visitor()).get(link)
+    assert "已过期" in page.text_of("message") and not page.has("login")
 
 
-def test_a_link_that_expires_while_its_page_is_open_is_refused_on_use(chrome, desk):
-    chrome.get(desk.login_link(SUPERVISOR))
-    desk.clock.now += dt.timedelta(minutes=11)
-    click_and_wait(chrome, chrome.find_element(By.ID, "login"))
-    assert "已过期" in text_of(chrome, "#message")
-    chrome.get(desk.url + "/overview")
-    assert chrome.current_url.endswith("/signin")
+async def test_a_link_that_expires_while_its_page_is_open_is_refused_on_use(site):
+    link = site.login_path()
+    visitor = await site.visitor()
+    assert (await visitor.get(link)).has("login")
+    site.clock.now += dt.timedelta(minutes=11)
+    assert "已过期" in (await visitor.post(link)).text_of("message")
+    assert (await visitor.get("/overview")).url == "/signin"
 
 
-def test_a_form_posted_without_its_csrf_token_is_refused(chrome, desk):
-    code = desk.invite("学张乡人民政府")
-    chrome.get(desk.url + "/signin")
-    chrome.execute_script("document.querySelector('input[name=csrf]').remove()")
-    chrome.find_element(By.ID, "code").send_keys(code)
-    click_and_wait(chrome, chrome.find_element(By.ID, "signin"))
-    assert "表单已失效" in page_text(chrome)
-    assert desk.store.get_invite(code).used_by is None  # nothing happened
-    chrome.get(desk.url + "/signin")
-    chrome.execute_script("document.querySelector('input[name=csrf]').value = 'forged'")
-    chrome.find_element(By.ID, "code").send_keys(code)
-    click_and_wait(chrome, chrome.find_element(By.ID, "signin"))
-    assert "表单已失效" in page_text(chrome)
-    assert desk.store.get_invite(code).used_by is None
+async def test_a_form_posted_without_its_csrf_token_or_with_a_forged_one_is_refused(site):
+    code = site.invite(A)
+    visitor = await site.visitor()
+    for form in ({"code": code}, {"code": code, "csrf": "forged"}):
+        page = await visitor.post("/signin", form, csrf=False)
+        assert page.status == 403 and "表单已失效" in page.text
+        assert site.store.get_invite(code).used_by is None  # nothing happened
 
 
-def test_guessing_invite_codes_is_slowed_down(chrome, desk):
-    code = desk.invite("学张乡人民政府")
+async def test_guessing_invite_codes_is_slowed_down(site):
+    code = site.invite(A)
+    visitor = await site.visitor()
     for guess in range(10):
-        sign_in_with_code(chrome, desk.url, f"WRONG{guess:03d}")
-    sign_in_with_code(chrome, desk.url, code)
-    assert "尝试次数过多" in text_of(chrome, "#problem")
-    assert desk.store.get_invite(code).used_by is None
+        assert "邀请码无效" in (await visitor.post("/signin", {"code": f"WRONG{guess:03d}"})).text
+    page = await visitor.post("/signin", {"code": code})
+    assert page.status == 429 and "尝试次数过多" in page.text_of("problem")
+    assert site.store.get_invite(code).used_by is None
+
+
+async def test_signing_in_again_ends_the_earlier_session_of_that_browser(site):
+    browser = await site.staff(A)
+    earlier = browser.cookie("nianbao_session")
+    page = await browser.post("/signin", {"code": site.invite(B)})
+    assert page.url == f"/agency/{site.ids[B]}" and page.text_of("agency-name") == B
+    replayed = await site.visitor()
+    replayed.set_cookie("nianbao_session", earlier)
+    assert (await replayed.get(f"/agency/{site.ids[A]}")).url == "/signin"
+
+
+async def test_a_failed_sign_in_in_a_signed_in_browser_signs_it_out(site):
+    browser = await site.staff(A)
+    earlier = browser.cookie("nianbao_session")
+    page = await browser.post("/signin", {"code": "NOSUCH22"})
+    assert "邀请码无效" in page.text_of("problem") and not page.has("signout")  # nobody is shown signed in
+    browser.set_cookie("nianbao_session", earlier)
+    assert (await browser.get(f"/agency/{site.ids[A]}")).url == "/signin"
+
+
+async def test_a_login_link_used_in_a_signed_in_browser_ends_its_earlier_session(site):
+    browser = await site.staff(A)
+    earlier = browser.cookie("nianbao_session")
+    link = site.login_path()
+    await browser.get(link)
+    assert (await browser.post(link)).url == "/overview"
+    replayed = await site.visitor()
+    replayed.set_cookie("nianbao_session", earlier)
+    assert (await replayed.get(f"/agency/{site.ids[A]}")).url == "/signin"
+
+
+async def test_codes_that_sign_nobody_in_leave_no_account_behind(site):
+    used = site.invite(A)
+    await (await site.visitor()).post("/signin", {"code": used})  # one account, made by a good code
+    accounts = web_accounts(site)
+    expired = site.invite(B)
+    site.clock.now += dt.timedelta(days=15)
+    visitor = await site.visitor()
+    for code in (used, expired, "NOSUCH22"):
+        page = await visitor.post("/signin", {"code": code})
+        assert page.status == 400 and page.has("problem")
+    assert web_accounts(site) == accounts
+
+
+@pytest.mark.parametrize("reason", ["used", "expired", "unknown"])
+async def test_redeeming_for_a_new_account_is_one_transaction(site, reason):
+    store, clock = site.store, site.clock
+    code = site.invite(A) if reason != "unknown" else "NOSUCH22"
+    if reason == "used":
+        store.redeem_for_new_account(code, now=clock())
+    before = web_accounts(site)
+    later = clock() + dt.timedelta(days=15 if reason == "expired" else 0)
+    with pytest.raises(InviteError) as refused:
+        store.redeem_for_new_account(code, display_name="网页用户", now=later)
+    assert refused.value.reason == reason
+    assert web_accounts(site) == before
