@@ -1,5 +1,7 @@
-"""The web desk's aiohttp application: middlewares (who is asking, CSRF, errors), templates,
-static assets shipped in the package, and the pages of each area."""
+"""The web desk's aiohttp application: middlewares (security headers, errors, who is asking,
+bounded bodies, CSRF), templates, static assets shipped in the package, and the pages of each
+area. The server's own limits (how long a request head may take, header sizes) travel with the
+app as aiohttp's ``handler_args``, so every runner that serves it applies them."""
 
 from __future__ import annotations
 
@@ -11,15 +13,16 @@ import jinja2
 from aiohttp import web
 
 from . import acceptance_pages, agency_pages, auth, overview, peers_pages, uploads
-from .common import DESK_KEY, SIGNER_KEY, VIEWER_KEY, desk_of, refusal
+from .common import DESK_KEY, SIGNER_KEY, VIEWER_KEY, desk_of, refusal, viewer_of
 from .desk import Desk, Viewer
-from .security import Signer, csrf_middleware
+from .security import Limits, Signer, body_middleware, csrf_middleware
 from .throttle import Proxies, SignInThrottle
 
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 UPLOAD_OVERHEAD = 256 * 1024  # the multipart envelope and the other form fields
+LIMITS = Limits()  # what a visitor may send, and how slowly (tests make them quick)
 
 
 @web.middleware
@@ -30,8 +33,7 @@ async def errors_middleware(request: web.Request, handler) -> web.StreamResponse
     except web.HTTPNotFound:
         return refusal(request, 404, "找不到页面", "没有这个页面，或者您无权查看。")
     except web.HTTPRequestEntityTooLarge:
-        limit = desk_of(request).web.max_upload_mb
-        return refusal(request, 413, "文件太大", f"上传的文件超过 {limit:g} MB，请压缩图片或删去附件后再试。")
+        return _body_refused(request, 413)
     except web.HTTPException:
         raise
     except Exception:
@@ -80,11 +82,28 @@ def _csrf_refused(request: web.Request) -> web.Response:
     return refusal(request, 403, "表单已失效", "这个表单缺少有效的安全校验（可能页面已过期，或来自别的网站）。请返回、刷新页面后重新提交。")
 
 
-def create_app(desk: Desk, secret: str) -> web.Application:
+def _body_refused(request: web.Request, status: int) -> web.Response:
+    if status == 413 and viewer_of(request) is not None:
+        limit = desk_of(request).web.max_upload_mb
+        return refusal(request, 413, "文件太大", f"上传的文件超过 {limit:g} MB，请压缩图片或删去附件后再试。")
+    if status == 413:
+        return refusal(request, 413, "提交的内容太大", "登录前只能提交很短的表单（邀请码）。请返回登录页重新输入；上传报告请先登录。")
+    if status == 408:
+        return refusal(request, 408, "提交超时", "提交的内容没有在规定时间内传完，请检查网络后重新提交。")
+    return refusal(request, 400, "无法读取提交的表单", "提交的表单格式有误，无法读取。请返回、刷新页面后重新提交。")
+
+
+def create_app(desk: Desk, secret: str, limits: Limits | None = None) -> web.Application:
+    limits = limits or LIMITS
     signer = Signer(secret, secure=desk.web.secure_cookies)
     app = web.Application(
-        middlewares=[headers_middleware, errors_middleware, csrf_middleware(signer, _csrf_refused), viewer_middleware],
+        middlewares=[
+            headers_middleware, errors_middleware, viewer_middleware,
+            body_middleware(limits, lambda request: viewer_of(request) is not None, _body_refused),
+            csrf_middleware(signer, _csrf_refused),
+        ],
         client_max_size=int(desk.web.max_upload_mb * 1024 * 1024) + UPLOAD_OVERHEAD,
+        handler_args=limits.handler_args(),
     )
     app[DESK_KEY] = desk
     app[SIGNER_KEY] = signer
