@@ -1,4 +1,4 @@
-"""The web desk's aiohttp application: middlewares (security headers, errors, who is asking,
+"""The web desk's aiohttp application: middlewares (security headers, errors, who is asking, ids,
 bounded bodies, CSRF), templates, static assets shipped in the package, and the pages of each
 area. The server's own limits (how long a request head may take, header sizes) travel with the
 app as aiohttp's ``handler_args``, so every runner that serves it applies them."""
@@ -15,7 +15,7 @@ from aiohttp import web
 from . import acceptance_pages, agency_pages, auth, overview, peers_pages, uploads
 from .common import DESK_KEY, SIGNER_KEY, VIEWER_KEY, desk_of, refusal, viewer_of
 from .desk import Desk, Viewer
-from .security import Limits, Signer, body_middleware, csrf_middleware
+from .security import Limits, Signer, ascii_id, body_middleware, csrf_middleware, loggable_path
 from .throttle import Proxies, SignInThrottle
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,8 @@ LIMITS = Limits()  # what a visitor may send, and how slowly (tests make them qu
 
 @web.middleware
 async def errors_middleware(request: web.Request, handler) -> web.StreamResponse:
-    """Chinese pages for the usual refusals; nothing of a crash is shown to the visitor."""
+    """Chinese pages for the usual refusals; nothing of a crash is shown to the visitor, and the
+    log names the path without a sign-in token."""
     try:
         return await handler(request)
     except web.HTTPNotFound:
@@ -37,7 +38,7 @@ async def errors_middleware(request: web.Request, handler) -> web.StreamResponse
     except web.HTTPException:
         raise
     except Exception:
-        log.exception("web desk: error on %s %s", request.method, request.path)
+        log.exception("web desk: error on %s %s", request.method, loggable_path(request.path))
         return refusal(request, 500, "出错了", "处理您的请求时出错了，请稍后再试；如果一直出错，请联系县政务公开办。")
 
 
@@ -52,12 +53,21 @@ SECURITY_HEADERS = {
 
 @web.middleware
 async def headers_middleware(request: web.Request, handler) -> web.StreamResponse:
-    response = await handler(request)
+    """Every answer carries the security headers: pages, and redirects and refusals raised."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        _secure(request, exc)
+        raise
+    _secure(request, response)
+    return response
+
+
+def _secure(request: web.Request, response: web.StreamResponse) -> None:
     for name, value in SECURITY_HEADERS.items():
         if name == "Cache-Control" and request.path.startswith("/static/"):
             continue
         response.headers.setdefault(name, value)
-    return response
 
 
 @web.middleware
@@ -76,6 +86,15 @@ def _viewer(desk: Desk, session_id: str) -> Viewer | None:
         return None
     role, agency = desk.role_of(session.user_id)
     return Viewer(session.user_id, role, agency, session_id) if role else None
+
+
+@web.middleware
+async def ids_middleware(request: web.Request, handler) -> web.StreamResponse:
+    """Every ``{…_id}`` of a URL is 1 to 12 ASCII digits, or there is no such page: '١٢', '１２'
+    and '²' pass ``str.isdigit`` (and the first two ``int``), and must never name a row."""
+    if any(name.endswith("_id") and ascii_id(value) is None for name, value in request.match_info.items()):
+        raise web.HTTPNotFound()
+    return await handler(request)
 
 
 def _csrf_refused(request: web.Request) -> web.Response:
@@ -98,7 +117,7 @@ def create_app(desk: Desk, secret: str, limits: Limits | None = None) -> web.App
     signer = Signer(secret, secure=desk.web.secure_cookies)
     app = web.Application(
         middlewares=[
-            headers_middleware, errors_middleware, viewer_middleware,
+            headers_middleware, errors_middleware, viewer_middleware, ids_middleware,
             body_middleware(limits, lambda request: viewer_of(request) is not None, _body_refused),
             csrf_middleware(signer, _csrf_refused),
         ],

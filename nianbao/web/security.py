@@ -1,5 +1,5 @@
 """Signed, expiring session cookies and CSRF tokens; what a request may send (how much, how
-slowly); and what of a request's path may be written to a log.
+slowly); and what of a request may be written to a log.
 
 The session cookie carries a random session id signed with itsdangerous (a forged or altered
 cookie is ignored); the id names a row in ``web_sessions`` that expires and that signing out
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 log = logging.getLogger(__name__)
@@ -139,6 +140,7 @@ class Limits:
             "max_field_size": self.max_field_bytes,
             "max_headers": self.max_headers,
             "auto_decompress": False,  # browsers never compress a form; no inflating strangers' bodies
+            "access_log_class": RedactedAccessLogger,
         }
 
 
@@ -186,9 +188,31 @@ def _closing(response: web.StreamResponse) -> web.StreamResponse:
     return response
 
 
+ASCII_ID = re.compile(r"[0-9]{1,12}")
+
+
+def ascii_id(text: str) -> int | None:
+    """An id of a URL: 1 to 12 ASCII digits (``str.isdigit`` and ``int`` also take '١', '１'
+    and '²'), else None."""
+    return int(text) if ASCII_ID.fullmatch(text) else None
+
+
 SECRET_PATHS = re.compile(r"/login/[^/?#]*")
 
 
 def loggable_path(path: str) -> str:
     """A path as a log may keep it: a one-time sign-in token is a password until it is used."""
     return SECRET_PATHS.sub("/login/…", path)
+
+
+class RedactedAccessLogger(AbstractAccessLogger):
+    """aiohttp's access log (when a runner turns it on), without tokens or query strings."""
+
+    @property
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
+
+    def log(self, request, response, time: float) -> None:
+        self.logger.info(
+            '%s "%s %s" %s %.3fs', request.remote, request.method, loggable_path(request.path), response.status, time
+        )
