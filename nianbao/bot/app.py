@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-from urllib.parse import quote
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Callable
 
@@ -12,6 +11,7 @@ from telegram.ext import Application, ApplicationBuilder
 
 from ..config import Config
 from ..storage import Store
+from ..usecases.faces import RedactSecrets
 from ..usecases.office import Office
 from .delivery import TelegramDeliver
 from .handlers import register_handlers, schedule_draft_jobs
@@ -20,7 +20,6 @@ from .services import Services
 from .reminders import schedule_reminders
 from .guards import register_guards
 from .updates import RepeatLimiter, tolerant_bot
-from .webhook import GENERATED_SECRET, run_webhook
 
 log = logging.getLogger("nianbao")
 
@@ -86,40 +85,15 @@ async def running(application: Application, poll_timeout: float = 10) -> AsyncIt
             await _post_shutdown(application)
 
 
-class RedactSecrets(logging.Filter):
-    """The token is part of every Bot API URL, which httpx and PTB log (and exceptions quote)."""
-
-    def __init__(self, *secrets: str | None) -> None:
-        super().__init__()
-        self.secrets = sorted({form for s in secrets if s for form in (s, quote(s, safe=""))}, key=len, reverse=True)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        for secret in self.secrets:
-            message = message.replace(secret, "[REDACTED]")
-            if record.exc_text:
-                record.exc_text = record.exc_text.replace(secret, "[REDACTED]")
-        record.msg, record.args = message, ()
-        return True
-
-
-def configure_logging(config) -> None:
+def configure_logging(config, *secrets: str | None, filters=()) -> None:
+    """Log lines for the operator: the level from NIANBAO_LOG_LEVEL, every secret redacted, the
+    same line repeated at most once a minute."""
     level = os.environ.get("NIANBAO_LOG_LEVEL", "INFO").upper()
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
     if level != "DEBUG":
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactSecrets(config.token, config.webhook_secret))
+        handler.addFilter(RedactSecrets(config.token, config.webhook_secret, *secrets))
         handler.addFilter(RepeatLimiter())
-
-
-def run_bot(application: Application, config: Config, generated_secret: bool) -> None:
-    """Talk to Telegram until stopped: by webhook when one is configured, else long polling."""
-    if config.webhook_url:
-        if generated_secret:
-            log.warning(GENERATED_SECRET)
-        run_webhook(application, config.webhook_url, config.webhook_listen, config.webhook_port, config.webhook_secret)
-    else:
-        application.run_polling(drop_pending_updates=False)
+        for make in filters:
+            handler.addFilter(make())

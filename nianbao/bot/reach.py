@@ -70,18 +70,19 @@ def unreachable_line(reach: Reach, pause: float | None) -> str:
     return say.unreachable(reach.server, reach.detail, pause)
 
 
-def wait_until_reachable(
+async def until_reachable(
     config: Config,
     *,
     first_pause: float = FIRST_PAUSE_SECONDS,
     longest_pause: float = LONGEST_PAUSE_SECONDS,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> bool:
-    """Block (before the bot's event loop exists) until the Bot API server answers; one log line
-    per failed attempt, the pause doubling up to ``longest_pause``. False for a refused token."""
+    """Wait until the Bot API server answers; one log line per failed attempt, the pause
+    doubling up to ``longest_pause``. False for a refused token. Cancelled with ``nianbao serve``
+    (a SIGTERM while Telegram cannot be reached stops it at once)."""
     pause = first_pause
     while True:
-        reach = asyncio.run(probe(config))
+        reach = await probe(config)
         if reach.ok:
             log.info("Bot API server %s reachable as %s", reach.server, reach.detail)
             return True
@@ -89,5 +90,20 @@ def wait_until_reachable(
             log.error(unreachable_line(reach, None))
             return False
         log.warning(unreachable_line(reach, pause))
-        sleep(pause)
+        await sleep(pause)
         pause = min(pause * 2, longest_pause)
+
+
+def wait_until_reachable(
+    config: Config,
+    *,
+    first_pause: float = FIRST_PAUSE_SECONDS,
+    longest_pause: float = LONGEST_PAUSE_SECONDS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bool:
+    """``until_reachable`` for a caller without an event loop, with a blocking ``sleep``."""
+
+    async def pause(seconds: float) -> None:
+        sleep(seconds)
+
+    return asyncio.run(until_reachable(config, first_pause=first_pause, longest_pause=longest_pause, sleep=pause))

@@ -9,10 +9,8 @@ does not send it again and again."""
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
-import signal
 from functools import partial
 
 from aiohttp import web
@@ -51,32 +49,27 @@ async def _receive(application: Application, secret: bytes, request: web.Request
     return web.Response()
 
 
-async def _serve(application: Application, url: str, listen: str, port: int, secret: str) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+async def start_webhook(application: Application, url: str, listen: str, port: int, secret: str):
+    """Receive updates at ``listen:port`` ``/telegram`` until the returned ``stop()`` is awaited."""
     receiver = web.Application(client_max_size=MAX_BODY_BYTES)
     receiver.router.add_post(PATH, partial(_receive, application, secret.encode()))
     runner = web.AppRunner(receiver, access_log=None)
     await runner.setup()
-    async with application:  # initialize(), and shutdown() on the way out
-        if application.post_init:
-            await application.post_init(application)
-        await application.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
-        await application.start()
-        await web.TCPSite(runner, listen, port).start()
-        log.info("receiving updates at %s:%s%s", listen, port, PATH)
-        try:
-            await stop.wait()
-        finally:
-            await runner.cleanup()
-            await application.stop()
-            if application.post_stop:
-                await application.post_stop(application)
-    if application.post_shutdown:
-        await application.post_shutdown(application)
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    await application.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+    await application.start()
+    await web.TCPSite(runner, listen, port).start()
+    log.info("receiving updates at %s:%s%s", listen, port, PATH)
 
+    async def stop() -> None:
+        await runner.cleanup()
+        await application.stop()
+        if application.post_stop:
+            await application.post_stop(application)
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
 
-def run_webhook(application: Application, url: str, listen: str, port: int, secret: str) -> None:
-    asyncio.run(_serve(application, url, listen, port, secret))
+    return stop

@@ -1,12 +1,15 @@
 """`nianbao serve` (every face that is configured, for real) and `nianbao demo` (the local demo).
-The composition root: the faces share one office (store, files, worker pool, clock) and run on
-one event loop; no face starts another."""
+The composition root: the faces (each package's ``face.FACE``, found here) share one office —
+store, files, worker pool, clock — and run on one event loop; no face starts another."""
 
 from __future__ import annotations
 
-import dataclasses
+import asyncio
+import importlib
+import importlib.util
 import logging
-import secrets
+import pkgutil
+import signal
 import sys
 
 from .. import messages as say
@@ -14,36 +17,79 @@ from .. import messages as say
 log = logging.getLogger("nianbao")
 
 
+def discover_faces() -> list:
+    """Every face of the installed package: a subpackage with a ``face`` module declaring FACE;
+    messengers first, the web desk last (chat faces may add its machine routes first)."""
+    import nianbao
+
+    faces = []
+    for module in pkgutil.iter_modules(nianbao.__path__):
+        name = f"nianbao.{module.name}.face"
+        if module.ispkg and importlib.util.find_spec(name) is not None:
+            faces.append(importlib.import_module(name).FACE)
+    return sorted(faces, key=lambda face: (not face.chat, face.name))
+
+
 def serve(config_path: str | None = None) -> int:
-    """The bot (and the web desk beside it, unless turned off); without a token, exit 2 with a
-    message (never a demo)."""
-    from ..bot.app import build_application, configure_logging, run_bot
-    from ..bot.reach import wait_until_reachable
+    """The configured faces on one office until SIGINT/SIGTERM; without a chat face configured,
+    exit 2 with a message (never a demo)."""
+    from ..bot.app import configure_logging
     from ..config import load_config
-    from ..storage import Store
-    from ..usecases.office import Office
-    from ..web.server import DeskBesideBot
 
     config = load_config(config_path)
-    if not config.token:
+    faces = [face for face in discover_faces() if face.configured(config)]
+    if not any(face.chat for face in faces):
         print(say.NO_TOKEN_MESSAGE, file=sys.stderr)
         return 2
-    generated_secret = bool(config.webhook_url and not config.webhook_secret)
-    if generated_secret:  # before logging is set up, so that it is redacted too
-        config = dataclasses.replace(config, webhook_secret=secrets.token_urlsafe(32))
-    configure_logging(config)
-    if not wait_until_reachable(config):
-        return 1
-    store = Store(config.database, busy_timeout_ms=config.busy_timeout_ms)
-    log.info("nianbao bot starting (database %s)", config.database)
-    office = Office.open(config, store)
-    desk = DeskBesideBot(office, config.web)
-    application = build_application(config, store, office=office, companions=((desk.start, desk.stop),))
+    for face in faces:  # before logging is set up, so that what they make is redacted too
+        config = face.prepare(config)
+    secrets = [secret for face in faces for secret in face.secrets(config)]
+    configure_logging(config, *secrets, filters=[make for face in faces for make in face.log_filters])
     try:
-        run_bot(application, config, generated_secret)
+        return asyncio.run(_serve(config, faces))
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _serve(config, faces) -> int:
+    from ..storage import Store
+    from ..usecases.faces import FaceFailed
+    from ..usecases.office import Office
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    store = Store(config.database, busy_timeout_ms=config.busy_timeout_ms)
+    office = Office.open(config, store)
+    stops = []
+
+    async def start_all() -> None:
+        for face in faces:
+            stops.append(await face.start(office))
+
+    starting = asyncio.ensure_future(start_all())
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not starting.done():  # stopped while a face was still starting (waiting for Telegram)
+            starting.cancel()
+            await asyncio.gather(starting, return_exceptions=True)
+            return 0
+        starting.result()  # a face that failed to start
+        await stopping
+        return 0
+    except FaceFailed as failed:
+        return failed.status
     finally:
+        stopping.cancel()
+        for stop_face in reversed(stops):
+            try:
+                await stop_face()
+            except Exception:  # noqa: BLE001 - the others still stop
+                log.warning("a face did not stop cleanly", exc_info=True)
+        office.shutdown()
         store.close()
-    return 0
 
 
 def cmd_serve(args) -> int:
