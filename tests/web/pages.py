@@ -1,14 +1,8 @@
-"""What a person does in the browser, in a few words each."""
+"""What a person does in the real browser (test_browser), in a few words each."""
 
 from __future__ import annotations
 
-import time
-
 from selenium.webdriver.common.by import By
-
-
-def text_of(driver, css: str) -> str:
-    return driver.find_element(By.CSS_SELECTOR, css).text
 
 
 def page_text(driver) -> str:
@@ -31,8 +25,10 @@ def sign_in_with_code(driver, url: str, code: str) -> None:
 
 def type_into(driver, element_id: str, text: str, attempts: int = 3) -> None:
     """Type into a field; on a loaded machine Chromium now and then swaps the document under a
-    fresh page (a node "does not belong to the document"): find the field again and retype."""
+    fresh page (a node "does not belong to the document"): wait for the page to settle, find the
+    field again and retype."""
     from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
 
     for attempt in range(attempts):
         try:
@@ -43,7 +39,7 @@ def type_into(driver, element_id: str, text: str, attempts: int = 3) -> None:
         except (StaleElementReferenceException, WebDriverException):
             if attempt == attempts - 1:
                 raise
-            time.sleep(0.5)
+            WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def open_login_link(driver, link: str) -> None:

@@ -1,5 +1,5 @@
 """The desk from the command line: ``nianbao web`` alone (no token), ``nianbao web-login``'s link
-opened in the browser, and the demo printing the desk's address."""
+opened and used, and the demo printing the desk's address."""
 
 from __future__ import annotations
 
@@ -9,11 +9,7 @@ import subprocess
 import sys
 import time
 
-from selenium.webdriver.common.by import By
-
 from nianbao.storage import Store
-
-from web.pages import open_login_link
 
 NIANBAO = [sys.executable, "-m", "nianbao.cli"]
 
@@ -37,7 +33,10 @@ def _address(process: subprocess.Popen, timeout: float = 30) -> str:
     raise AssertionError(f"no address printed; stderr: {process.stderr.read()}")
 
 
-def test_nianbao_web_serves_the_desk_alone_and_web_login_prints_a_link(tmp_path, browser):
+async def test_nianbao_web_serves_the_desk_alone_and_web_login_prints_a_link(tmp_path):
+    import aiohttp
+    import lxml.html
+
     with Store(tmp_path / "nianbao.db") as store:
         store.add_agency("学张乡人民政府", "township")
     env = _env(tmp_path)
@@ -49,10 +48,13 @@ def test_nianbao_web_serves_the_desk_alone_and_web_login_prints_a_link(tmp_path,
         assert login.returncode == 0, login.stderr
         link = login.stdout.strip().splitlines()[-1]
         assert link.startswith(url + "/login/")
-        browser.delete_all_cookies()
-        open_login_link(browser, link)
-        assert browser.current_url == url + "/overview"
-        assert [row.get_attribute("data-agency") for row in browser.find_elements(By.CSS_SELECTOR, "#agencies tbody tr")] == ["学张乡人民政府"]
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+            async with browser.get(link) as answer:  # the page with the button, then the button
+                token = lxml.html.fromstring(await answer.text()).xpath("//input[@name='csrf']/@value")[0]
+            async with browser.post(link, data={"csrf": token}) as answer:
+                assert str(answer.url) == url + "/overview"
+                page = lxml.html.fromstring(await answer.text())
+        assert page.xpath("//table[@id='agencies']/tbody/tr/@data-agency") == ["学张乡人民政府"]
     finally:
         process.terminate()
         process.wait(30)
@@ -98,16 +100,15 @@ async def test_nianbao_serve_also_serves_the_desk(tmp_path):
             *NIANBAO, "serve", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
         )
         try:
-            page = None
+            log = ""
+            while f"web desk at http://127.0.0.1:{port}" not in log:  # said once it listens
+                line = await asyncio.wait_for(process.stderr.readline(), 60)
+                assert line, f"serve ended: {log}"
+                log += line.decode()
             async with aiohttp.ClientSession() as client:
-                for _ in range(120):
-                    try:
-                        async with client.get(f"http://127.0.0.1:{port}/signin") as response:
-                            page = (response.status, await response.text())
-                            break
-                    except aiohttp.ClientConnectionError:
-                        await asyncio.sleep(0.5)
-            assert page is not None and page[0] == 200 and "单位邀请码" in page[1]
+                async with client.get(f"http://127.0.0.1:{port}/signin") as response:
+                    page = (response.status, await response.text())
+            assert page[0] == 200 and "单位邀请码" in page[1]
         finally:
             process.terminate()
             await process.wait()
