@@ -117,6 +117,7 @@ class Config:
     webhook_port: int = 8443
     webhook_secret: str | None = None  # from the environment (NIANBAO_WEBHOOK_SECRET) only
     web: WebConfig = field(default_factory=WebConfig)
+    sections: dict = field(default_factory=dict, compare=False, repr=False)  # the file as read: a face's own [section]
 
     @property
     def files_path(self) -> str:
@@ -206,6 +207,7 @@ def load_config(path: str | os.PathLike | None = None, environ: dict[str, str] |
         webhook_port=bot.get("webhook_port", Config.webhook_port),
         webhook_secret=env.get("NIANBAO_WEBHOOK_SECRET") or None,
         web=_web_config(data.get("web", {}), env),
+        sections=data,
     )
     return _apply_env(config, env)
 

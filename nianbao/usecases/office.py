@@ -17,6 +17,17 @@ from .people import Person, person_of
 
 log = logging.getLogger(__name__)
 
+@dataclass(frozen=True)
+class MachineRoute:
+    """An HTTP route another system calls (a messenger's callback), served on the web desk's
+    host and port outside its sessions and form tokens: the face that adds it checks every
+    request itself (a signature)."""
+
+    method: str  # "GET" / "POST"
+    path: str  # e.g. "/wecom/callback"
+    handler: Callable  # an aiohttp handler: request -> response
+
+
 # A face's way to reach a person now (a chat message); True when it did. The web desk has none:
 # what a person is told waits for them as a notice (storage/notices.py) on their next page.
 Reach = Callable[[int, str], Awaitable[bool]]
@@ -37,6 +48,7 @@ class Office:
     clock: Callable[[], dt.datetime] = utc_now
     reach: list[Reach] = field(default_factory=list)
     web_url: str | None = None  # the web desk's address once it listens (links name the real port)
+    machine_routes: list[MachineRoute] = field(default_factory=list)  # served by the web desk (started last)
 
     @classmethod
     def open(cls, config: Config, store: Store, clock: Callable[[], dt.datetime] | None = None) -> "Office":
