@@ -337,6 +337,35 @@ def m0010_campaign_state(db: Database) -> None:
     db.execute("CREATE INDEX notices_unseen ON notices (user_id) WHERE seen_at IS NULL")
 
 
+@migrations()
+def m0011_scope_and_publications(db: Database) -> None:
+    """v11: a supervisor's scope (``members.region``, and ``invites.region`` for the supervisor an
+    invite makes: the region and everything under it; NULL: all), and ``publications``: what an
+    agency published, compared with the draft that was reviewed."""
+    db.execute("ALTER TABLE members ADD COLUMN region TEXT")
+    db.execute("ALTER TABLE invites ADD COLUMN region TEXT")
+    db.execute(
+        """
+        CREATE TABLE publications (
+            id              INTEGER PRIMARY KEY,
+            agency_id       INTEGER NOT NULL REFERENCES agencies(id),
+            year            INTEGER NOT NULL,
+            submission_id   INTEGER REFERENCES submissions(id),
+            file_name       TEXT,
+            sha256          TEXT,
+            url             TEXT,
+            published_on    TEXT,
+            on_time         INTEGER,
+            matches         INTEGER NOT NULL DEFAULT 0,
+            differences_json TEXT NOT NULL DEFAULT '[]',
+            checked_at      TEXT NOT NULL,
+            checked_by      INTEGER
+        )
+        """
+    )
+    db.execute("CREATE INDEX publications_agency_year ON publications (agency_id, year, checked_at)")
+
+
 def migration_names() -> list[str]:
     """Names of all migrations this code knows, in order."""
     with Database(memory=True, execute_plugins=False) as empty:
