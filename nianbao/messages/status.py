@@ -13,7 +13,7 @@ from .format import escape, issue_html, local_time, split_message
 __all__ = [
     "OFF_TARGET_MARK", "agency_messages", "agency_name_needed", "agency_not_found", "ambiguous_agency",
     "digest_message", "history_message", "no_such_year", "not_understood", "overdue_message",
-    "reminder_message", "status_message", "year_usage", "status_line", "status_counts",
+    "reminder_message", "status_message", "year_usage", "status_line", "status_counts", "regions_message",
 ]  # fmt: skip
 
 OFF_TARGET_MARK = "他单位/非本年度，未计入"
@@ -189,3 +189,13 @@ def status_line(state: AgencyState, tz=None) -> str:
 def status_counts(year: int, states: list[AgencyState]) -> str:
     counts = {state: sum(1 for s in states if s.state == state) for state in State}
     return f"{year} 年度，共 {len(states)} 个单位：" + "，".join(f"{state.label} {n}" for state, n in counts.items() if n)
+
+
+def regions_message(rows) -> str:
+    """A city supervisor's view: one line per county (``usecases.campaign.region_rows``)."""
+    lines = ["<b>各地区情况</b>"]
+    for row in rows:
+        late = f"，逾期 {row.late} 个" if row.late else ""
+        name = escape(row.region) if row.region else "本级单位"
+        lines.append(f"{name}：{row.agencies} 个单位，已报送 {row.submitted} 个，通过 {row.passing} 个{late}")
+    return "\n".join(lines)

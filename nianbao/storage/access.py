@@ -45,11 +45,13 @@ class Access(Connection):
         role: str = "staff",
         display_name: str | None = None,
         now: datetime | None = None,
+        region: str | None = None,
     ) -> Member:
         """Create or rebind a member. ``joined_at`` changes only when the agency changes;
-        a None ``display_name`` keeps the stored one. Staff need an agency."""
+        a None ``display_name`` keeps the stored one. Staff need an agency. ``region``: a
+        supervisor's scope (None keeps the stored one; staff have none)."""
         with self._tx() as conn:
-            return self._bind(conn, user_id, agency_id, role, display_name, _ts(now))
+            return self._bind(conn, user_id, agency_id, role, display_name, _ts(now), region)
 
     def _bind(
         self,
@@ -59,6 +61,7 @@ class Access(Connection):
         role: str,
         display_name: str | None,
         joined_at: str,
+        region: str | None = None,
     ) -> Member:
         _check_int("user_id", user_id)
         role = normalize_role(role)
@@ -70,16 +73,17 @@ class Access(Connection):
             raise NotFound(f"agency {agency_id} not found")
         conn.execute(
             """
-            INSERT INTO members (user_id, agency_id, role, display_name, joined_at)
-            VALUES (?, ?, ?, ?, ?)
+            INSERT INTO members (user_id, agency_id, role, display_name, joined_at, region)
+            VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (user_id) DO UPDATE SET
                 role = excluded.role,
                 display_name = COALESCE(excluded.display_name, members.display_name),
+                region = CASE WHEN excluded.role = 'staff' THEN NULL ELSE COALESCE(excluded.region, members.region) END,
                 joined_at = CASE WHEN members.agency_id IS excluded.agency_id
                                  THEN members.joined_at ELSE excluded.joined_at END,
                 agency_id = excluded.agency_id
             """,
-            (user_id, agency_id, role, display_name, joined_at),
+            (user_id, agency_id, role, display_name, joined_at, None if role == "staff" else region),
         )
         return _member(self._fetch(conn, "SELECT * FROM members WHERE user_id = ?", (user_id,))[0])
 
@@ -143,6 +147,7 @@ class Access(Connection):
         ttl_days: float = INVITE_TTL_DAYS,
         now: datetime | None = None,
         actor: int | None = None,
+        region: str | None = None,
     ) -> str:
         """New single-use code (8 chars of :data:`INVITE_ALPHABET`) valid ``ttl_days``.
 
@@ -164,9 +169,9 @@ class Access(Connection):
             for _ in range(20):
                 code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_CODE_LENGTH))
                 cur = conn.execute(
-                    "INSERT INTO invites (code, agency_id, role, created_at, expires_at)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
-                    (invite_code_key(code), agency_id, role, _ts(created), _ts(expires)),
+                    "INSERT INTO invites (code, agency_id, role, created_at, expires_at, region)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
+                    (invite_code_key(code), agency_id, role, _ts(created), _ts(expires), region),
                 )
                 if cur.rowcount == 1:
                     audit_row(conn, "invite", at=_ts(created), actor=actor, agency_id=agency_id, detail=role)
@@ -210,4 +215,4 @@ class Access(Connection):
                 (user_id, _ts(moment), key),
             )
             audit_row(conn, "bind", at=_ts(moment), actor=user_id, subject=user_id, agency_id=invite.agency_id, detail=invite.role)
-            return self._bind(conn, user_id, invite.agency_id, invite.role, display_name, _ts(moment))
+            return self._bind(conn, user_id, invite.agency_id, invite.role, display_name, _ts(moment), invite.region)

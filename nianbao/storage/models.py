@@ -84,6 +84,7 @@ class Member:
     role: str  # staff / supervisor / admin
     display_name: str | None
     joined_at: datetime  # when bound to the current agency
+    region: str | None = None  # a supervisor's scope: this region and everything under it (None: all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,7 @@ class Invite:
     expires_at: datetime
     used_by: int | None
     used_at: datetime | None
+    region: str | None = None  # the scope of the supervisor the invite makes
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,28 +5,32 @@ a face runs it in the store's threads (``await office.db.report(county_rows, ...
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from ..config import Config
 from ..reports.export import status_csv
 from ..reports.summary import AgencyEntry, Summary, summarize
 from ..states import State
 from ..storage import AgencyState, Store
+from .scope import Regions, Scope
 
-__all__ = ["county_rows", "county_summary", "county_csv", "status_picture", "state_json"]
+__all__ = ["RegionRow", "county_rows", "county_summary", "county_csv", "region_rows", "status_picture", "state_json"]
 
 
-def county_rows(store: Store, config: Config, year: int, today: dt.date) -> list[AgencyState]:
-    """Every agency of the roster with its state for ``year`` (deactivated ones too, as 已停用)."""
-    return store.campaign(year, config, today)
+def county_rows(store: Store, config: Config, year: int, today: dt.date, within: frozenset[int] | None = None) -> list[AgencyState]:
+    """Every agency of the roster with its state for ``year`` (deactivated ones too, as 已停用);
+    ``within``: only these agencies (a supervisor's scope, ``Person.covered``)."""
+    states = store.campaign(year, config, today)
+    return states if within is None else [state for state in states if state.agency.id in within]
 
 
 def county_summary(
-    store: Store, config: Config, year: int, today: dt.date, include_errors: bool = False
+    store: Store, config: Config, year: int, today: dt.date, include_errors: bool = False, within: frozenset[int] | None = None
 ) -> Summary:
     """The three tables summed over the agencies the campaign state counts (with ``include_errors``
     also those whose drafts still have errors): the same agencies in, the same reasons out, as
     every other window says."""
-    states = store.campaign(year, config, today)
+    states = county_rows(store, config, year, today, within)
     tables = store.tables_of(states)
     return summarize([_entry(state, tables.get(state.agency.id), config) for state in states], include_errors, year=year)
 
@@ -52,8 +56,8 @@ def _entry(state: AgencyState, tables, config: Config) -> AgencyEntry:
     )
 
 
-def county_csv(store: Store, config: Config, year: int, today: dt.date) -> bytes:
-    return status_csv(store.campaign(year, config, today), config.tz)
+def county_csv(store: Store, config: Config, year: int, today: dt.date, within: frozenset[int] | None = None) -> bytes:
+    return status_csv(county_rows(store, config, year, today, within), config.tz)
 
 
 def _utc_offset_hours(config: Config, year: int) -> float:
@@ -61,16 +65,16 @@ def _utc_offset_hours(config: Config, year: int) -> float:
     return moment.utcoffset().total_seconds() / 3600
 
 
-def status_picture(store: Store, config: Config, year: int, today: dt.date) -> bytes:
-    """A PNG: agencies by state, and drafts per day against the deadline."""
+def status_picture(store: Store, config: Config, year: int, today: dt.date, within: frozenset[int] | None = None) -> bytes:
+    """A PNG: agencies by state, and drafts per day against the deadline (within a scope)."""
     from ..reports.chart import StatusCounts, status_chart  # matplotlib: a fifth of start-up time
 
-    counts = StatusCounts.from_states(state.state for state in store.campaign(year, config, today))
+    counts = StatusCounts.from_states(state.state for state in county_rows(store, config, year, today, within))
     offset = _utc_offset_hours(config, year)
     return status_chart(
         counts,
-        store.submissions_per_day(year, offset),
-        passed=store.first_passes_per_day(year, offset),
+        store.submissions_per_day(year, offset, within),
+        passed=store.first_passes_per_day(year, offset, within),
         year=year,
         deadline=config.deadline(year),
         today=today,
@@ -98,3 +102,48 @@ def state_json(state: AgencyState) -> dict:
         "drafts": state.drafts,
         "set_aside": [{"received_at": s.received_at.isoformat(), "file_name": s.file_name, "reason": s.reason} for s in state.set_aside],
     }
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    """One region under a supervisor's scope (a city's county), as the city overview lists it."""
+
+    region: str
+    agencies: int
+    submitted: int
+    passing: int
+    late: int
+
+
+def region_rows(store: Store, states: list[AgencyState], region: str | None = None) -> list[RegionRow]:
+    """The states grouped by the region directly under ``region`` (a supervisor's scope; None:
+    the deepest region they all share): a city's counties. Empty when they all sit in one
+    region (a county's own overview needs no grouping)."""
+    listed = [state for state in states if state.state != State.INACTIVE]
+    regions = Regions.of(store.list_agencies(active_only=False))
+    top = region or _common_scope([chain for state in listed if (chain := regions.chain(state.agency.region))])
+    groups: dict[str, list[AgencyState]] = {}
+    for state in listed:
+        part = Scope(top).part_of(state.agency, regions) if top else (regions.chain(state.agency.region) or ("",))[0]
+        groups.setdefault(part or "", []).append(state)
+    if len([name for name in groups if name]) < 2:
+        return []
+    return [
+        RegionRow(
+            name, len(members), sum(1 for s in members if s.submitted), sum(1 for s in members if s.done),
+            sum(1 for s in members if s.late and not s.done),
+        )
+        for name, members in groups.items()
+    ]
+
+
+def _common_scope(chains: list[tuple[str, ...]]) -> str | None:
+    """The deepest region every chain shares (a city's name, when its counties are listed)."""
+    if not chains:
+        return None
+    common = []
+    for parts in zip(*chains):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return "/".join(common) or None

@@ -26,7 +26,7 @@ class InviteOutcome:
 async def make_invite(office: Office, person: Person | None, agency: Agency | None, role: str = Role.STAFF) -> InviteOutcome:
     """A single-use code binding its user to ``agency`` with ``role``. ``person`` None: the
     command line (the county's IT person at the server)."""
-    if person is not None and not allowed(person, Action.INVITE):
+    if person is not None and not allowed(person, Action.INVITE, agency.id if agency else None):
         raise NotAllowed(person.user_id)
     if agency is not None and not agency.active:
         return InviteOutcome(None, say.INACTIVE_AGENCY.format(name=say.escape(agency.name)))

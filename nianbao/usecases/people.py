@@ -9,6 +9,7 @@ from .. import messages as say
 from ..config import Config
 from ..roles import SUPERVISING, Rank, Role
 from ..storage import Agency, Store
+from .scope import Regions, Scope
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,8 @@ class Person:
     role: Role | None  # None: not a member (or staff of a deactivated agency)
     agency: Agency | None = None  # staff only
     name: str | None = None
+    region: str | None = None  # a supervisor's scope (None: everything)
+    covered: frozenset[int] | None = None  # the agencies in that scope (None: every agency)
 
     @property
     def rank(self) -> Rank:
@@ -26,10 +29,24 @@ class Person:
     def supervises(self) -> bool:
         return self.role in SUPERVISING
 
+    def covers(self, agency_id: int | None) -> bool:
+        """Whether the agency is in this person's scope (a county supervisor never sees another
+        county's agencies)."""
+        return self.covered is None or agency_id in self.covered
+
     @property
     def display(self) -> str:
         """How the person is named in records and pages."""
         return self.name or say.unnamed_person(self.user_id)
+
+
+def _covered(store: Store, region: str | None) -> frozenset[int] | None:
+    scope = Scope(region)
+    if scope.everything:
+        return None
+    agencies = store.list_agencies(active_only=False)
+    regions = Regions.of(agencies)
+    return frozenset(agency.id for agency in agencies if scope.covers(agency, regions))
 
 
 def person_of(store: Store, config: Config, user_id: int) -> Person:
@@ -40,7 +57,8 @@ def person_of(store: Store, config: Config, user_id: int) -> Person:
     if user_id in config.admins or (member and member.role == Role.ADMIN):
         return Person(user_id, Role.ADMIN, None, name)
     if user_id in config.supervisors or (member and member.role == Role.SUPERVISOR):
-        return Person(user_id, Role.SUPERVISOR, None, name)
+        region = member.region if member and user_id not in config.supervisors else None
+        return Person(user_id, Role.SUPERVISOR, None, name, region, _covered(store, region))
     if member and member.role == Role.STAFF and member.agency_id is not None:
         agency = store.get_agency(member.agency_id)
         if agency is not None and agency.active:
@@ -77,6 +95,6 @@ def allowed(person: Person | None, action: Action | Rank, agency_id: int | None 
         return False
     if action in STAFF_ONLY:
         return person.role == Role.STAFF and person.agency is not None and person.agency.id == agency_id
-    if action.value[1] and not person.supervises:
-        return person.agency is not None and person.agency.id == agency_id
-    return True
+    if not person.supervises:
+        return not action.value[1] or (person.agency is not None and person.agency.id == agency_id)
+    return agency_id is None or person.covers(agency_id)

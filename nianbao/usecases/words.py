@@ -97,7 +97,7 @@ def _words(text: str) -> str:
 async def accept(office: Office, person: Person, agency: Agency, number: int, reason: str, *, on: int | None = None) -> Outcome:
     """Accept issue ``number`` of the agency's deciding draft (``on``: the draft the person was
     looking at, refused when it is no longer the deciding one)."""
-    if not allowed(person, Action.ACCEPT):
+    if not allowed(person, Action.ACCEPT, agency.id):
         raise NotAllowed(person.user_id)
     reason = _words(reason)
     if not reason:
@@ -113,7 +113,7 @@ async def accept(office: Office, person: Person, agency: Agency, number: int, re
 async def unaccept(
     office: Office, person: Person, agency: Agency, number: int, reason: str = "", *, acceptance_id: int | None = None
 ) -> Outcome:
-    if not allowed(person, Action.ACCEPT):
+    if not allowed(person, Action.ACCEPT, agency.id):
         raise NotAllowed(person.user_id)
     reason = _words(reason)
     outcome = await office.db.write(

@@ -12,7 +12,7 @@ from ...reports.summary import summary_text, summary_xlsx
 from ...storage import AmbiguousAgency
 from ...storage.acceptances import words_on_latest
 from ...validators.readers import sniff
-from ..campaign import county_csv, county_rows, county_summary, status_picture
+from ..campaign import county_csv, county_rows, county_summary, region_rows, status_picture
 from ..invites import make_invite
 from .turn import Turn
 
@@ -29,8 +29,13 @@ def answers(name: str):
 
 async def _year_summary(turn: Turn, render, year: int) -> None:
     office = turn.office
-    states = await office.db.report(county_rows, office.config, year, office.today())
-    turn.say(say.split_message(render(year, states, office.config.deadline(year), office.today())))
+    states = await office.db.report(county_rows, office.config, year, office.today(), turn.person.covered)
+    text = render(year, states, office.config.deadline(year), office.today())
+    if render is say.status_message:
+        parts = await office.db.read(region_rows, states, turn.person.region)
+        if len(parts) > 1:  # a city supervisor: one line per county first
+            text = say.regions_message(parts) + "\n\n" + text
+    turn.say(say.split_message(text))
 
 
 @answers("status")
@@ -40,7 +45,7 @@ async def status(turn: Turn) -> None:
         return
     await _year_summary(turn, say.status_message, year)
     office = turn.office
-    png = await office.db.report(status_picture, office.config, year, office.today())
+    png = await office.db.report(status_picture, office.config, year, office.today(), turn.person.covered)
     turn.show_picture(png, say.STATUS_CHART_FILE.format(year=year), say.STATUS_CHART_CAPTION.format(year=year))
 
 
@@ -59,7 +64,7 @@ async def summary(turn: Turn) -> None:
     year = turn.year_asked("summary", say.SUMMARY_ALL_WORDS)
     if year is None:
         return
-    summed = await office.db.report(county_summary, office.config, year, office.today(), include_errors)
+    summed = await office.db.report(county_summary, office.config, year, office.today(), include_errors, turn.person.covered)
     workbook = await asyncio.to_thread(summary_xlsx, summed, year)
     turn.say(say.split_message(say.escape(summary_text(summed))))
     turn.send_file(workbook, say.SUMMARY_FILE.format(year=year), say.summary_caption(include_errors))
@@ -109,7 +114,7 @@ async def export(turn: Turn) -> None:
     if year is None:
         return
     office = turn.office
-    data = await office.db.report(county_csv, office.config, year, office.today())
+    data = await office.db.report(county_csv, office.config, year, office.today(), turn.person.covered)
     turn.send_file(data, say.EXPORT_FILE.format(year=year), say.EXPORT_CAPTION.format(year=year))
 
 

@@ -110,7 +110,7 @@ async def _word(turn: Turn, action, usage: str, reason_needed: bool) -> None:
     except AmbiguousAgency as exc:
         turn.say(say.ambiguous_agency(written, exc.candidates))
         return
-    if agency is None:
+    if agency is None or not turn.person.covers(agency.id):
         turn.say(say.agency_not_found(written))
         return
     outcome = await action(turn.office, turn.person, agency, int(args[at]), " ".join(args[at + 1 :]))

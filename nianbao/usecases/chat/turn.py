@@ -88,6 +88,7 @@ class Turn:
         except AmbiguousAgency as exc:
             self.say(say.ambiguous_agency(written, exc.candidates))
             return None
-        if agency is None:
+        if agency is None or not self.person.covers(agency.id):  # another county's agency is not found
             self.say(say.agency_not_found(written))
+            return None
         return agency
