@@ -75,7 +75,12 @@ def cmd_status(args) -> int:
     year = args.year or config.year_under_review(now)
     store = open_store(args)
     try:
-        states = county_rows(store, config, year, now.astimezone(config.tz).date())
+        within = None
+        if args.region:
+            from ..usecases.people import covered_by
+
+            within = covered_by(store, args.region)
+        states = county_rows(store, config, year, now.astimezone(config.tz).date(), within)
     finally:
         store.close()
     for state in states:
@@ -133,6 +138,7 @@ def add_commands(sub) -> None:
     status = sub.add_parser("status", help="各单位的报送状态（与网页版、机器人显示的相同），可输出 JSON")
     status.add_argument("--year", type=int, help="报告年度（默认：正在审核的年度）")
     status.add_argument("--json", action="store_true", help="每个单位一行 JSON（JSON Lines）")
+    status.add_argument("--region", help="只列出该地区及其下级的单位（例如 沭阳县）")
     status.set_defaults(func=cmd_status)
 
     template = sub.add_parser("template", help="生成标准格式的空白年报（.docx）")

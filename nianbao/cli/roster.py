@@ -114,7 +114,7 @@ def cmd_invite(args) -> int:
                 return 1
             agency_id = agency.id
             print(say.invite_agency(agency.name))
-        code = store.create_invite(agency_id, role=args.role, ttl_days=args.days)
+        code = store.create_invite(agency_id, role=args.role, ttl_days=args.days, region=args.region or None)
         print(say.invite_issued(code, args.days))
         print(code)
         return 0
@@ -159,6 +159,13 @@ def _bulk_invites(args) -> int:
 def cmd_members(args) -> int:
     store = open_store(args)
     try:
+        if args.members_command == "add":
+            return _add_member(store, args)
+        if args.members_command == "list":
+            for member in store.list_members():
+                agency = store.get_agency(member.agency_id) if member.agency_id else None
+                print(say.member_line(member.user_id, member.role, member.display_name, agency.name if agency else None, member.region))
+            return 0
         if not store.remove_member(args.user_id):
             print(say.cli_not_a_member(args.user_id), file=sys.stderr)
             return 1
@@ -168,10 +175,32 @@ def cmd_members(args) -> int:
         store.close()
 
 
+def _add_member(store, args) -> int:
+    """A member as a fact of the database (the desk and the command line agree on it), not only
+    of a process's environment: a supervisor (with a region as their scope), an admin, or staff."""
+    agency_id = None
+    if args.role == "staff":
+        agency = _lookup_agency(store, args.agency or "")
+        if agency is None:
+            return 1
+        agency_id = agency.id
+    member = store.bind_member(args.user_id, agency_id, role=args.role, display_name=args.name, region=args.region or None)
+    store.record_event("promote" if args.role != "staff" else "bind", subject=args.user_id, agency_id=agency_id, detail=args.role)
+    print(say.member_added(member.user_id, member.role, member.display_name, member.region))
+    return 0
+
+
 def add_commands(sub) -> None:
     members = sub.add_parser("members", help="管理成员")
     members_sub = members.add_subparsers(dest="members_command", required=True)
     members_sub.add_parser("remove", help="移除一名成员（按 Telegram 用户ID）").add_argument("user_id", type=int, help="Telegram 用户 ID")
+    members_sub.add_parser("list", help="列出全部成员")
+    adder = members_sub.add_parser("add", help="添加成员：督导员（可限定地区）、管理员或某机关的工作人员")
+    adder.add_argument("user_id", type=int, help="用户 ID（Telegram 用户 ID，或网页版账号编号）")
+    adder.add_argument("--role", choices=["supervisor", "admin", "staff"], default="supervisor", help="角色（默认 supervisor：督导员）")
+    adder.add_argument("--region", help="督导员的范围：该地区及其下级（例如 沭阳县，或 宿迁市）；不写则为全部")
+    adder.add_argument("--agency", help="工作人员所属机关（--role staff 时必填）")
+    adder.add_argument("--name", help="姓名（显示在记录和网页上）")
     members.set_defaults(func=cmd_members)
 
     agencies = sub.add_parser("agencies", help="管理机关名单")
@@ -205,4 +234,5 @@ def add_commands(sub) -> None:
     invite.add_argument("--out", metavar="邀请码.xlsx", help="与 --all 一起：保存为 .xlsx 或 .csv（含 t.me 绑定链接）")
     invite.add_argument("--bot", metavar="用户名", help="机器人的用户名（生成 t.me 链接；默认向 Telegram 查询）")
     invite.add_argument("--unbound", action="store_true", help="与 --all 一起：只为还没有人绑定的机关生成")
+    invite.add_argument("--region", help="与 --role supervisor 一起：督导员只能查看该地区及其下级（例如 沭阳县）")
     invite.set_defaults(func=cmd_invite)

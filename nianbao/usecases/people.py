@@ -40,6 +40,11 @@ class Person:
         return self.name or say.unnamed_person(self.user_id)
 
 
+def covered_by(store: Store, region: str | None) -> frozenset[int] | None:
+    """The agencies in ``region`` and under it (None: every agency)."""
+    return _covered(store, region)
+
+
 def _covered(store: Store, region: str | None) -> frozenset[int] | None:
     scope = Scope(region)
     if scope.everything:
