@@ -54,7 +54,7 @@ async def revoke(request: web.Request) -> web.StreamResponse:
     viewer = require_supervisor(request)
     desk = desk_of(request)
     acceptance = await desk.run(desk.store.get_acceptance, url_id(request, "acceptance_id"))
-    if acceptance is None:
+    if acceptance is None or not viewer.may_see(acceptance.agency_id):
         raise web.HTTPNotFound()
     form = await request.post()
     agency = await desk.run(desk.store.get_agency, acceptance.agency_id)

@@ -154,7 +154,7 @@ async def new_invite(request: web.Request) -> web.StreamResponse:
     desk = desk_of(request)
     agency_id = url_id(request, "agency_id")
     agency = await desk.run(desk.store.get_agency, agency_id)
-    if agency is None:
+    if agency is None or not viewer.may_see(agency_id):  # another county's agency is not found
         raise web.HTTPNotFound()
     outcome = await make_invite(desk.office, viewer.person, agency)
     if outcome.code is None:

@@ -30,10 +30,12 @@ class Viewer:
     agency: Agency | None  # staff only
     session_id: str
     name: str | None = None
+    region: str | None = None  # a supervisor's scope
+    covered: frozenset[int] | None = None  # the agencies in it (None: every agency)
 
     @property
     def person(self) -> Person:
-        return Person(self.user_id, self.role, self.agency, self.name)
+        return Person(self.user_id, self.role, self.agency, self.name, self.region, self.covered)
 
     @property
     def supervises(self) -> bool:
@@ -85,6 +87,13 @@ class Desk:
         """A member's role and (for staff) agency: the one lookup (``usecases.people``)."""
         person = person_of(self.store, self.config, user_id)
         return (person.role.value if person.role else None), person.agency
+
+    def viewer(self, user_id: int, session_id: str) -> Viewer | None:
+        """The signed-in person of a request, with their scope (None: no longer a member)."""
+        person = person_of(self.store, self.config, user_id)
+        if person.role is None:
+            return None
+        return Viewer(user_id, person.role.value, person.agency, session_id, person.name, person.region, person.covered)
 
     def session_end(self, role: str) -> dt.datetime:
         """Staff keep their browser signed in for the campaign (an invite code works once);

@@ -12,9 +12,10 @@ from aiohttp import web
 from ..levels import LEVELS
 from ..states import STATE_LABELS, State
 from ..storage import AgencyState
-from ..usecases.campaign import county_csv, county_rows, county_summary, status_picture
+from ..usecases.campaign import county_csv, county_rows, county_summary, region_rows, status_picture
+from ..usecases.people import covered_by
 from ..reports.summary import summary_xlsx
-from .common import desk_of, page, require_supervisor
+from .common import VIEWER_KEY, desk_of, page, require_supervisor
 
 routes = web.RouteTableDef()
 
@@ -84,8 +85,9 @@ def overview_rows(states: list[AgencyState], tz) -> list[Row]:
 
 
 def select(rows: list[Row], query) -> list[Row]:
-    """Filter by state, level and region; sort by any column (``-`` first for descending)."""
-    for key in ("state", "level", "region"):
+    """Filter by state and level (the region is a scope, applied before); sort by any column
+    (``-`` first for descending)."""
+    for key in ("state", "level"):
         wanted = query.get(key)
         if wanted:
             rows = [r for r in rows if getattr(r, key) == wanted]
@@ -95,12 +97,24 @@ def select(rows: list[Row], query) -> list[Row]:
     return sorted(rows, key=key, reverse=descending)
 
 
+def _within(desk, viewer, region: str | None) -> frozenset[int] | None:
+    """The agencies shown: the viewer's scope, narrowed to a region asked for (a city
+    supervisor opening one county)."""
+    if not region:
+        return viewer.covered
+    inside = covered_by(desk.store, region) or frozenset()
+    return inside if viewer.covered is None else inside & viewer.covered
+
+
 @routes.get("/overview")
 async def overview(request: web.Request) -> web.StreamResponse:
-    require_supervisor(request)
+    viewer = require_supervisor(request)
     desk = desk_of(request)
     year = desk.year()
-    states = await desk.run(county_rows, desk.store, desk.config, year, desk.today())
+    region = request.query.get("region") or None
+    within = await desk.run(_within, desk, viewer, region)
+    states = await desk.run(county_rows, desk.store, desk.config, year, desk.today(), within)
+    parts = [] if region else await desk.run(region_rows, desk.store, states, viewer.region)
     rows = overview_rows(states, desk.config.tz)
     counts = {state: sum(1 for r in rows if r.state == state) for state in STATE_LABELS}
     deadline = desk.config.deadline(year)
@@ -113,6 +127,8 @@ async def overview(request: web.Request) -> web.StreamResponse:
         state_labels=STATE_LABELS,
         levels={r.level: r.level_label for r in rows},
         regions=sorted({r.region for r in rows if r.region}),
+        region_rows=parts,
+        scope=viewer.region,
         query=request.query,
         deadline=deadline,
         days_left=(deadline - desk.today()).days,
@@ -123,7 +139,8 @@ async def overview(request: web.Request) -> web.StreamResponse:
 async def chart(request: web.Request) -> web.StreamResponse:
     require_supervisor(request)
     desk = desk_of(request)
-    png = await desk.run(status_picture, desk.store, desk.config, desk.year(), desk.today())
+    viewer = request[VIEWER_KEY]
+    png = await desk.run(status_picture, desk.store, desk.config, desk.year(), desk.today(), viewer.covered)
     return web.Response(body=png, content_type="image/png", headers={"Cache-Control": "no-store"})
 
 
@@ -138,7 +155,7 @@ async def summary_workbook(request: web.Request) -> web.StreamResponse:
     desk = desk_of(request)
     year = desk.year()
     include_errors = request.query.get("all") == "1"
-    summary = await desk.run(county_summary, desk.store, desk.config, year, desk.today(), include_errors)
+    summary = await desk.run(county_summary, desk.store, desk.config, year, desk.today(), include_errors, request[VIEWER_KEY].covered)
     data = await desk.run(summary_xlsx, summary, year)
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return attachment(data, f"{year}年度政府信息公开统计汇总.xlsx", xlsx)
@@ -149,5 +166,5 @@ async def status_export(request: web.Request) -> web.StreamResponse:
     require_supervisor(request)
     desk = desk_of(request)
     year = desk.year()
-    data = await desk.run(county_csv, desk.store, desk.config, year, desk.today())
+    data = await desk.run(county_csv, desk.store, desk.config, year, desk.today(), request[VIEWER_KEY].covered)
     return attachment(data, f"{year}年度报告报送情况.csv", "text/csv")

@@ -8,15 +8,17 @@ from aiohttp import web
 from ..reports.peers import FIGURE_NAMES, key_figures, outliers_of, peer_spreads
 from ..states import State
 from ..validators.template import LEVELS
-from .common import desk_of, page, require_supervisor
+from ..usecases.campaign import county_rows
+from .common import desk_of, page, require_supervisor, url_id
 from .desk import Desk
 
 routes = web.RouteTableDef()
 
 
-def _this_year(desk: Desk, year: int) -> dict[int, tuple]:
-    """agency id -> (agency, figures of its deciding draft, or None when it has none)."""
-    states = [s for s in desk.store.campaign(year, desk.config, desk.today()) if s.state != State.INACTIVE]
+def _this_year(desk: Desk, year: int, within: frozenset[int] | None) -> dict[int, tuple]:
+    """agency id -> (agency, figures of its deciding draft, or None when it has none), for the
+    agencies in the supervisor's scope: peers are compared within it."""
+    states = [s for s in county_rows(desk.store, desk.config, year, desk.today(), within) if s.state != State.INACTIVE]
     tables = desk.store.tables_of(states)
     return {s.agency.id: (s.agency, key_figures(tables[s.agency.id]) if tables.get(s.agency.id) else None) for s in states}
 
@@ -37,9 +39,9 @@ def _spreads_by_level(current: dict[int, tuple]) -> dict[str, dict]:
     return {level: peer_spreads(peers) for level, peers in levels.items()}
 
 
-def _county(desk: Desk) -> dict:
+def _county(desk: Desk, within: frozenset[int] | None) -> dict:
     year = desk.year()
-    current = _this_year(desk, year)
+    current = _this_year(desk, year, within)
     spreads = _spreads_by_level(current)
     last = _last_year(desk, year)
     found = []
@@ -49,9 +51,9 @@ def _county(desk: Desk) -> dict:
     return {"outliers": found, "reporting": sum(1 for _, f in current.values() if f is not None)}
 
 
-def _agency(desk: Desk, agency_id: int) -> dict | None:
+def _agency(desk: Desk, agency_id: int, within: frozenset[int] | None) -> dict | None:
     year = desk.year()
-    current = _this_year(desk, year)
+    current = _this_year(desk, year, within)
     if agency_id not in current:
         return None
     agency, figures = current[agency_id]
@@ -65,17 +67,16 @@ def _agency(desk: Desk, agency_id: int) -> dict | None:
 
 @routes.get("/peers")
 async def county_outliers(request: web.Request) -> web.StreamResponse:
-    require_supervisor(request)
+    viewer = require_supervisor(request)
     desk = desk_of(request)
-    return page(request, "peers.html", **await desk.run(_county, desk))
+    return page(request, "peers.html", **await desk.run(_county, desk, viewer.covered))
 
 
 @routes.get("/peers/{agency_id}")
 async def agency_peers(request: web.Request) -> web.StreamResponse:
-    require_supervisor(request)
+    viewer = require_supervisor(request)
     desk = desk_of(request)
-    text = request.match_info["agency_id"]
-    view = await desk.run(_agency, desk, int(text)) if text.isascii() and text.isdigit() and len(text) < 12 else None
+    view = await desk.run(_agency, desk, url_id(request, "agency_id"), viewer.covered)
     if view is None:
         raise web.HTTPNotFound()
     level = LEVELS.get(view["agency"].level, view["agency"].level)
