@@ -23,11 +23,11 @@ FLOORS: dict[str, int] = {
     "messages": 3, "reports": 3,
     "drafts": 4,
     "usecases": 5,
-    "bot": 6, "web": 6, "ops": 6,
+    "bot": 6, "web": 6, "ops": 6, "wecom": 6,
     "cli": 7,
     "devtools": 8,
 }  # fmt: skip
-FACES = {"bot", "web", "ops"}
+FACES = {"bot", "web", "ops", "wecom"}
 DEVTOOLS_IMPORTED_BY = {"nianbao/cli/bot.py"}  # the demo command
 
 
