@@ -84,8 +84,7 @@ def _viewer(desk: Desk, session_id: str) -> Viewer | None:
     session = desk.store.web_session(session_id, now=desk.clock())
     if session is None:
         return None
-    role, agency = desk.role_of(session.user_id)
-    return Viewer(session.user_id, role, agency, session_id) if role else None
+    return desk.viewer(session.user_id, session_id)  # the one person lookup, with their scope
 
 
 @web.middleware
