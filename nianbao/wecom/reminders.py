@@ -51,7 +51,7 @@ async def send_due_reminders(office: Office, deliver: WecomDeliver) -> list[str]
         text = say.reminder_message(state.agency.name, year, days_left, state.deadline, state.state)
         for member in await office.db.list_members(agency_id=state.agency.id, role="staff"):
             key = f"{year}:d{days_left}:agency:{state.agency.id}:user:{member.user_id}"
-            if is_wecom_member(member.user_id) and await _send_once(office, deliver, key, member.user_id, text):
+            if _reachable(deliver, member.user_id) and await _send_once(office, deliver, key, member.user_id, text):
                 sent.append(key)
     deadline = office.config.deadline(year)
     days_left = _days_left(office, deadline, year, now)
@@ -60,9 +60,15 @@ async def send_due_reminders(office: Office, deliver: WecomDeliver) -> list[str]
     digest = say.digest_message(year, states, deadline, office.today())
     for user_id in sorted(await supervisor_ids(office)):
         key = f"{year}:d{days_left}:digest:{user_id}"
-        if is_wecom_member(user_id) and await _send_once(office, deliver, key, user_id, digest):
+        if _reachable(deliver, user_id) and await _send_once(office, deliver, key, user_id, digest):
             sent.append(key)
     return sent
+
+
+def _reachable(deliver: WecomDeliver, user_id: int) -> bool:
+    """A WeCom member whose account is known (a supervisor configured by number who never wrote
+    is reached once they have written, or when named by UserID in ``[wecom] supervisors``)."""
+    return is_wecom_member(user_id) and user_id in deliver.directory
 
 
 async def _send_once(office: Office, deliver: WecomDeliver, key: str, user_id: int, text: str) -> bool:

@@ -17,6 +17,7 @@ from nianbao.devtools.wecom import Sent, WecomEmulator
 from nianbao.storage import Store
 from nianbao.usecases.office import Office
 from nianbao.wecom.callback import make_app
+from nianbao.wecom.face import FACE
 from nianbao.wecom.ids import member_id
 from nianbao.wecom.service import WecomService
 from nianbao.wecom.settings import load_settings
@@ -81,6 +82,7 @@ class Env:
 @asynccontextmanager
 async def running_wecom(tmp_path: Path, store: Store | None = None, clock: Clock | None = None,
                         wecom: WecomEmulator | None = None, sections: dict | None = None, **config_changes):
+    prepare = FACE.prepare
     own = wecom is None
     wecom = wecom or WecomEmulator()
     if own:
@@ -90,10 +92,10 @@ async def running_wecom(tmp_path: Path, store: Store | None = None, clock: Clock
     clock = clock or Clock()
     config = Config(
         database=str(tmp_path / "nianbao.db"), report_year=None, paste_delay_seconds=0.4,
-        reminders=ReminderConfig(hour=9), sections=sections or {},
-        supervisors=frozenset({member_id(SUPERVISOR)}),
+        reminders=ReminderConfig(hour=9),
+        sections={"wecom": {"supervisors": [SUPERVISOR]}} | (sections or {}),
     )
-    config = replace(config, **config_changes)
+    config = prepare(replace(config, **config_changes))  # [wecom] supervisors, as `nianbao serve` reads them
     office = Office.open(config, store, clock)
     service = WecomService(office, load_settings(config, wecom.environment()))
     await service.start(jobs=False)
