@@ -37,8 +37,9 @@ class Rank(enum.IntEnum):
 
     @classmethod
     def of(cls, role: str | None) -> "Rank":
-        """A person's rank from their role (None: not a member)."""
-        return {Role.STAFF: cls.MEMBER, Role.SUPERVISOR: cls.SUPERVISOR, Role.ADMIN: cls.ADMIN}.get(role or "", cls.ANYONE)
+        """A person's rank from their role, the enum or its stored value (None: not a member)."""
+        ranks = {Role.STAFF.value: cls.MEMBER, Role.SUPERVISOR.value: cls.SUPERVISOR, Role.ADMIN.value: cls.ADMIN}
+        return ranks.get(str(role) if role else "", cls.ANYONE)
 
     @property
     def label(self) -> str:

@@ -147,7 +147,7 @@ REMOVE_NEEDS_ADMIN = "只有管理员可以移除督导员或管理员。"
 AUDIT_EMPTY = "还没有操作记录。"
 AUDIT_ACTIONS = {
     "bind": "绑定", "remove": "移除", "invite": "生成邀请码", "promote": "设为督导员",
-    "deactivate": "停用单位", "activate": "启用单位", "accept": "确认通过", "unaccept": "撤销确认", "explain": "单位说明",
+    "deactivate": "停用单位", "activate": "启用单位", "accept": "确认通过", "unaccept": "撤销确认", "explain": "单位说明", "outlier": "异常值处理",
 }  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from .connection import Connection, _ts, writes
 
-ACTIONS = ("bind", "remove", "invite", "promote", "deactivate", "activate", "accept", "unaccept", "explain")
+ACTIONS = ("bind", "remove", "invite", "promote", "deactivate", "activate", "accept", "unaccept", "explain", "outlier")
 
 
 @dataclass(frozen=True, slots=True)

@@ -366,6 +366,40 @@ def m0011_scope_and_publications(db: Database) -> None:
     db.execute("CREATE INDEX publications_agency_year ON publications (agency_id, year, checked_at)")
 
 
+@migrations()
+def m0012_outlier_notes(db: Database) -> None:
+    """v12: a supervisor's word on an outlier of an agency's figures (confirmed as a real change,
+    or dismissed as nothing to look at), with a note; kept, never deleted (a later word on the
+    same figure is the one that counts)."""
+    db.execute(
+        """
+        CREATE TABLE outlier_notes (
+            id          INTEGER PRIMARY KEY,
+            agency_id   INTEGER NOT NULL REFERENCES agencies(id),
+            year        INTEGER NOT NULL,
+            figure      TEXT    NOT NULL,
+            verdict     TEXT    NOT NULL,
+            note        TEXT    NOT NULL,
+            user_id     INTEGER NOT NULL,
+            created_at  TEXT    NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX outlier_notes_agency_year ON outlier_notes (agency_id, year)")
+
+
+@migrations()
+def m0013_campaign_indexes(db: Database) -> None:
+    """v13: the campaign read without the drafts' JSON (the later columns sit after it in a row, so
+    reading them from the table walks its overflow pages); a draft's journal entry by its submission."""
+    db.execute(
+        "CREATE INDEX submissions_standing ON submissions(year, agency_id, off_target, parsed, received_at, id,"
+        " error_count, warning_count, info_count, user_id, file_name, size, sha256, input_format, update_id,"
+        " message, off_target_reason, source, sum_problem, sum_problem_zeros)"
+    )
+    db.execute("CREATE INDEX inbox_submission ON inbox(submission_id) WHERE submission_id IS NOT NULL")
+
+
 def migration_names() -> list[str]:
     """Names of all migrations this code knows, in order."""
     with Database(memory=True, execute_plugins=False) as empty:

@@ -28,6 +28,7 @@ from .desk import DeskReads
 from .history import History
 from .journal import Journal
 from .notices import Notice, Notices
+from .outliers import OutlierNote, OutlierNotes
 from .models import (
     Agency,
     AgencyNameTaken,
@@ -59,6 +60,7 @@ __all__ = [
     "AgencyState",
     "SetAside",
     "Notice",
+    "OutlierNote",
     "Member",
     "Invite",
     "SubmissionIn",
@@ -77,7 +79,7 @@ __all__ = [
 
 
 class Store(
-    Campaign, Agencies, Access, Audit, Acceptances, Retention, Submissions, Journal, History, Statistics, Reminders, WebAccess, DeskReads, Notices,
+    Campaign, Agencies, Access, Audit, Acceptances, Retention, Submissions, Journal, History, Statistics, Reminders, WebAccess, DeskReads, Notices, OutlierNotes,
     Connection,
 ):
     """The database: one SQLite file (see ``Connection`` for connections, locks and transactions),

@@ -71,21 +71,26 @@ def person_of(store: Store, config: Config, user_id: int) -> Person:
     return Person(user_id, None, None, name)
 
 
+@enum.unique
 class Action(enum.Enum):
     """What a person asks to do: the rank it needs, and whether staff may do it only for their
-    own agency (supervisors for any)."""
+    own agency (supervisors for any in their scope)."""
 
-    SEE_AGENCY = (Rank.MEMBER, True)
-    SEND_DRAFT = (Rank.MEMBER, True)  # recorded as the agency's draft: staff of it only
-    EXPLAIN = (Rank.MEMBER, True)  # staff of the agency only
-    SEE_COUNTY = (Rank.SUPERVISOR, False)
-    ACCEPT = (Rank.SUPERVISOR, False)
-    INVITE = (Rank.SUPERVISOR, False)
-    MANAGE = (Rank.ADMIN, False)
+    SEE_AGENCY = "see_agency", Rank.MEMBER, True
+    SEND_DRAFT = "send_draft", Rank.MEMBER, True  # recorded as the agency's draft: staff of it only
+    EXPLAIN = "explain", Rank.MEMBER, True  # staff of the agency only
+    SEE_COUNTY = "see_county", Rank.SUPERVISOR, False
+    ACCEPT = "accept", Rank.SUPERVISOR, False
+    INVITE = "invite", Rank.SUPERVISOR, False
+    MANAGE = "manage", Rank.ADMIN, False
 
     @property
     def rank(self) -> Rank:
-        return self.value[0]
+        return self.value[1]
+
+    @property
+    def own_agency(self) -> bool:
+        return self.value[2]
 
 
 STAFF_ONLY = (Action.SEND_DRAFT, Action.EXPLAIN)
@@ -101,5 +106,5 @@ def allowed(person: Person | None, action: Action | Rank, agency_id: int | None 
     if action in STAFF_ONLY:
         return person.role == Role.STAFF and person.agency is not None and person.agency.id == agency_id
     if not person.supervises:
-        return not action.value[1] or (person.agency is not None and person.agency.id == agency_id)
+        return not action.own_agency or (person.agency is not None and person.agency.id == agency_id)
     return agency_id is None or person.covers(agency_id)

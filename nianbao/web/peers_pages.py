@@ -1,83 +1,52 @@
-"""Peers and trends for supervisors: one agency's key figures against agencies of the same level
-this year, its figures over the years on file, and the county's outliers to look at first."""
+"""Peers and outliers for supervisors (``usecases.peers``): the agencies most worth a look in the
+scope, every outlier with the word on it, one agency's figures against its peers and its own last
+year side by side, and a supervisor's word on an outlier (confirmed or dismissed, with a note)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from ..reports.peers import FIGURE_NAMES, key_figures, outliers_of, peer_spreads
-from ..states import State
+from ..reports.peers import FIGURE_NAMES
+from ..usecases.peers import agency_peers, county_peers, note_outlier
 from ..validators.template import LEVELS
-from ..usecases.campaign import county_rows
 from .common import desk_of, page, require_supervisor, url_id
-from .desk import Desk
 
 routes = web.RouteTableDef()
-
-
-def _this_year(desk: Desk, year: int, within: frozenset[int] | None) -> dict[int, tuple]:
-    """agency id -> (agency, figures of its deciding draft, or None when it has none), for the
-    agencies in the supervisor's scope: peers are compared within it."""
-    states = [s for s in county_rows(desk.store, desk.config, year, desk.today(), within) if s.state != State.INACTIVE]
-    tables = desk.store.tables_of(states)
-    return {s.agency.id: (s.agency, key_figures(tables[s.agency.id]) if tables.get(s.agency.id) else None) for s in states}
-
-
-def _last_year(desk: Desk, year: int) -> dict[int, dict]:
-    """Last year's figures per agency: the imported report, else its deciding draft of that year."""
-    states = desk.store.campaign(year - 1, desk.config, desk.today())
-    figures = {agency_id: key_figures(tables) for agency_id, tables in desk.store.tables_of(states).items() if tables}
-    figures.update({agency_id: key_figures(tables) for agency_id, tables in desk.store.imported_reports(year - 1).items()})
-    return figures
-
-
-def _spreads_by_level(current: dict[int, tuple]) -> dict[str, dict]:
-    levels: dict[str, list] = {}
-    for agency, figures in current.values():
-        if figures is not None:
-            levels.setdefault(agency.level, []).append(figures)
-    return {level: peer_spreads(peers) for level, peers in levels.items()}
-
-
-def _county(desk: Desk, within: frozenset[int] | None) -> dict:
-    year = desk.year()
-    current = _this_year(desk, year, within)
-    spreads = _spreads_by_level(current)
-    last = _last_year(desk, year)
-    found = []
-    for agency_id, (agency, figures) in current.items():
-        if figures is not None:
-            found += outliers_of(agency_id, agency.name, figures, spreads.get(agency.level, {}), last.get(agency_id))
-    return {"outliers": found, "reporting": sum(1 for _, f in current.values() if f is not None)}
-
-
-def _agency(desk: Desk, agency_id: int, within: frozenset[int] | None) -> dict | None:
-    year = desk.year()
-    current = _this_year(desk, year, within)
-    if agency_id not in current:
-        return None
-    agency, figures = current[agency_id]
-    spreads = _spreads_by_level(current).get(agency.level, {})
-    years = {y: key_figures(tables) for y, tables in desk.store.years_on_file(agency_id).items()}
-    last = _last_year(desk, year).get(agency_id)
-    outliers = outliers_of(agency_id, agency.name, figures, spreads, last) if figures else []
-    peers = sum(1 for a, f in current.values() if a.level == agency.level and f is not None)
-    return {"agency": agency, "figures": figures, "spreads": spreads, "years": years, "outliers": outliers, "peers": peers}
+VERDICT_LABELS = {"confirmed": "已核实", "dismissed": "无需关注"}
 
 
 @routes.get("/peers")
 async def county_outliers(request: web.Request) -> web.StreamResponse:
     viewer = require_supervisor(request)
     desk = desk_of(request)
-    return page(request, "peers.html", **await desk.run(_county, desk, viewer.covered))
+    review = await desk.run(county_peers, desk.store, desk.config, desk.year(), desk.today(), viewer.covered)
+    return page(request, "peers.html", review=review, verdicts=VERDICT_LABELS)
 
 
 @routes.get("/peers/{agency_id}")
-async def agency_peers(request: web.Request) -> web.StreamResponse:
+async def agency_page(request: web.Request) -> web.StreamResponse:
     viewer = require_supervisor(request)
     desk = desk_of(request)
-    view = await desk.run(_agency, desk, url_id(request, "agency_id"), viewer.covered)
+    view = await desk.run(agency_peers, desk.store, desk.config, url_id(request, "agency_id"), desk.year(), desk.today(), viewer.covered)
     if view is None:
         raise web.HTTPNotFound()
-    level = LEVELS.get(view["agency"].level, view["agency"].level)
-    return page(request, "agency_peers.html", **view, names=FIGURE_NAMES, level_label=level)
+    level = LEVELS.get(view.agency.level, view.agency.level)
+    return page(request, "agency_peers.html", view=view, names=FIGURE_NAMES, level_label=level, verdicts=VERDICT_LABELS)
+
+
+@routes.post("/peers/{agency_id}/note")
+async def note(request: web.Request) -> web.StreamResponse:
+    viewer = require_supervisor(request)
+    desk = desk_of(request)
+    agency_id = url_id(request, "agency_id")
+    agency = await desk.run(desk.store.get_agency, agency_id)
+    if agency is None or not viewer.may_see(agency_id):
+        raise web.HTTPNotFound()
+    form = await request.post()
+    figure, verdict, text = str(form.get("figure") or ""), str(form.get("verdict") or ""), str(form.get("note") or "").strip()
+    if figure not in FIGURE_NAMES or verdict not in VERDICT_LABELS:
+        raise web.HTTPNotFound()
+    if not text:
+        return page(request, "message.html", status=400, title="请填写说明", text="请写明核实的情况或不需关注的理由。")
+    await note_outlier(desk.office, viewer.person, agency, figure, verdict, text)
+    raise web.HTTPFound(f"/peers/{agency_id}#figure-{FIGURE_NAMES.index(figure)}")

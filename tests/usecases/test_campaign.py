@@ -122,3 +122,26 @@ def test_one_agency_alone_is_the_same_as_in_the_county(store, clean_tables):
     county = _states(store)
     for state in county.values():
         assert store.agency_state(state.agency.id, 2024, CONFIG, dt.date(2025, 2, 10)) == state
+
+
+def test_every_action_is_its_own_and_the_check_tells_people_apart():
+    """One check for every face: staff only for their agency, supervisors within their scope."""
+    from nianbao.roles import Role
+    from nianbao.usecases.people import Action, Person, allowed
+
+    assert len(set(Action)) == len(Action.__members__)  # no action is an alias of another
+    staff = Person(1, Role.STAFF, agency=_agency(7))
+    county = Person(2, "supervisor", covered=frozenset({7}))  # a role as stored works too
+    city = Person(3, Role.SUPERVISOR)
+    assert allowed(staff, Action.SEE_AGENCY, 7) and not allowed(staff, Action.SEE_AGENCY, 8)
+    assert allowed(staff, Action.EXPLAIN, 7) and not allowed(city, Action.EXPLAIN, 7)
+    assert not allowed(staff, Action.SEE_COUNTY) and allowed(city, Action.SEE_COUNTY)
+    assert allowed(county, Action.SEE_AGENCY, 7) and not allowed(county, Action.SEE_AGENCY, 8)
+    assert allowed(city, Action.ACCEPT, 8) and not allowed(county, Action.ACCEPT, 8)
+    assert not allowed(None, Action.SEE_AGENCY, 7) and not allowed(Person(4, None), Action.SEE_AGENCY, 7)
+
+
+def _agency(agency_id: int):
+    from nianbao.storage import Agency
+
+    return Agency(agency_id, "甲镇", "township", None, None, True, JAN_20)
