@@ -103,6 +103,10 @@ def cmd_demo(args) -> int:
 
     config = load_config(args.config)
     configure_logging(config)
+    if getattr(args, "wecom", False):
+        from ..devtools.wecom.demo import run_wecom_demo  # the WeCom face against the local WeCom server
+
+        return run_wecom_demo(config)
     return run_demo(config)
 
 
@@ -111,4 +115,5 @@ def add_commands(sub) -> None:
     serve_parser.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="本机演示：本地 Bot API 服务器 + 控制台对话（不需要 token）")
+    demo.add_argument("--wecom", action="store_true", help="演示企业微信：本机模拟的企业微信服务器 + 控制台对话")
     demo.set_defaults(func=cmd_demo)
