@@ -13,7 +13,7 @@ from .format import escape, issue_html, local_time, split_message
 __all__ = [
     "OFF_TARGET_MARK", "agency_messages", "agency_name_needed", "agency_not_found", "ambiguous_agency",
     "digest_message", "history_message", "no_such_year", "not_understood", "overdue_message",
-    "reminder_message", "status_message", "year_usage", "status_line", "status_counts", "regions_message",
+    "reminder_message", "status_message", "year_usage", "status_line", "status_counts", "regions_message", "peers_ranking", "agency_peers_message",
 ]  # fmt: skip
 
 OFF_TARGET_MARK = "他单位/非本年度，未计入"
@@ -198,4 +198,36 @@ def regions_message(rows) -> str:
         late = f"，逾期 {row.late} 个" if row.late else ""
         name = escape(row.region) if row.region else "本级单位"
         lines.append(f"{name}：{row.agencies} 个单位，已报送 {row.submitted} 个，通过 {row.passing} 个{late}")
+    return "\n".join(lines)
+
+
+VERDICT_WORDS = {"confirmed": "已核实", "dismissed": "无需关注"}
+
+
+def peers_ranking(review) -> str:
+    """/peers: the agencies most worth a look (``usecases.peers.county_peers``)."""
+    if not review.ranking:
+        return f"在 {review.reporting} 个已有可读报告的单位中，没有发现异常的数字。"
+    lines = [f"<b>最值得先看的单位</b>（{review.reporting} 个单位有可读报告）"]
+    for index, ranked in enumerate(review.ranking, start=1):
+        what = "；".join(f"{o.figure} {o.value:g}，{escape(o.why)}" for o in ranked.outliers[:3])
+        lines.append(f"{index}. {escape(ranked.agency.name)}：{what}")
+    lines.append("发送 <code>/peers 单位名称</code> 查看该单位的关键数字。")
+    return "\n".join(lines)
+
+
+def agency_peers_message(view) -> str:
+    """/peers 单位名称: each key figure once, against the peers and last year side by side."""
+    head = f"<b>{escape(view.agency.name)}</b>：与同级单位（{view.peers} 个）、与上年比较"
+    lines = [head + ("\n同级单位太少，不作比较。" if view.few_peers else "")]
+    for row in view.rows:
+        if row.value is None:
+            continue
+        peers = f"同级中位数 {row.peers.median:g}（{row.position}）" if row.peers else ""
+        parts = [p for p in (peers, row.change) if p]
+        lines.append(f"{escape(row.name)}：{row.value:g}" + (f" —— {'；'.join(parts)}" if parts else ""))
+    for outlier in view.outliers:
+        note = view.notes.get(outlier.figure)
+        word = f"（{VERDICT_WORDS.get(note.verdict, note.verdict)}：{escape(note.note)}）" if note else ""
+        lines.append(f"⚠️ {escape(outlier.figure)}：{escape(outlier.why)}{word}")
     return "\n".join(lines)

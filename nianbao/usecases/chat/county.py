@@ -83,6 +83,24 @@ async def agency(turn: Turn) -> None:
     turn.say(messages)
 
 
+@answers("peers")
+async def peers(turn: Turn) -> None:
+    """The county's agencies most worth a look, or (with a name) one agency's figures against
+    its peers and its last year, in short."""
+    from ..peers import agency_peers, county_peers
+
+    office, year = turn.office, turn.office.year()
+    if not turn.args:
+        review = await office.db.report(county_peers, office.config, year, office.today(), turn.person.covered)
+        turn.say(say.split_message(say.peers_ranking(review)))
+        return
+    agency = await turn.named_agency("peers")
+    if agency is None:
+        return
+    view = await office.db.report(agency_peers, office.config, agency.id, year, office.today(), turn.person.covered)
+    turn.say(say.split_message(say.agency_peers_message(view) if view else say.no_readable_draft(agency.name)))
+
+
 @answers("draft")
 async def draft(turn: Turn) -> None:
     """A supervisor downloads an agency's latest draft, as it was sent."""
