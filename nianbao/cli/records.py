@@ -49,9 +49,15 @@ def cmd_summary(args) -> int:
     today = dt.datetime.now(config.tz).date()
     store = open_store(args)
     try:
-        summary = county_summary(store, config, year, today, include_errors=args.include_errors)
+        if args.docx or args.region:
+            region = _region_summary(store, config, year, today, args)
+            if region is None:
+                return 2
+            summary, within = region.summary, region.within
+        else:
+            summary, within = county_summary(store, config, year, today, include_errors=args.include_errors), None
         if args.chart:
-            Path(args.chart).write_bytes(status_picture(store, config, year, today))
+            Path(args.chart).write_bytes(status_picture(store, config, year, today, within))
             print(say.chart_saved(args.chart), file=sys.stderr)
     finally:
         store.close()
@@ -60,6 +66,28 @@ def cmd_summary(args) -> int:
         Path(args.xlsx).write_bytes(summary_xlsx(summary, year))
         print(say.summary_saved(args.xlsx), file=sys.stderr)
     return 0
+
+
+def _region_summary(store, config, year, today, args):
+    """``--region`` / ``--docx``: the region's sums (and its report, written and recorded)."""
+    from ..usecases.region import RegionError, build_region_report, region_summary
+
+    try:
+        if not args.docx:
+            return region_summary(store, config, year, today, args.region, include_errors=args.include_errors)
+        region = build_region_report(store, config, year, today, args.region, include_errors=args.include_errors)
+    except RegionError as exc:
+        print(exc, file=sys.stderr)
+        return None
+    Path(args.docx).write_bytes(region.document)
+    print(say.region_report_saved(args.docx), file=sys.stderr)
+    if region.added:
+        print(say.region_holder_added(region.holder.name), file=sys.stderr)
+    if region.recorded:
+        print(say.region_recorded(region.holder.name, year), file=sys.stderr)
+    elif region.holder is not None:
+        print(say.region_kept_imported(region.holder.name, year), file=sys.stderr)
+    return region
 
 
 def cmd_status(args) -> int:
@@ -133,6 +161,8 @@ def add_commands(sub) -> None:
     summary.add_argument("--xlsx", metavar="OUT.xlsx", help="导出汇总表和各单位情况表")
     summary.add_argument("--chart", metavar="OUT.png", help="另存报送状态图")
     summary.add_argument("--include-errors", action="store_true", help="有错误的单位也计入汇总")
+    summary.add_argument("--docx", metavar="OUT.docx", help="生成本地区汇总报告（标准格式的 Word 草稿），并存档供下一年度跨年度核对")
+    summary.add_argument("--region", metavar="地区", help="只汇总这个地区（及其下级地区）的单位，如 芮城县")
     summary.set_defaults(func=cmd_summary)
 
     status = sub.add_parser("status", help="各单位的报送状态（与网页版、机器人显示的相同），可输出 JSON")

@@ -4,6 +4,8 @@ code writes ``from nianbao import messages as say`` and ``say.NAME`` without kno
 
 - ``console``: the terminal and the log: the ``nianbao`` command's own lines, ``serve`` without a
   token, reaching Telegram, importing past reports;
+- ``rollup``: the region's summary report and the published copy checked against the reviewed one
+  (plain text for every face; imports nothing either);
 - ``format``: splitting to Telegram's limit, an issue as a line, times and durations;
 - ``drafts``: a draft's review, the rule catalogue, the pipeline's replies, a report pasted in parts;
 - ``access``: welcome, binding, roles, help, invites, the guards, people and members, the audit log;
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("console", "format", "drafts", "access", "status", "words", "files")
+MODULES = ("console", "rollup", "format", "drafts", "access", "status", "words", "files")
 
 
 def __getattr__(name: str):
