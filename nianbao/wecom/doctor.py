@@ -54,3 +54,16 @@ async def probe(config: Config, environ: dict[str, str] | None = None, *, timeou
     web = config.web
     where = f"{web.base_url}{CALLBACK_PATH}" if web.enabled else f"{web.host}:{web.port}{CALLBACK_PATH}（网页版已关闭，由企业微信自己提供）"
     return WecomProbe(True, True, f"{settings.api_base} 可以连接，取得了 access_token；应用 {settings.agent_id}，回调地址 {where}")
+
+
+def main() -> int:
+    """``python -m nianbao.wecom.doctor``: the check alone, with the service's configuration."""
+    from ..config import load_config
+
+    result = asyncio.run(probe(load_config()))
+    print(f"{'✓' if result.ok else '✗'} 企业微信：{result.detail}")
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
