@@ -111,12 +111,26 @@ def _body_refused(request: web.Request, status: int) -> web.Response:
     return refusal(request, 400, "无法读取提交的表单", "提交的表单格式有误，无法读取。请返回、刷新页面后重新提交。")
 
 
+MACHINE_KEY = web.AppKey("machine_routes", set)
+
+
+@web.middleware
+async def machine_middleware(request: web.Request, handler) -> web.StreamResponse:
+    """A route another system calls (a messenger's callback, ``Office.machine_routes``) is no
+    page: no session, form token or page headers; its own handler checks every request (a
+    signature) and answers in the platform's terms."""
+    route = request.match_info.route
+    if route in request.app[MACHINE_KEY]:
+        return await request.match_info.handler(request)
+    return await handler(request)
+
+
 def create_app(desk: Desk, secret: str, limits: Limits | None = None) -> web.Application:
     limits = limits or LIMITS
     signer = Signer(secret, secure=desk.web.secure_cookies)
     app = web.Application(
         middlewares=[
-            headers_middleware, errors_middleware, viewer_middleware, ids_middleware,
+            machine_middleware, headers_middleware, errors_middleware, viewer_middleware, ids_middleware,
             body_middleware(limits, lambda request: viewer_of(request) is not None, _body_refused),
             csrf_middleware(signer, _csrf_refused),
         ],
@@ -136,4 +150,5 @@ def create_app(desk: Desk, secret: str, limits: Limits | None = None) -> web.App
     app.router.add_static("/static", HERE / "static", name="static")
     for area in (auth, overview, agency_pages, acceptance_pages, peers_pages, uploads):
         app.add_routes(area.routes)
+    app[MACHINE_KEY] = {app.router.add_route(r.method, r.path, r.handler) for r in desk.office.machine_routes}
     return app

@@ -30,7 +30,7 @@ STAFF_ONLY = {("POST", "/agency/{agency_id}/upload"), ("POST", "/submission/{sub
 
 def app_routes() -> list[tuple[str, str]]:
     """(method, path) of every route of the real application (HEAD and the static files aside)."""
-    app = create_app(SimpleNamespace(web=WebConfig()), "only-the-router-is-read")
+    app = create_app(SimpleNamespace(web=WebConfig(), office=SimpleNamespace(machine_routes=[])), "only-the-router-is-read")
     return sorted(
         (route.method, resource.canonical)
         for resource in app.router.resources()
