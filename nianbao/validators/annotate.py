@@ -4,8 +4,9 @@ Each comment is anchored where its issue's ``Locator`` points: a table cell, a r
 cell), a heading or a sentence's paragraph; an issue without a location is anchored at the title.
 Only comment markers are added to the body: no text, paragraph or table changes.
 
-Locators are counted by ``readers.docx``; ``_BodyMap`` walks python-docx's XML the same way so
-that a locator maps back to its ``w:p`` or ``w:tc`` element (and an element back to a locator).
+Locators are counted by ``readers.docx``; ``body_map.BodyMap`` walks python-docx's XML the same
+way so that a locator maps back to its ``w:p`` or ``w:tc`` element (and an element back to a
+locator).
 """
 
 from __future__ import annotations
@@ -23,28 +24,12 @@ from docx.oxml import OxmlElement
 from .engine import CheckResult, check_bytes
 from .model import Issue, Locator, Report
 from .readers import sniff
-# The reader's own tags and merge-mark helpers, so that both count the grid identically.
-from .readers.docx import (
-    _GRIDBEFORE,
-    _GRIDSPAN,
-    _P,
-    _SDT,
-    _TBL,
-    _TC,
-    _TR,
-    _VAL,
-    _VMERGE,
-    W,
-    _cell_properties,
-    _cell_text,
-    _grid_before,
-    _val,
-    paragraph_text,
-)
+from .body_map import BodyMap
+from .readers.docx import _P, W
+from .readers.strict import package_is_strict, transitional_package
 from .own_comments import DEFAULT_AUTHOR, DEFAULT_INITIALS, remove_own_comments
 from .render import issue_line
 
-_SDT_CONTENT = f"{W}sdtContent"
 _RANGE_START, _REFERENCE, _ID = f"{W}commentRangeStart", f"{W}commentReference", f"{W}id"
 # Runs a comment may be anchored on. Runs of tracked insertions (w:ins) are left out: a comment
 # reference placed inside one would vanish when the insertion is rejected.
@@ -83,7 +68,7 @@ def annotate_docx(data: bytes, result: CheckResult, author: str = DEFAULT_AUTHOR
     _require_annotatable(data, result)
     document = _open(data)
     remove_own_comments(document)
-    body = _BodyMap(document.element.body)
+    body = BodyMap(document.element.body)
     groups: dict[object, list[int]] = {}  # anchor element (w:tc or w:p) -> comment ids
     for issue in result.issues:
         anchor = _anchor(issue, body, result.report)
@@ -137,7 +122,7 @@ def check_and_annotate(data: bytes, source_name: str = "", **options) -> tuple[C
 def read_comments(data: bytes) -> list[AnchoredComment]:
     """The comments of a .docx in the order their ranges start in the body (unanchored last)."""
     document = _open(data)
-    body = _BodyMap(document.element.body)
+    body = BodyMap(document.element.body)
     starts = {}
     for position, marker in enumerate(body.element.iter(_RANGE_START, _REFERENCE)):
         starts.setdefault(marker.get(_ID), (position, marker))  # a range start precedes its reference
@@ -164,165 +149,18 @@ def _require_annotatable(data: bytes, result: CheckResult) -> None:
 
 
 def _open(data: bytes):
+    if package_is_strict(data):  # Strict Open XML: marked up under the ordinary names (Word opens both)
+        data = transitional_package(data)
     try:
         return docx.Document(io.BytesIO(data))
     except (ValueError, PackageNotFoundError) as exc:  # e.g. a macro-enabled document or a template
         raise ValueError(f"not a Word .docx document (only .docx can carry the comments): {exc}") from exc
 
 
-# ---------------------------------------------------------------- locators <-> elements
-
-
-class _BodyMap:
-    """Body paragraphs and table cells, counted exactly as ``readers.docx`` counts them."""
-
-    def __init__(self, body) -> None:
-        self.element = body
-        self.paragraphs: list = []
-        self.tables: list[_TableGrid] = []
-        self._walk(body)
-        self._paragraph_index = {p: i for i, p in enumerate(self.paragraphs)}
-
-    def _walk(self, element) -> None:
-        for child in element.iterchildren():
-            if child.tag == _P:
-                self.paragraphs.append(child)
-            elif child.tag == _TBL:
-                self.tables.append(_TableGrid(child, len(self.tables)))
-            elif child.tag == _SDT:
-                content = child.find(_SDT_CONTENT)
-                if content is not None:
-                    self._walk(content)
-
-    def element_at(self, locator: Locator | None):
-        """The w:tc or w:p a locator names, or None when it names nothing in this body."""
-        if locator is None or locator.source != "docx":
-            return None
-        if locator.table is not None:
-            table = self.tables[locator.table] if 0 <= locator.table < len(self.tables) else None
-            return table.cell(locator.grid_row, locator.grid_col) if table else None
-        if locator.paragraph is not None and 0 <= locator.paragraph < len(self.paragraphs):
-            return self.paragraphs[locator.paragraph]
-        return None
-
-    def title(self, report: Report):
-        """The title paragraph, else the first paragraph with text, else any first paragraph or
-        cell; a body with neither gets an empty paragraph (nothing is left without a comment)."""
-        found = self.element_at(report.title_locator)
-        if found is not None:
-            return found
-        with_text = (p for p in self.paragraphs if paragraph_text(p).strip())
-        found = next(with_text, None)
-        if found is None and self.paragraphs:
-            found = self.paragraphs[0]
-        if found is None and self.tables:
-            found = self.tables[0].cell(None, None)
-        if found is None:
-            found = OxmlElement("w:p")
-            self.element.insert(0, found)
-        return found
-
-    def locate(self, marker) -> tuple[Locator | None, str]:
-        """The locator and text of the outermost-table cell or body paragraph holding ``marker``."""
-        for ancestor in marker.iterancestors():
-            if ancestor.tag == _TC:
-                for table in self.tables:
-                    locator = table.locator_of(ancestor)
-                    if locator is not None:
-                        return locator, _cell_text(ancestor)
-            elif ancestor.tag == _P and ancestor in self._paragraph_index:
-                index = self._paragraph_index[ancestor]
-                return Locator(source="docx", paragraph=index), paragraph_text(ancestor).strip()
-        return None, ""
-
-
-@dataclass(slots=True)
-class _GridCell:
-    row: int
-    column: int
-    span: int
-    continues: bool  # the continuation of a vertical merge (no text of its own)
-    tc: object
-
-
-class _TableGrid:
-    """One body table: which w:tc covers each grid position."""
-
-    def __init__(self, tbl, index: int) -> None:
-        self.index = index
-        cells = _cells_by_cell(tbl) if tbl.find(f".//{_TBL}") is not None else _cells_in_one_pass(tbl)
-        self._owner: dict[tuple[int, int], object] = {}
-        self._first_in_row: dict[int, object] = {}
-        self._position: dict[object, tuple[int, int]] = {}
-        for cell in cells:
-            self._place(cell)
-
-    def _place(self, cell: _GridCell) -> None:
-        self._position[cell.tc] = (cell.row, cell.column)
-        for column in range(cell.column, cell.column + cell.span):
-            owner = self._owner.get((cell.row - 1, column), cell.tc) if cell.continues else cell.tc
-            self._owner[(cell.row, column)] = owner
-        if not cell.continues:
-            self._first_in_row.setdefault(cell.row, cell.tc)
-
-    def cell(self, grid_row: int | None, grid_col: int | None):
-        """The w:tc covering a grid position; a row without column gives its first cell, a table
-        without row its very first cell."""
-        if grid_row is None:
-            return next(iter(self._first_in_row.values()), None)
-        if grid_col is not None and (grid_row, grid_col) in self._owner:
-            return self._owner[(grid_row, grid_col)]
-        return self._first_in_row.get(grid_row)
-
-    def locator_of(self, tc) -> Locator | None:
-        position = self._position.get(tc)
-        if position is None:
-            return None
-        return Locator(source="docx", table=self.index, grid_row=position[0], grid_col=position[1])
-
-
-def _cells_in_one_pass(tbl) -> list[_GridCell]:
-    """Mirrors ``readers.docx.read_table``: one pass over rows, cells and merge marks in document
-    order (a row or cell inside a content control counts too, as it does there)."""
-    cells: list[_GridCell] = []
-    current: _GridCell | None = None
-    row, column = -1, 0
-    for element in tbl.iter(_TR, _TC, _GRIDBEFORE, _GRIDSPAN, _VMERGE):
-        tag = element.tag
-        if tag == _TC:
-            if current is not None:
-                column += current.span
-            current = _GridCell(row, column, 1, False, element)
-            cells.append(current)
-        elif tag == _GRIDSPAN:
-            if current is not None:
-                current.span = _val(element, 1)
-        elif tag == _VMERGE:
-            if current is not None:
-                current.continues = element.get(_VAL, "continue") == "continue"
-        elif tag == _GRIDBEFORE:
-            column = _val(element, 0)
-        else:  # a new row
-            row, column, current = row + 1, 0, None
-    return cells
-
-
-def _cells_by_cell(tbl) -> list[_GridCell]:
-    """Mirrors ``readers.docx._read_table_by_cell`` (a table holding a nested table)."""
-    cells: list[_GridCell] = []
-    for row, tr in enumerate(tbl.iterchildren(_TR)):
-        column = _grid_before(tr)
-        for tc in tr.iterchildren(_TC):
-            span, continues = _cell_properties(tc)
-            cells.append(_GridCell(row, column, span, continues, tc))
-            column += span
-    return cells
-
-
 # ---------------------------------------------------------------- anchoring
 
 
-def _anchor(issue: Issue, body: _BodyMap, report: Report):
+def _anchor(issue: Issue, body: BodyMap, report: Report):
     for locator in (issue.locator, _locator_from_tables(issue, report)):
         found = body.element_at(locator)
         if found is not None:

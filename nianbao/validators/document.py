@@ -37,6 +37,7 @@ class Document:
     source: str  # docx | text | pdf
     layout: str  # docx | tabbed | one_per_line | markdown | pdf
     blocks: list[DocParagraph | DocTable] = field(default_factory=list)
+    hidden: list[DocParagraph] = field(default_factory=list)  # hidden text holding numbers, not read
 
     @property
     def paragraphs(self) -> list[DocParagraph]:

@@ -45,6 +45,8 @@ class Locator:
     grid_col: int | None = None  # 0-based column on the table grid (merged cells expanded)
 
     def describe(self) -> str:
+        if self.source in ("docx", "html") and self.table is None and self.paragraph is not None:
+            return f"第{self.paragraph + 1}段"  # (a text box's line of a paragraph: the paragraph)
         if self.source == "pdf" and self.table is None:
             return f"第{self.line}页" if self.line else ""
         if self.table is not None and self.grid_row is not None and self.source != "text":
@@ -158,6 +160,7 @@ class Report(BaseModel):
     paragraphs: list[Paragraph] = Field(default_factory=list)  # all body text outside the tables
     tables: dict[str, TableData] = Field(default_factory=dict)
     notes: list[MapNote] = Field(default_factory=list)
+    hidden: list[Paragraph] = Field(default_factory=list)  # hidden text holding numbers, left out when read
     repeated_copies: int = 1  # the whole text pasted this many times (only the first is mapped)
     repetition_locator: Locator | None = None  # where the second copy starts
     _memo: dict = PrivateAttr(default_factory=dict)
@@ -178,6 +181,27 @@ class Report(BaseModel):
         }
 
 
+class Place(BaseModel):
+    """One place an issue is about: a cell, a row, a paragraph. A grouped issue (80 blank cells)
+    has one per member; a single issue has one, its own."""
+
+    model_config = ConfigDict(frozen=True)
+
+    table: TableKey | None = None
+    row: str | None = None
+    column: str | None = None
+    expected: str | None = None
+    found: str | None = None
+    locator: Locator | None = None
+
+    def json_dict(self) -> dict:
+        return {
+            "table": self.table, "row": self.row, "column": self.column,
+            "expected": self.expected, "found": self.found,
+            "location": self.locator.describe() if self.locator else None,
+        }
+
+
 class Issue(BaseModel):
     number: int = 0
     code: str
@@ -191,8 +215,16 @@ class Issue(BaseModel):
     found: str | None = None
     hint: str = ""
     locator: Locator | None = None
+    places: list[Place] = Field(default_factory=list)  # every place, in the report's order
+
+    def all_places(self) -> list[Place]:
+        """Every place of the issue: its members when grouped, else the issue's own place."""
+        if self.places:
+            return self.places
+        return [Place(table=self.table, row=self.row, column=self.column, expected=self.expected, found=self.found, locator=self.locator)]
 
     def json_dict(self) -> dict:
-        data = self.model_dump(mode="json", exclude={"locator"})
+        data = self.model_dump(mode="json", exclude={"locator", "places"})
         data["location"] = self.locator.describe() if self.locator else None
+        data["places"] = [place.json_dict() for place in self.all_places()]
         return data

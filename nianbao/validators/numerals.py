@@ -47,6 +47,11 @@ def written_in_words(raw: str) -> bool:
     return bool(plain) and (chinese_number(plain) is not None or bool(_WIDE_DIGIT.search(plain)))
 
 
+def wide_digits(raw: str) -> bool:
+    """A cell written with full-width digits (「４４０」)."""
+    return bool(_WIDE_DIGIT.search(raw))
+
+
 def arabic(raw: str) -> str | None:
     """The Arabic-digit form of such a cell: 「三」→ "3", 「１２」→ "12"."""
     number = chinese_number(raw)

@@ -9,6 +9,7 @@ import io
 from lxml import etree
 
 from .readers.docx import _P, _PARSER, paragraph_text
+from .readers.strict import package_is_strict, transitional_package
 
 _HEADER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
 
@@ -19,6 +20,8 @@ def header_lines(data: bytes) -> list[str]:
 
     lines: list[str] = []
     try:
+        if package_is_strict(data):
+            data = transitional_package(data)
         reader = PackageReader.from_file(io.BytesIO(data))
         for _, content_type, _, blob in reader.iter_sparts():
             if content_type == _HEADER_TYPE and blob:

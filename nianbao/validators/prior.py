@@ -12,7 +12,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .model import Report
-from .text import parse_number
+from .text import cell_number
 
 TableValue = int | float | str | None
 Tables = dict[str, dict[str, dict[str, TableValue]]]
@@ -45,7 +45,7 @@ class PriorReport(BaseModel):
         if raw is None or isinstance(raw, bool):
             return None
         if isinstance(raw, str):
-            return parse_number(raw)
+            return cell_number(raw)
         return Decimal(str(raw))
 
     def precedes(self, year: int | None) -> bool:

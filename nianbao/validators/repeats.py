@@ -42,6 +42,6 @@ def find_repetition(document: Document) -> tuple[Document, Repetition | None]:
         if position < len(signatures):
             continue  # something else follows: not a plain repetition
         cut = document.blocks.index(blocks[period])
-        kept = Document(source=document.source, layout=document.layout, blocks=document.blocks[:cut])
+        kept = Document(source=document.source, layout=document.layout, blocks=document.blocks[:cut], hidden=document.hidden)
         return kept, Repetition(copies, blocks[period].locator)
     return document, None

@@ -19,6 +19,10 @@ _NUMBER = re.compile(r"^[+-]?(?:\d+(?:,\d{3})*|\d*)(?:\.\d+)?$")
 _SMALL_NUMBERS = {str(n): Decimal(n) for n in range(100)}  # most cells: no Decimal parsing
 _NUMBER_CHARS = frozenset("0123456789.,+-")
 _ZERO_WORDS = {"无", "—", "-", "－", "/", "／", "——", "空"}
+# what a person reads as 0 in a table: dashes of any kind and length, a slash, 无 (squashed text)
+_ZERO_MARK = re.compile(r"^(?:[-—–―─]+|/|无)$")
+# a number with a note after it in its cell: 「33（含自然失效16件）」 (squashed: NFKC brackets)
+_WITH_NOTE = re.compile(r"^([+-]?\d[\d,]*(?:\.\d+)?)(?:件|个|条|次|项|万元|元)?\(([^()]{1,40})\)$")
 
 
 def strip_artifacts(text: str) -> str:
@@ -59,11 +63,34 @@ def parse_number(text: str) -> Decimal | None:
             value = value[: -len(unit)]
             break
     if not value or not _NUMBER.match(value) or value in {"+", "-", "."}:
+        noted = _WITH_NOTE.match(value)
+        if noted:
+            return parse_number(noted.group(1))
         return _chinese(value)
     try:
         return Decimal(value.replace(",", ""))
     except InvalidOperation:
         return None
+
+
+def cell_number(raw: str) -> Decimal | None:
+    """A table cell's value as a person reads it: its number (a note after it left aside), and
+    0 for 「—」「－」「——」「/」「无」 (the form asks for 0, rule C107 says so)."""
+    number = parse_number(raw)
+    if number is None and zero_mark(raw):
+        return Decimal(0)
+    return number
+
+
+def zero_mark(raw: str) -> bool:
+    """「—」「－」「——」「/」「无」 written for 0."""
+    return bool(raw.strip()) and bool(_ZERO_MARK.match(squash(raw)))
+
+
+def cell_note(raw: str) -> str | None:
+    """The note written after a cell's number (「含自然失效16件」 in 「33（含自然失效16件）」)."""
+    match = _WITH_NOTE.match(squash(raw))
+    return match.group(2) if match else None
 
 
 def looks_like_value(text: str) -> bool:
@@ -76,10 +103,12 @@ def looks_like_value(text: str) -> bool:
 
 def squashed_is_value(value: str) -> bool:
     """looks_like_value for text already squashed (no second normalisation)."""
-    if not value or value.isdigit() or value in _ZERO_WORDS:
+    if not value or value.isdigit() or value in _ZERO_WORDS or _ZERO_MARK.match(value):
         return True
     core = value.rstrip("万元件个条次")
-    return bool(core) and (set(core) <= _NUMBER_CHARS or chinese_number(value) is not None) and parse_number(value) is not None
+    if core and (set(core) <= _NUMBER_CHARS or chinese_number(value) is not None) and parse_number(value) is not None:
+        return True
+    return value[-1:] == ")" and value[:1].isdigit() and _WITH_NOTE.match(value) is not None
 
 
 def _chinese(value: str) -> Decimal | None:

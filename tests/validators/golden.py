@@ -9,7 +9,7 @@ from pathlib import Path
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 NAMES = ["000", "001", "002", "003", "004"]
-ISSUE_FIELDS = ("code", "severity", "table", "row", "column", "section", "expected", "found")
+ISSUE_FIELDS = ("code", "severity", "table", "row", "column", "section", "expected", "found", "places")
 
 
 def sample_path(samples_dir: Path, prefix: str) -> Path:

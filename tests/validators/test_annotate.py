@@ -4,7 +4,7 @@ Every sample is rebuilt as a real .docx (plain, and as staff split and pad it), 
 annotated and read back: each issue must have exactly one comment, numbered like the issue, at the
 cell, row or paragraph its locator names; the body must be unchanged apart from the comment
 markers. A hand-made document covers the merge marks the templates do not use (gridBefore, rows
-and tables inside content controls, nested tables).
+and tables inside content controls, a table inside a layout table).
 """
 
 from __future__ import annotations
@@ -238,7 +238,7 @@ _MERGED_TABLE = (
 _NESTED_TABLE = (
     "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>"
     f"<w:tr>{_text_cell('L', _RESTART)}"
-    f"<w:tc><w:tbl><w:tr>{_text_cell('inner')}</w:tr></w:tbl><w:p/></w:tc></w:tr>"
+    f"<w:tc><w:tbl><w:tr>{_text_cell('inner')}{_text_cell('inner2')}</w:tr></w:tbl><w:p/></w:tc></w:tr>"
     f"<w:tr>{_text_cell('', _CONTINUE)}{_text_cell('M')}</w:tr>"
     "</w:tbl>"
 )
@@ -287,7 +287,9 @@ def test_merged_positions_rows_and_empty_paragraphs():
         (cell(1, 3), cell(1, 2), "D"),
         (Locator(source="docx", table=0, grid_row=1), cell(1, 1), "C"),  # a row: its first own cell
         (cell(2, 3), cell(2, 3), ""),  # a blank cell
-        (Locator(source="docx", table=1, grid_row=1, grid_col=0), Locator(source="docx", table=1, grid_row=0, grid_col=0), "L"),
+        # a table holding a table is a frame: its cells' paragraphs are body paragraphs, the inner table is table 1
+        (Locator(source="docx", paragraph=4), Locator(source="docx", paragraph=4), "L"),
+        (Locator(source="docx", table=1, grid_row=0, grid_col=1), Locator(source="docx", table=1, grid_row=0, grid_col=1), "inner2"),
         (Locator(source="docx", paragraph=1), Locator(source="docx", paragraph=1), ""),  # an empty paragraph
         (None, Locator(source="docx", paragraph=0), "标题"),  # no location: the title
         (cell(99, 0), Locator(source="docx", paragraph=0), "标题"),  # a stale locator is not lost

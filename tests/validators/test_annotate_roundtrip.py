@@ -71,8 +71,8 @@ def test_each_returned_copy_holds_exactly_the_current_issues(first_draft, editor
     returned = edit(with_a_persons_comment(marked), HEADING, editor, tmp_path)  # the heading fixed
     result, marked = check_and_annotate(returned, "修改稿.docx")
     [issue] = result.issues
-    assert issue.code == "C102"
-    assert ours(marked) == ["1. [错误] 表二 第二十条第（六）项「行政处罚」「本年处理决定数量」填的是「无」，不是数字。"]
+    assert issue.code == "C107"  # 「无」 is read as 0: a warning that the form asks for 0
+    assert ours(marked) == ["1. [警告] 表二「主动公开政府信息情况」有 1 个单元格填的是「无」，已按 0 核算；统一格式要求没有发生的事项填 0。"]
     [comment] = [c for c in read_comments(marked) if c.author == DEFAULT_AUTHOR]
     assert comment.locator == issue.locator  # at the cell
     assert theirs(marked) == ["请办公室主任再核对一下。"]  # people's own comments stay

@@ -1,5 +1,6 @@
 """A number written in Chinese (or in full-width digits) in a table cell stays in its cell: one
-error there, and the sums use its value (issue 13, item 2)."""
+error there (full-width digits: one warning for the table), and the sums use its value (issue 13,
+item 2; issue 19)."""
 
 from __future__ import annotations
 
@@ -77,7 +78,7 @@ def test_the_sums_use_the_numerals_value(clean, fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize(("written", "digits"), [("十二", "12"), ("１２", "12"), ("两", "2")])
+@pytest.mark.parametrize(("written", "digits"), [("十二", "12"), ("两", "2")])
 def test_a_numeral_in_table_two_is_one_error_at_its_cell(clean, fmt, written, digits):
     content = copy.deepcopy(clean)
     content["tables"][T2]["行政许可"]["values"]["本年处理决定数量"] = written
@@ -85,3 +86,16 @@ def test_a_numeral_in_table_two_is_one_error_at_its_cell(clean, fmt, written, di
     [issue] = result.issues
     assert (issue.code, issue.row, issue.column) == ("C106", "行政许可", "本年处理决定数量")
     assert f"填的是「{written}」，请改为阿拉伯数字 {digits}。" in issue.message
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_full_width_digits_are_read_as_the_number_and_one_warning(clean, fmt):
+    """「１２」 is read as 12 by anyone: summed as 12, one warning for the table, the cell its place."""
+    content = copy.deepcopy(clean)
+    content["tables"][T2]["行政许可"]["values"]["本年处理决定数量"] = "１２"
+    result = check(content, fmt)
+    [issue] = result.issues
+    assert (issue.code, issue.severity.value, issue.table, issue.row) == ("C108", "warning", T2, None)
+    assert "1 个单元格用全角数字填写（如「１２」）" in issue.message
+    assert [(p.row, p.column, p.expected, p.found) for p in issue.all_places()] == [("行政许可", "本年处理决定数量", "12", "１２")]
+    assert result.report.tables[T2].value("行政许可", "本年处理决定数量") == 12

@@ -70,6 +70,7 @@ def map_document(document: Document, source_name: str = "") -> Report:
         paragraphs=body,
         tables={key: r.data for key, r in results.items()},
         notes=notes,
+        hidden=[Paragraph(text=h.text, locator=h.locator) for h in document.hidden],
     )
     extract_metadata(report)
     return report

@@ -31,7 +31,7 @@ def _stream_cell(index: int, text: str, locator: Locator, row_id: int | None, pa
         return StreamCell(index, text, plain, locator, row_id, paragraph, True, blank=not plain)
     squashed = squash(text)
     key = key_of_squashed(squashed)
-    is_value = len(squashed) <= 16 and squashed_is_value(squashed)
+    is_value = (len(squashed) <= 16 or squashed.endswith(")")) and squashed_is_value(squashed)  # 「33（含…）」
     return StreamCell(index, text, key, locator, row_id, paragraph, is_value, blank=not squashed)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model import Cell, Locator
 from ..template import APPLICANT_COLUMNS, RowSpec
-from ..text import parse_number
+from ..text import cell_number, parse_number
 from .labels import LabelMatch
 from .stream import StreamCell
 
@@ -67,7 +67,7 @@ def make_cells(spec: RowSpec, values: list[StreamCell | None], fallback: Locator
             cells[column] = Cell(row=spec.label, column=column, raw="", locator=fallback)
         else:
             raw = value.text.strip()
-            cells[column] = Cell(row=spec.label, column=column, raw=raw, number=parse_number(raw), locator=value.locator)
+            cells[column] = Cell(row=spec.label, column=column, raw=raw, number=cell_number(raw), locator=value.locator)
     return cells
 
 

@@ -1,8 +1,11 @@
 """Word .docx (as Word and WPS save it): paragraphs and tables read on the grid.
 
-python-docx opens the package; the body is then walked once with lxml. ``row.cells`` in
-python-docx recomputes the grid for every call and is slow on large merged tables, so merged
-cells are resolved here directly from ``w:gridSpan``/``w:vMerge``/``w:gridBefore``.
+python-docx opens the package; the body is then walked once with lxml, as a person reads it
+(``word_body``: content controls, custom XML, layout tables, the table of contents, altChunk
+parts; hidden text left out, a text box read once). ``row.cells`` in python-docx recomputes the
+grid for every call and is slow on large merged tables, so merged cells are resolved here
+directly from ``w:gridSpan``/``w:vMerge``/``w:gridBefore``. A Strict Open XML package is read
+under the ordinary names (``strict``).
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from lxml import etree
 
 from ..document import DocCell, DocParagraph, DocTable, Document, ReadError
 from ..model import Locator
+from ..text import squash
 from .numbering import Numbering
+from .strict import is_strict, transitional, transitional_package
+from .word_body import TXBX, W, Hidden, TocFields, blocks, drop_fallbacks, hidden_of
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _SDT = f"{W}p", f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}sdt"
 _T, _TAB, _BR, _CR = f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"
 _VAL = f"{W}val"
@@ -65,68 +70,122 @@ def check_package(data: bytes) -> None:
         raise ReadError("too_large", "文档解压后体积异常（可能是压缩炸弹），已拒绝读取。请发送正常保存的 .docx 文件。")
 
 
-def main_document_xml(data: bytes) -> bytes:
-    """The main document part, found through the package's content types and relationships
-    (python-docx's OPC reader), without parsing the other parts."""
+def main_document_part(data: bytes) -> tuple[str, bytes]:
+    """The main document part (its name and bytes), found through the package's content types and
+    relationships (python-docx's OPC reader), without parsing the other parts."""
     from docx.opc.pkgreader import PackageReader
 
     try:
         reader = PackageReader.from_file(io.BytesIO(data))
-        for _, content_type, _, blob in reader.iter_sparts():
+        for partname, content_type, _, blob in reader.iter_sparts():
             if content_type in _MAIN_TYPES:
-                return blob
+                return str(partname), blob
     except Exception as exc:  # python-docx raises many types for broken packages
         raise ReadError("corrupt_docx", "无法打开这个 Word 文档（文件结构损坏）。请在 Word/WPS 中重新保存为 .docx 后再发送。") from exc
     raise ReadError("not_docx", "这个文件不是 Word 文档（没有正文部分）。请发送 .docx 文件。")
 
 
-def read_docx(data: bytes) -> Document:
+def read_docx(data: bytes, depth: int = 0) -> Document:
     check_package(data)
+    partname, xml = main_document_part(data)
+    if is_strict(xml):  # Word's "Strict Open XML": the same document under other namespace names
+        data, xml = transitional_package(data), transitional(xml)
     try:
-        root = etree.fromstring(main_document_xml(data), _PARSER)
+        root = etree.fromstring(xml, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise ReadError("corrupt_docx", "Word 文档的正文已损坏，无法读取。请在 Word/WPS 中重新保存为 .docx 后再发送。") from exc
     body = root.find(f"{W}body")
     if body is None:
         raise ReadError("corrupt_docx", "Word 文档没有正文内容。")
+    if b"Fallback" in xml:
+        drop_fallbacks(body)
     reader = _BodyReader(Numbering.from_package(data, _PARSER))
+    reader.hidden = hidden_of(body, _styles_xml(data), _PARSER)
+    reader.toc = TocFields() if b"TOC" in xml or b"_Toc" in xml else None
+    reader.boxes = b"txbxContent" in xml
+    if b"altChunk" in xml:
+        from .chunks import Chunks
+
+        reader.chunks = Chunks(data, partname, _PARSER, depth)
     reader.walk(body)
-    return Document(source="docx", layout="docx", blocks=reader.blocks)
+    return Document(source="docx", layout="docx", blocks=reader.blocks, hidden=reader.hidden_notes)
+
+
+def _styles_xml(data: bytes) -> bytes | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return archive.read("word/styles.xml")
+    except (KeyError, zipfile.BadZipFile, ValueError):
+        return None
 
 
 class _BodyReader:
     def __init__(self, numbering: Numbering | None = None) -> None:
         self.numbering = numbering
+        self.hidden: Hidden | None = None
+        self.toc: TocFields | None = None
+        self.chunks = None
+        self.boxes = False  # the document has text boxes
         self.blocks: list = []
+        self.hidden_notes: list[DocParagraph] = []  # hidden text that holds a number, where it is
         self.paragraph_count = 0
         self.table_count = 0
 
     def walk(self, element) -> None:
-        for child in element.iterchildren():
-            tag = child.tag
-            if tag == _P:
-                self._add_paragraph(child)
-            elif tag == _TBL:
-                self.blocks.append(read_table(child, self.table_count, self.numbering))
+        for kind, child in blocks(element):
+            if kind == "tbl":
+                self.blocks.append(read_table(child, self.table_count, self.numbering, self.hidden, self.hidden_notes))
                 self.table_count += 1
-            elif tag == _SDT:
-                content = child.find(f"{W}sdtContent")
-                if content is not None:
-                    self.walk(content)
+            elif kind == "chunk":
+                if self.chunks is not None:
+                    self.blocks += self.chunks.read(child)
+            else:
+                in_toc = kind == "toc" or (self.toc is not None and self.toc.entry(child))
+                if in_toc and self.blocks and isinstance(self.blocks[-1], DocParagraph) and squash(self.blocks[-1].text) in _TOC_TITLES:
+                    self.blocks.pop()  # the 目录 heading above its entries
+                self._add_paragraph(child, skip=in_toc)
 
-    def _add_paragraph(self, p) -> None:
-        text = paragraph_text(p)
-        if self.numbering is not None:
-            text = self.numbering.label(p) + text.lstrip()
+    def _add_paragraph(self, p, skip: bool = False) -> None:
         locator = Locator(source="docx", paragraph=self.paragraph_count)
         self.paragraph_count += 1
+        if skip:  # a line of the table of contents: counted (the marked-up copy counts it), not read
+            return
+        hidden = self.hidden.runs if self.hidden else _NOTHING
+        boxes = self.boxes and p.find(f".//{TXBX}") is not None
+        for k, box in enumerate(p.iter(TXBX) if boxes else (), start=1):
+            for inner in box.iter(_P):  # a text box (the title is often one) reads as its own lines
+                text = paragraph_text(inner, hidden)
+                if text.strip():
+                    self.blocks.append(DocParagraph(text.strip(), Locator(source="docx", paragraph=locator.paragraph, line=k)))
+        text = paragraph_text(p, hidden, outside_boxes=boxes)
+        if hidden:
+            self._note_hidden(p, locator)
+            if not text.strip() and p in self.hidden.marks:
+                return  # a paragraph hidden as a whole: no list number either
+        if self.numbering is not None:
+            text = self.numbering.label(p) + text.lstrip()
         if text.strip():
             self.blocks.append(DocParagraph(text.strip(), locator))
 
+    def _note_hidden(self, p, locator: Locator) -> None:
+        text = "".join(t.text or "" for r in p.iter(f"{W}r") if r in self.hidden.runs for t in r.iter(_T))
+        if any(ch.isdigit() for ch in text):
+            self.hidden_notes.append(DocParagraph(text.strip(), locator))
 
-def paragraph_text(p) -> str:
+
+_NOTHING: frozenset = frozenset()
+_TOC_TITLES = frozenset({"目录", "目次"})
+
+
+def paragraph_text(p, hidden=_NOTHING, outside_boxes: bool = False) -> str:
+    """The text of a paragraph as it reads: hidden runs left out; with ``outside_boxes``, the
+    text of the text boxes anchored in it left out too (they are read on their own)."""
     parts: list[str] = []
     for node in p.iter(_T, _TAB, _BR, _CR):
+        if hidden and node.getparent() in hidden:
+            continue
+        if outside_boxes and next(node.iterancestors(TXBX), None) is not None:
+            continue
         tag = node.tag
         if tag == _T:
             parts.append(node.text or "")
@@ -169,27 +228,34 @@ def _grid_before(tr) -> int:
     return _val(node, 0) if node is not None else 0
 
 
-def read_table(tbl, index: int, numbering: Numbering | None = None) -> DocTable:
+def read_table(tbl, index: int, numbering: Numbering | None = None, hidden: Hidden | None = None, notes: list | None = None) -> DocTable:
     """One pass over the table's rows, cells, merge marks, paragraphs and text runs, in document
-    order (a nested table falls back to the cell-by-cell reader)."""
-    if tbl.find(f".//{_TBL}") is not None:
-        return _read_table_by_cell(tbl, index, numbering)
+    order. Hidden runs are left out (their numbers, if any, noted in ``notes``)."""
     rows: list[list[DocCell]] = []
     cells: list[DocCell] = []
     parts: list[str] = []
+    unseen: list[str] = []
+    runs = hidden.runs if hidden else _NOTHING
     column = span = 0
     skip = False
     row_no = -1
 
     def close_cell() -> None:
-        if not skip:
-            cells.append(DocCell("".join(parts).strip(), Locator(source="docx", table=index, grid_row=row_no, grid_col=column)))
+        if skip:
+            return
+        locator = Locator(source="docx", table=index, grid_row=row_no, grid_col=column)
+        cells.append(DocCell("".join(parts).strip(), locator))
+        if unseen and notes is not None and any(ch.isdigit() for ch in "".join(unseen)):
+            notes.append(DocParagraph("".join(unseen).strip(), locator))
 
     open_cell = False
     for element in tbl.iter(_TR, _TC, _GRIDBEFORE, _GRIDSPAN, _VMERGE, _P, _T):
         tag = element.tag
         if tag == _T:
-            parts.append(element.text or "")
+            if runs and element.getparent() in runs:
+                unseen.append(element.text or "")
+            else:
+                parts.append(element.text or "")
         elif tag == _P:
             if parts:
                 parts.append("\n")
@@ -199,7 +265,7 @@ def read_table(tbl, index: int, numbering: Numbering | None = None) -> DocTable:
             if open_cell:
                 close_cell()
                 column += span
-            open_cell, parts, span, skip = True, [], 1, False
+            open_cell, parts, unseen, span, skip = True, [], [], 1, False
         elif tag == _GRIDSPAN:
             span = _val(element, 1)
         elif tag == _VMERGE:
@@ -215,19 +281,5 @@ def read_table(tbl, index: int, numbering: Numbering | None = None) -> DocTable:
     if open_cell:
         close_cell()
     if row_no >= 0:
-        rows.append(cells)
-    return DocTable(index, rows, Locator(source="docx", table=index))
-
-
-def _read_table_by_cell(tbl, index: int, numbering: Numbering | None = None) -> DocTable:
-    rows: list[list[DocCell]] = []
-    for row_no, tr in enumerate(tbl.iterchildren(_TR)):
-        column = _grid_before(tr)
-        cells: list[DocCell] = []
-        for tc in tr.iterchildren(_TC):
-            span, continues_above = _cell_properties(tc)
-            if not continues_above:
-                cells.append(DocCell(_cell_text(tc, numbering), Locator(source="docx", table=index, grid_row=row_no, grid_col=column)))
-            column += span
         rows.append(cells)
     return DocTable(index, rows, Locator(source="docx", table=index))

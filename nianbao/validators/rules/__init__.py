@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from ..model import Issue, Locator, Report, Severity
+from ..model import Issue, Locator, Place, Report, Severity
 from ..prior import PriorReport
 from ..template import SECTION_BY_NUMBER, TABLE_BY_KEY
 
@@ -39,6 +39,12 @@ class Finding:
     expected: str | None = None
     found: str | None = None
     locator: Locator | None = None
+    places: list[Place] = field(default_factory=list)  # its cells when it covers several (a row's blanks)
+
+    def all_places(self) -> list[Place]:
+        if self.places:
+            return self.places
+        return [Place(table=self.table, row=self.row, column=self.column, expected=self.expected, found=self.found, locator=self.locator)]
 
 
 Check = Callable[[Report, Context], Iterable[Finding]]
@@ -76,6 +82,7 @@ class Rule:
             found=finding.found,
             hint=self.hint.format(**params),
             locator=finding.locator,
+            places=finding.places,
         )
 
 
@@ -104,7 +111,7 @@ def all_rules() -> list[Rule]:
 
 
 def _load_rule_modules() -> None:
-    from . import arithmetic, blank_sums, cells, content, dates, digits, history, level, naming, structure  # noqa: F401  (registration)
+    from . import arithmetic, blank_sums, cells, content, dates, digits, history, level, naming, reading, structure  # noqa: F401  (registration)
 
 
 def _position(issue: Issue) -> tuple[int, int]:
@@ -191,4 +198,5 @@ def _group_issue(registered: Rule, members: list[Finding], report: Report) -> Is
         found=first.found,
         hint=(registered.group_hint or registered.hint).format(**params),
         locator=(table.locator if table is not None and table.locator else first.locator),
+        places=[place for member in members for place in member.all_places()],
     )

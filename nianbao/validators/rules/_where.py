@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..model import Report
+from ..model import Place, Report
 from ..template import TABLE_BY_KEY, TableSpec
 from . import Finding
 
@@ -16,6 +16,11 @@ def at_cell(spec: TableSpec, cell, expected: str | None = None, found: str | Non
         table=spec.key, row=cell.row, column=cell.column, section=spec.section,
         expected=expected, found=found, locator=cell.locator,
     )
+
+
+def cell_place(table: str, cell, expected: str | None = None, found: str | None = None) -> Place:
+    """One cell as a place of an issue."""
+    return Place(table=table, row=cell.row, column=cell.column, expected=expected, found=found, locator=cell.locator)
 
 
 def row_name(table: str, row: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..model import Report, Severity
 from ..template import APPLICANT_PARTS, TABLE3, TABLE4, TABLES
 from . import GROUP_MIN, Context, Finding, rule
-from ._where import at_cell, cell_name, fmt, row_name
+from ._where import at_cell, cell_name, cell_place, fmt, row_name
 from .arithmetic import analyse
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -69,6 +69,7 @@ def _empty_table_finding(spec, cells) -> Finding:
         expected="0 或实际数字",
         found="空白",
         locator=cells[0].locator,
+        places=[cell_place(spec.key, c, "0 或实际数字", "空白") for c in cells],
     )
 
 
@@ -109,6 +110,7 @@ def _blank_columns_finding(spec, columns: list[str], blanks, computed) -> Findin
         expected="0 或实际数字" if computed is None else fmt(computed),
         found="空白",
         locator=blanks[0].locator,
+        places=[cell_place(spec.key, c, "0 或实际数字" if computed is None else fmt(computed), "空白") for c in blanks],
     )
 
 
@@ -133,6 +135,7 @@ def _blank_finding(spec, row, blanks, computed, whole_row: bool) -> Finding:
         fix = "填写数字；没有发生的事项填 0，不要留空。"
         expected = "0 或实际数字"
     first = blanks[0]
+    each = [fmt(v) if v is not None and len(known) == len(blanks) else "0 或实际数字" for v in computed]
     return Finding(
         params={"where": where, "what": what, "computed": computed_text, "fix": fix, "cell_count": len(blanks)},
         table=spec.key,
@@ -142,6 +145,7 @@ def _blank_finding(spec, row, blanks, computed, whole_row: bool) -> Finding:
         expected=expected,
         found="空白",
         locator=first.locator,
+        places=[cell_place(spec.key, c, e, "空白") for c, e in zip(blanks, each)],
     )
 
 

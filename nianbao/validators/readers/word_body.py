@@ -1,0 +1,203 @@
+"""A Word body as a person reads it, whatever Word, WPS or an export tool wrapped around it.
+
+``blocks()`` walks the body in reading order and yields its paragraphs and data tables. Both the
+reader (``readers.docx``) and the marked-up copy (``body_map``) walk it this way, so a locator
+counted by one names the same element in the other. What it looks through:
+
+- content controls (``w:sdt``) and custom XML (``w:customXml``, Word 2007 and template engines),
+  which wrap paragraphs and tables without being either;
+- layout tables: a table holding another table, or a single cell (a whole report exported by an
+  OA system or a web editor inside a frame, table 3 put in a one-cell box) is a frame, not data:
+  its cells' content is read as blocks;
+- an automatic table of contents (目录): its paragraphs are yielded as ``toc`` (counted, not read:
+  「一、总体情况 1」 is not the heading);
+- ``w:altChunk``: a part of another format (HTML pasted from a web editor) read in its place.
+
+``Hidden`` knows the runs a reader does not see (``w:vanish``, directly or by style), and
+``TocFields`` the paragraphs inside a TOC field (Word's and WPS's 目录 without a content control).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from lxml import etree
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+P, TBL, TR, TC, SDT, R = f"{W}p", f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}sdt", f"{W}r"
+SDT_CONTENT, CUSTOM_XML, ALT_CHUNK = f"{W}sdtContent", f"{W}customXml", f"{W}altChunk"
+TXBX = f"{W}txbxContent"
+_VAL = f"{W}val"
+_GALLERY = f"{W}sdtPr/{W}docPartObj/{W}docPartGallery"
+_VANISH, _RPR, _PPR = f"{W}vanish", f"{W}rPr", f"{W}pPr"
+_RSTYLE, _PSTYLE = f"{W}rStyle", f"{W}pStyle"
+_FLDCHAR, _INSTR, _FLDSIMPLE, _HYPERLINK, _T = f"{W}fldChar", f"{W}instrText", f"{W}fldSimple", f"{W}hyperlink", f"{W}t"
+_TOC_STYLE = re.compile(r"^(toc|TOC|目录)\s?\d$")
+_OFF = ("0", "false", "off")
+
+
+def blocks(element, toc: bool = False) -> Iterator[tuple[str, object]]:
+    """("p" | "toc", w:p), ("tbl", w:tbl) or ("chunk", w:altChunk) in reading order."""
+    for child in element.iterchildren():
+        tag = child.tag
+        if tag == P:
+            yield ("toc" if toc else "p"), child
+        elif tag == TBL:
+            if is_frame(child):
+                for tc in frame_cells(child):
+                    yield from blocks(tc, toc)
+            else:
+                yield "tbl", child
+        elif tag == SDT:
+            content = child.find(SDT_CONTENT)
+            if content is not None:
+                gallery = child.find(_GALLERY)
+                in_toc = toc or (gallery is not None and "content" in (gallery.get(_VAL) or "").lower())
+                yield from blocks(content, in_toc)
+        elif tag == CUSTOM_XML:
+            yield from blocks(child, toc)
+        elif tag == ALT_CHUNK:
+            yield "chunk", child
+
+
+def _children(element, tag: str):
+    """Children with ``tag``, looking through content controls and custom XML around them."""
+    for child in element.iterchildren():
+        if child.tag == tag:
+            yield child
+        elif child.tag == SDT:
+            content = child.find(SDT_CONTENT)
+            if content is not None:
+                yield from _children(content, tag)
+        elif child.tag == CUSTOM_XML:
+            yield from _children(child, tag)
+
+
+def frame_cells(tbl):
+    for tr in _children(tbl, TR):
+        yield from _children(tr, TC)
+
+
+def is_frame(tbl) -> bool:
+    """A layout table: it holds another table, or it is a single cell."""
+    cells = 0
+    for element in tbl.iter(TC, TBL):
+        if element.tag == TBL:
+            if element is not tbl:
+                return True
+        else:
+            cells += 1
+    return cells == 1
+
+
+def drop_fallbacks(root) -> None:
+    """A text box (and any drawing) is stored twice, as DrawingML and as its VML fallback
+    (``mc:Fallback``): only the first is read."""
+    for fallback in list(root.iter(MC_FALLBACK)):
+        fallback.getparent().remove(fallback)
+
+
+def _on(element) -> bool:
+    return element.get(_VAL, "true").lower() not in _OFF
+
+
+def _hidden_styles(styles) -> set[str]:
+    """Style ids whose own run properties hide the text."""
+    hidden = set()
+    if styles is None:
+        return hidden
+    for style in styles.iterchildren(f"{W}style"):
+        vanish = style.find(f"{_RPR}/{_VANISH}")
+        if vanish is not None and _on(vanish):
+            hidden.add(style.get(f"{W}styleId", ""))
+    return hidden
+
+
+class Hidden:
+    """The runs hidden as Word shows a document (``w:vanish`` set on the run, on its character
+    style or its paragraph's style), and the paragraphs whose mark is hidden."""
+
+    def __init__(self, root, styles=None) -> None:
+        self.runs: set = set()
+        self.marks: set = set()  # paragraphs whose paragraph mark is hidden
+        styled = _hidden_styles(styles)
+        for vanish in root.iter(_VANISH):
+            properties = vanish.getparent()
+            owner = properties.getparent() if properties is not None else None
+            if owner is None or properties.tag != _RPR:
+                continue
+            if owner.tag == R and _on(vanish):
+                self.runs.add(owner)
+            elif owner.tag == _PPR and _on(vanish):
+                self.marks.add(owner.getparent())
+        if styled:
+            self._by_style(root, styled)
+
+    def _by_style(self, root, styled: set[str]) -> None:
+        for run in root.iter(R):
+            properties = run.find(_RPR)
+            direct = properties.find(_VANISH) if properties is not None else None
+            if direct is not None:
+                continue  # the run's own setting wins
+            style = properties.find(_RSTYLE) if properties is not None else None
+            if style is not None and style.get(_VAL) in styled:
+                self.runs.add(run)
+                continue
+            paragraph = next(run.iterancestors(P), None)
+            pstyle = paragraph.find(f"{_PPR}/{_PSTYLE}") if paragraph is not None else None
+            if pstyle is not None and pstyle.get(_VAL) in styled:
+                self.runs.add(run)
+
+    def __bool__(self) -> bool:
+        return bool(self.runs or self.marks)
+
+
+def hidden_of(root, styles_xml: bytes | None, parser) -> Hidden | None:
+    """The document's hidden runs, or None when it hides nothing (most documents: no work)."""
+    styles = None
+    if styles_xml and b"vanish" in styles_xml:
+        try:
+            styles = etree.fromstring(styles_xml, parser)
+        except etree.XMLSyntaxError:
+            styles = None
+    if styles is None and next(root.iter(_VANISH), None) is None:
+        return None
+    hidden = Hidden(root, styles)
+    return hidden or None
+
+
+class TocFields:
+    """Paragraphs with text inside a TOC field (Word's and WPS's automatic 目录), styled as TOC
+    entries, or linking to a ``_Toc`` bookmark and ending in a page number."""
+
+    def __init__(self) -> None:
+        self.fields: list[list] = []  # open fields: [instruction so far, is a TOC]
+
+    def entry(self, p) -> bool:
+        style = p.find(f"{_PPR}/{_PSTYLE}")
+        found = style is not None and bool(_TOC_STYLE.match(style.get(_VAL) or ""))
+        linked = False
+        for node in p.iter(_FLDCHAR, _INSTR, _FLDSIMPLE, _HYPERLINK, _T):
+            tag = node.tag
+            if tag == _T:
+                found = found or (bool(node.text and node.text.strip()) and any(f[1] for f in self.fields))
+            elif tag == _FLDCHAR:
+                kind = node.get(f"{W}fldCharType")
+                if kind == "begin":
+                    self.fields.append(["", False])
+                elif kind == "end" and self.fields:
+                    self.fields.pop()
+            elif tag == _INSTR and self.fields:
+                field = self.fields[-1]
+                field[0] += node.text or ""
+                field[1] = field[1] or field[0].lstrip().upper().startswith("TOC")
+            elif tag == _FLDSIMPLE:
+                found = found or (node.get(f"{W}instr") or "").lstrip().upper().startswith("TOC")
+            else:
+                linked = linked or (node.get(f"{W}anchor") or "").startswith("_Toc")
+        if linked and not found:
+            text = "".join(t.text or "" for t in p.iter(_T)).strip()
+            found = bool(text) and text[-1].isdigit()
+        return found
