@@ -99,3 +99,19 @@ async def test_reminders_go_out_once_under_a_faked_clock(tmp_path):
         clock.now = dt.datetime(2025, 1, 25, 10, 0, tzinfo=SHANGHAI)  # 6 days: not a reminder day
         assert await env.service.send_due_reminders() == []
     store.close()
+
+
+async def test_a_draft_journalled_before_a_crash_is_finished_after_the_restart(env):
+    """A file message journalled but never checked (the process died): recovery fetches it again
+    with media/get and answers the member, found again from the store after the restart."""
+    from fixtures.mistakes import one_mistake_docx
+    from nianbao.wecom.ids import journal_id, member_id
+
+    media_id = env.wecom.store_media("学张乡2024年报.docx", one_mistake_docx())
+    user_id = member_id(STAFF)
+    env.store.journal_draft(journal_id("msg:7300000000000000777"), chat_id=user_id, user_id=user_id,
+                            kind="wecom_file", file_id=media_id, file_name="学张乡2024年报.docx", now=env.clock())
+    await env.service.pipeline.recover()
+    replies = await env.replies(STAFF, 0, None)
+    assert "1 个错误" in env.text(replies) and any(m.is_file for m in replies)
+    assert env.store.inbox_counts().get("answered") == 1
