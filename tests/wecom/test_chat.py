@@ -140,3 +140,14 @@ async def test_a_file_over_wecoms_limit_is_a_web_desk_link(tmp_path):
         text = env.text(replies)
         assert "超过企业微信" in text and re.search(r'<a href="http://[^"]+/login/[^"]+">', text), text
     store.close()
+
+
+async def test_a_report_pasted_by_hand_in_two_parts_minutes_apart_is_checked_whole(env):
+    text = sample_text("004")
+    cut = text.index("\n", len(text) // 2)
+    asked = env.text(await env.send(OTHER_STAFF, text[:cut]))  # collected, then held: the rest is asked for
+    assert "审核结果" not in asked and asked
+    agency = env.store.find_agency("策勒乡人民政府")
+    assert env.store.list_submissions(agency.id) == []  # a part is never checked on its own
+    review = env.text(await env.send(OTHER_STAFF, text[cut + 1 :]))
+    assert "审核结果" in review and len(env.store.list_submissions(agency.id)) == 1
