@@ -41,7 +41,7 @@ class Callback:
 
     async def get(self, request: web.Request) -> web.Response:
         signature, timestamp, nonce = self._params(request)
-        echo = request.rel_url.query.get("echostr", "")
+        echo = request.rel_url.query.get("echostr", "").replace(" ", "+")  # a "+" of base64 read as a space
         try:
             plain = self.service.crypto.open(signature, timestamp, nonce, echo)
         except Refused as refused:
