@@ -9,6 +9,7 @@ from ..levels import LEVEL_WORDS
 from .format import escape
 
 __all__ = [
+    "member_added", "member_line",
     "unnamed_person",
     "ADD_NEEDS_NAME_AND_LEVEL", "ADD_USAGE", "ADMINS_ONLY", "AUDIT_ACTIONS", "AUDIT_EMPTY", "ERROR_NOTICE",
     "GROUP_NOTICE", "HELP_DRAFTS", "HELP_SECTIONS", "HELP_TITLE", "INACTIVE_AGENCY", "INVITE_ERRORS",
@@ -174,3 +175,14 @@ def audit_line(at: dt.datetime, actor: int | None, action: str, subject: int | N
 def unnamed_person(user_id: int) -> str:
     """A person known only by their id (no name given in chat or on the web)."""
     return f"用户 {user_id}"
+
+
+def member_line(user_id: int, role: str, name: str | None, agency: str | None, region: str | None) -> str:
+    where = agency or (f"范围：{region}" if region else ("范围：全部" if role != "staff" else ""))
+    return "\t".join(str(part) for part in (user_id, {"staff": "工作人员", "supervisor": "督导员", "admin": "管理员"}.get(role, role), name or "", where))
+
+
+def member_added(user_id: int, role: str, name: str | None, region: str | None) -> str:
+    who = f"{name}（{user_id}）" if name else str(user_id)
+    scope = f"，范围：{region} 及其下级" if region else ""
+    return f"已添加成员 {who}：{ {'staff': '工作人员', 'supervisor': '督导员', 'admin': '管理员'}.get(role, role)}{scope}。网页版登录：nianbao web-login {user_id}"

@@ -5,7 +5,6 @@ server), and ``nianbao history import``'s problems with a report."""
 from __future__ import annotations
 
 __all__ = [
-    "member_added", "member_line",
     "ANNOTATE_ONE_FILE", "ARGPARSE_WORDS", "CHART_NEEDS_DATABASE", "DEACTIVATED_MARK", "DOCTOR_ALL_GOOD", "FILE_NOT_FOUND",
     "INVITES_OUT_NEEDED", "IS_A_FOLDER", "NOT_ANNOTATED_NOT_DOCX", "NOT_ANNOTATED_NO_ISSUES",
     "NO_AGENCIES_TO_INVITE", "NO_FILES_TO_CHECK", "NO_FILES_TO_IMPORT", "NO_READ_PERMISSION",
@@ -290,17 +289,6 @@ def invites_saved(count: int, days: int, out) -> str:
 
 def cli_not_a_member(user_id: int) -> str:
     return f"用户 {user_id} 不是成员。"
-
-
-def member_line(user_id: int, role: str, name: str | None, agency: str | None, region: str | None) -> str:
-    where = agency or (f"范围：{region}" if region else ("范围：全部" if role != "staff" else ""))
-    return "\t".join(str(part) for part in (user_id, {"staff": "工作人员", "supervisor": "督导员", "admin": "管理员"}.get(role, role), name or "", where))
-
-
-def member_added(user_id: int, role: str, name: str | None, region: str | None) -> str:
-    who = f"{name}（{user_id}）" if name else str(user_id)
-    scope = f"，范围：{region} 及其下级" if region else ""
-    return f"已添加成员 {who}：{ {'staff': '工作人员', 'supervisor': '督导员', 'admin': '管理员'}.get(role, role)}{scope}。网页版登录：nianbao web-login {user_id}"
 
 
 def cli_member_removed(user_id: int) -> str:

@@ -13,7 +13,7 @@ from .format import escape, issue_html, local_time, split_message
 __all__ = [
     "OFF_TARGET_MARK", "agency_messages", "agency_name_needed", "agency_not_found", "ambiguous_agency",
     "digest_message", "history_message", "no_such_year", "not_understood", "overdue_message",
-    "reminder_message", "status_message", "year_usage", "status_line", "status_counts", "regions_message", "peers_ranking", "agency_peers_message",
+    "reminder_message", "status_message", "year_usage", "status_line", "status_counts", "regions_message", "peers_ranking", "agency_peers_message", "figure_change",
 ]  # fmt: skip
 
 OFF_TARGET_MARK = "他单位/非本年度，未计入"
@@ -201,7 +201,7 @@ def regions_message(rows) -> str:
     return "\n".join(lines)
 
 
-VERDICT_WORDS = {"confirmed": "已核实", "dismissed": "无需关注"}
+_VERDICT_WORDS = {"confirmed": "已核实", "dismissed": "无需关注"}
 
 
 def peers_ranking(review) -> str:
@@ -228,6 +228,15 @@ def agency_peers_message(view) -> str:
         lines.append(f"{escape(row.name)}：{row.value:g}" + (f" —— {'；'.join(parts)}" if parts else ""))
     for outlier in view.outliers:
         note = view.notes.get(outlier.figure)
-        word = f"（{VERDICT_WORDS.get(note.verdict, note.verdict)}：{escape(note.note)}）" if note else ""
+        word = f"（{_VERDICT_WORDS.get(note.verdict, note.verdict)}：{escape(note.note)}）" if note else ""
         lines.append(f"⚠️ {escape(outlier.figure)}：{escape(outlier.why)}{word}")
     return "\n".join(lines)
+
+
+def figure_change(now: float, before: float, rate: float | None) -> str:
+    """A key figure against last year's: 较上年增长 12.5% / 持平 / 上年为 0，本年 5."""
+    if now == before:
+        return "持平"
+    if rate is None:
+        return f"上年为 0，本年 {now:g}"
+    return f"较上年{'增长' if rate > 0 else '下降'} {abs(rate):.1f}%"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .. import messages as say
 from ..config import Config
 from ..reports.peers import FIGURE_NAMES, Outlier, Spread, key_figures, outliers_of, peer_spreads
 from ..states import State
@@ -62,12 +63,8 @@ class CountyPeers:
 def change_text(now: float | None, before: float | None) -> str:
     if now is None or before is None:
         return ""
-    if now == before:
-        return "持平"
-    if before == 0:
-        return f"上年为 0，本年 {now:g}"
-    rate = (now - before) / before * 100
-    return f"较上年{'增长' if rate > 0 else '下降'} {abs(rate):.1f}%"
+    rate = None if before == 0 or now == before else (now - before) / before * 100
+    return say.figure_change(now, before, rate)
 
 
 def _figures(store: Store, config: Config, year: int, today: dt.date, within) -> dict[int, tuple[Agency, dict | None]]:
