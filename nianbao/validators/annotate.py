@@ -1,8 +1,11 @@
 """The marked-up draft: the staff member's own .docx with one Word comment (批注) per issue.
 
-Each comment is anchored where its issue's ``Locator`` points: a table cell, a row (its first
-cell), a heading or a sentence's paragraph; an issue without a location is anchored at the title.
-Only comment markers are added to the body: no text, paragraph or table changes.
+Each comment is anchored at its issue's first place (``Issue.all_places()``, else its
+``Locator``): a table cell, a row (its first cell), a heading or a sentence's paragraph; an issue
+without a location is anchored at the title. The further places of a grouped issue (the 80 blank
+cells of one habit) are shaded, in a fill of this program's own, so the clerk finds each of them;
+a further place that is a paragraph gets a short comment instead. Only comment markers and that
+cell shading are added to the body: no text, paragraph or table changes.
 
 Locators are counted by ``readers.docx``; ``body_map.BodyMap`` walks python-docx's XML the same
 way so that a locator maps back to its ``w:p`` or ``w:tc`` element (and an element back to a
@@ -25,9 +28,9 @@ from .engine import CheckResult, check_bytes
 from .model import Issue, Locator, Report
 from .readers import sniff
 from .body_map import BodyMap
-from .readers.docx import _P, W
+from .readers.docx import _P, _TC, W
 from .readers.strict import package_is_strict, transitional_package
-from .own_comments import DEFAULT_AUTHOR, DEFAULT_INITIALS, remove_own_comments
+from .own_comments import DEFAULT_AUTHOR, DEFAULT_INITIALS, remove_own_comments, remove_own_shading, shade
 from .render import issue_line
 
 _RANGE_START, _REFERENCE, _ID = f"{W}commentRangeStart", f"{W}commentReference", f"{W}id"
@@ -62,23 +65,53 @@ def comment_text(issue: Issue) -> str:
 
 
 def annotate_docx(data: bytes, result: CheckResult, author: str = DEFAULT_AUTHOR, initials: str = DEFAULT_INITIALS) -> bytes:
-    """The .docx ``data`` with one comment per issue of ``result`` (its check of these bytes).
-    The comments this program added to an earlier 批注版 are removed first (people's own are
-    kept), so the copy holds exactly the current issues, however often it goes back and forth."""
+    """The .docx ``data`` with one comment per issue of ``result`` (its check of these bytes), at
+    its first place; every further place of the issue (80 blank cells of one habit) is shaded, or
+    where a cell cannot be (a paragraph, a cell with a fill of its own) gets a short 「（见第N条）」.
+    The marks this program added to an earlier 批注版 are removed first (people's own comments
+    are kept), so the copy holds exactly the current issues, however often it goes back and forth."""
     _require_annotatable(data, result)
     document = _open(data)
     remove_own_comments(document)
+    remove_own_shading(document.element.body)
     body = BodyMap(document.element.body)
     groups: dict[object, list[int]] = {}  # anchor element (w:tc or w:p) -> comment ids
+
+    def comment(anchor, text: str) -> None:
+        groups.setdefault(anchor, []).append(document.comments.add_comment(text, author=author, initials=initials).comment_id)
+
     for issue in result.issues:
         anchor = _anchor(issue, body, result.report)
-        comment = document.comments.add_comment(comment_text(issue), author=author, initials=initials)
-        groups.setdefault(anchor, []).append(comment.comment_id)
+        further = _further_places(issue, body, anchor)
+        shaded = [e for e in further if e.tag == _TC and shade(e, issue.severity.value)]
+        noted = [e for e in further if e not in shaded]
+        comment(anchor, comment_text(issue) + _places_note(len(further) + 1, len(shaded), len(noted), issue.number))
+        for element in noted:
+            comment(element, f"（见第{issue.number}条）")
     for anchor, comment_ids in groups.items():
         _mark(anchor, comment_ids)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _further_places(issue: Issue, body: BodyMap, anchor) -> list:
+    """The elements of the issue's places after its first, each once (not the anchor)."""
+    seen, found = {anchor}, []
+    for place in issue.all_places()[1:]:
+        element = body.element_at(place.locator)
+        if element is not None and element not in seen:
+            seen.add(element)
+            found.append(element)
+    return found
+
+
+def _places_note(count: int, shaded: int, noted: int, number: int) -> str:
+    if count <= 1:
+        return ""
+    ways = [f"{shaded} 处单元格已加底纹"] if shaded else []
+    ways += [f"{noted} 处有「（见第{number}条）」批注"] if noted else []
+    return f"\n本条共 {count} 处，这里是第 1 处；其余{'，'.join(ways)}。"
 
 
 def can_annotate(data: bytes, result: CheckResult) -> bool:
@@ -97,7 +130,7 @@ def clean_copy(data: bytes, result: CheckResult) -> bytes | None:
     if not is_clean_copy(result) or result.input_format != "docx" or sniff(data) != "docx":
         return None
     document = _open(data)
-    if not remove_own_comments(document):
+    if not remove_own_comments(document) + remove_own_shading(document.element.body):
         return None
     out = io.BytesIO()
     document.save(out)
@@ -161,7 +194,8 @@ def _open(data: bytes):
 
 
 def _anchor(issue: Issue, body: BodyMap, report: Report):
-    for locator in (issue.locator, _locator_from_tables(issue, report)):
+    """The element of the issue's first place, else of its own locator, else of its table's cell."""
+    for locator in (issue.all_places()[0].locator, issue.locator, _locator_from_tables(issue, report)):
         found = body.element_at(locator)
         if found is not None:
             return found

@@ -1,8 +1,11 @@
-"""The comments this program put into an earlier 批注版, recognised and removed before a returned
-copy is marked up again (or handed back clean): its own author and issue-line text. People's own
-comments are never touched."""
+"""The marks this program put into an earlier 批注版, recognised and removed before a returned copy
+is marked up again (or handed back clean): its comments (its own author and issue-line text, or
+the short 「（见第3条）」 at a further place of an issue) and the shading of the cells it marked as
+further places of an issue (its own fills). People's own comments and shading are never touched."""
 
 from __future__ import annotations
+
+import re
 
 from lxml import etree
 
@@ -14,6 +17,13 @@ DEFAULT_INITIALS = "审核"
 _ID = f"{W}id"
 
 _OWN_TEXT = ISSUE_HEAD_OPENING
+_OWN_NOTE = re.compile(r"^（见第\d+条")  # the short comment at a further place of an issue
+# the fills this program shades a further place of an issue with, by severity (uncommon on purpose)
+OWN_FILLS = {"error": "FAD4D4", "warning": "FCEFC7", "info": "DCEBF9"}
+_SHD, _TCPR, _FILL = f"{W}shd", f"{W}tcPr", f"{W}fill"
+# tcPr children that come after w:shd in the schema (Word refuses them out of order)
+_AFTER_SHD = {f"{W}{name}" for name in ("noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge", "tcPrChange")}
+_PLAIN_FILLS = {"", "AUTO", "FFFFFF"}
 _COMMENT_MARKERS = (f"{W}commentRangeStart", f"{W}commentRangeEnd", f"{W}commentReference")
 # parts Word and WPS add beside comments.xml, keyed by the comment paragraph's w14:paraId
 _COMMENT_SIDE_PARTS = ("commentsExtended.xml", "commentsIds.xml", "commentsExtensible.xml")
@@ -21,8 +31,41 @@ _PARA_ID = "{http://schemas.microsoft.com/office/word/2010/wordml}paraId"
 
 
 def own_comment(author: str, text: str) -> bool:
-    """A comment this program wrote: its author, and its text opening like an issue line."""
-    return author == DEFAULT_AUTHOR and bool(_OWN_TEXT.match(text))
+    """A comment this program wrote: its author, and its text opening like an issue line (or the
+    short note at a further place of an issue)."""
+    return author == DEFAULT_AUTHOR and bool(_OWN_TEXT.match(text) or _OWN_NOTE.match(text))
+
+
+def shade(tc, severity: str) -> bool:
+    """Shade a cell as a further place of an issue; False (untouched) when it has a fill of its own."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = tc.find(_TCPR)
+    if properties is None:
+        properties = OxmlElement("w:tcPr")
+        tc.insert(0, properties)
+    current = properties.find(_SHD)
+    if current is not None:
+        fill = (current.get(_FILL) or "").upper()
+        if fill not in _PLAIN_FILLS and fill not in OWN_FILLS.values():
+            return False
+        properties.remove(current)
+    shd = OxmlElement("w:shd", {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): OWN_FILLS[severity]})
+    after = next((child for child in properties if child.tag in _AFTER_SHD), None)
+    if after is not None:
+        after.addprevious(shd)
+    else:
+        properties.append(shd)
+    return True
+
+
+def remove_own_shading(body) -> int:
+    """Remove the shading this program gave cells in an earlier 批注版; how many."""
+    own = [shd for shd in body.iter(_SHD) if shd.getparent().tag == _TCPR and (shd.get(_FILL) or "").upper() in OWN_FILLS.values()]
+    for shd in own:
+        shd.getparent().remove(shd)
+    return len(own)
 
 
 def remove_own_comments(document) -> int:
