@@ -133,10 +133,11 @@ class Acceptances(Connection):
         )
         return [_acceptance(r) for r in rows]
 
-    def active_acceptances(self, year: int) -> dict[int, list[Acceptance]]:
-        """The acceptances in force in ``year``, per agency (one statement)."""
+    def active_acceptances(self, year: int, *, agency_id: int | None = None) -> dict[int, list[Acceptance]]:
+        """The acceptances in force in ``year``, per agency (one statement); one agency's with ``agency_id``."""
         grouped: dict[int, list[Acceptance]] = defaultdict(list)
-        for row in self._rows("SELECT * FROM acceptances WHERE year = ? AND revoked_at IS NULL ORDER BY id", (year,)):
+        only, params = (" AND agency_id = ?", (year, agency_id)) if agency_id is not None else ("", (year,))
+        for row in self._rows(f"SELECT * FROM acceptances WHERE year = ?{only} AND revoked_at IS NULL ORDER BY id", params):
             grouped[row["agency_id"]].append(_acceptance(row))
         return dict(grouped)
 

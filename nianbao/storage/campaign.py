@@ -20,14 +20,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Config
 from ..states import DONE_STATES, STATE_LABELS, Source, State, accepted_label
 from .acceptances import holding, issue_key, key_text
 from .connection import Connection
-from .models import _SUMMARY_COLUMNS, Agency, Submission, _agency, _dt, _submission, _tables
+from .models import _SUBMISSION_COLUMNS, _SUMMARY_COLUMNS, Agency, Submission, _dt, _reader, _submission, _tables
+
+_ISSUES_COLUMNS = _SUBMISSION_COLUMNS.replace("report_json,", "NULL AS report_json,")
 
 __all__ = ["AgencyState", "Campaign", "SetAside", "OFF_TARGET_REASONS"]
 
@@ -42,6 +44,19 @@ class SetAside:
     received_at: dt.datetime
     file_name: str | None
     reason: str  # Chinese
+
+
+@dataclass(slots=True)
+class _Drafts:
+    """An agency's drafts of a year, as much as its state needs: how many of its own report, the
+    deciding one (its latest readable own draft, else its latest own draft), when the first
+    readable one without errors arrived, the latest arrival of any kind, the drafts set aside."""
+
+    own: int = 0
+    deciding: Submission | None = None
+    first_clean: dt.datetime | None = None
+    last_at: dt.datetime | None = None
+    set_aside: list[SetAside] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,18 +115,15 @@ class Campaign(Connection):
         self, year: int, config: Config, today: dt.date, *, agency_id: int | None = None
     ) -> list[AgencyState]:
         """Every agency's state for ``year`` (the roster's order; deactivated ones too), or one
-        agency's (``agency_id``): the same computation either way."""
+        agency's (``agency_id``): the same computation either way. Read without the drafts' JSON
+        (``_Drafts``): a count, the times and the deciding draft per agency, and the drafts set aside."""
         where, params = ("WHERE a.id = ?", [agency_id]) if agency_id is not None else ("", [])
-        agencies = [_agency(row) for row in self._rows(f"SELECT a.* FROM agencies a {where} ORDER BY a.id", params)]
+        columns, rows = self._tuples(f"SELECT a.* FROM agencies a {where} ORDER BY a.id", params)
+        agencies = list(map(_reader(Agency, columns), rows))
         if not agencies:
             return []
         only = "AND agency_id = ?" if agency_id is not None else ""
-        drafts: dict[int, list[Submission]] = defaultdict(list)
-        for row in self._rows(
-            f"SELECT {_SUMMARY_COLUMNS} FROM submissions WHERE year = ? {only} ORDER BY received_at DESC, id DESC",
-            [year, *params],
-        ):
-            drafts[row["agency_id"]].append(_submission(row))
+        drafts = self._drafts_of(year, only, [year, *params])
         imported = {
             row["agency_id"]: row
             for row in self._rows(
@@ -127,12 +139,48 @@ class Campaign(Connection):
                 [year, *params],
             )
         }
-        in_force = self.active_acceptances(year)
+        in_force = self.active_acceptances(year, agency_id=agency_id)
         return [
-            self._decide(agency, year, config, today, drafts.get(agency.id, []), imported.get(agency.id),
+            self._decide(agency, year, config, today, drafts.get(agency.id) or _Drafts(), imported.get(agency.id),
                          explained.get(agency.id, 0), in_force.get(agency.id))
             for agency in agencies
         ]
+
+    def _drafts_of(self, year: int, only: str, params: list) -> dict[int, "_Drafts"]:
+        """What the state needs of each agency's drafts of ``year``, by agency id: three reads of
+        the ``submissions_standing`` index (never the reports' JSON)."""
+        drafts: dict[int, _Drafts] = defaultdict(_Drafts)
+        for row in self._rows(
+            "SELECT agency_id, COUNT(*) AS own, MAX(received_at) AS last_own,"
+            " MIN(CASE WHEN parsed = 1 AND error_count = 0 THEN received_at END) AS first_clean"
+            f" FROM submissions WHERE year = ? AND off_target = 0 {only} GROUP BY agency_id",
+            params,
+        ):
+            found = drafts[row["agency_id"]]
+            found.own, found.last_at, found.first_clean = row["own"], _dt(row["last_own"]), _dt(row["first_clean"])
+        # The latest readable draft of its own report, else its latest one: with one max() in an
+        # aggregate, SQLite takes the other columns from the row that has it (the order of ids
+        # that arrived at the same microsecond decides, as everywhere else).
+        columns, rows = self._tuples(
+            f"SELECT {_SUMMARY_COLUMNS}, MAX(parsed || received_at || printf('%020d', id)) AS place"
+            f" FROM submissions WHERE year = ? AND off_target = 0 {only} GROUP BY agency_id",
+            params,
+        )
+        summary = _reader(Submission, columns, issues=list, report=lambda: None)
+        for row in rows:
+            deciding = summary(row)
+            drafts[deciding.agency_id].deciding = deciding
+        for row in self._rows(
+            "SELECT id, agency_id, received_at, file_name, off_target_reason FROM submissions"
+            f" WHERE year = ? AND off_target = 1 {only} ORDER BY received_at DESC, id DESC",
+            params,
+        ):
+            found = drafts[row["agency_id"]]
+            received = _dt(row["received_at"])
+            reason = OFF_TARGET_REASONS.get(row["off_target_reason"] or "", "其他单位或非本年度的报告")
+            found.set_aside.append(SetAside(row["id"], received, row["file_name"], reason))
+            found.last_at = max(found.last_at or received, received)
+        return drafts
 
     def agency_state(self, agency_id: int, year: int, config: Config, today: dt.date) -> AgencyState | None:
         found = self.campaign(year, config, today, agency_id=agency_id)
@@ -158,23 +206,17 @@ class Campaign(Connection):
 
     # ------------------------------------------------------------------ deciding
 
-    def _decide(self, agency, year, config, today, drafts, imported, explained, acceptances) -> AgencyState:
-        own = [d for d in drafts if not d.off_target]
-        readable = [d for d in own if d.parsed]
-        set_aside = tuple(
-            SetAside(d.id, d.received_at, d.file_name, OFF_TARGET_REASONS.get(d.off_target_reason or "", "其他单位或非本年度的报告"))
-            for d in drafts if d.off_target
-        )
+    def _decide(self, agency, year, config, today, drafts: "_Drafts", imported, explained, acceptances) -> AgencyState:
         deadline = config.deadline_for(year, agency.level)
         base = dict(
-            agency=agency, year=year, deadline=deadline, drafts=len(own), set_aside=set_aside, explained=explained,
-            last_at=drafts[0].received_at if drafts else None,
+            agency=agency, year=year, deadline=deadline, drafts=drafts.own, set_aside=tuple(drafts.set_aside),
+            explained=explained, last_at=drafts.last_at,
         )
-        deciding = readable[0] if readable else (own[0] if own else None)
+        deciding = drafts.deciding
         accepted = self._accepted(deciding, acceptances) if deciding and deciding.parsed and deciding.error_count else 0
         passing = deciding is not None and deciding.parsed and deciding.error_count == accepted
         if passing:
-            first_clean = min((d.received_at for d in readable if d.error_count == 0), default=deciding.received_at)
+            first_clean = drafts.first_clean or deciding.received_at
             problem = deciding.sum_problem
             zeros = bool(accepted and problem and deciding.sum_problem_zeros is None)
             if zeros:
@@ -215,7 +257,12 @@ class Campaign(Connection):
         """How many of the deciding draft's errors a supervisor accepted (and still hold)."""
         if not acceptances:
             return 0
-        drafts = self.list_submissions(deciding.agency_id, deciding.year, limit=200)
+        rows = self._rows(  # list_submissions(limit=200) with the issues but not the reports' JSON
+            f"SELECT {_ISSUES_COLUMNS} FROM submissions WHERE agency_id = ? AND year = ?"
+            " ORDER BY received_at DESC, id DESC LIMIT 200",
+            (deciding.agency_id, deciding.year),
+        )
+        drafts = [_submission(row) for row in rows]
         current = next((d for d in drafts if d.id == deciding.id), None) or self.get_submission(deciding.id)
         held = holding(acceptances, drafts, current)
         errors = [key_text(issue_key(i)) for i in current.issues if i.get("severity") == "error"]

@@ -211,6 +211,14 @@ class Connection:
             self._live()
             return self._fetch(self._reader, sql, params)
 
+    def _tuples(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> tuple[list[str], list[tuple]]:
+        """Like ``_rows``, as the column names and plain tuples: for reads of every agency, where
+        a dict per row is a cost of its own."""
+        with self._read_lock:
+            self._live()
+            cur = self._reader.execute(sql, params)
+            return [d[0] for d in cur.description], cur.fetchall()
+
     def _one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
         rows = self._rows(sql, params)
         return rows[0] if rows else None

@@ -3,6 +3,7 @@ row converters (one per table)."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
@@ -196,21 +197,51 @@ class StoredReport:
 
 
 
+@functools.cache
+def _plan(cls) -> tuple[tuple[str, int], ...]:
+    """Each field of ``cls`` and how its column is read (0 as is, 1 a timestamp, 2 a flag):
+    worked out once per class, not once per row (the campaign reads every agency's drafts)."""
+    return tuple(
+        (item.name, 1 if item.type.startswith("datetime") else 2 if item.type == "bool" else 0) for item in fields(cls)
+    )
+
+
 def _from_row(cls, row: dict[str, Any], prefix: str = "", **given: Any):
     """A model from a row: each field from its column (``prefix`` + name), timestamps parsed,
     flags made bool; ``given`` fields (the JSON ones) as they come."""
     values = dict(given)
-    for item in fields(cls):
-        key = prefix + item.name
-        if item.name in given or key not in row:
+    for name, kind in _plan(cls):
+        key = prefix + name if prefix else name
+        if key not in row or name in given:
             continue
         value = row[key]
-        if item.type.startswith("datetime"):
-            value = _dt(value)
-        elif item.type == "bool":
+        if kind == 1:
+            value = None if value is None else datetime.fromisoformat(value)
+        elif kind == 2:
             value = bool(value)
-        values[item.name] = value
+        values[name] = value
     return cls(**values)
+
+
+def _reader(cls, columns: list[str], **made: Any):
+    """A function making ``cls`` from a plain row tuple with these ``columns`` (what ``_from_row``
+    does for a dict), the columns' places and conversions worked out once for a whole read;
+    ``made``: fields not read from a column, each made by a function of no arguments."""
+    at = {name: place for place, name in enumerate(columns)}
+    plan = [(name, at[name], kind) for name, kind in _plan(cls) if name in at and name not in made]
+
+    def make(row: tuple):
+        values = {name: factory() for name, factory in made.items()}
+        for name, place, kind in plan:
+            value = row[place]
+            if kind == 1:
+                value = None if value is None else datetime.fromisoformat(value)
+            elif kind == 2:
+                value = bool(value)
+            values[name] = value
+        return cls(**values)
+
+    return make
 
 
 def _agency(row: dict[str, Any], prefix: str = "") -> Agency:
