@@ -9,7 +9,9 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils import get_column_letter
 
 from ..levels import LEVELS
@@ -31,6 +33,36 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 BOLD = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
 
+# Every cell of the tables and of the per-agency sheet takes one of these named styles, made once per
+# workbook: openpyxl hashes a font, fill, border and alignment given cell by cell (a county of 5,000
+# agencies is 100,000 cells), a named style is one lookup.
+STYLES = {
+    "单元格居中": dict(border=BORDER, alignment=CENTER),
+    "单元格靠左": dict(border=BORDER, alignment=LEFT),
+    "表头": dict(font=BOLD, fill=HEADER_FILL, border=BORDER, alignment=CENTER),
+    "部分合计居中": dict(fill=PARTIAL_FILL, border=BORDER, alignment=CENTER),
+    "部分合计靠左": dict(fill=PARTIAL_FILL, border=BORDER, alignment=LEFT),
+    "有错误居中": dict(fill=ERROR_FILL, border=BORDER, alignment=CENTER),
+    "有错误靠左": dict(fill=ERROR_FILL, border=BORDER, alignment=LEFT),
+    "未计入居中": dict(fill=OUT_FILL, border=BORDER, alignment=CENTER),
+    "未计入靠左": dict(fill=OUT_FILL, border=BORDER, alignment=LEFT),
+    "合计": dict(font=BOLD, border=BORDER, alignment=CENTER),
+}
+
+
+def _add_styles(wb: Workbook) -> dict[str, NamedStyle]:
+    styles = {}
+    for name, parts in STYLES.items():  # a style without a font of its own keeps the workbook's
+        styles[name] = NamedStyle(name=name, **{"font": DEFAULT_FONT, **parts})
+        wb.add_named_style(styles[name])
+    return styles
+
+
+def _style(kind: str, left: bool) -> str:
+    """The named style of a cell: its kind (单元格, 部分合计, 有错误, 未计入) aligned left or centred; 表头 centred."""
+    return kind if kind == "表头" else f"{kind}{'靠左' if left else '居中'}"
+
+
 SHEET_NAMES = {spec.key: f"{spec.number} {spec.key}" for spec in TABLES}  # 表二 主动公开 …
 AGENCY_SHEET = "各机关情况"
 GRID_TOP = 4  # the first worksheet row of a table grid (title, note, blank row above it)
@@ -48,20 +80,19 @@ def _note(ws, row: int, text: str, width: int) -> None:
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
 
 
-def _write_grid_cell(ws, grid_cell: GridCell, value: Any, top: int) -> None:
+def _write_grid_cell(ws, grid_cell: GridCell, value: Any, top: int, partial: bool = False) -> None:
     row, col = top + grid_cell.row, 1 + grid_cell.col
     end_row, end_col = row + grid_cell.rowspan - 1, col + grid_cell.colspan - 1
     cell = ws.cell(row, col, value)
-    cell.border = BORDER  # merge_cells gives the range's edge cells the top-left cell's border
-    cell.alignment = LEFT if grid_cell.kind == "label" and grid_cell.rowspan == 1 else CENTER
-    if grid_cell.kind == "header":
-        cell.font, cell.fill = BOLD, HEADER_FILL
+    left = grid_cell.kind == "label" and grid_cell.rowspan == 1
+    # merge_cells gives the range's edge cells the top-left cell's border
+    cell.style = _style("表头" if grid_cell.kind == "header" else "部分合计" if partial else "单元格", left)
     if (end_row, end_col) != (row, col):
         ws.merge_cells(start_row=row, start_column=col, end_row=end_row, end_column=end_col)
 
 
-def _scope_note(summary: Summary) -> str:
-    note = _scope_line(summary)
+def _scope_note(summary: Summary, scope: str) -> str:
+    note = scope
     if summary.excluded:
         note += " 未纳入的机关及原因见「各机关情况」表。"
     if summary.with_derived:
@@ -85,11 +116,11 @@ def _print_setup(ws, title_rows: str) -> None:
     ws.print_options.horizontalCentered = True
 
 
-def _table_sheet(wb: Workbook, summary: Summary, grid: TableGrid, year: int | None) -> None:
+def _table_sheet(wb: Workbook, summary: Summary, grid: TableGrid, year: int | None, note: str) -> None:
     ws = wb.create_sheet(SHEET_NAMES[grid.spec.key])
     prefix = f"{year}年度 " if year else ""
     _title(ws, f"{prefix}{grid.spec.number} {grid.spec.title}（汇总）", grid.n_cols)
-    _note(ws, 2, _scope_note(summary), grid.n_cols)
+    _note(ws, 2, note, grid.n_cols)
     ws.row_dimensions[2].height = 30
     included = len(summary.included)
     for grid_cell in grid.cells:
@@ -97,9 +128,8 @@ def _table_sheet(wb: Workbook, summary: Summary, grid: TableGrid, year: int | No
             _write_grid_cell(ws, grid_cell, grid_cell.text, GRID_TOP)
             continue
         row, column = grid_cell.key
-        _write_grid_cell(ws, grid_cell, summary.value(grid.spec.key, row, column), GRID_TOP)
-        if summary.contributors[grid.spec.key][row][column] < included:
-            ws.cell(GRID_TOP + grid_cell.row, 1 + grid_cell.col).fill = PARTIAL_FILL
+        partial = summary.contributors[grid.spec.key][row][column] < included
+        _write_grid_cell(ws, grid_cell, summary.value(grid.spec.key, row, column), GRID_TOP, partial)
     for i, width in enumerate(grid.widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width * COLUMN_SCALE[grid.spec.key]
     ws.freeze_panes = ws.cell(GRID_TOP + grid.header_rows, 1)
@@ -147,22 +177,26 @@ def _agency_row(index: int, line: AgencyLine) -> list[Any]:
     ]
 
 
-def _agency_sheet(wb: Workbook, summary: Summary, year: int | None) -> None:
+def _styled(ws, value: Any, style: NamedStyle) -> Cell:
+    """A cell of the per-agency sheet made with its named style (``cell.style = name`` looks the
+    style up by name, cell by cell); a sender's text starting with "=" stays text (``_no_formulas``)."""
+    cell = Cell(ws, value=value, style_array=style.as_tuple())
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
+def _agency_sheet(wb: Workbook, summary: Summary, year: int | None, styles: dict[str, NamedStyle], scope: str) -> None:
     ws = wb.create_sheet(AGENCY_SHEET)
     headers = AGENCY_HEADERS + tuple(h for h, *_ in KEY_FIGURES)
     prefix = f"{year}年度 " if year else ""
     _title(ws, f"{prefix}各机关报送与汇总情况", len(headers))
-    _note(ws, 2, _scope_line(summary) + " 红色：报告有错误；灰色：未报送或无法读取。", len(headers))
+    _note(ws, 2, scope + " 红色：报告有错误；灰色：未报送或无法读取。", len(headers))
     for c, text in enumerate(headers, start=1):
-        cell = ws.cell(GRID_TOP, c, text)
-        cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, CENTER, BORDER
-    for i, line in enumerate(summary.lines, start=1):
-        fill = ERROR_FILL if line.entry.state == "errors" else OUT_FILL if not line.included and line.entry.state != "passing" else None
-        for c, value in enumerate(_agency_row(i, line), start=1):
-            cell = ws.cell(GRID_TOP + i, c, value)
-            cell.border, cell.alignment = BORDER, LEFT if c in (2, 9, 10) else CENTER
-            if fill is not None:
-                cell.fill = fill
+        ws.cell(GRID_TOP, c, text).style = "表头"
+    for i, line in enumerate(summary.lines, start=1):  # appended below the header row, GRID_TOP + i
+        kind = "有错误" if line.entry.state == "errors" else "未计入" if not line.included and line.entry.state != "passing" else "单元格"
+        ws.append([_styled(ws, value, styles[_style(kind, c in (2, 9, 10))]) for c, value in enumerate(_agency_row(i, line), start=1)])
     _agency_totals(ws, summary, GRID_TOP + len(summary.lines) + 1, len(AGENCY_HEADERS))
     widths = (6, 28, 14, 12, 10, 8, 8, 9, 30, 24, 17) + (12,) * len(KEY_FIGURES)
     for c, width in enumerate(widths, start=1):
@@ -175,8 +209,7 @@ def _agency_sheet(wb: Workbook, summary: Summary, year: int | None) -> None:
 def _agency_totals(ws, summary: Summary, row: int, offset: int) -> None:
     ws.cell(row, 2, "合计（计入汇总的机关）").font = BOLD
     for c, (_, table, label, column) in enumerate(KEY_FIGURES, start=offset + 1):
-        cell = ws.cell(row, c, summary.value(table, label, column))
-        cell.font, cell.border, cell.alignment = BOLD, BORDER, CENTER
+        ws.cell(row, c, summary.value(table, label, column)).style = "合计"
 
 
 def summary_workbook(summary: Summary, year: int | None = None) -> bytes:
@@ -186,20 +219,23 @@ def summary_workbook(summary: Summary, year: int | None = None) -> bytes:
     year = year or summary.year
     wb = Workbook()
     wb.remove(wb.active)
+    styles = _add_styles(wb)
+    scope = _scope_line(summary)  # who is summed and who is not, with why: worked out once
+    note = _scope_note(summary, scope)
     for spec in TABLES:
-        _table_sheet(wb, summary, table_grid(spec.key), year)
-    _agency_sheet(wb, summary, year)
+        _table_sheet(wb, summary, table_grid(spec.key), year, note)
+    _agency_sheet(wb, summary, year, styles, scope)
     wb.properties.title = f"{year or ''}政府信息公开工作年度报告汇总"
     out = io.BytesIO()
-    _no_formulas(wb)
+    _no_formulas(wb.worksheets[:-1])  # the per-agency sheet's cells are made as text (``_styled``)
     wb.save(out)
     return out.getvalue()
 
 
-def _no_formulas(wb: Workbook) -> None:
+def _no_formulas(worksheets) -> None:
     """Agency and file names come from senders: a text starting with "=" must stay text, not
     become a live formula in the supervisor's Excel/WPS. (The workbook itself has no formulas.)"""
-    for ws in wb.worksheets:
+    for ws in worksheets:
         for row in ws.iter_rows():
             for cell in row:
                 if cell.data_type == "f":
