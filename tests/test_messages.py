@@ -31,7 +31,7 @@ VOCABULARY: dict[str, set[str]] = {
     "nianbao/bot/fragments.py": {"REPORT_WORDS", "TITLE_WORDS", "START_SECTIONS", "END_SECTIONS"},
     "nianbao/usecases/intake.py": {"REPORT_MARKERS"},  # a paste is a report when it has one
     "nianbao/usecases/scope.py": {"SEPARATOR", "GOVERNMENT"},  # region paths and a region's government
-    "nianbao/usecases/chat/__init__.py": {"EXPLANATION"},  # staff's 「说明 3 …」
+    "nianbao/usecases/chat/__init__.py": {"EXPLANATION", "DETAILS"},  # staff's 「说明 3 …」, 「详情 3」
     "nianbao/cli/main.py": {"build_parser"},  # the nianbao command's description and --config
     **{f"nianbao/cli/{name}.py": ARGPARSE for name in ("bot", "check", "ops", "records", "roster", "web")},
 }

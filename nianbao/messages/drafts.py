@@ -7,6 +7,7 @@ from ..storage.acceptances import issue_key  # the one definition of an issue's 
 from .format import SEVERITY_MARK, escape, issue_html, local_time, split_message
 
 __all__ = [
+    "issue_places", "no_issue_numbered",
     "AGENCY_QUOTA_FULL", "CHECK_CRASHED", "CHECK_TIMED_OUT", "FILE_TOO_LARGE", "GAVE_UP", "LEGACY_FORMATS",
     "MAX_FIXED_LISTED", "MISSING_END", "MISSING_START", "MISSING_TABLES", "NO_MARKUP_FOR_LEGACY",
     "OFF_TARGET", "PHOTO_NOT_READABLE", "RATE_LIMITED", "SHORT_TEXT", "STORAGE_UNAVAILABLE",
@@ -150,3 +151,25 @@ def fragment_let_go(characters: int) -> str:
         f"⏳ 没有收到后续内容：刚才那部分（约 {characters} 字）没有作为报告审核，也没有记为报送。"
         "请把报告全文一次粘贴发送，或发送 Word 文件（.docx）。"
     )
+
+
+def _where(place: dict) -> str:
+    parts = [part for part in (place.get("table"), place.get("row") and f"「{place['row']}」行", place.get("column") and f"「{place['column']}」列") if part]
+    text = " ".join(parts) or "正文"
+    if place.get("location"):
+        text += f"（{place['location']}）"
+    if place.get("found") or place.get("expected"):
+        text += f"：现为 {place.get('found') or '—'}" + (f"，应为 {place['expected']}" if place.get("expected") else "")
+    return escape(text)
+
+
+def issue_places(issue: dict) -> str:
+    """「详情 3」: every place of issue 3 (each member of a grouped one), as the clerk looks for them."""
+    places = issue.get("places") or [issue]
+    lines = [f"<b>第 {issue['number']} 项（{issue['code']}）共 {len(places)} 处</b>：{escape(issue['message'])}"]
+    lines += [f"{index}. {_where(place)}" for index, place in enumerate(places, start=1)]
+    return "\n".join(lines)
+
+
+def no_issue_numbered(number: int) -> str:
+    return f"最新一稿没有第 {number} 项审核意见。"

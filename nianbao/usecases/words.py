@@ -28,7 +28,7 @@ class NotAllowed(PermissionError):
     """The person may not do this (a face shows it as "not found" or its own refusal)."""
 
 
-def _deciding(store: Store, config, agency: Agency, year: int, today) -> Submission | None:
+def deciding_draft(store: Store, config, agency: Agency, year: int, today) -> Submission | None:
     """The agency's deciding draft of the year, with its issues (None: no readable draft)."""
     state = store.agency_state(agency.id, year, config, today)
     deciding = state.deciding if state else None
@@ -42,7 +42,7 @@ def _issue(draft: Submission | None, number: int) -> dict | None:
 
 
 def _accept(store: Store, config, today, now, agency: Agency, year: int, number: int, reason: str, by: int, on: int | None):
-    draft = _deciding(store, config, agency, year, today)
+    draft = deciding_draft(store, config, agency, year, today)
     if draft is None:
         return Outcome(False, say.no_readable_draft(agency.name))
     if on is not None and on != draft.id:
@@ -65,7 +65,7 @@ def _unaccept(store: Store, config, today, now, agency: Agency, year: int, numbe
             return Outcome(False, say.never_accepted(agency.name, number))
         store.revoke_acceptance(acceptance.id, by=by, reason=reason, now=now)
         return Outcome(True, say.unaccepted(agency.name, number, acceptance.code), acceptance.submission_id, number)
-    draft = _deciding(store, config, agency, year, today)
+    draft = deciding_draft(store, config, agency, year, today)
     issue = _issue(draft, number)
     if issue is None:
         return Outcome(False, say.no_such_issue(agency.name, number))
@@ -78,7 +78,7 @@ def _unaccept(store: Store, config, today, now, agency: Agency, year: int, numbe
 
 
 def _explain(store: Store, config, today, now, agency: Agency, year: int, number: int, text: str, by: int, on: int | None):
-    draft = _deciding(store, config, agency, year, today)
+    draft = deciding_draft(store, config, agency, year, today)
     if on is not None and draft is not None and on != draft.id:
         return Outcome(False, say.not_the_deciding_draft(agency.name))
     issue = _issue(draft, number)

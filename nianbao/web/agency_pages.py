@@ -15,7 +15,7 @@ from ..levels import LEVELS
 from .common import desk_of, page, plain, require_agency, require_supervisor, url_id, viewer_of
 from .desk import Desk
 from .overview import attachment
-from .views import SEVERITY_LABELS, changes_since, place, table_views
+from .views import SEVERITY_LABELS, changes_since, place, places_text, table_views
 
 routes = web.RouteTableDef()
 
@@ -118,7 +118,7 @@ async def _visible_submission(request: web.Request) -> tuple[Desk, Submission, d
 async def submission_page(request: web.Request) -> web.StreamResponse:
     desk, submission, view = await _visible_submission(request)
     return page(
-        request, "submission.html", **view, place=place, severity=SEVERITY_LABELS, tz=desk.config.tz,
+        request, "submission.html", **view, place=place, places_text=places_text, severity=SEVERITY_LABELS, tz=desk.config.tz,
         key_of=lambda issue: key_text(issue_key(issue)),
     )
 

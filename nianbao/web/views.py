@@ -44,8 +44,25 @@ class TableView:
     rows: list[tuple[str, list[Cell], list[int]]]  # label, cells, issues about the whole row
 
 
+def _places(issue: dict) -> list[dict]:
+    """Every place of an issue: each member of a grouped one (``places``), else the issue itself."""
+    return issue.get("places") or [{"table": issue.get("table"), "row": issue.get("row"), "column": issue.get("column")}]
+
+
 def table_views(submission: Submission) -> list[TableView]:
+    """The tables with each issue marked at every one of its places (all 80 blank cells of a
+    grouped issue, not the three its message names)."""
     tables = (submission.report or {}).get("tables") or {}
+    at_cell: dict[tuple, list[int]] = {}
+    at_row: dict[tuple, list[int]] = {}
+    for issue in submission.issues:
+        for where in _places(issue):
+            if not where.get("table") or not where.get("row"):
+                continue
+            key = (where["table"], where["row"])
+            target = at_cell.setdefault((*key, where["column"]), []) if where.get("column") else at_row.setdefault(key, [])
+            if issue["number"] not in target:
+                target.append(issue["number"])
     views = []
     for key, rows in tables.items():
         if not isinstance(rows, dict):
@@ -55,20 +72,23 @@ def table_views(submission: Submission) -> list[TableView]:
             for column in cells or {}:
                 if column not in columns:
                     columns.append(column)
-        about = [i for i in submission.issues if i.get("table") == key]
-        body = []
-        for label, cells in rows.items():
-            here = [i for i in about if i.get("row") == label]
-            whole_row = [i["number"] for i in here if not i.get("column")]
-            body.append(
-                (
-                    label,
-                    [Cell((cells or {}).get(c), [i["number"] for i in here if i.get("column") == c]) for c in columns],
-                    whole_row,
-                )
-            )
+        body = [
+            (label, [Cell((cells or {}).get(c), at_cell.get((key, label, c), [])) for c in columns], at_row.get((key, label), []))
+            for label, cells in rows.items()
+        ]
         views.append(TableView(key, TABLE_TITLES.get(key, key), columns, body))
     return views
+
+
+def places_text(issue: dict) -> list[str]:
+    """Each place of an issue as a reader says it, with what is there and what should be."""
+    lines = []
+    for where in _places(issue):
+        text = place({**where, "section": issue.get("section")})
+        if where.get("found") or where.get("expected"):
+            text += f"：现为 {where.get('found') or '—'}" + (f"，应为 {where['expected']}" if where.get("expected") else "")
+        lines.append(text)
+    return lines
 
 
 @dataclass
@@ -86,4 +106,4 @@ def changes_since(previous: Submission | None, current: Submission) -> Changes |
     return Changes(previous, comparison.fixed, comparison.remaining, comparison.new)
 
 
-__all__ = ["Changes", "TableView", "changes_since", "issue_key", "place", "table_views", "SEVERITY_LABELS"]
+__all__ = ["Changes", "TableView", "changes_since", "issue_key", "place", "places_text", "table_views", "SEVERITY_LABELS"]

@@ -21,6 +21,7 @@ from .turn import ChatFace, Reply, Turn
 __all__ = ["COMMANDS", "ChatFace", "Reply", "answer_text", "run_command", "unknown_command"]
 
 EXPLANATION = re.compile(r"^\s*说明\s*(\d{1,3})\s*[:：,，、]?\s*(\S.*)$", re.S)
+DETAILS = re.compile(r"^\s*(?:详情|/issue)\s*(?:(\S.*?)\s+)?(\d{1,3})\s*$")  # 「详情 3」, a supervisor's 「详情 单位名称 3」
 
 
 def _refusal(needed: Rank, person: Person) -> str:
@@ -65,12 +66,36 @@ async def answer_text(office: Office, face: ChatFace, person: Person, text: str,
     if intent == "deadline":
         turn.say(say.deadline_answer(year, office.config.deadline(year)))
         return turn.replies
+    details = DETAILS.match(text)
+    if details is not None:
+        await _details(turn, details.group(1), int(details.group(2)))
+        return turn.replies
     match = EXPLANATION.match(text)
     if match is not None and person.agency is not None:
         outcome = await words.explain(office, person, int(match.group(1)), match.group(2))
         turn.say(outcome.text)
         return turn.replies
     return None
+
+
+async def _details(turn: Turn, written: str | None, number: int) -> None:
+    """Every place of one issue of the deciding draft: staff's own agency, or the one a
+    supervisor names (within their scope)."""
+    from ..words import deciding_draft
+
+    if written and turn.person.supervises:
+        turn.args = written.split()
+        agency = await turn.named_agency("agency")
+    else:
+        agency = turn.person.agency
+    if agency is None:
+        if not turn.replies:
+            turn.say(say.agency_name_needed("agency"))
+        return
+    office = turn.office
+    draft = await office.db.read(deciding_draft, office.config, agency, office.year(), office.today())
+    issue = next((i for i in draft.issues if i.get("number") == number), None) if draft else None
+    turn.say(say.split_message(say.issue_places(issue)) if issue else say.no_issue_numbered(number))
 
 
 def unknown_command(typed: str) -> str:
