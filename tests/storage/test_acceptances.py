@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from nianbao.config import Config
 from nianbao.storage import Store, SubmissionIn
 from nianbao.storage.acceptances import issue_key
 
@@ -40,7 +41,8 @@ def accept(store: Store, agency_id: int, issue: dict, submission_id: int, reason
 
 
 def standing(store: Store, agency_id: int):
-    return next(s for s in store.year_status(2024) if s.agency.id == agency_id)
+    """The agency's campaign state, as every window reads it."""
+    return store.agency_state(agency_id, 2024, Config(), T0.date())
 
 
 def test_all_errors_accepted_passes_with_their_count(store):
@@ -50,6 +52,7 @@ def test_all_errors_accepted_passes_with_their_count(store):
     assert (standing(store, agency).state, standing(store, agency).accepted) == ("errors", 1)
     accept(store, agency, TOTAL, first, reason="县里核对过")
     assert (standing(store, agency).state, standing(store, agency).accepted) == ("passing", 2)
+    assert standing(store, agency).label == "通过（含 2 项已确认）"
 
 
 def test_an_acceptance_carries_over_while_the_issue_remains_and_lapses_once_it_is_gone(store):
