@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from nianbao.config import Config
 from nianbao.storage import FileStore, NotFound, Store, SubmissionIn
 
 T0 = datetime(2025, 1, 10, 8, 0, tzinfo=timezone.utc)
@@ -116,9 +117,10 @@ def test_another_agencys_or_years_report_never_becomes_the_agencys_draft(store: 
     store.add_submission(
         SubmissionIn(agency, 2024, "text", True, sha256="2" * 64, error_count=3, off_target=True), now=T0 + timedelta(hours=1)
     )
-    [status] = store.year_status(2024)
-    assert status.state == "passing" and status.latest.id == passing
-    assert status.submission_count == 1  # 报送次数 counts the agency's own reports only (issue 13, item 6)
+    [state] = store.campaign(2024, Config(), T0.date())
+    assert state.state == "passing" and state.deciding.id == passing
+    assert state.drafts == 1  # 报送次数 counts the agency's own reports only (issue 13, item 6)
+    assert [s.reason for s in state.set_aside] == ["其他单位或非本年度的报告"]  # listed apart, with why
     assert sum(n for _, n in store.submissions_per_day(2024)) == 1  # nor among the drafts received per day
     assert store.latest_submission(agency, 2024, parsed_only=True).id == passing
     assert store.latest_stored_draft(agency).id == passing
