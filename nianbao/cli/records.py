@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from .. import messages as say
-from .inputs import existing_database, expand_paths, open_store, skipped_as_stray
+from .check import _date
+from .inputs import existing_database, expand_paths, open_store, os_problem, skipped_as_stray
 
 
 def cmd_history(args) -> int:
@@ -90,11 +91,57 @@ def _region_summary(store, config, year, today, args):
     return region
 
 
+def cmd_published(args) -> int:
+    """`nianbao published FILE|URL --agency NAME`: the published copy against the reviewed draft;
+    exit 0 when it matches, 1 when it differs, 2 when it cannot be read or there is no reviewed draft."""
+    import asyncio
+    import json
+
+    from ..storage import AmbiguousAgency
+    from ..usecases.published import FetchError, fetch_published, published_copy
+
+    config = existing_database(args, say.summary_no_database)
+    if config is None:
+        return 2
+    year = args.year or config.year_under_review(dt.datetime.now(dt.timezone.utc))
+    url = args.source if args.source.lower().startswith(("http://", "https://")) else None
+    try:
+        if url:  # run by the office on its own server: its own network may be where the site is
+            data, file_name = asyncio.run(fetch_published(url, max_bytes=int(config.max_file_mb * 1024 * 1024), allow_private=True))
+        else:
+            data, file_name = Path(args.source).read_bytes(), Path(args.source).name
+    except FetchError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(say.cannot_open_file(args.source, os_problem(exc)), file=sys.stderr)
+        return 2
+    store = open_store(args)
+    try:
+        try:
+            agency = store.find_agency(args.agency, include_inactive=True)
+        except AmbiguousAgency as exc:
+            print(say.agency_name_ambiguous(exc.candidates), file=sys.stderr)
+            return 2
+        if agency is None:
+            print(say.published_agency_unknown(args.agency), file=sys.stderr)
+            return 2
+        outcome = published_copy(store, config, agency, year, data, file_name, url=url, published_on=args.date)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps({"agency": agency.name, "year": year, **outcome.json()}, ensure_ascii=False))
+    else:
+        print(outcome.text, file=sys.stdout if outcome.compared else sys.stderr)
+    return outcome.exit_code
+
+
 def cmd_status(args) -> int:
     """`nianbao status`: every agency's state for a year, the same as the web desk and chat say."""
     import json
 
     from ..usecases.campaign import county_rows, state_json
+    from ..usecases.published import publication_states
 
     config = existing_database(args, say.summary_no_database)
     if config is None:
@@ -109,13 +156,27 @@ def cmd_status(args) -> int:
 
             within = covered_by(store, args.region)
         states = county_rows(store, config, year, now.astimezone(config.tz).date(), within)
+        published = publication_states(store, config, year, now.astimezone(config.tz).date(), states)
     finally:
         store.close()
     for state in states:
-        print(json.dumps(state_json(state), ensure_ascii=False) if args.json else say.status_line(state, config.tz))
+        publication = published[state.agency.id]
+        if args.json:
+            print(json.dumps({**state_json(state), "publication": _publication_json(publication)}, ensure_ascii=False))
+        else:
+            print(say.status_line(state, config.tz) + "\t" + publication.label)
     if not args.json:
         print(say.status_counts(year, states), file=sys.stderr)
     return 0
+
+
+def _publication_json(publication) -> dict:
+    """An agency's publication state in ``nianbao status --json``."""
+    return {
+        "state": publication.state.value, "label": publication.label,
+        "published_on": publication.published_on.isoformat() if publication.published_on else None,
+        "on_time": publication.on_time, "differences": publication.differences, "stale": publication.stale,
+    }  # fmt: skip
 
 
 def _folder_summary(args) -> int:
@@ -170,6 +231,14 @@ def add_commands(sub) -> None:
     status.add_argument("--json", action="store_true", help="每个单位一行 JSON（JSON Lines）")
     status.add_argument("--region", help="只列出该地区及其下级的单位（例如 沭阳县）")
     status.set_defaults(func=cmd_status)
+
+    published = sub.add_parser("published", help="比对发布稿与审核通过的稿件（表格、标题、成文日期），记录发布日期和是否按期")
+    published.add_argument("source", metavar="FILE|URL", help="发布稿：另存的网页（.html/.mht）、PDF、.docx，或网页地址")
+    published.add_argument("--agency", required=True, help="机关名称")
+    published.add_argument("--year", type=int, help="报告年度（默认：正在审核的年度）")
+    published.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="发布日期（默认：从网页上找）")
+    published.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    published.set_defaults(func=cmd_published)
 
     template = sub.add_parser("template", help="生成标准格式的空白年报（.docx）")
     template.add_argument("--out", required=True, metavar="OUT.docx", help="保存空白年报的文件（.docx）")

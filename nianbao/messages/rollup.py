@@ -6,7 +6,9 @@ chat face escapes it. Imports nothing, like ``console``."""
 from __future__ import annotations
 
 __all__ = [
-    "PUBLICATION_LABELS", "PUBLISHED_NO_DRAFT", "REGION_ROSTER_EMPTY", "region_government", "PUBLISHED_URL_BAD", "PUBLISHED_URL_PRIVATE", "PUBLISHED_URL_TOO_BIG",
+    "FETCH_PROBLEMS", "PUBLICATION_LABELS", "PUBLISHED_CHECK_FAILED", "PUBLISHED_EMPTY", "PUBLISHED_NO_DRAFT",
+    "PUBLISHED_TOO_BIG", "PUBLISHED_URL_BAD", "PUBLISHED_URL_PRIVATE", "PUBLISHED_URL_TOO_BIG", "REGION_ROSTER_EMPTY",
+    "region_government",
     "published_agency_unknown", "published_date_note", "published_differs", "published_fetch_failed", "published_imported_only",
     "published_matches", "published_not_passing", "published_unreadable", "region_holder_added", "region_kept_imported",
     "region_needed", "region_recorded", "region_report_saved", "region_unknown",
@@ -66,6 +68,16 @@ PUBLISHED_NO_DRAFT = "没有审核通过的稿件，无法比对发布稿：请�
 PUBLISHED_URL_BAD = "网址应以 http:// 或 https:// 开头。"
 PUBLISHED_URL_PRIVATE = "不能读取内网或本机地址的网页：请把发布的网页另存为 .html 或 .mht 文件后上传。"
 PUBLISHED_URL_TOO_BIG = "网页太大，没有读完：请把发布的网页另存为文件后上传。"
+PUBLISHED_TOO_BIG = "文件太大"
+PUBLISHED_EMPTY = "没有收到文件内容"
+PUBLISHED_CHECK_FAILED = "文件处理时间过长或结构异常，请另存为 .docx、.pdf 或 .html 后再试"
+# why a page could not be fetched (``published_fetch_failed``'s problem)
+FETCH_PROBLEMS = {
+    "timeout": "等待超时",
+    "connect": "连接不上该网站",
+    "redirects": "跳转次数太多",
+    "other": "网络错误",
+}
 
 
 def published_agency_unknown(name: str) -> str:

@@ -28,6 +28,7 @@ from .desk import DeskReads
 from .history import History
 from .journal import Journal
 from .notices import Notice, Notices
+from .publications import Publication, Publications
 from .outliers import OutlierNote, OutlierNotes
 from .models import (
     Agency,
@@ -61,6 +62,7 @@ __all__ = [
     "SetAside",
     "Notice",
     "OutlierNote",
+    "Publication",
     "Member",
     "Invite",
     "SubmissionIn",
@@ -80,7 +82,7 @@ __all__ = [
 
 class Store(
     Campaign, Agencies, Access, Audit, Acceptances, Retention, Submissions, Journal, History, Statistics, Reminders, WebAccess, DeskReads, Notices, OutlierNotes,
-    Connection,
+    Publications, Connection,
 ):
     """The database: one SQLite file (see ``Connection`` for connections, locks and transactions),
     with every area's methods."""
