@@ -18,17 +18,16 @@ JOB_NAME = "reminders"
 async def send_due_reminders(application: Application) -> list[str]:
     """Send what is due now; returns the keys of the reminders sent."""
 
-    async def send(user_id: int, text: str) -> bool | None:
-        if user_id <= 0:  # a member of the web desk alone: no chat to write to
-            return False
+    async def send(user_id: int, text: str) -> bool:
         try:
             for chunk in say.split_message(text):
                 await with_retries(lambda: application.bot.send_message(user_id, chunk, parse_mode=ParseMode.HTML))
         except (TelegramError, DeliveryFailed):
-            return None  # not sent: tried again on the next round
+            return False  # not sent: tried again on the next round
         return True
 
-    return await _send_due(application.bot_data["services"].office, send, "telegram")
+    # Telegram's users have positive ids; web-only and 企业微信 members are reached elsewhere
+    return await _send_due(application.bot_data["services"].office, send, lambda user_id: user_id > 0)
 
 
 async def reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:

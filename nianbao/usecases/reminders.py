@@ -17,7 +17,8 @@ from .office import Office
 
 log = logging.getLogger(__name__)
 
-Send = Callable[[int, str], Awaitable[bool | None]]  # (user id, chat HTML) -> reached, not mine, or None: failed
+Send = Callable[[int, str], Awaitable[bool]]  # (user id, chat HTML) -> sent (False: failed, tried again later)
+Reaches = Callable[[int], bool]  # whether this face can write to a person
 
 
 def due_day(office: Office) -> tuple[int, int] | None:
@@ -50,9 +51,10 @@ async def supervisor_ids(office: Office) -> set[int]:
     return ids
 
 
-async def send_due_reminders(office: Office, send: Send, face: str) -> list[str]:
-    """Send what is due now through ``send``; the keys of the reminders sent. ``face`` names the
-    messenger, so that a person using two is reminded in each."""
+async def send_due_reminders(office: Office, send: Send, reaches: Reaches) -> list[str]:
+    """Send what is due now to the people this face ``reaches``, through ``send``; the keys of
+    the reminders sent. Each is claimed once (a person is in one face's id range), so whichever
+    face's job runs first, nobody is told twice and nobody is left out."""
     now = office.clock().astimezone(office.config.tz)
     year = office.config.year_under_review(now)
     states = await office.db.report(county_rows, office.config, year, office.today())
@@ -63,37 +65,34 @@ async def send_due_reminders(office: Office, send: Send, face: str) -> list[str]
             continue
         text = say.reminder_message(state.agency.name, year, days_left, state.deadline, state.state)
         for member in await office.db.list_members(agency_id=state.agency.id, role=Role.STAFF.value):
-            key = _key(face, f"{year}:d{days_left}:agency:{state.agency.id}:user:{member.user_id}")
-            if await _send_once(office, send, key, member.user_id, text):
+            key = f"{year}:d{days_left}:agency:{state.agency.id}:user:{member.user_id}"
+            if reaches(member.user_id) and await _send_once(office, send, key, member.user_id, text):
                 sent.append(key)
     due = due_day(office)
     if due is None:
         return sent
     deadline = office.config.deadline(year)
     for user_id in sorted(await supervisor_ids(office)):
+        if not reaches(user_id):
+            continue
         person = await office.person(user_id)
         scoped = [state for state in states if person.covers(state.agency.id)]
         digest = say.digest_message(year, scoped, deadline, office.today())
-        key = _key(face, f"{year}:d{due[1]}:digest:{user_id}")
-        if await _send_once(office, send, key, user_id, digest):
+        key = f"{year}:d{due[1]}:digest:{user_id}"
+        if reaches(user_id) and await _send_once(office, send, key, user_id, digest):
             sent.append(key)
     return sent
-
-
-def _key(face: str, key: str) -> str:
-    return key if face == "telegram" else f"{face}:{key}"  # Telegram's keys as they always were
 
 
 async def _send_once(office: Office, send: Send, key: str, user_id: int, text: str) -> bool:
     if not await office.db.claim_reminder(key, user_id, now=office.clock()):
         return False
     try:
-        reached = await send(user_id, text)  # None: failed now, to be tried again
+        sent = await send(user_id, text)
     except Exception:  # noqa: BLE001 - a face's failure must not stop the other reminders
         log.warning("reminder %s to %s failed", key, user_id, exc_info=True)
-        reached = None
-    if reached is None:
+        sent = False
+    if not sent:
         log.warning("reminder %s to %s failed; it will be retried", key, user_id)
         await office.db.release_reminder(key)
-        return False
-    return bool(reached)  # False: this face cannot reach the person (kept: not tried again)
+    return sent
