@@ -119,7 +119,21 @@ def summability(tables: Mapping[str, Mapping[str, Mapping[str, Any]]] | None) ->
     """Whether one agency's tables can be summed: (the problem as they are, the problem with their
     blank cells taken as 0); None where they can. Worked out once, when a report is stored, so
     that every window tells the same "counted in the sum or not" without reading the tables."""
+    tables = _shaped(tables)
     if not tables:
         return INCOMPLETE, INCOMPLETE
     as_is = complete_tables(tables, number).problem
     return as_is, as_is and complete_tables(zero_filled(tables)[0], number).problem
+
+
+def _shaped(tables: Any) -> dict:
+    """The part of stored tables shaped as tables (name -> row -> column -> value): what another
+    shape (an old or foreign JSON report, stored as it came) holds cannot be summed, and must
+    not stop the report from being stored, nor a database's upgrade."""
+    if not isinstance(tables, Mapping):
+        return {}
+    return {
+        key: {row: cells for row, cells in rows.items() if isinstance(cells, Mapping)}
+        for key, rows in tables.items()
+        if isinstance(rows, Mapping)
+    }
