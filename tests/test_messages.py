@@ -28,7 +28,7 @@ VOCABULARY: dict[str, set[str]] = {
     # what people type instead of a command: 「帮助」, 「截止日期是哪天？」, 「2023年」, 「邀请码 …」
     "nianbao/usecases/chat/asks.py": {"HELP_WORDS", "DEADLINE_WORDS", "_YEAR", "_CODE", "quick_intent"},
     # words and section numbers that tell a pasted part of a report from a whole one
-    "nianbao/bot/fragments.py": {"REPORT_WORDS", "TITLE_WORDS", "START_SECTIONS", "END_SECTIONS"},
+    "nianbao/usecases/fragments.py": {"REPORT_WORDS", "TITLE_WORDS", "START_SECTIONS", "END_SECTIONS"},
     "nianbao/usecases/intake.py": {"REPORT_MARKERS"},  # a paste is a report when it has one
     "nianbao/usecases/scope.py": {"SEPARATOR", "GOVERNMENT"},  # region paths and a region's government
     "nianbao/usecases/chat/__init__.py": {"EXPLANATION", "DETAILS"},  # staff's 「说明 3 …」, 「详情 3」

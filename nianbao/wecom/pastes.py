@@ -13,37 +13,7 @@ from typing import Awaitable, Callable
 
 from .. import messages as say
 from ..usecases.intake import looks_like_report
-from ..validators.document import ReadError
-from ..validators.engine import looks_like_a_report
-from ..validators.mapper import map_document
-from ..validators.readers import read_document
-
-REPORT_WORDS = ("政府信息公开", "年度报告", "主动公开", "依申请公开", "行政复议", "行政诉讼", "存在的主要问题", "其他需要报告")
-TITLE_WORDS = ("年度报告", "年报", "工作报告")
-START_SECTIONS, END_SECTIONS = ("一", "二"), ("五", "六")
-
-
-def looks_like_report_text(text: str) -> bool:
-    return len(text) >= 200 or any(word in text for word in REPORT_WORDS)
-
-
-def fragment_gaps(text: str) -> list[str] | None:
-    """What a pasted text lacks for being a whole report, or None (whole, or not a report)."""
-    try:
-        report = map_document(read_document(text.encode("utf-8"), f"{say.PASTED_TEXT}.txt"), say.PASTED_TEXT)
-    except ReadError:
-        return None
-    if not looks_like_a_report(report):
-        return None
-    found = [s.number for s in report.sections if s.heading_found]
-    starts = any(w in (report.title or "") for w in TITLE_WORDS) or any(n in found for n in START_SECTIONS)
-    gaps = [] if starts else [say.MISSING_START]
-    if not any(t.found for t in report.tables.values()):
-        gaps.append(say.MISSING_TABLES)
-    if not any(n in found for n in END_SECTIONS):
-        gaps.append(say.MISSING_END)
-    return gaps or None
-
+from ..usecases.fragments import fragment_gaps, looks_like_report_text
 
 @dataclass
 class _Buffer:
