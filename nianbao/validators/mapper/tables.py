@@ -24,6 +24,19 @@ class TableResult:
     span: tuple[int, int] | None  # stream indices covered by the table
 
 
+def _group_labels(stream, spec: TableSpec, start: int, limit: int) -> list[int]:
+    """Where the table's group labels stand (「（六）其他处理」, 「（三）不予公开」): a row's values end
+    there, even where rows are not known (a text copied one cell per line) and the group is
+    printed as a row of its own (（六）其他处理 as one row: its numbers are not the row above's)."""
+    keys = _GROUP_KEYS.get(spec.key)
+    if keys is None:
+        keys = _GROUP_KEYS[spec.key] = frozenset(label_key(r.group) for r in spec.rows if r.group)
+    return [i for i in range(start, limit) if not stream[i].is_value and stream[i].key in keys]
+
+
+_GROUP_KEYS: dict[str, frozenset[str]] = {}
+
+
 def map_row_table(stream, spec: TableSpec, start: int, limit: int) -> TableResult:
     matches: dict[str, LabelMatch] = {}
     position = start
@@ -35,14 +48,14 @@ def map_row_table(stream, spec: TableSpec, start: int, limit: int) -> TableResul
     _find_deviations(stream, spec, matches, start, limit)
     notes: list[MapNote] = []
     data = TableData(key=spec.key)
-    ordered = sorted(matches.values(), key=lambda m: m.start)
+    ordered = sorted([m.start for m in matches.values()] + _group_labels(stream, spec, start, limit))
     last_index = None
     for row in spec.rows:
         match = matches.get(row.label)
         if match is None:
             data.rows[row.label] = missing_cells(row)
             continue
-        following = [m.start for m in ordered if m.start > match.end]
+        following = [i for i in ordered if i > match.end]
         values = values_after(stream, match, min([limit, *following]))
         fitted, surplus = fit_values(values, len(row.columns))
         dropped = fit_dropped_blanks(values, row) if None in fitted else None
