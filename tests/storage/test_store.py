@@ -23,7 +23,8 @@ from nianbao.storage import (
     SubmissionIn,
     latest_version,
 )
-from nianbao.storage.migrations import apply_migrations
+from nianbao.config import Config
+from nianbao.storage.migrations import apply_migrations, migration_names
 
 T0 = datetime(2025, 1, 10, 8, 0, tzinfo=timezone.utc)
 
@@ -42,13 +43,16 @@ def raw(path: Path) -> sqlite3.Connection:
 
 
 def test_fresh_file_gets_latest_schema_wal_and_pragmas(store: Store, db_path: Path) -> None:
-    assert store.schema_version() == latest_version() == 9
+    assert store.schema_version() == latest_version() == len(migration_names())
+    assert "m0010_campaign_state" in migration_names()  # v10: the campaign state's columns (later ones may follow)
     assert store.journal_mode() == "wal"
     with raw(db_path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # persistent
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 9
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"agencies", "members", "invites", "submissions", "reminders_sent", "inbox", "prior_reports"} <= tables
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(submissions)")}
+    assert {"agencies", "members", "invites", "submissions", "reminders_sent", "inbox", "prior_reports", "notices"} <= tables
+    assert {"source", "off_target_reason", "sum_problem", "sum_problem_zeros"} <= columns
     assert store.pragma("foreign_keys") == 1  # the store's own connection settings
     assert store.pragma("busy_timeout") == 5000
 
@@ -59,11 +63,11 @@ def test_reopen_is_a_noop(db_path: Path) -> None:
         before = conn.execute("SELECT * FROM _sqlite_migrations ORDER BY id").fetchall()
         schema_before = conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
     with Store(db_path) as again:
-        assert again.schema_version() == 9
+        assert again.schema_version() == latest_version()
     with raw(db_path) as conn:
         assert conn.execute("SELECT * FROM _sqlite_migrations ORDER BY id").fetchall() == before
         assert conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema_before
-    assert len(before) == 9
+    assert len(before) == latest_version()
 
 
 def test_upgrade_from_v1_keeps_data(db_path: Path) -> None:
@@ -86,7 +90,7 @@ def test_upgrade_from_v1_keeps_data(db_path: Path) -> None:
     db.close()
 
     with Store(db_path) as store:
-        assert store.schema_version() == 9
+        assert store.schema_version() == latest_version()
         agency = store.find_agency("城关镇")
         assert agency is not None and agency.id == 1 and agency.level == "township"
         member = store.get_member(42)
@@ -95,12 +99,37 @@ def test_upgrade_from_v1_keeps_data(db_path: Path) -> None:
         assert s is not None
         assert s.issues == [{"rule": "表三合计"}] and s.report == {"tables": []}
         assert s.message is None and s.error_count == 2 and s.update_id == 1001
-        assert store.year_status(2024)[0].state == "errors"
+        [state] = store.campaign(2024, Config(), T0.date())
+        assert state.state == "errors" and state.deciding.id == 7 and state.source == "chat"  # sent before v10: by chat
         # the v2 table works and old update ids stay idempotent
         assert store.claim_reminder("2024:agency:1:days-7", 42, now=T0) is True
         assert store.add_submission(sub(1, update_id=1001)) == 7
     with raw(db_path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 9
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
+
+
+def test_upgrade_to_v10_reads_stored_reports_of_any_shape(db_path: Path) -> None:
+    """v10 works out once whether each stored report can be summed: tables of another shape (an
+    old or foreign JSON report) are not summable, and never stop the upgrade."""
+    db = Database(sqlite3.connect(db_path), execute_plugins=False)
+    assert apply_migrations(db, stop_before="m0010_campaign_state") == 9
+    db.execute(
+        "INSERT INTO agencies (id, name, level, active, created_at)"
+        " VALUES (1, '城关镇', 'township', 1, '2024-12-01T00:00:00.000000+00:00')"
+    )
+    for sid, report in ((7, '{"tables": {"三": [[1, 2, 3]]}}'), (8, '{"tables": {"x": 1}}'), (9, '{"tables": [1]}')):
+        db.execute(
+            "INSERT INTO submissions (id, agency_id, year, received_at, input_format, parsed, error_count, issues_json, report_json)"
+            f" VALUES ({sid}, 1, 2024, '2025-01-0{sid - 6}T00:00:00.000000+00:00', 'docx', 1, 0, '[]', ?)",
+            (report,),
+        )
+    db.close()
+    with Store(db_path) as store:
+        assert store.schema_version() == latest_version()
+        [state] = store.campaign(2024, Config(), T0.date())
+        assert state.state == "passing" and state.deciding.id == 9
+        assert not state.counted and state.not_counted == "统计表不完整（空白单元格无法按勾稽关系推出）"
+        assert store.get_submission(7).report == {"tables": {"三": [[1, 2, 3]]}}  # kept as it came
 
 
 def test_refuses_database_from_newer_code(db_path: Path) -> None:
@@ -434,7 +463,7 @@ def test_latest_before_id_and_list_order(store: Store) -> None:
     assert [s.id for s in store.list_submissions(a, limit=2)] == [old, s4]
 
 
-def test_year_status_four_states(store: Store) -> None:
+def test_campaign_states(store: Store) -> None:
     none = store.add_agency("甲镇", "township")
     ok = store.add_agency("乙镇", "township")
     bad = store.add_agency("丙局", "county_department")
@@ -453,18 +482,22 @@ def test_year_status_four_states(store: Store) -> None:
     store.add_submission(sub(none, year=2023, received_at=t))  # other year does not count
     store.add_submission(sub(gone, received_at=t))
 
-    rows = store.year_status(2024)
-    assert [r.agency.id for r in rows] == [none, ok, bad, unread]
+    after_deadline = datetime(2025, 2, 10).date()
+    rows = store.campaign(2024, Config(), after_deadline)
+    assert [r.agency.id for r in rows] == [none, ok, bad, unread, gone]  # a deactivated agency stays listed
     by_id = {r.agency.id: r for r in rows}
-    assert by_id[none].state == "not_submitted" and by_id[none].latest is None
-    assert by_id[none].submission_count == 0
-    assert by_id[ok].state == "passing" and by_id[ok].submission_count == 3
-    assert by_id[ok].latest.warning_count == 2
-    assert by_id[bad].state == "errors" and by_id[bad].latest.error_count == 2
-    assert by_id[unread].state == "unreadable" and by_id[unread].latest.id == last
+    assert by_id[none].state == "not_submitted" and by_id[none].deciding is None
+    assert by_id[none].drafts == 0 and by_id[none].label == "未报送" and by_id[none].late_days == 10
+    assert by_id[ok].state == "passing" and by_id[ok].drafts == 3 and by_id[ok].label == "通过"
+    assert by_id[ok].deciding.warning_count == 2 and by_id[ok].late_days == 0
+    assert by_id[bad].state == "errors" and by_id[bad].deciding.error_count == 2 and by_id[bad].label == "有错误"
+    assert by_id[unread].state == "unreadable" and by_id[unread].deciding.id == last and by_id[unread].label == "无法读取"
+    assert by_id[gone].state == "inactive" and by_id[gone].label == "已停用"
+    assert by_id[gone].late_days == 0 and not by_id[gone].needs_reminder and not by_id[gone].counted
     assert by_id[ok].agency.name == "乙镇" and by_id[ok].agency.level == "township"
-    assert [r.state for r in store.year_status(2023)] == ["passing", "not_submitted", "not_submitted", "not_submitted"]
-    assert by_id[ok].latest.issues == [] and by_id[ok].latest.report is None  # summaries only
+    states_2023 = [r.state for r in store.campaign(2023, Config(), after_deadline)]
+    assert states_2023 == ["passing", "not_submitted", "not_submitted", "not_submitted", "inactive"]
+    assert by_id[ok].deciding.issues == [] and by_id[ok].deciding.report is None  # summaries only
 
 
 # --------------------------------------------------------------------------- reminders
@@ -511,7 +544,7 @@ def test_concurrent_add_submission_from_8_threads(store: Store) -> None:
                 )
             )
             if i % 5 == 0:
-                store.year_status(2024)  # readers interleaved with writers
+                store.campaign(2024, Config(), T0.date())  # readers interleaved with writers
         return ids
 
     with ThreadPoolExecutor(8) as pool:
@@ -521,7 +554,7 @@ def test_concurrent_add_submission_from_8_threads(store: Store) -> None:
     # 8 threads x 20 null-update submissions + 4 thread pairs x 20 shared update ids
     expected = 8 * 20 + 4 * 20
     assert len(distinct) == expected
-    assert sum(r.submission_count for r in store.year_status(2024)) == expected
+    assert sum(r.drafts for r in store.campaign(2024, Config(), T0.date())) == expected
     for t in range(0, 8, 2):  # paired threads got the same ids for shared update ids
         assert results[t][0::2] == results[t + 1][0::2]
 
