@@ -182,7 +182,8 @@ async def test_supervisor_sees_agency_history_and_export(env):
     exported = await env.send(SUPERVISOR, "/export", count=1)
     assert exported[0].filename.endswith(".csv")
     rows = exported[0].data.decode("utf-8-sig").splitlines()
-    assert rows[0].startswith("单位,层级") and any(r.startswith("大安市叉干镇综合服务中心,乡镇（街道）,,有错误,1,") for r in rows)
+    assert rows[0].startswith("单位,层级,地区,状态,来源,报送次数,")
+    assert "大安市叉干镇综合服务中心,乡镇（街道）,,有错误,聊天,1,,2025-01-15 10:00,6,,2,否,有错误,,叉干镇.txt" in rows
     assert any(r.startswith("策勒乡人民政府,") and r.endswith(",\"'=SUM(1,2)+草稿.txt\"") for r in rows), rows
     invite = env.text(await env.send(SUPERVISOR, "/invite 策勒乡", count=1))
     code = invite.split("邀请码：")[1].split()[0]
