@@ -1,9 +1,12 @@
-"""`nianbao serve` (every face that is configured, for real) and `nianbao demo` (the local demo).
+"""`nianbao serve` (every face that is configured, for real: Telegram with a token, 企业微信 with
+its five settings, the web desk unless NIANBAO_WEB=off; nothing configured: exit 2, never a demo)
+and `nianbao demo` (the local demo).
 The composition root: the faces (each package's ``face.FACE``, found here) share one office —
 store, files, worker pool, clock — and run on one event loop; no face starts another."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import importlib
 import importlib.util
@@ -38,9 +41,15 @@ def serve(config_path: str | None = None) -> int:
 
     config = load_config(config_path)
     faces = [face for face in discover_faces() if face.configured(config)]
-    if not any(face.chat for face in faces):
+    if not faces:
         print(say.NO_TOKEN_MESSAGE, file=sys.stderr)
         return 2
+    if not any(face.chat for face in faces):  # an office without a messenger: the desk alone, as `nianbao web`
+        from .inputs import existing_database
+
+        if existing_database(argparse.Namespace(config=config_path), say.web_no_database) is None:
+            return 2
+        print(say.WEB_ONLY, file=sys.stderr)
     for face in faces:  # before logging is set up, so that what they make is redacted too
         config = face.prepare(config)
     secrets = [secret for face in faces for secret in face.secrets(config)]

@@ -103,8 +103,8 @@ ADD_NEEDS_NAME_AND_LEVEL = "请写单位全称和层级。" + ADD_USAGE
 
 
 def whoami(user_id: int, role: str | None, agency_name: str | None = None) -> str:
-    """/whoami: the user's Telegram id (supervisors give it to the admin) and what they are."""
-    line = f"您的 Telegram 用户编号是 <code>{user_id}</code>。"
+    """/whoami: the user's id in nianbao (supervisors give it to the admin) and what they are."""
+    line = f"您的用户编号是 <code>{user_id}</code>。"
     if role == "staff":
         line += f"\n已绑定：<b>{escape(agency_name or '')}</b>（工作人员）。"
     elif role in ("supervisor", "admin"):

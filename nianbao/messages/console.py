@@ -8,7 +8,7 @@ __all__ = [
     "ANNOTATE_ONE_FILE", "ARGPARSE_WORDS", "CHART_NEEDS_DATABASE", "DEACTIVATED_MARK", "DOCTOR_ALL_GOOD", "FILE_NOT_FOUND",
     "INVITES_OUT_NEEDED", "IS_A_FOLDER", "NOT_ANNOTATED_NOT_DOCX", "NOT_ANNOTATED_NO_ISSUES",
     "NO_AGENCIES_TO_INVITE", "NO_FILES_TO_CHECK", "NO_FILES_TO_IMPORT", "NO_READ_PERMISSION",
-    "NO_REPORTS_TO_SUM", "NO_TOKEN_MESSAGE", "REACH_NO_TOKEN", "REACH_TOKEN_REJECTED",
+    "NO_REPORTS_TO_SUM", "NO_TOKEN_MESSAGE", "WEB_ONLY", "REACH_NO_TOKEN", "REACH_TOKEN_REJECTED",
     "agency_added_to_roster", "agency_in_roster", "agency_level_set", "agency_name_ambiguous",
     "agency_not_in_roster", "agency_renamed", "agency_switched", "annotate_over_input", "annotated_saved", "bad_date",
     "cannot_add_agency", "cannot_open_file", "cannot_read", "chart_saved", "clean_copy_saved",
@@ -22,10 +22,14 @@ __all__ = [
 ]  # fmt: skip
 
 NO_TOKEN_MESSAGE = """\
-没有设置 TELEGRAM_BOT_TOKEN：机器人无法启动。请在环境变量（或 systemd 的 EnvironmentFile）中设置
-TELEGRAM_BOT_TOKEN=机器人的 token；只想在本机试用，请运行 `nianbao demo`。
-TELEGRAM_BOT_TOKEN is not set: the bot cannot start. Set TELEGRAM_BOT_TOKEN=<the bot's token> in the
-environment (or systemd's EnvironmentFile); to try it locally, run `nianbao demo`."""
+没有设置 TELEGRAM_BOT_TOKEN：机器人无法启动。没有配置企业微信（NIANBAO_WECOM_CORP_ID、_AGENT_ID、_SECRET、
+_TOKEN、_AES_KEY），网页版也已关闭（NIANBAO_WEB=off），没有可以启动的入口。请在环境变量（或 systemd 的
+EnvironmentFile）中设置 TELEGRAM_BOT_TOKEN 或企业微信的五项设置，或打开网页版；只想在本机试用，请运行 `nianbao demo`。
+TELEGRAM_BOT_TOKEN is not set: the bot cannot start. No 企业微信 (WeCom) settings either and the web desk
+is off (NIANBAO_WEB=off): nothing to serve. Set TELEGRAM_BOT_TOKEN or the five NIANBAO_WECOM_* settings
+in the environment (or systemd's EnvironmentFile), or turn the web desk on; to try it locally, run
+`nianbao demo`."""
+WEB_ONLY = "没有配置聊天平台（Telegram、企业微信）：只运行网页版 / no chat face configured: serving the web desk alone"
 
 
 # ---------------------------------------------------------------- reaching the Bot API server (bot.reach)

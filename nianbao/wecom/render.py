@@ -1,8 +1,7 @@
 """Chat HTML (Telegram's subset: <b>, <i>, <code>, <pre>, <a href>) as a WeCom text message:
 emphasis dropped, links kept as the one tag a WeCom text shows (``<a href="…">…</a>``), entities
 decoded (a ``<a`` in what people wrote is defused); split to WeCom's 2048 bytes at blank lines,
-then lines, then characters. The shared texts name Telegram where they mean "this chat": here it
-is 企业微信."""
+then lines, then characters."""
 
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ import re
 TEXT_LIMIT = 2048  # bytes of a text message's content (more is cut off by WeCom)
 _TAG = re.compile(r"<(/?)([a-zA-Z]+)([^>]*)>")
 _HREF = re.compile(r"""href\s*=\s*(["'])(.*?)\1""", re.S)
-_FACE_WORDS = (("Telegram 用户编号", "用户编号"), ("Telegram", "企业微信"), ("我的 用户编号", "我的用户编号"))
 
 
 def _defuse(text: str) -> str:
@@ -38,10 +36,7 @@ def to_text(chat_html: str) -> str:
             out.append("</a>")
             link = None
     out.append(_defuse(chat_html[position:]))
-    text = "".join(out)
-    for word, meant in _FACE_WORDS:
-        text = text.replace(word, meant)
-    return text
+    return "".join(out)
 
 
 def plain(chat_html: str) -> str:

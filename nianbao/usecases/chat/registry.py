@@ -37,7 +37,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("template", Rank.MEMBER, "下载标准格式的空白年报（.docx）"),
     Command("rules", Rank.ANYONE, "查看全部审核规则"),
     Command("help", Rank.ANYONE, "显示本说明"),
-    Command("whoami", Rank.ANYONE, "查看我的 Telegram 用户编号（督导员把它告诉管理员）"),
+    Command("whoami", Rank.ANYONE, "查看我的用户编号（督导员把它告诉管理员）"),
     Command("status", Rank.SUPERVISOR, "本年度报送情况汇总（可写年度，如 /status 2023）", usage="[年度]"),
     Command("overdue", Rank.SUPERVISOR, "尚未通过审核的单位", usage="[年度]"),
     Command("agency", Rank.SUPERVISOR, "某单位的报送记录和最新审核意见", usage="单位名称", agency=True),
