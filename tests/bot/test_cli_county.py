@@ -38,8 +38,9 @@ def test_summary_of_reports_imported_for_the_year(samples_dir, tmp_path):
     assert "没有可以汇总的报告" not in run.stdout
     assert "导入的已公开报告" in run.stdout and "本年新收申请" in run.stdout
     ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["各机关情况"]
-    states = [ws.cell(r, 5).value for r in range(5, 5 + len(SAMPLE_AGENCIES))]
-    assert states.count("已导入（未经机器人审核）") == len(SAMPLE_AGENCIES)
+    rows = range(5, 5 + len(SAMPLE_AGENCIES))
+    assert [ws.cell(r, 5).value for r in rows] == ["已导入"] * len(SAMPLE_AGENCIES)  # the campaign's one label
+    assert [ws.cell(r, 8).value for r in rows] == ["是"] * len(SAMPLE_AGENCIES)  # 计入汇总
 
 
 def test_summary_of_a_folder_of_reports_needs_no_database(samples_dir, tmp_path):
