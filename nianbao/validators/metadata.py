@@ -89,13 +89,23 @@ def _title_like(text: str) -> bool:
     return "政府信息公开" in text or bool(re.search(r"(年度?|工作)报告?$|年报$", text))
 
 
+# the label of a document-information table's row glued to the title it names (a PDF prints the
+# row 「名称 | 桑墟镇人民政府2024年…报告」 as one line), before it or, for the next row's label, after it
+_LABEL_BEFORE = re.compile(r"^(名称|标题|题名|文件名称|信息名称|文章标题)(?=[^:：])")
+_LABEL_AFTER = re.compile(r"(?<=报告)(索引号|发布机构|发文机关|发布日期|公开日期|成文日期|生成日期|文号|主题分类|分类|来源|关键词).*$")
+
+
+def _without_labels(text: str) -> str:
+    return _LABEL_AFTER.sub("", _LABEL_BEFORE.sub("", text))
+
+
 def _title(report: Report) -> None:
     """The first short line near the top that ends a title, joined with the line before it when
     the title is broken in two (" 2024年政府信息公开工作" / "年 度 报 告", or the agency's name on
     a line of its own) and with the line after it when a PDF wrapped its last characters ("…年度报" / "告")."""
     head = report.paragraphs[:15]
     for i, paragraph in enumerate(head):
-        text = squash(paragraph.text)
+        text = _without_labels(squash(paragraph.text))
         if len(text) > 60 or _PUBLISHED.search(text) or not _ends_title(text) or not _title_like(text):
             continue
         first = paragraph
