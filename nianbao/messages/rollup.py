@@ -6,6 +6,7 @@ chat face escapes it. Imports nothing, like ``console``."""
 from __future__ import annotations
 
 __all__ = [
+    "PUBLISHED_USAGE",
     "FETCH_PROBLEMS", "PUBLICATION_LABELS", "PUBLISHED_CHECK_FAILED", "PUBLISHED_EMPTY", "PUBLISHED_NO_DRAFT",
     "PUBLISHED_TOO_BIG", "PUBLISHED_URL_BAD", "PUBLISHED_URL_PRIVATE", "PUBLISHED_URL_TOO_BIG", "REGION_ROSTER_EMPTY",
     "region_government",
@@ -117,3 +118,10 @@ def published_matches(name: str, year: int, submission_file: str | None) -> str:
 def published_differs(name: str, year: int, count: int, submission_file: str | None) -> str:
     draft = f"（{submission_file}）" if submission_file else ""
     return f"✗ {name} {year} 年度的发布稿与审核通过的稿件{draft}有 {count} 处不一致："
+
+
+PUBLISHED_USAGE = (
+    "用法：<code>/published 网址</code>（督导员：<code>/published 单位名称 网址</code>），例如 "
+    "<code>/published https://www.example.gov.cn/2025/nb.html</code>；也可以把发布的网页另存为 .html/.mht、"
+    "或把 PDF、Word 文件，以“发布稿”为说明发送。"
+)

@@ -8,6 +8,7 @@ from aiohttp import web
 from ..storage.acceptances import holding, issue_key, key_text
 from ..storage.campaign import OFF_TARGET_REASONS
 from ..usecases.invites import make_invite
+from ..usecases.published import publication_state
 from ..names import DRAFT_SUFFIX, safe_file_name
 from ..storage import Submission
 from ..validators.readers import sniff
@@ -26,11 +27,12 @@ def _agency_view(desk: Desk, agency_id: int) -> dict | None:
         return None
     year = desk.year()
     state = desk.store.agency_state(agency_id, year, desk.config, desk.today())
+    publication = publication_state(desk.store, desk.config, agency_id, year, desk.today())
     submissions = desk.store.list_submissions(agency_id, year)
     acceptances = desk.store.acceptances_of(agency_id, year)
     people = [a.accepted_by for a in acceptances] + [a.revoked_by for a in acceptances if a.revoked_by]
     return {
-        "agency": agency, "state": state, "submissions": submissions,
+        "agency": agency, "state": state, "submissions": submissions, "publication": publication,
         "acceptances": acceptances, "names": _names(desk, people),
     }
 

@@ -12,7 +12,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from . import acceptance_pages, agency_pages, auth, overview, peers_pages, uploads
+from . import acceptance_pages, agency_pages, auth, overview, peers_pages, published_pages, uploads
 from .common import DESK_KEY, SIGNER_KEY, VIEWER_KEY, desk_of, refusal, viewer_of
 from .desk import Desk, Viewer
 from .security import Limits, Signer, ascii_id, body_middleware, csrf_middleware, loggable_path
@@ -148,7 +148,7 @@ def create_app(desk: Desk, secret: str, limits: Limits | None = None) -> web.App
         undefined=jinja2.StrictUndefined,
     )
     app.router.add_static("/static", HERE / "static", name="static")
-    for area in (auth, overview, agency_pages, acceptance_pages, peers_pages, uploads):
+    for area in (auth, overview, agency_pages, acceptance_pages, peers_pages, published_pages, uploads):
         app.add_routes(area.routes)
     app[MACHINE_KEY] = {app.router.add_route(r.method, r.path, r.handler) for r in desk.office.machine_routes}
     return app

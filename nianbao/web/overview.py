@@ -14,6 +14,7 @@ from ..states import STATE_LABELS, State
 from ..storage import AgencyState
 from ..usecases.campaign import county_csv, county_rows, county_summary, region_rows, status_picture
 from ..usecases.people import covered_by
+from ..usecases.published import publication_states
 from ..reports.summary import summary_xlsx
 from .common import VIEWER_KEY, desk_of, page, require_supervisor
 
@@ -53,10 +54,12 @@ class Row:
     source: str  # 聊天 / 网页 / 导入
     counted: bool
     not_counted: str | None
+    published: str = ""  # 已发布（一致） / 发布稿与审核稿不一致 / 未发布 / 逾期发布
 
 
-def overview_rows(states: list[AgencyState], tz) -> list[Row]:
+def overview_rows(states: list[AgencyState], tz, publications: dict | None = None) -> list[Row]:
     rows = []
+    publications = publications or {}
     for state in states:
         deciding = state.deciding
         readable = deciding is not None and deciding.parsed and state.state != State.IMPORTED
@@ -79,6 +82,7 @@ def overview_rows(states: list[AgencyState], tz) -> list[Row]:
                 source=state.source.label if state.source else "",
                 counted=state.counted,
                 not_counted=state.not_counted,
+                published=publications[state.agency.id].label if state.agency.id in publications else "",
             )
         )
     return rows
@@ -115,7 +119,8 @@ async def overview(request: web.Request) -> web.StreamResponse:
     within = await desk.run(_within, desk, viewer, region)
     states = await desk.run(county_rows, desk.store, desk.config, year, desk.today(), within)
     parts = [] if region else await desk.run(region_rows, desk.store, states, viewer.region)
-    rows = overview_rows(states, desk.config.tz)
+    publications = await desk.run(publication_states, desk.store, desk.config, year, desk.today(), states)
+    rows = overview_rows(states, desk.config.tz, publications)
     counts = {state: sum(1 for r in rows if r.state == state) for state in STATE_LABELS}
     deadline = desk.config.deadline(year)
     return page(

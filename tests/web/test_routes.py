@@ -24,6 +24,7 @@ OWN_AGENCY = {  # staff reach these for their own agency only
     ("GET", "/agency/{agency_id}"), ("GET", "/submission/{submission_id}"),
     ("GET", "/submission/{submission_id}/original"), ("GET", "/submission/{submission_id}/marked.docx"),
     ("POST", "/agency/{agency_id}/upload"), ("POST", "/submission/{submission_id}/explain"),
+    ("POST", "/agency/{agency_id}/published"),
 }
 STAFF_ONLY = {("POST", "/agency/{agency_id}/upload"), ("POST", "/submission/{submission_id}/explain")}
 
@@ -70,6 +71,7 @@ def form(site, path: str, agency: str) -> dict:
         "/agency/{agency_id}/upload": lambda: {"text": sample_bytes("004").decode("utf-8")},
         "/submission/{submission_id}/accept": lambda: {"number": "2", "reason": "经核实无误"},
         "/submission/{submission_id}/explain": lambda: {"number": "3", "text": "本年机构改革"},
+        "/agency/{agency_id}/published": lambda: {"url": "http://127.0.0.1:9/not-there"},
         "/peers/{agency_id}/note": lambda: {"figure": "本年新收申请", "verdict": "confirmed", "note": "经核实，本年新设服务中心"},
         "/acceptance/{acceptance_id}/revoke": lambda: {"reason": "复核", "back": f"/submission/{site.seeded.submissions[agency]}"},
     }

@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 from ... import messages as say
 from ...drafts import Arrival, Sender
 from ...usecases.chat import answer_text
+from ...usecases.chat.published import CAPTION_WORD, published_file
 from ...usecases.intake import looks_like_report, too_large
 from ..fragments import hold_or_join
 from ..services import PasteBuffer
@@ -35,6 +36,11 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     sender = Sender(update.effective_user.id, update.effective_chat.id)
     name = document.file_name or say.UNNAMED_FILE
+    if CAPTION_WORD in (update.effective_message.caption or ""):  # the published copy, not a draft
+        data = await services.pipeline.deliver.download(document.file_id)
+        person = await person_of_update(update, context)
+        await send_replies(update, await published_file(services.office, TelegramFace(context.bot), person, data, name))
+        return
     await services.pipeline.receive(Arrival(sender, "document", name, journal_id=update.update_id, file_id=document.file_id, size=document.file_size))
 
 

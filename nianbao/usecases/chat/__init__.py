@@ -12,7 +12,7 @@ from ...roles import Rank
 from .. import words
 from ..office import Office
 from ..people import Person, allowed
-from . import members  # noqa: F401  (binds its answers)
+from . import members, published  # noqa: F401  (bind their answers)
 from .asks import invite_code_in, quick_intent, suggest_command
 from .county import ANSWERS
 from .registry import BY_NAME, COMMANDS, help_text

@@ -44,6 +44,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("invite", Rank.SUPERVISOR, "生成该单位的邀请码", usage="单位名称", agency=True),
     Command("addagency", Rank.SUPERVISOR, f"把新单位加入名单（层级：{LEVEL_WORDS}）", usage="单位名称 层级"),
     Command("peers", Rank.SUPERVISOR, "与同级单位、与上年比较：最值得先看的单位，或某单位的关键数字", usage="[单位名称]"),
+    Command("published", Rank.MEMBER, "比对发布在网站上的年报与审核通过的稿件（也可以把另存的网页以“发布稿”为说明发送）", usage="[单位名称] 网址"),
     Command("draft", Rank.SUPERVISOR, "下载该单位最新报送的文件", usage="单位名称", agency=True),
     Command("export", Rank.SUPERVISOR, "导出本年度报送情况（CSV 文件）", usage="[年度]"),
     Command("summary", Rank.SUPERVISOR, "全县三张统计表汇总（Excel）；加“全部”则含有错误的单位", usage="[全部] [年度]"),
