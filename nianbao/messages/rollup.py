@@ -6,6 +6,7 @@ chat face escapes it. Imports nothing, like ``console``."""
 from __future__ import annotations
 
 __all__ = [
+    "region_report_caption",
     "PUBLISHED_USAGE",
     "FETCH_PROBLEMS", "PUBLICATION_LABELS", "PUBLISHED_CHECK_FAILED", "PUBLISHED_EMPTY", "PUBLISHED_NO_DRAFT",
     "PUBLISHED_TOO_BIG", "PUBLISHED_URL_BAD", "PUBLISHED_URL_PRIVATE", "PUBLISHED_URL_TOO_BIG", "REGION_ROSTER_EMPTY",
@@ -125,3 +126,7 @@ PUBLISHED_USAGE = (
     "<code>/published https://www.example.gov.cn/2025/nb.html</code>；也可以把发布的网页另存为 .html/.mht、"
     "或把 PDF、Word 文件，以“发布稿”为说明发送。"
 )
+
+
+def region_report_caption(region: str, year: int) -> str:
+    return f"{region}{year}年度政府信息公开工作年度报告（初稿）：三张表按统一格式汇总，黄色【请补充】处需要填写。"

@@ -101,3 +101,13 @@ async def test_a_city_supervisor_sees_every_county_one_row_each_and_opens_one(ci
     assert shown == SHUYANG
     # a supervisor of no region (the configured ones) sees everything, as before
     assert "应报单位 6 个" in env.text(await env.send(CITY, "/status", count=2))
+
+
+async def test_the_region_report_in_chat_is_the_supervisors_region_only(city):
+    env, desk, ids = city
+    [report] = await env.send(COUNTY, "/report", count=1)
+    assert report.is_file and report.filename.endswith(".docx") and "沭阳县" in report.filename
+    refused = env.text(await env.send(COUNTY, "/report 宿迁市", count=1))
+    assert "没有找到" in refused
+    [city_report] = await env.send(CITY, "/report", count=1)
+    assert "宿迁市" in city_report.filename

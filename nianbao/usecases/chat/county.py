@@ -83,6 +83,35 @@ async def agency(turn: Turn) -> None:
     turn.say(messages)
 
 
+@answers("report")
+async def report(turn: Turn) -> None:
+    """The region's own summary report as a Word draft (recorded for next year's checks)."""
+    from ..region import RegionError, build_region_report
+
+    office = turn.office
+    region = " ".join(turn.args) or turn.person.region
+    if region and turn.person.region and not await _within_scope(turn, region):
+        turn.say(say.agency_not_found(region))
+        return
+    try:
+        made = await office.db.write(build_region_report, office.config, office.year(), office.today(), region or None, now=office.clock())
+    except RegionError as error:
+        turn.say(say.escape(str(error)))
+        return
+    turn.send_file(made.document, made.file_name, say.region_report_caption(made.name, office.year()))
+
+
+async def _within_scope(turn: Turn, region: str) -> bool:
+    """Whether ``region`` is the person's own or below it (a county supervisor asks for no city)."""
+    from ..scope import Regions, region_path
+
+    def chain(store):
+        return Regions.of(store.list_agencies(active_only=False)).chain(region)
+
+    found, mine = await turn.office.db.read(chain), region_path(turn.person.region)
+    return any(found[i : i + len(mine)] == mine for i in range(len(found) - len(mine) + 1))
+
+
 @answers("peers")
 async def peers(turn: Turn) -> None:
     """The county's agencies most worth a look, or (with a name) one agency's figures against

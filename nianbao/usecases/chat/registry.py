@@ -43,6 +43,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("agency", Rank.SUPERVISOR, "某单位的报送记录和最新审核意见", usage="单位名称", agency=True),
     Command("invite", Rank.SUPERVISOR, "生成该单位的邀请码", usage="单位名称", agency=True),
     Command("addagency", Rank.SUPERVISOR, f"把新单位加入名单（层级：{LEVEL_WORDS}）", usage="单位名称 层级"),
+    Command("report", Rank.SUPERVISOR, "本地区政府信息公开工作年度报告初稿（Word，按统一格式，需补充的地方已标出）", usage="[地区]"),
     Command("peers", Rank.SUPERVISOR, "与同级单位、与上年比较：最值得先看的单位，或某单位的关键数字", usage="[单位名称]"),
     Command("published", Rank.MEMBER, "比对发布在网站上的年报与审核通过的稿件（也可以把另存的网页以“发布稿”为说明发送）", usage="[单位名称] 网址"),
     Command("draft", Rank.SUPERVISOR, "下载该单位最新报送的文件", usage="单位名称", agency=True),
