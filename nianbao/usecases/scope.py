@@ -80,3 +80,9 @@ class Scope:
                 below = chain[i + len(wanted) :]
                 return below[0] if below else None
         return None
+
+
+def region_within(regions: Regions, asked: str, scope: str | None) -> bool:
+    """Whether region ``asked`` is ``scope`` or below it (everything is within no scope)."""
+    mine, chain = region_path(scope), regions.chain(asked)
+    return not mine or any(chain[i : i + len(mine)] == mine for i in range(len(chain) - len(mine) + 1))

@@ -173,3 +173,28 @@ async def status_export(request: web.Request) -> web.StreamResponse:
     year = desk.year()
     data = await desk.run(county_csv, desk.store, desk.config, year, desk.today(), request[VIEWER_KEY].covered)
     return attachment(data, f"{year}年度报告报送情况.csv", "text/csv")
+
+
+def _region_within(desk, region: str, scope: str | None) -> bool:
+    from ..usecases.scope import Regions, region_within
+
+    return region_within(Regions.of(desk.store.list_agencies(active_only=False)), region, scope)
+
+
+@routes.post("/export/region-report")
+async def region_report(request: web.Request) -> web.StreamResponse:
+    """The region's summary report as a Word draft (recorded as the region government's report
+    of the year, for next year's checks): a form button, since it writes."""
+    from ..usecases.region import RegionError, build_region_report
+
+    viewer = require_supervisor(request)
+    desk = desk_of(request)
+    region = str((await request.post()).get("region") or "").strip() or viewer.region
+    if region and not await desk.run(_region_within, desk, region, viewer.region):
+        raise web.HTTPNotFound()
+    try:
+        made = await desk.run(build_region_report, desk.store, desk.config, desk.year(), desk.today(), region, now=desk.clock())
+    except RegionError as error:
+        return page(request, "message.html", status=409, title="无法生成本地区年度报告", text=str(error))
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return attachment(made.document, made.file_name, docx)

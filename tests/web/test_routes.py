@@ -19,13 +19,16 @@ from web.harness import sample_bytes
 
 A, B = "学张乡人民政府", "策勒乡人民政府"  # staff of A look at B's pages
 PUBLIC = {"/signin", "/login/{token}"}  # open to anyone (and /static)
-STAFF_FREE = PUBLIC | {"/", "/signout"}  # no agency in them: staff may use them
+STAFF_FREE = PUBLIC | {"/", "/signout", "/welcome", "/me", "/me/name", "/me/code"}  # about themselves: staff may use them
 OWN_AGENCY = {  # staff reach these for their own agency only
     ("GET", "/agency/{agency_id}"), ("GET", "/submission/{submission_id}"),
     ("GET", "/submission/{submission_id}/original"), ("GET", "/submission/{submission_id}/marked.docx"),
     ("POST", "/agency/{agency_id}/upload"), ("POST", "/submission/{submission_id}/explain"),
     ("POST", "/agency/{agency_id}/published"),
+    ("POST", "/person/{person}/code"),  # a new personal code for a colleague of the agency
 }
+# a supervisor of the configuration alone has no member row to name: the server's admin names them
+CONFIGURED_SUPERVISOR_REFUSED = {("POST", "/me/name")}
 STAFF_ONLY = {("POST", "/agency/{agency_id}/upload"), ("POST", "/submission/{submission_id}/explain")}
 
 
@@ -57,6 +60,7 @@ def fill(site, path: str, agency: str) -> str:
         "submission_id": site.seeded.submissions[agency],
         "acceptance_id": site.seeded.acceptances.get(agency),
         "token": site.login_path().rsplit("/", 1)[1],
+        "person": 1000 + site.ids[agency],  # the agency's clerk who sent its seeded draft
     }
     for name in re.findall(r"{(\w+)}", path):
         if values.get(name) is None:
@@ -72,8 +76,11 @@ def form(site, path: str, agency: str) -> dict:
         "/submission/{submission_id}/accept": lambda: {"number": "2", "reason": "经核实无误"},
         "/submission/{submission_id}/explain": lambda: {"number": "3", "text": "本年机构改革"},
         "/agency/{agency_id}/published": lambda: {"url": "http://127.0.0.1:9/not-there"},
+        "/export/region-report": lambda: {"region": "东区"},
         "/peers/{agency_id}/note": lambda: {"figure": "本年新收申请", "verdict": "confirmed", "note": "经核实，本年新设服务中心"},
         "/acceptance/{acceptance_id}/revoke": lambda: {"reason": "复核", "back": f"/submission/{site.seeded.submissions[agency]}"},
+        "/welcome": lambda: {"name": "王五"},
+        "/me/name": lambda: {"name": "王五"},
     }
     return forms.get(path, dict)()
 
@@ -141,5 +148,7 @@ async def test_a_supervisor_reaches_every_page(seeded_site, method, path):
     page = await ask(supervisor, site, method, path, B)
     if (method, path) in STAFF_ONLY:  # a supervisor's draft or explanation is not the agency's
         assert page.status == 404
+    elif (method, path) in CONFIGURED_SUPERVISOR_REFUSED:
+        assert page.status == 409 and "nianbao members add" in page.text
     else:
         assert page.status in (200, 302), (page.status, page.text[:300])

@@ -103,13 +103,12 @@ async def report(turn: Turn) -> None:
 
 async def _within_scope(turn: Turn, region: str) -> bool:
     """Whether ``region`` is the person's own or below it (a county supervisor asks for no city)."""
-    from ..scope import Regions, region_path
+    from ..scope import Regions, region_within
 
-    def chain(store):
-        return Regions.of(store.list_agencies(active_only=False)).chain(region)
+    def within(store) -> bool:
+        return region_within(Regions.of(store.list_agencies(active_only=False)), region, turn.person.region)
 
-    found, mine = await turn.office.db.read(chain), region_path(turn.person.region)
-    return any(found[i : i + len(mine)] == mine for i in range(len(found) - len(mine) + 1))
+    return await turn.office.db.read(within)
 
 
 @answers("peers")
