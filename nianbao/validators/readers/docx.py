@@ -53,8 +53,8 @@ def _not_word(names: set[str]) -> str:
     return f"{what}。请发送 Word 格式（.docx）的年度报告本身，不要压缩，也不要只发统计表。"
 
 
-def check_package(data: bytes) -> None:
-    """Refuse zip bombs and broken packages before any XML is parsed."""
+def check_package(data: bytes) -> zipfile.ZipFile:
+    """Refuse zip bombs and broken packages before any XML is parsed; the opened package."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -68,6 +68,7 @@ def check_package(data: bytes) -> None:
         info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1_000_000 for info in infos
     ):
         raise ReadError("too_large", "文档解压后体积异常（可能是压缩炸弹），已拒绝读取。请发送正常保存的 .docx 文件。")
+    return archive
 
 
 def main_document_part(data: bytes) -> tuple[str, bytes]:
@@ -86,10 +87,11 @@ def main_document_part(data: bytes) -> tuple[str, bytes]:
 
 
 def read_docx(data: bytes, depth: int = 0) -> Document:
-    check_package(data)
+    archive = check_package(data)
     partname, xml = main_document_part(data)
     if is_strict(xml):  # Word's "Strict Open XML": the same document under other namespace names
         data, xml = transitional_package(data), transitional(xml)
+        archive = zipfile.ZipFile(io.BytesIO(data))
     try:
         root = etree.fromstring(xml, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -99,8 +101,8 @@ def read_docx(data: bytes, depth: int = 0) -> Document:
         raise ReadError("corrupt_docx", "Word 文档没有正文内容。")
     if b"Fallback" in xml:
         drop_fallbacks(body)
-    reader = _BodyReader(Numbering.from_package(data, _PARSER))
-    reader.hidden = hidden_of(body, _styles_xml(data), _PARSER)
+    reader = _BodyReader(Numbering.from_package(archive, _PARSER))
+    reader.hidden = hidden_of(body, _part(archive, "word/styles.xml"), _PARSER)
     reader.toc = TocFields() if b"TOC" in xml or b"_Toc" in xml else None
     reader.boxes = b"txbxContent" in xml
     if b"altChunk" in xml:
@@ -111,11 +113,10 @@ def read_docx(data: bytes, depth: int = 0) -> Document:
     return Document(source="docx", layout="docx", blocks=reader.blocks, hidden=reader.hidden_notes)
 
 
-def _styles_xml(data: bytes) -> bytes | None:
+def _part(archive: zipfile.ZipFile, name: str) -> bytes | None:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return archive.read("word/styles.xml")
-    except (KeyError, zipfile.BadZipFile, ValueError):
+        return archive.read(name)
+    except (KeyError, zipfile.BadZipFile, ValueError, OSError):
         return None
 
 

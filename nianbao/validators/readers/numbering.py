@@ -112,16 +112,17 @@ class Numbering:
             self._read_styles(styles)
 
     @classmethod
-    def from_package(cls, data: bytes, parser) -> "Numbering | None":
-        """The package's numbering, or None when it has none (then nothing is numbered)."""
+    def from_package(cls, package: bytes | zipfile.ZipFile, parser) -> "Numbering | None":
+        """The package's numbering (its bytes, or the package already opened), or None when it
+        has none (then nothing is numbered)."""
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-                if "word/numbering.xml" not in names:
-                    return None
-                numbering = etree.fromstring(archive.read("word/numbering.xml"), parser)
-                styles = etree.fromstring(archive.read("word/styles.xml"), parser) if "word/styles.xml" in names else None
-        except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, ValueError):
+            archive = package if isinstance(package, zipfile.ZipFile) else zipfile.ZipFile(io.BytesIO(package))
+            names = set(archive.namelist())
+            if "word/numbering.xml" not in names:
+                return None
+            numbering = etree.fromstring(archive.read("word/numbering.xml"), parser)
+            styles = etree.fromstring(archive.read("word/styles.xml"), parser) if "word/styles.xml" in names else None
+        except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, ValueError, OSError):
             return None  # broken numbering: read the text without numbers rather than fail
         return cls(numbering, styles)
 

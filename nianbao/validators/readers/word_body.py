@@ -82,14 +82,10 @@ def frame_cells(tbl):
 
 def is_frame(tbl) -> bool:
     """A layout table: it holds another table, or it is a single cell."""
-    cells = 0
-    for element in tbl.iter(TC, TBL):
-        if element.tag == TBL:
-            if element is not tbl:
-                return True
-        else:
-            cells += 1
-    return cells == 1
+    rows = list(_children(tbl, TR))
+    if len(rows) == 1 and len(list(_children(rows[0], TC))) == 1:
+        return True
+    return next(tbl.iterdescendants(TBL), None) is not None
 
 
 def drop_fallbacks(root) -> None:

@@ -14,14 +14,37 @@ from . import Context, Finding, rule
 from ._where import at_cell, cell_place, clip, fmt
 
 
-def _written(report: Report, written):
+def _form(cell) -> str | None:
+    """How a filled cell is written when it is not plain Arabic digits: words, zero, wide, note."""
+    raw = cell.raw.strip()
+    if raw.isascii() and raw.isdigit():
+        return None  # nearly every cell: nothing to look at
+    if zero_mark(raw):
+        return "zero"
+    if cell.number is None:
+        return None
+    if chinese_number(raw) is not None:
+        return "words"
+    if wide_digits(raw):
+        return "wide"
+    return "note" if cell_note(raw) is not None else None
+
+
+def _written(report: Report, form: str):
     """(spec, cells written that way) for each table that has any, in the report's order."""
-    for spec in TABLES:
-        table = report.tables[spec.key]
-        if table.found:
-            cells = [cell for cell in table.all_cells() if cell.found and cell.raw.strip() and written(cell)]
-            if cells:
-                yield spec, cells
+
+    def compute():
+        forms = []
+        for spec in TABLES:
+            table = report.tables[spec.key]
+            if table.found:
+                forms.append((spec, [(c, _form(c)) for c in table.all_cells() if c.found and c.raw.strip()]))
+        return forms
+
+    for spec, cells in report.memo("written forms", compute):
+        chosen = [cell for cell, kind in cells if kind == form]
+        if chosen:
+            yield spec, chosen
 
 
 def _per_table(spec, cells, expected, **params) -> Finding:
@@ -48,7 +71,7 @@ def _per_table(spec, cells, expected, **params) -> Finding:
 )
 def number_in_words(report: Report, context: Context):
     """汉字数字（「三」「十二」）在汇总表里不能参与计算；审核时按其数值核算勾稽关系，只在这个单元格提示改写。"""
-    for spec, cells in _written(report, lambda c: c.number is not None and chinese_number(c.raw.strip()) is not None):
+    for spec, cells in _written(report, "words"):
         for cell in cells:
             yield at_cell(spec, cell, expected=arabic(cell.raw), found=cell.raw.strip())
 
@@ -63,7 +86,7 @@ def number_in_words(report: Report, context: Context):
 )
 def zero_as_symbol(report: Report, context: Context):
     """「—」「－」「——」「/」「无」，读者都当作 0，审核也按 0 核算全部勾稽关系；但统一格式要求填 0，上级汇总时符号无法相加。每张表只提示一次，列出全部单元格。"""
-    for spec, cells in _written(report, lambda c: zero_mark(c.raw)):
+    for spec, cells in _written(report, "zero"):
         yield _per_table(spec, cells, "0")
 
 
@@ -77,7 +100,7 @@ def zero_as_symbol(report: Report, context: Context):
 )
 def full_width_digits(report: Report, context: Context):
     """全角数字（「４４０」）读者一眼就认得，审核也按其数值核算；但汇总表格要求半角数字，复制到 Excel 时全角数字不能相加。"""
-    for spec, cells in _written(report, lambda c: c.number is not None and wide_digits(c.raw)):
+    for spec, cells in _written(report, "wide"):
         yield _per_table(spec, cells, lambda c: arabic(c.raw) or fmt(c.number))
 
 
@@ -93,6 +116,6 @@ def full_width_digits(report: Report, context: Context):
 )
 def number_with_note(report: Report, context: Context):
     """公开的报告里常见「33（含自然失效16件）」这样带说明的数字：读者按 33 读，审核也只取数字，说明照样保留；提示把说明移到表外。"""
-    for spec, cells in _written(report, lambda c: c.number is not None and cell_note(c.raw) is not None):
+    for spec, cells in _written(report, "note"):
         for cell in cells:
             yield at_cell(spec, cell, expected=fmt(cell.number), found=clip(cell.raw.strip()), note=cell_note(cell.raw))
