@@ -33,6 +33,19 @@ def invite_code_key(code: str) -> str:
     return hashlib.sha256(("nianbao-invite:" + normalize_invite_code(code)).encode()).hexdigest()
 
 
+# What people do about their access that ``audit.ACTIONS`` does not list yet: earlier invite codes
+# revoked (``nianbao invite --replace``), a personal sign-in code made for someone, a name given.
+# Written here, in the caller's transaction, until ``audit.audit_row`` knows them.
+PEOPLE_ACTIONS = ("revoke_invite", "login_code", "name")
+
+
+def people_audit_row(conn, action: str, *, at: str, actor=None, subject=None, agency_id=None, detail: str = "") -> None:
+    if action not in PEOPLE_ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    conn.execute(
+        "INSERT INTO audit_log (at, actor, action, subject, agency_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        (at, actor, action, subject, agency_id, detail[:200]),
+    )
 
 class Access(Connection):
     # ----------------------------------------------------------------- members
@@ -90,6 +103,35 @@ class Access(Connection):
     def get_member(self, user_id: int) -> Member | None:
         row = self._one("SELECT * FROM members WHERE user_id = ?", (user_id,))
         return _member(row) if row else None
+
+    def member_names(self, user_ids) -> dict[int, str]:
+        """The names of these people that are known (members with a name), in one read."""
+        wanted = sorted({int(u) for u in user_ids if u is not None})
+        if not wanted:
+            return {}
+        marks = ", ".join("?" * len(wanted))
+        rows = self._rows(
+            f"SELECT user_id, display_name FROM members WHERE user_id IN ({marks}) AND display_name IS NOT NULL", wanted
+        )
+        return {row["user_id"]: row["display_name"] for row in rows}
+
+    @writes
+    def name_member(self, user_id: int, name: str, *, actor: int | None = None, now: datetime | None = None) -> Member:
+        """Give a member their name (as they wrote it on the web desk); audited. NotFound for
+        someone who is not a member."""
+        name = " ".join(str(name).split())
+        if not name:
+            raise ValueError("a name cannot be empty")
+        with self._tx() as conn:
+            rows = self._fetch(conn, "SELECT * FROM members WHERE user_id = ?", (user_id,))
+            if not rows:
+                raise NotFound(f"member {user_id} not found")
+            conn.execute("UPDATE members SET display_name = ? WHERE user_id = ?", (name, user_id))
+            people_audit_row(
+                conn, "name", at=_ts(now), actor=user_id if actor is None else actor, subject=user_id,
+                agency_id=rows[0]["agency_id"], detail=name,
+            )
+            return _member(self._fetch(conn, "SELECT * FROM members WHERE user_id = ?", (user_id,))[0])
 
     def member_agency(self, user_id: int) -> Agency | None:
         """The agency a staff member is bound to (None for supervisors and strangers)."""
@@ -177,6 +219,34 @@ class Access(Connection):
                     audit_row(conn, "invite", at=_ts(created), actor=actor, agency_id=agency_id, detail=role)
                     return code
         raise StorageError("could not generate a unique invite code")  # pragma: no cover
+
+    def live_invites(self, role: str = "staff", now: datetime | None = None) -> dict[int, list[datetime]]:
+        """The unused, unexpired codes of each agency (for ``role``): when each expires."""
+        rows = self._rows(
+            "SELECT agency_id, expires_at FROM invites WHERE role = ? AND used_by IS NULL AND expires_at > ?"
+            " AND agency_id IS NOT NULL ORDER BY expires_at",
+            (normalize_role(role), _ts(now)),
+        )
+        live: dict[int, list[datetime]] = {}
+        for row in rows:
+            live.setdefault(row["agency_id"], []).append(datetime.fromisoformat(row["expires_at"]))
+        return live
+
+    @writes
+    def revoke_invites(
+        self, agency_id: int, role: str = "staff", *, actor: int | None = None, now: datetime | None = None
+    ) -> int:
+        """The agency's earlier unused codes (for ``role``) no longer work: marked expired now (a
+        person typing one is told it has expired). How many; audited when any."""
+        moment = _ts(now)
+        with self._tx() as conn:
+            revoked = conn.execute(
+                "UPDATE invites SET expires_at = ? WHERE agency_id = ? AND role = ? AND used_by IS NULL AND expires_at > ?",
+                (moment, agency_id, normalize_role(role), moment),
+            ).rowcount
+            if revoked:
+                people_audit_row(conn, "revoke_invite", at=moment, actor=actor, agency_id=agency_id, detail=str(revoked))
+            return revoked
 
     def get_invite(self, code: str) -> Invite | None:
         """Look an invite up (code normalised like redeem_invite)."""

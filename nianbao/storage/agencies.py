@@ -10,7 +10,7 @@ from typing import Any, Literal
 from ..names import clean_name, distinctive
 from .connection import Connection, _ts, writes
 from .models import Agency, AgencyNameTaken, AmbiguousAgency, ImportResult, NotFound, _agency
-from .roster import normalize_level, parse_roster_csv
+from .roster import normalize_level, parse_roster_csv, roster_word
 
 
 def _clean_name(name: str) -> str:
@@ -36,12 +36,12 @@ class Agencies(Connection):
 
         For an existing agency, ``level``/``region``/``parent`` are updated
         when given (not None). A new agency without level gets "other".
-        ``level`` accepts Chinese aliases (乡镇, 县直部门…).
+        ``level`` accepts Chinese aliases (乡镇, 县直部门…), kept as written (``level_words``).
         """
         name = _clean_name(name)
         lvl = normalize_level(level) if level is not None else None
         with self._tx() as conn:
-            return self._upsert_agency(conn, name, lvl, region, parent, None, _ts(now))[0]
+            return self._upsert_agency(conn, name, lvl, region, parent, None, _ts(now), roster_word(level))[0]
 
     def _upsert_agency(
         self,
@@ -52,21 +52,26 @@ class Agencies(Connection):
         parent: str | None,
         active: bool | None,
         created_at: str,
+        level_word: str | None = None,
     ) -> tuple[int, Literal["added", "updated", "unchanged"]]:
+        """``level_word``: the level as written, kept whenever a level is given."""
         rows = self._fetch(
-            conn, "SELECT id, level, region, parent, active FROM agencies WHERE name = ?", (name,)
+            conn, "SELECT id, level, level_word, region, parent, active FROM agencies WHERE name = ?", (name,)
         )
         if not rows:
             cur = conn.execute(
-                "INSERT INTO agencies (name, level, region, parent, active, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (name, level or "other", region, parent, 1 if active in (None, True) else 0, created_at),
+                "INSERT INTO agencies (name, level, level_word, region, parent, active, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (name, level or "other", level_word if level else None, region, parent,
+                 1 if active in (None, True) else 0, created_at),
             )
             return int(cur.lastrowid), "added"  # type: ignore[arg-type]
         old = rows[0]
         changes: dict[str, Any] = {}
         if level is not None and level != old["level"]:
             changes["level"] = level
+        if level is not None and level_word != old["level_word"]:
+            changes["level_word"] = level_word
         if region is not None and region != old["region"]:
             changes["region"] = region
         if parent is not None and parent != old["parent"]:
@@ -97,7 +102,7 @@ class Agencies(Connection):
         with self._tx() as conn:
             for row in parsed.rows:
                 _, outcome = self._upsert_agency(
-                    conn, row.name, row.level, row.region, row.parent, row.active, created_at
+                    conn, row.name, row.level, row.region, row.parent, row.active, created_at, row.level_word
                 )
                 if outcome == "added":
                     added += 1
@@ -113,6 +118,11 @@ class Agencies(Connection):
         if active_only:
             sql += " WHERE active = 1"
         return [_agency(r) for r in self._rows(sql + " ORDER BY id")]
+
+    def level_words(self) -> dict[int, str]:
+        """The level of each agency as its roster wrote it (县直部门), where it was written in
+        words of its own; the others are shown by their level's label."""
+        return {row["id"]: row["level_word"] for row in self._rows("SELECT id, level_word FROM agencies WHERE level_word IS NOT NULL")}
 
     def get_agency(self, agency_id: int) -> Agency | None:
         row = self._one("SELECT * FROM agencies WHERE id = ?", (agency_id,))
@@ -166,5 +176,8 @@ class Agencies(Connection):
 
     @writes
     def set_agency_level(self, agency_id: int, level: str) -> Agency:
-        """``level`` accepts Chinese aliases. Raises NotFound / ValueError."""
-        return self._update_agency(agency_id, "level", normalize_level(level))
+        """``level`` accepts Chinese aliases (kept as written). Raises NotFound / ValueError."""
+        value = normalize_level(level)
+        with self._tx():
+            self._update_agency(agency_id, "level_word", roster_word(level))
+            return self._update_agency(agency_id, "level", value)

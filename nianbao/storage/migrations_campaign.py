@@ -119,3 +119,22 @@ def m0013_campaign_indexes(db: Database) -> None:
         " message, off_target_reason, source, sum_problem, sum_problem_zeros)"
     )
     db.execute("CREATE INDEX inbox_submission ON inbox(submission_id) WHERE submission_id IS NOT NULL")
+
+
+@migrations()
+def m0014_people_and_roster_words(db: Database) -> None:
+    """v14: people who come back to the web desk, and the roster's own words. ``personal_codes``:
+    a person's long-lived sign-in code for the web desk (one a person, by its SHA-256 only; a new
+    one replaces the old), who made it and when; ``agencies.level_word``: the level as the roster
+    wrote it (县直部门), shown instead of the level's label where the roster gave one."""
+    db.execute(
+        """
+        CREATE TABLE personal_codes (
+            user_id     INTEGER PRIMARY KEY,
+            code_hash   TEXT    NOT NULL UNIQUE,
+            created_at  TEXT    NOT NULL,
+            created_by  INTEGER
+        )
+        """
+    )
+    db.execute("ALTER TABLE agencies ADD COLUMN level_word TEXT")

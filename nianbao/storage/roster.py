@@ -42,6 +42,7 @@ __all__ = [
     "parse_active",
     "decode_roster_bytes",
     "parse_roster_csv",
+    "roster_word",
 ]
 
 LEVELS: tuple[str, ...] = tuple(Level.labels())
@@ -79,6 +80,15 @@ _FALSE = {"0", "false", "no", "n", "f", "off", "否", "停用", "撤销", "无�
 
 
 
+def roster_word(value: str | None) -> str | None:
+    """The level as a roster (or a person) wrote it, kept to be shown as written (县直部门 stays
+    县直部门, not the label 县级部门); None for an English value (township), shown by its label."""
+    word = " ".join(str(value or "").split())
+    if not word or word.lower().replace("-", "_").replace(" ", "_") in LEVEL_LABELS:
+        return None
+    return word[:20]
+
+
 def parse_active(value: str) -> bool:
     """Parse a yes/no cell (1/0, true/false, 是/否, 启用/停用…); ``ValueError`` if unknown."""
     v = str(value).strip().lower()
@@ -99,6 +109,7 @@ class RosterRow:
     region: str | None = None
     parent: str | None = None
     active: bool | None = None
+    level_word: str | None = None  # the level as the roster wrote it (None: an English value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +230,7 @@ def parse_roster_csv(source: str | os.PathLike[str] | bytes) -> ParsedRoster:
                 region=cell(row, "region") or None,
                 parent=cell(row, "parent") or None,
                 active=active,
+                level_word=roster_word(level_raw),
             )
         )
     return ParsedRoster(rows, errors)

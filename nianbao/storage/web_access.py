@@ -1,6 +1,6 @@
-"""Sign-in for the web desk: browser-only accounts, one-time login links, sessions, and the secret
-that signs the cookies. Tokens are kept only as their SHA-256, so a copy of the database does not
-let anyone sign in."""
+"""Sign-in for the web desk: browser-only accounts, one-time login links, personal sign-in codes
+(a person's way back after signing out), sessions, and the secret that signs the cookies. Tokens
+and codes are kept only as their SHA-256, so a copy of the database does not let anyone sign in."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from .access import normalize_invite_code
+from .access import INVITE_ALPHABET, normalize_invite_code, people_audit_row
 from .connection import Connection, _ts, _utc, writes
 from .models import InviteError, StorageError, _dt
 
-__all__ = ["LoginLinkError", "WebAccess", "WebSession"]
+__all__ = ["LoginLinkError", "PersonalCode", "WebAccess", "WebSession", "PERSONAL_CODE_LENGTH", "personal_code_shape"]
 
 LinkFailure = Literal["unknown", "used", "expired"]
 
@@ -34,8 +34,32 @@ class WebSession:
     expires_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class PersonalCode:
+    """When a person's current personal code was made, and by whom (themselves or a colleague)."""
+
+    user_id: int
+    created_at: datetime
+    created_by: int | None
+
+
+# 12 characters of the invite alphabet (60 bits), typed as ABCD-EFGH-JKLM: never expires, one
+# per person (a new one replaces it), so it is longer than an 8-character invite code; wrong
+# guesses are throttled with the invite codes'.
+PERSONAL_CODE_LENGTH = 12
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _personal_key(code: str) -> str:
+    return hashlib.sha256(("nianbao-personal:" + normalize_invite_code(code)).encode()).hexdigest()
+
+
+def personal_code_shape(code: str) -> bool:
+    """Whether a typed code has the length of a personal code (dashes, spaces and case aside)."""
+    return len(normalize_invite_code(code)) == PERSONAL_CODE_LENGTH
 
 
 class WebAccess(Connection):
@@ -72,6 +96,54 @@ class WebAccess(Connection):
             user_id = -int(cursor.lastrowid)
             self.redeem_invite(code, user_id, display_name=display_name, now=now)  # a savepoint inside
             return user_id
+
+    @writes
+    def issue_personal_code(self, user_id: int, *, by: int | None = None, now: datetime | None = None) -> str:
+        """A new personal sign-in code for ``user_id`` (the old one, if any, stops working), as
+        it is shown once: ABCD-EFGH-JKLM. ``by``: who made it (None: the person themselves at
+        their first sign-in, or the command line). Audited."""
+        code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(PERSONAL_CODE_LENGTH))
+        moment = _ts(now)
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO personal_codes (user_id, code_hash, created_at, created_by) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET code_hash = excluded.code_hash,"
+                " created_at = excluded.created_at, created_by = excluded.created_by",
+                (user_id, _personal_key(code), moment, by),
+            )
+            agency = conn.execute("SELECT agency_id FROM members WHERE user_id = ?", (user_id,)).fetchone()
+            people_audit_row(
+                conn, "login_code", at=moment, actor=user_id if by is None else by, subject=user_id,
+                agency_id=agency[0] if agency else None,
+            )
+        return "-".join(code[i : i + 4] for i in range(0, PERSONAL_CODE_LENGTH, 4))
+
+    def personal_code_user(self, code: str) -> int | None:
+        """Whose personal code this is (None: nobody's, or replaced since)."""
+        if not personal_code_shape(code):
+            return None
+        row = self._one("SELECT user_id FROM personal_codes WHERE code_hash = ?", (_personal_key(code),))
+        return int(row["user_id"]) if row else None
+
+    def personal_codes(self, user_ids) -> dict[int, PersonalCode]:
+        """The current personal code of each of these people who has one (when, by whom)."""
+        wanted = sorted({int(u) for u in user_ids})
+        if not wanted:
+            return {}
+        marks = ", ".join("?" * len(wanted))
+        rows = self._rows(f"SELECT * FROM personal_codes WHERE user_id IN ({marks})", wanted)
+        return {r["user_id"]: PersonalCode(r["user_id"], _dt(r["created_at"]), r["created_by"]) for r in rows}
+
+    def last_sign_ins(self, user_ids) -> dict[int, datetime]:
+        """When each of these people last signed in to the web desk (those who ever did)."""
+        wanted = sorted({int(u) for u in user_ids})
+        if not wanted:
+            return {}
+        marks = ", ".join("?" * len(wanted))
+        rows = self._rows(
+            f"SELECT user_id, MAX(created_at) AS at FROM web_sessions WHERE user_id IN ({marks}) GROUP BY user_id", wanted
+        )
+        return {r["user_id"]: _dt(r["at"]) for r in rows}
 
     @writes
     def create_login_link(self, user_id: int, ttl: timedelta, now: datetime | None = None) -> str:
