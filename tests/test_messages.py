@@ -30,7 +30,8 @@ VOCABULARY: dict[str, set[str]] = {
     # words and section numbers that tell a pasted part of a report from a whole one
     "nianbao/usecases/fragments.py": {"REPORT_WORDS", "TITLE_WORDS", "START_SECTIONS", "END_SECTIONS"},
     "nianbao/usecases/intake.py": {"REPORT_MARKERS"},  # a paste is a report when it has one
-    "nianbao/usecases/scope.py": {"SEPARATOR", "GOVERNMENT"},  # region paths and a region's government
+    "nianbao/usecases/scope.py": {"SEPARATOR", "GOVERNMENT"},
+    "nianbao/usecases/chat/published.py": {"CAPTION_WORD"},  # a file captioned 「发布稿」 is the published copy  # region paths and a region's government
     "nianbao/usecases/chat/__init__.py": {"EXPLANATION", "DETAILS"},  # staff's 「说明 3 …」, 「详情 3」
     "nianbao/cli/main.py": {"build_parser"},  # the nianbao command's description and --config
     **{f"nianbao/cli/{name}.py": ARGPARSE for name in ("bot", "check", "ops", "records", "roster", "web")},
