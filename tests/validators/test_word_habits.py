@@ -42,8 +42,10 @@ HABITS = {
     "zero_as_dash": (made.zero_as_dash, {"C107"}),
     "fullwidth_digits": (made.fullwidth_digits, {"C108"}),
     "custom_xml": (made.custom_xml, set()),
+    "tracked_moves": (made.tracked_moves, set()),
     # what already held
     "tracked_changes": (held.tracked_changes, set()),
+    "tracked_row_deletion": (held.tracked_row_deletion, set()),
     "persons_comments": (held.persons_comments, set()),
     "fields": (held.fields, set()),
     "content_controls": (held.content_controls, set()),
@@ -61,7 +63,7 @@ MARKS = {
     "content_controls": b"sdtContent", "soft_breaks_and_spaces": b"<w:br", "legacy_merges": b"hMerge",
     "landscape_section": b"landscape", "table3_as_altchunk": b"altChunk", "report_as_altchunk": b"altChunk",
     "table3_in_a_frame": b"<w:tbl", "report_in_a_frame": b"<w:tbl", "separators_and_units": re.compile(r"\d件<".encode()),
-    "strict_open_xml": b"purl.oclc.org",
+    "strict_open_xml": b"purl.oclc.org", "tracked_moves": b"moveFrom", "tracked_row_deletion": b"w:id=\"8000\"",
 }
 
 
@@ -132,7 +134,7 @@ def test_body_text_around_the_habits_is_the_clean_reports(bases):
     """The habits that wrap or hide: the body paragraphs read are the clean report's."""
     data, page, _, clean = bases("pingtan_2024")
     texts = [p.text for p in clean.report.paragraphs]
-    for habit in ("hidden_guidance", "report_in_a_frame", "custom_xml", "toc_field", "toc_wps", "title_in_a_text_box", "title_box_anchored_in_text"):
+    for habit in ("hidden_guidance", "report_in_a_frame", "custom_xml", "toc_field", "toc_wps", "title_in_a_text_box", "title_box_anchored_in_text", "tracked_moves"):
         result = check_bytes(HABITS[habit][0](data, page), f"{habit}.docx")
         assert [p.text for p in result.report.paragraphs] == texts, habit
 

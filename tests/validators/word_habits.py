@@ -390,3 +390,33 @@ def custom_xml(data: bytes, page: bytes) -> bytes:
             wrapper.append(block)
 
     return edit(data, change)
+
+
+def tracked_moves(data: bytes, page: bytes) -> bytes:
+    """Text dragged with track changes on: the title moved up from below the first paragraph, and
+    a number moved into its cell from the cell beside it (the source keeps the text, marked
+    ``w:moveFrom``; read as accepted, it is only where it was moved to)."""
+
+    def moved(tag: str, runs: list, name: str, k: int):
+        start = E(f"w:{tag}RangeStart", **{"w:id": str(7000 + 2 * k), "w:name": name})
+        end = E(f"w:{tag}RangeEnd", **{"w:id": str(7000 + 2 * k)})
+        return [start, E(f"w:{tag}", *runs, **{"w:id": str(7001 + 2 * k), "w:author": "张三"}), end]
+
+    def change(body):
+        title = title_paragraph(body)
+        runs = title.findall(w("r"))
+        for r in runs:
+            title.remove(r)
+        title.extend(moved("moveTo", runs, "move1", 0))
+        source = paragraph(*moved("moveFrom", [etree.fromstring(etree.tostring(r)) for r in runs], "move1", 1))
+        title.getnext().addnext(source)
+        row = next(tr for tr in table_with(body, "制发").iter(w("tr")) if "规范性文件" in text_of(tr))
+        first, second = value_cells(row)[:2]
+        p = first.find(w("p"))
+        runs = p.findall(w("r"))
+        for r in runs:
+            p.remove(r)
+        p.extend(moved("moveTo", runs, "move2", 2))
+        second.find(w("p")).extend(moved("moveFrom", [etree.fromstring(etree.tostring(r)) for r in runs], "move2", 3))
+
+    return edit(data, change)

@@ -170,3 +170,28 @@ def landscape_section(data: bytes, page: bytes) -> bytes:
                 anchor.addnext(p) if orient == "portrait" else anchor.addprevious(p)
 
     return edit(data, change)
+
+
+def tracked_row_deletion(data: bytes, page: bytes) -> bytes:
+    """A row of table 3 pasted twice and the copy deleted with track changes on (the row marked
+    deleted, its text in ``w:delText``): read as accepted, the row is not there."""
+    from lxml import etree
+
+    def change(body):
+        tr = next(tr for tr in table_with(body, "本年新收").iter(w("tr")) if "予以公开" in text_of(tr))
+        copy = etree.fromstring(etree.tostring(tr))
+        properties = copy.find(w("trPr"))
+        if properties is None:
+            properties = E("w:trPr")
+            copy.insert(0, properties)
+        properties.append(E("w:del", **{"w:id": "8000", "w:author": "张三"}))
+        for k, r in enumerate(list(copy.iter(w("r")))):
+            for t in r.findall(w("t")):
+                t.tag = w("delText")
+                t.text = f"9{t.text}" if (t.text or "").isdigit() else t.text
+            wrapper = E("w:del", **{"w:id": str(8001 + k), "w:author": "张三"})
+            r.addprevious(wrapper)
+            wrapper.append(r)
+        tr.addnext(copy)
+
+    return edit(data, change)

@@ -102,7 +102,7 @@ def read_docx(data: bytes, depth: int = 0) -> Document:
     if b"Fallback" in xml:
         drop_fallbacks(body)
     reader = _BodyReader(Numbering.from_package(archive, _PARSER))
-    reader.hidden = hidden_of(body, _part(archive, "word/styles.xml"), _PARSER)
+    reader.hidden = hidden_of(body, _part(archive, "word/styles.xml"), _PARSER, moves=b"moveFrom" in xml)
     reader.toc = TocFields() if b"TOC" in xml or b"_Toc" in xml else None
     reader.boxes = b"txbxContent" in xml
     if b"altChunk" in xml:
@@ -151,7 +151,7 @@ class _BodyReader:
         self.paragraph_count += 1
         if skip:  # a line of the table of contents: counted (the marked-up copy counts it), not read
             return
-        hidden = self.hidden.runs if self.hidden else _NOTHING
+        hidden = self.hidden.skipped if self.hidden else _NOTHING
         boxes = self.boxes and p.find(f".//{TXBX}") is not None
         for k, box in enumerate(p.iter(TXBX) if boxes else (), start=1):
             for inner in box.iter(_P):  # a text box (the title is often one) reads as its own lines
@@ -161,8 +161,8 @@ class _BodyReader:
         text = paragraph_text(p, hidden, outside_boxes=boxes)
         if hidden:
             self._note_hidden(p, locator)
-            if not text.strip() and p in self.hidden.marks:
-                return  # a paragraph hidden as a whole: no list number either
+            if not text.strip() and (p in self.hidden.marks or p.find(f".//{_T}") is not None):
+                return  # a paragraph hidden (or moved away) as a whole: no list number either
         if self.numbering is not None:
             text = self.numbering.label(p) + text.lstrip()
         if text.strip():
@@ -236,7 +236,8 @@ def read_table(tbl, index: int, numbering: Numbering | None = None, hidden: Hidd
     cells: list[DocCell] = []
     parts: list[str] = []
     unseen: list[str] = []
-    runs = hidden.runs if hidden else _NOTHING
+    skipped = hidden.skipped if hidden else _NOTHING
+    noted = hidden.runs if hidden else _NOTHING
     column = span = 0
     skip = False
     row_no = -1
@@ -253,8 +254,9 @@ def read_table(tbl, index: int, numbering: Numbering | None = None, hidden: Hidd
     for element in tbl.iter(_TR, _TC, _GRIDBEFORE, _GRIDSPAN, _VMERGE, _P, _T):
         tag = element.tag
         if tag == _T:
-            if runs and element.getparent() in runs:
-                unseen.append(element.text or "")
+            if skipped and element.getparent() in skipped:
+                if element.getparent() in noted:
+                    unseen.append(element.text or "")
             else:
                 parts.append(element.text or "")
         elif tag == _P:

@@ -13,7 +13,8 @@ counted by one names the same element in the other. What it looks through:
   「一、总体情况 1」 is not the heading);
 - ``w:altChunk``: a part of another format (HTML pasted from a web editor) read in its place.
 
-``Hidden`` knows the runs a reader does not see (``w:vanish``, directly or by style), and
+``Hidden`` knows the runs a reader does not see (``w:vanish``, directly or by style; the source
+of a tracked move), and
 ``TocFields`` the paragraphs inside a TOC field (Word's and WPS's 目录 without a content control).
 """
 
@@ -31,7 +32,7 @@ SDT_CONTENT, CUSTOM_XML, ALT_CHUNK = f"{W}sdtContent", f"{W}customXml", f"{W}alt
 TXBX = f"{W}txbxContent"
 _VAL = f"{W}val"
 _GALLERY = f"{W}sdtPr/{W}docPartObj/{W}docPartGallery"
-_VANISH, _RPR, _PPR = f"{W}vanish", f"{W}rPr", f"{W}pPr"
+_VANISH, _RPR, _PPR, _MOVE_FROM = f"{W}vanish", f"{W}rPr", f"{W}pPr", f"{W}moveFrom"
 _RSTYLE, _PSTYLE = f"{W}rStyle", f"{W}pStyle"
 _FLDCHAR, _INSTR, _FLDSIMPLE, _HYPERLINK, _T = f"{W}fldChar", f"{W}instrText", f"{W}fldSimple", f"{W}hyperlink", f"{W}t"
 _TOC_STYLE = re.compile(r"^(toc|TOC|目录)\s?\d$")
@@ -113,11 +114,16 @@ def _hidden_styles(styles) -> set[str]:
 
 class Hidden:
     """The runs hidden as Word shows a document (``w:vanish`` set on the run, on its character
-    style or its paragraph's style), and the paragraphs whose mark is hidden."""
+    style or its paragraph's style), the paragraphs whose mark is hidden, and the runs a tracked
+    move left behind (``w:moveFrom``: read as accepted, the text is where it was moved to)."""
 
-    def __init__(self, root, styles=None) -> None:
+    def __init__(self, root, styles=None, moves: bool = False) -> None:
         self.runs: set = set()
         self.marks: set = set()  # paragraphs whose paragraph mark is hidden
+        self.moved: set = set()
+        if moves:
+            for source in root.iter(_MOVE_FROM):
+                self.moved.update(source.iter(R))
         styled = _hidden_styles(styles)
         for vanish in root.iter(_VANISH):
             properties = vanish.getparent()
@@ -146,21 +152,27 @@ class Hidden:
             if pstyle is not None and pstyle.get(_VAL) in styled:
                 self.runs.add(run)
 
+    @property
+    def skipped(self) -> set:
+        """Every run not read: hidden, or moved away."""
+        return self.runs | self.moved if self.moved else self.runs
+
     def __bool__(self) -> bool:
-        return bool(self.runs or self.marks)
+        return bool(self.runs or self.marks or self.moved)
 
 
-def hidden_of(root, styles_xml: bytes | None, parser) -> Hidden | None:
-    """The document's hidden runs, or None when it hides nothing (most documents: no work)."""
+def hidden_of(root, styles_xml: bytes | None, parser, moves: bool = False) -> Hidden | None:
+    """The document's hidden (and moved-away) runs, or None when there are none (most documents:
+    no work)."""
     styles = None
     if styles_xml and b"vanish" in styles_xml:
         try:
             styles = etree.fromstring(styles_xml, parser)
         except etree.XMLSyntaxError:
             styles = None
-    if styles is None and next(root.iter(_VANISH), None) is None:
+    if styles is None and not moves and next(root.iter(_VANISH), None) is None:
         return None
-    hidden = Hidden(root, styles)
+    hidden = Hidden(root, styles, moves)
     return hidden or None
 
 
