@@ -14,12 +14,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from pathlib import Path
 from itertools import accumulate
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import num2date
 from matplotlib.figure import Figure
+from matplotlib import font_manager
 from matplotlib.font_manager import FontProperties, fontManager
 from matplotlib.ticker import Formatter
 
@@ -115,9 +116,32 @@ class StatusCounts:
 # ---------------------------------------------------------------- fonts
 
 
-@lru_cache(maxsize=1)
+CJK_FILE_HINTS = ("cjk", "wqy", "wenquanyi", "sourcehan", "droidsansfallback", "simhei", "simsun", "msyh")
+_found: list[str] = []  # the CJK family once found (a font is not uninstalled under a running process)
+
+
 def cjk_family() -> str | None:
-    """The first installed CJK font family matplotlib knows, or None."""
+    """The first installed CJK font family, or None. Looked up when a chart is drawn, not once
+    at import: matplotlib caches its font list when first used, so a font installed afterwards
+    (fonts-noto-cjk after the first chart) is looked for among the system's font files and
+    added, instead of charts coming out in English for ever."""
+    if _found:
+        return _found[0]
+    family = _known_cjk()
+    if family is None:
+        for path in font_manager.findSystemFonts():
+            if any(hint in Path(path).name.lower() for hint in CJK_FILE_HINTS):
+                try:
+                    fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        family = _known_cjk()
+    if family is not None:
+        _found.append(family)
+    return family
+
+
+def _known_cjk() -> str | None:
     installed = {font.name for font in fontManager.ttflist}
     return next((family for family in CJK_FAMILIES if family in installed), None)
 

@@ -135,3 +135,25 @@ def test_a_chart_over_two_years_names_the_year():
     assert "2025-01-01" in labels or any(label.startswith("2025-") for label in labels[1:])
     assert all(label.count("-") in (1, 2) for label in labels)
     assert not any(label == "01-01" for label in labels)  # a new year's first day never without its year
+
+
+def test_a_cjk_font_installed_after_matplotlib_cached_its_list_is_found_at_draw_time(tmp_path):
+    """A fresh matplotlib cache built without the CJK font (as when fonts-noto-cjk is installed
+    after the first chart): the chart still finds it and speaks Chinese."""
+    import shutil
+    import subprocess
+    import sys
+
+    if not shutil.which("fc-list") or "CJK" not in subprocess.run(["fc-list"], capture_output=True, text=True).stdout:
+        pytest.skip("no CJK font on this machine (apt-get install fonts-noto-cjk)")
+    script = (
+        "from matplotlib.font_manager import fontManager\n"
+        "fontManager.ttflist = [f for f in fontManager.ttflist if 'CJK' not in f.name]  # the cache before the font\n"
+        "from nianbao.reports import chart\n"
+        "print(chart.cjk_family(), chart._words()['today'], sep='|')\n"
+    )
+    env = {"MPLCONFIGDIR": str(tmp_path / "mpl"), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    family, today = out.stdout.strip().splitlines()[-1].split("|")
+    assert "CJK" in family and today == "今天"
