@@ -25,6 +25,13 @@ def invite_days(text: str) -> int:
     return days
 
 
+def level_as_written(text: str) -> str:
+    """``--level``: a level nianbao knows (乡镇, 县直部门…, or township…), kept as written: the
+    storage keeps the word to show it (县直部门 stays 县直部门)."""
+    level_argument(text)  # refuses an unknown level, in Chinese
+    return " ".join(text.split())
+
+
 def cmd_agencies(args) -> int:
     store = open_store(args)
     try:
@@ -38,9 +45,11 @@ def cmd_agencies(args) -> int:
             return _add_agency(store, args)
         if args.agencies_command in ("deactivate", "activate", "rename", "set-level"):
             return _edit_agency(store, args)
+        words = store.level_words()
         for agency in store.list_agencies(active_only=not args.all):
             state = "" if agency.active else say.DEACTIVATED_MARK
-            print(f"{agency.id}\t{agency.name}\t{LEVELS.get(agency.level, agency.level)}\t{agency.region or ''}{state}")
+            level = words.get(agency.id) or LEVELS.get(agency.level, agency.level)
+            print(f"{agency.id}\t{agency.name}\t{level}\t{agency.region or ''}{state}")
         return 0
     finally:
         store.close()
@@ -60,7 +69,7 @@ def _add_agency(store, args) -> int:
     if old is None:
         print(say.agency_added_to_roster(agency.name, agency_id))
         return 0
-    changed = [say.level_changed(LEVELS.get(agency.level, agency.level))] * (old.level != agency.level)
+    changed = [say.level_changed(store.level_words().get(agency.id) or LEVELS.get(agency.level, agency.level))] * (old.level != agency.level)
     changed += [say.region_changed(agency.region)] * (old.region != agency.region)
     print(say.agency_in_roster(agency.name, agency_id, agency.active, changed))
     return 0
@@ -89,7 +98,7 @@ def _edit_agency(store, args) -> int:
         print(say.agency_renamed(agency.name, args.new_name))
     elif args.agencies_command == "set-level":
         store.set_agency_level(agency.id, args.level)
-        print(say.agency_level_set(agency.name, LEVELS[args.level]))
+        print(say.agency_level_set(agency.name, store.level_words().get(agency.id) or LEVELS[level_argument(args.level)]))
     else:
         active = args.agencies_command == "activate"
         store.set_agency_active(agency.id, active)
@@ -105,6 +114,12 @@ def cmd_invite(args) -> int:
         args.days = INVITE_TTL_DAYS
     if args.all:
         return _bulk_invites(args)
+    from ..config import load_config
+
+    faces = _faces(load_config(args.config), args.bot)
+    if not faces.any:
+        print(say.NO_WAY_IN, file=sys.stderr)
+        return 2
     store = open_store(args)
     try:
         agency_id = None
@@ -114,45 +129,81 @@ def cmd_invite(args) -> int:
                 return 1
             agency_id = agency.id
             print(say.invite_agency(agency.name))
+        if args.replace and agency_id is not None:
+            revoked = store.revoke_invites(agency_id, args.role)
+            if revoked:
+                print(say.earlier_invites_revoked(1, revoked))
         code = store.create_invite(agency_id, role=args.role, ttl_days=args.days, region=args.region or None)
-        print(say.invite_issued(code, args.days))
+        print(say.invite_issued(code, args.days, faces.ways(code, supervisor=args.role == "supervisor")))
         print(code)
         return 0
     finally:
         store.close()
 
 
-def _bulk_invites(args) -> int:
-    """`nianbao invite --all --out 邀请码.xlsx`: a code and a t.me link for every agency."""
-    import asyncio
+def _faces(config, bot: str | None, *, username: bool = False):
+    """Where a code can be used in this office: the web desk (its sign-in page) when it is on,
+    Telegram when a token is configured or ``--bot`` names the bot (``username``: ask Telegram
+    for the bot's name, for the t.me links; LookupError when it cannot be had), 企业微信 when
+    its settings are complete."""
+    from ..ops.invites import Faces
+    from ..wecom.settings import load_settings
 
-    from ..ops.invites import bulk_invites, write_invites
+    web_url = f"{config.web.base_url}/signin" if config.web.enabled else None
+    if not bot and config.token and username:
+        import asyncio
+
+        from ..bot.reach import probe
+
+        reach = asyncio.run(probe(config))
+        if not reach.ok:
+            raise LookupError(reach.detail)
+        bot = reach.detail
+    return Faces(web_url, bot.lstrip("@") if bot else None, chat=bool(config.token), wecom=load_settings(config).configured)
+
+
+def _local(url: str | None) -> bool:
+    from urllib.parse import urlparse
+
+    return bool(url) and (urlparse(url).hostname or "") in ("127.0.0.1", "localhost", "::1", "0.0.0.0")
+
+
+def _bulk_invites(args) -> int:
+    """`nianbao invite --all --out 邀请码.xlsx`: a code for every agency, with how to use it in
+    each face of the office; the codes made before are said, or revoked with --replace."""
     from ..config import load_config
-    from ..bot.reach import probe
+    from ..ops.invites import bulk_invites, write_invites
 
     if not args.out:
         print(say.INVITES_OUT_NEEDED, file=sys.stderr)
         return 2
     config = load_config(args.config)
-    username = args.bot
-    if not username:
-        reach = asyncio.run(probe(config))
-        if not reach.ok:
-            print(say.no_bot_username(reach.detail), file=sys.stderr)
-            return 2
-        username = reach.detail
+    try:
+        faces = _faces(config, args.bot, username=True)
+    except LookupError as problem:
+        print(say.no_bot_username(str(problem)), file=sys.stderr)
+        return 2
+    if not faces.any:
+        print(say.NO_WAY_IN, file=sys.stderr)
+        return 2
     if existing_database(args, say.invites_no_database) is None:
         return 2
     store = open_store(args)
     try:
-        rows = bulk_invites(store, username, args.days, unbound_only=args.unbound)
+        issued = bulk_invites(store, faces, args.days, unbound_only=args.unbound, replace=args.replace)
     finally:
         store.close()
-    if not rows:
+    if not issued.rows:
         print(say.NO_AGENCIES_TO_INVITE, file=sys.stderr)
         return 1
-    write_invites(rows, Path(args.out))
-    print(say.invites_saved(len(rows), args.days, args.out))
+    write_invites(issued.rows, Path(args.out), faces)
+    print(say.invites_saved(len(issued.rows), args.days, args.out, issued.rows[0].ways))
+    if issued.earlier_codes and issued.revoked:
+        print(say.earlier_invites_revoked(issued.earlier_agencies, issued.earlier_codes))
+    elif issued.earlier_codes:
+        print(say.earlier_invites_kept(issued.earlier_agencies, issued.earlier_codes, issued.earlier_last))
+    if _local(faces.web_url):
+        print(say.local_web_address(config.web.base_url), file=sys.stderr)
     return 0
 
 
@@ -211,7 +262,7 @@ def add_commands(sub) -> None:
     lister.add_argument("--all", action="store_true", help="包括已停用的机关")
     adder = agencies_sub.add_parser("add", help="添加一个机关")
     adder.add_argument("name", help="机关全称")
-    adder.add_argument("--level", required=True, type=level_argument, metavar="LEVEL", help=f"机关层级：{LEVEL_WORDS}")
+    adder.add_argument("--level", required=True, type=level_as_written, metavar="LEVEL", help=f"机关层级：{LEVEL_WORDS}")
     adder.add_argument("--region")
     for command, help_text in (("deactivate", "停用一个机关（不再统计、不再提醒）"), ("activate", "重新启用一个机关")):
         agencies_sub.add_parser(command, help=help_text).add_argument("name")
@@ -220,7 +271,7 @@ def add_commands(sub) -> None:
     rename.add_argument("new_name")
     set_level = agencies_sub.add_parser("set-level", help="修改机关层级")
     set_level.add_argument("name")
-    set_level.add_argument("level", type=level_argument, metavar="LEVEL", help=f"机关层级：{LEVEL_WORDS}")
+    set_level.add_argument("level", type=level_as_written, metavar="LEVEL", help=f"机关层级：{LEVEL_WORDS}")
     agencies.set_defaults(func=cmd_agencies)
 
     invite = sub.add_parser("invite", help="为机关生成一次性邀请码（最后一行是邀请码）")
@@ -231,8 +282,12 @@ def add_commands(sub) -> None:
     )
     invite.add_argument("--days", type=invite_days, default=None, help=f"有效天数（1 到 {MAX_INVITE_DAYS}）")
     invite.add_argument("--all", action="store_true", help="为名单中每个机关各生成一个邀请码，保存到 --out 文件")
-    invite.add_argument("--out", metavar="邀请码.xlsx", help="与 --all 一起：保存为 .xlsx 或 .csv（含 t.me 绑定链接）")
-    invite.add_argument("--bot", metavar="用户名", help="机器人的用户名（生成 t.me 链接；默认向 Telegram 查询）")
+    invite.add_argument(
+        "--out", metavar="邀请码.xlsx",
+        help="与 --all 一起：保存为 .xlsx 或 .csv（每个机关的使用方法：网页版地址和登录步骤；有 Telegram 时含 t.me 链接；有企业微信时含“绑定 邀请码”）",
+    )
+    invite.add_argument("--bot", metavar="用户名", help="Telegram 机器人的用户名（生成 t.me 链接；设置了 TELEGRAM_BOT_TOKEN 时默认向 Telegram 查询）")
+    invite.add_argument("--replace", action="store_true", help="作废这些机关以前生成、尚未使用的邀请码，只留这次生成的")
     invite.add_argument("--unbound", action="store_true", help="与 --all 一起：只为还没有人绑定的机关生成")
     invite.add_argument("--region", help="与 --role supervisor 一起：督导员只能查看该地区及其下级（例如 沭阳县）")
     invite.set_defaults(func=cmd_invite)

@@ -4,6 +4,8 @@ code writes ``from nianbao import messages as say`` and ``say.NAME`` without kno
 
 - ``console``: the terminal and the log: the ``nianbao`` command's own lines, ``serve`` without a
   token, reaching Telegram, importing past reports;
+- ``ops``: what the county's IT person reads at the server: invite codes as the configured faces
+  take them, earlier codes, ``web-login``'s hints, the doctor's verdict (imports nothing either);
 - ``rollup``: the region's summary report and the published copy checked against the reviewed one
   (plain text for every face; imports nothing either);
 - ``format``: splitting to Telegram's limit, an issue as a line, times and durations;
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("console", "rollup", "format", "drafts", "access", "status", "words", "files")
+MODULES = ("console", "ops", "rollup", "format", "drafts", "access", "status", "words", "files")
 
 
 def __getattr__(name: str):

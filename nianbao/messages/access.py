@@ -10,7 +10,7 @@ from .format import escape
 
 __all__ = [
     "member_added", "member_line",
-    "unnamed_person",
+    "named_person", "unnamed_person",
     "ADD_NEEDS_NAME_AND_LEVEL", "ADD_USAGE", "ADMINS_ONLY", "AUDIT_ACTIONS", "AUDIT_EMPTY", "ERROR_NOTICE",
     "GROUP_NOTICE", "HELP_DRAFTS", "HELP_SECTIONS", "HELP_TITLE", "INACTIVE_AGENCY", "INVITE_ERRORS",
     "LEVEL_WORDS", "NOT_BOUND", "PROMOTED", "PROMOTE_USAGE", "REBOUND", "REMOVED", "REMOVE_CONFIGURED",
@@ -149,6 +149,7 @@ AUDIT_EMPTY = "还没有操作记录。"
 AUDIT_ACTIONS = {
     "bind": "绑定", "remove": "移除", "invite": "生成邀请码", "promote": "设为督导员",
     "deactivate": "停用单位", "activate": "启用单位", "accept": "确认通过", "unaccept": "撤销确认", "explain": "单位说明", "outlier": "异常值处理",
+    "revoke_invite": "作废未使用的邀请码", "login_code": "生成个人登录码", "name": "登记姓名",
 }  # fmt: skip
 
 
@@ -161,20 +162,35 @@ def audit_title(count: int) -> str:
     return f"<b>最近 {count} 条操作记录</b>（最新在前）"
 
 
-def audit_line(at: dt.datetime, actor: int | None, action: str, subject: int | None, agency_name: str | None) -> str:
-    """One event of the audit log; ``at`` already in the county's time zone."""
-    who = "命令行" if actor is None else f"用户 {actor}"
+def audit_line(
+    at: dt.datetime, actor: int | None, action: str, subject: int | None, agency_name: str | None,
+    names: dict[int, str] | None = None, detail: str = "",
+) -> str:
+    """One event of the audit log; ``at`` already in the county's time zone; ``names``: the
+    people's names that are known (``Store.member_names``), each shown with their id."""
+    names = names or {}
+    who = "命令行" if actor is None else named_person(actor, names.get(actor))
     line = f"{at:%m-%d %H:%M} {who}：{AUDIT_ACTIONS.get(action, action)}"
     if subject is not None and subject != actor:
-        line += f" 用户 {subject}"
+        line += f" {named_person(subject, names.get(subject))}"
+    if action == "name" and detail:
+        line += f"「{escape(detail)}」"
+    elif action == "revoke_invite" and detail:
+        line += f" {escape(detail)} 个"
     if agency_name:
         line += f" · {escape(agency_name)}"
     return line
 
 
 def unnamed_person(user_id: int) -> str:
-    """A person known only by their id (no name given in chat or on the web)."""
-    return f"用户 {user_id}"
+    """A person known only by their id (no name given in chat or on the web); a browser-only
+    account's id is negative."""
+    return f"网页账号 {user_id}" if user_id < 0 else f"用户 {user_id}"
+
+
+def named_person(user_id: int, name: str | None) -> str:
+    """A person in a record: their name and id (the id is what /remove takes), or the id alone."""
+    return f"{escape(name)}（{user_id}）" if name else unnamed_person(user_id)
 
 
 def member_line(user_id: int, role: str, name: str | None, agency: str | None, region: str | None) -> str:

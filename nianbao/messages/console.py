@@ -5,17 +5,17 @@ server), and ``nianbao history import``'s problems with a report."""
 from __future__ import annotations
 
 __all__ = [
-    "ANNOTATE_ONE_FILE", "ARGPARSE_WORDS", "CHART_NEEDS_DATABASE", "DEACTIVATED_MARK", "DOCTOR_ALL_GOOD", "FILE_NOT_FOUND",
-    "INVITES_OUT_NEEDED", "IS_A_FOLDER", "NOT_ANNOTATED_NOT_DOCX", "NOT_ANNOTATED_NO_ISSUES",
-    "NO_AGENCIES_TO_INVITE", "NO_FILES_TO_CHECK", "NO_FILES_TO_IMPORT", "NO_READ_PERMISSION",
+    "ANNOTATE_ONE_FILE", "ARGPARSE_WORDS", "CHART_NEEDS_DATABASE", "DEACTIVATED_MARK", "FILE_NOT_FOUND",
+    "IS_A_FOLDER", "NOT_ANNOTATED_NOT_DOCX", "NOT_ANNOTATED_NO_ISSUES",
+    "NO_FILES_TO_CHECK", "NO_FILES_TO_IMPORT", "NO_READ_PERMISSION",
     "NO_REPORTS_TO_SUM", "NO_TOKEN_MESSAGE", "WEB_ONLY", "REACH_NO_TOKEN", "REACH_TOKEN_REJECTED",
     "agency_added_to_roster", "agency_in_roster", "agency_level_set", "agency_name_ambiguous",
     "agency_not_in_roster", "agency_renamed", "agency_switched", "annotate_over_input", "annotated_saved", "bad_date",
     "cannot_add_agency", "cannot_open_file", "cannot_read", "chart_saved", "clean_copy_saved",
-    "cli_member_removed", "cli_not_a_member", "days_not_a_number", "days_out_of_range", "doctor_failed",
+    "cli_member_removed", "cli_not_a_member", "days_not_a_number", "days_out_of_range",
     "history_counts", "history_failed", "history_imported", "import_ambiguous", "import_not_in_roster",
-    "import_other_year", "invite_agency", "invite_issued", "invites_no_database", "invites_saved",
-    "level_changed", "no_bot_username", "previous_cannot_open", "previous_other_year", "previous_source",
+    "import_other_year", "invite_agency",
+    "level_changed", "previous_cannot_open", "previous_other_year", "previous_source",
     "previous_unreadable", "reach_connection_failed", "reach_refused", "region_changed", "roster_imported",
     "skipped", "skipped_not_a_report", "summary_no_database", "summary_saved", "template_saved",
     "unreachable", "web_no_database",
@@ -110,10 +110,7 @@ NOT_ANNOTATED_NOT_DOCX = "未生成批注版（只有 .docx 文件可以加批�
 NO_FILES_TO_IMPORT = "没有找到要导入的文件。"
 CHART_NEEDS_DATABASE = "状态图需要机器人的数据库（报送日期），汇总文件夹时不生成。"
 NO_REPORTS_TO_SUM = "没有找到可以汇总的报告文件（.docx、.doc、.wps、.odt、.rtf、.pdf、网页、文本）。"
-DOCTOR_ALL_GOOD = "一切正常，机器人可以运行。"
 DEACTIVATED_MARK = "（已停用）"
-INVITES_OUT_NEEDED = "请用 --out 邀请码.xlsx（或 .csv）指定保存邀请码的文件。"
-NO_AGENCIES_TO_INVITE = "名单中没有需要邀请码的机关。"
 
 
 def cannot_read(reason) -> str:
@@ -170,10 +167,6 @@ def annotate_over_input(target, draft) -> str:
 
 def annotated_saved(target, count: int) -> str:
     return f"已生成批注版：{target}（{count} 条批注）"
-
-
-def doctor_failed(count: int) -> str:
-    return f"有 {count} 项需要处理（见 ✗）。"
 
 
 def history_failed(file_name: str, problem: str) -> str:
@@ -273,22 +266,6 @@ def agency_switched(name: str, active: bool) -> str:
 
 def invite_agency(name: str) -> str:
     return f"机关：{name}"
-
-
-def invite_issued(code: str, days: int) -> str:
-    return f"邀请码（{days} 天内有效，只能使用一次）：发送 /start {code} 给机器人即可绑定，或在网页版的登录页输入。"
-
-
-def no_bot_username(detail: str) -> str:
-    return f"无法从 Telegram 得到机器人的用户名（{detail}）：请用 --bot 机器人用户名 指定。"
-
-
-def invites_no_database(database) -> str:
-    return f"找不到数据库「{database}」：先用 nianbao agencies import 名单.csv 导入名单。"
-
-
-def invites_saved(count: int, days: int, out) -> str:
-    return f"已为 {count} 个机关生成邀请码（{days} 天内有效，每个只能使用一次）：{out}"
 
 
 def cli_not_a_member(user_id: int) -> str:

@@ -1,10 +1,13 @@
-"""`nianbao doctor`: is everything the bot needs there? One line per check, ✓ or ✗, with what
-to do when something is missing. Exit 0 when the bot can run, 1 otherwise.
+"""`nianbao doctor`: is everything the office configured there? One line per check, ✓, ✗ or !
+(optional), with what to do when something is missing. Exit 0 when all of it is well, 1 otherwise:
+an office on the web desk alone is checked as such, not failed for having no Telegram.
 
-Checks: the configuration, the Bot API server (Telegram's cloud or the configured one, by a
-real getMe call), the database (exists, opens, schema, roster, journal of drafts), the drafts
-folder, and LibreOffice (a real conversion of a tiny RTF file; optional: without it .doc/.wps
-senders are told to save as .docx).
+Checks: the configuration; each face that is configured: the web desk (an HTTP GET of its sign-in
+page at its address; a desk that does not answer fails when it is the office's only face, and is
+a warning beside a chat face, which works without it), Telegram's Bot API server (a real getMe,
+when a token is set), 企业微信 (a real gettoken, when its settings are given); the database
+(exists, opens, schema, roster, people, journal of drafts), the drafts folder and the store's size,
+LibreOffice (a real conversion of a tiny RTF file) and a Chinese font (``fc-list``), both optional.
 """
 
 from __future__ import annotations
@@ -71,7 +74,10 @@ def _database(config: Config) -> Check:
         detail += "；" + _campaign_line(store, config)
         problems = [] if agencies else ["名单是空的：nianbao agencies import 名单.csv"]
         if not supervisors:
-            problems.append("还没有督导员：在配置 [people] supervisors 填 Telegram 用户编号，或 nianbao invite --role supervisor")
+            problems.append(
+                "还没有督导员：nianbao members add 用户ID --role supervisor --name 姓名（再用 nianbao web-login 用户ID 登录网页版），"
+                "或 nianbao invite --role supervisor 生成督导员邀请码"
+            )
         return Check("数据库", not problems, detail + ("；" + "；".join(problems) if problems else ""))
     finally:
         store.close()
@@ -99,7 +105,7 @@ def _files(config: Config) -> Check:
     if not folder.exists() and not os.access(_existing_parent(folder), os.W_OK):
         return Check("草稿文件夹", False, f"{folder} 不存在，且当前用户（{_user()}）不能创建")
     if not folder.exists():
-        return Check("草稿文件夹", True, f"{folder}（第一次收到草稿时创建）")
+        return Check("草稿文件夹", True, f"{folder}（第一次收到草稿时创建）；{store_size(config)}")
     return Check("草稿文件夹", True, f"{folder}；{store_size(config)}")
 
 
@@ -127,6 +133,64 @@ def _libreoffice() -> Check:
     return Check(name, ok, f"{soffice} 可以转换文件" if ok else f"{soffice} 没有生成 .docx", required=False)
 
 
+def _web(config: Config, only_face: bool, timeout: float = 5.0) -> Check:
+    """The web desk at its address: its sign-in page fetched as a browser would."""
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urlparse
+
+    url = f"{config.web.base_url}/signin"
+    local = (urlparse(url).hostname or "") in ("127.0.0.1", "localhost", "::1", "0.0.0.0")
+    note = "；只有本机能打开：各机关用的地址请设 NIANBAO_WEB_URL（配置文件 [web] url）" if local else ""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"User-Agent": "nianbao-doctor"}), timeout=timeout) as answer:
+            page = answer.read(200_000).decode("utf-8", "replace")
+            status = answer.status
+    except urllib.error.HTTPError as error:
+        return Check("网页版", False, f"{url} 返回 HTTP {error.code}：不是正常的登录页，检查反向代理和 NIANBAO_WEB_URL")
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        how = "启动服务（nianbao web，或 nianbao serve 同时启动网页版）后再检查"
+        if only_face:
+            return Check("网页版", False, f"{url} 打不开（{reason}）：网页版是本办唯一的使用方式，{how}{note}")
+        return Check("网页版", False, f"{url} 打不开（{reason}）：{how}；聊天方式不受影响{note}", required=False)
+    if 'name="code"' not in page:
+        return Check("网页版", False, f"{url} 可以打开（HTTP {status}），但不是年报审核助手的登录页：检查 NIANBAO_WEB_URL 和反向代理")
+    return Check("网页版", True, f"{url} 可以打开（HTTP {status}）{note}")
+
+
+def _fonts() -> Check:
+    """A Chinese font for the status chart and the documents LibreOffice renders."""
+    import shutil
+    import subprocess
+
+    name = "中文字体"
+    install = "安装：apt-get install fonts-noto-cjk"
+    if shutil.which("fc-list") is None:
+        return Check(name, False, f"没有 fc-list，无法检查；状态图中的中文可能显示成方框，{install}", required=False)
+    try:
+        found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        return Check(name, False, f"fc-list 出错（{exc}）", required=False)
+    families = sorted(
+        {line.split(",")[0].strip() for line in found.splitlines() if line.strip()},
+        key=lambda family: (not any(mark in family for mark in (" SC", "CN", "Hei", "Song")), family),
+    )  # the simplified Chinese ones first
+    if not families:
+        return Check(name, False, f"没有找到中文字体：状态图中的中文会显示成方框；{install}", required=False)
+    more = f" 等 {len(families)} 种" if len(families) > 2 else ""
+    return Check(name, True, "、".join(families[:2]) + more)
+
+
+def _wecom(config: Config, probe) -> Check | None:
+    """企业微信, through the face's own probe handed in by the command line: None when it is not
+    configured at all (then it is not this office's face)."""
+    found = asyncio.run(probe(config))
+    if not found.configured and found.ok:
+        return None
+    return Check("企业微信", found.ok, found.detail)
+
+
 def _user() -> str:
     try:
         import pwd
@@ -142,12 +206,24 @@ def _existing_parent(path: Path) -> Path:
     return path
 
 
-def run_checks(config: Config, config_path: str | None = None, *, libreoffice: bool = True, probe=None) -> list[Check]:
-    """``probe``: how the chat face tests its server (None: not checked)."""
+def run_checks(
+    config: Config, config_path: str | None = None, *, libreoffice: bool = True, probe=None, wecom_probe=None,
+    fonts: bool = True,
+) -> list[Check]:
+    """``probe``, ``wecom_probe``: how Telegram's and 企业微信's faces test their servers (None:
+    not checked); each is checked only where it is configured (a token; WeCom's settings)."""
     checks = [_config(config, config_path)]
-    if probe is not None:
-        checks.append(_telegram(config, probe))
-    checks += [_database(config), _files(config)]
+    chat = []
+    if probe is not None and config.token:
+        chat.append(_telegram(config, probe))
+    wecom = _wecom(config, wecom_probe) if wecom_probe is not None else None
+    if wecom is not None:
+        chat.append(wecom)
+    if config.web.enabled:
+        checks.append(_web(config, only_face=not chat))
+    checks += chat + [_database(config), _files(config)]
     if libreoffice:
         checks.append(_libreoffice())
+    if fonts:
+        checks.append(_fonts())
     return checks

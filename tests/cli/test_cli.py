@@ -114,10 +114,12 @@ def test_every_level_option_takes_the_chinese_names(samples_dir, tmp_path):
     assert "乡镇、街道、县直部门、县级部门、市直部门、省直部门、政府、其他" in nianbao("check", "--help").stdout
     env = {"NIANBAO_DB": str(tmp_path / "nianbao.db")}
     assert nianbao("agencies", "add", "芮城县财政局", "--level", "县直部门", env=env).returncode == 0
-    assert nianbao("agencies", "set-level", "芮城县财政局", "市直部门", env=env).stdout.strip() == "已修改层级：芮城县财政局 → 市级部门"
+    # the level kept as written (the roster's and the office's own word), the label where none was given
+    assert nianbao("agencies", "set-level", "芮城县财政局", "市直部门", env=env).stdout.strip() == "已修改层级：芮城县财政局 → 市直部门"
     refused = nianbao("agencies", "add", "某某局", "--level", "火星", env=env)
     assert refused.returncode == 2 and "未知的单位类型“火星”" in refused.stderr
-    assert "芮城县财政局\t市级部门" in nianbao("agencies", "list", env=env).stdout
+    assert "芮城县财政局\t市直部门" in nianbao("agencies", "list", env=env).stdout
+    assert nianbao("agencies", "set-level", "芮城县财政局", "city_department", env=env).stdout.strip() == "已修改层级：芮城县财政局 → 市级部门"
 
 
 def test_rules_lists_every_rule():
@@ -134,7 +136,7 @@ def test_roster_import_and_invite(tmp_path):
     imported = nianbao("agencies", "import", str(roster), env=env)
     assert imported.returncode == 0 and "新增 2 个" in imported.stdout
     listed = nianbao("agencies", "list", env=env)
-    assert "芮城县财政局\t县级部门" in listed.stdout
+    assert "芮城县财政局\t县直部门" in listed.stdout  # as the roster wrote it
     invite = nianbao("invite", "学张乡", env=env)
     code = invite.stdout.strip().splitlines()[-1]
     assert invite.returncode == 0 and len(code) == 8
@@ -146,7 +148,7 @@ def test_roster_import_and_invite(tmp_path):
     assert renamed.returncode == 0
     assert nianbao("agencies", "deactivate", "国资局", env=env).returncode == 0
     assert "国资局" not in nianbao("agencies", "list", env=env).stdout
-    assert "芮城县财政局（国资局）\t县级部门\t芮城县（已停用）" in nianbao("agencies", "list", "--all", env=env).stdout
+    assert "芮城县财政局（国资局）\t县直部门\t芮城县（已停用）" in nianbao("agencies", "list", "--all", env=env).stdout
     unknown = nianbao("invite", "不存在的单位", env=env)
     assert unknown.returncode == 1 and "没有找到机关" in unknown.stderr
 
