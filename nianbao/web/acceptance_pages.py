@@ -9,6 +9,7 @@ from aiohttp import web
 
 from ..usecases import words
 from . import texts
+from .agency_pages import render_submission
 from .common import desk_of, page, plain, require_agency, require_supervisor, url_id
 
 routes = web.RouteTableDef()
@@ -40,8 +41,8 @@ async def accept(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     desk, viewer, submission, issue = await _issue_of(request, form)
     reason = str(form.get("reason") or "")
-    if not reason.strip():
-        return page(request, "message.html", status=400, title="请填写理由", text=texts.ACCEPT_NEEDS_REASON)
+    if not reason.strip():  # the page again, the form open at its issue, saying what is missing
+        return await render_submission(request, texts.ACCEPT_NEEDS_REASON, issue["number"], status=400)
     agency = await desk.run(desk.store.get_agency, submission.agency_id)
     outcome = await words.accept(desk.office, viewer.person, agency, issue["number"], reason, on=submission.id)
     if not outcome.done:
@@ -78,7 +79,7 @@ async def explain(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound()
     text = str(form.get("text") or "").strip()
     if not text:
-        return page(request, "message.html", status=400, title="请填写说明", text=texts.EXPLAIN_NEEDS_TEXT)
+        return await render_submission(request, texts.EXPLAIN_NEEDS_TEXT, issue["number"], status=400)
     outcome = await words.explain(desk.office, viewer.person, issue["number"], text, on=submission.id)
     if not outcome.done:
         return _refused(request, outcome)

@@ -13,15 +13,17 @@ from ..names import DRAFT_SUFFIX, safe_file_name
 from ..storage import Submission
 from ..validators.readers import sniff
 from ..levels import LEVELS
+from ..roles import Role
 from .common import desk_of, page, plain, require_agency, require_supervisor, url_id, viewer_of
-from .desk import Desk
+from .desk import Desk, Viewer
 from .overview import attachment
+from .people_pages import agency_people
 from .views import SEVERITY_LABELS, changes_since, place, places_text, table_views
 
 routes = web.RouteTableDef()
 
 
-def _agency_view(desk: Desk, agency_id: int) -> dict | None:
+def _agency_view(desk: Desk, agency_id: int, viewer: Viewer) -> dict | None:
     agency = desk.store.get_agency(agency_id)
     if agency is None:
         return None
@@ -33,7 +35,9 @@ def _agency_view(desk: Desk, agency_id: int) -> dict | None:
     people = [a.accepted_by for a in acceptances] + [a.revoked_by for a in acceptances if a.revoked_by]
     return {
         "agency": agency, "state": state, "submissions": submissions, "publication": publication,
-        "acceptances": acceptances, "names": _names(desk, people),
+        "acceptances": acceptances, "names": desk.names(people + [s.user_id for s in submissions]),
+        "people": agency_people(desk, viewer, agency_id),
+        "level_label": desk.store.level_words().get(agency_id) or LEVELS.get(agency.level, agency.level),
     }
 
 
@@ -42,26 +46,37 @@ async def agency_page(request: web.Request) -> web.StreamResponse:
     agency_id = url_id(request, "agency_id")
     viewer = require_agency(request, agency_id)
     desk = desk_of(request)
-    return await _render_agency(request, desk, agency_id, may_upload=not viewer.supervises)
+    return await render_agency(request, desk, agency_id, may_upload=not viewer.supervises)
 
 
-async def _render_agency(request: web.Request, desk: Desk, agency_id: int, *, may_upload: bool, invite: str | None = None):
-    view = await desk.run(_agency_view, desk, agency_id)
+async def render_agency(
+    request: web.Request, desk: Desk, agency_id: int, *, may_upload: bool, invite: str | None = None,
+    problem: str | None = None, pasted: str = "", status: int = 200,
+) -> web.Response:
+    """The agency's page; ``problem``: what is missing from an upload just refused (the pasted
+    text kept in its box)."""
+    viewer = viewer_of(request)
+    view = await desk.run(_agency_view, desk, agency_id, viewer)
     if view is None:
         raise web.HTTPNotFound()
-    viewer = viewer_of(request)  # what a supervisor decided about this person's drafts, shown once
+    # what a supervisor decided about this person's drafts (or a new code made for them), shown once
     notices = await desk.run(desk.store.take_notices, viewer.user_id, desk.clock()) if viewer and not viewer.supervises else []
     return page(
         request,
         "agency.html",
+        status=status,
         **view,
         state_label=view["state"].label,
-        level_label=LEVELS.get(view["agency"].level, view["agency"].level),
         tz=desk.config.tz,
         may_upload=may_upload,
         max_upload_mb=desk.web.max_upload_mb,
         invite=invite,
+        signin_url=f"{desk.office.web_url or desk.web.base_url}/signin",
+        chat=bool(desk.config.token),
         notices=[plain(notice.text) for notice in notices],
+        problem=problem,
+        pasted=pasted,
+        role_labels=Role.labels(),
     )
 
 
@@ -78,6 +93,7 @@ def _submission_view(desk: Desk, submission_id: int) -> dict | None:
     deciding = state is not None and state.deciding is not None and state.deciding.id == submission.id
     drafts = desk.store.list_submissions(submission.agency_id, submission.year, limit=200)
     held = holding(desk.store.acceptances_of(submission.agency_id, submission.year), drafts, submission)
+    explanations = desk.store.explanations_of(submission.agency_id, submission.year)
     return {
         "submission": submission,
         "agency": desk.store.get_agency(submission.agency_id),
@@ -90,18 +106,11 @@ def _submission_view(desk: Desk, submission_id: int) -> dict | None:
         "state": state,
         "deciding": deciding,
         "off_target": OFF_TARGET_REASONS.get(submission.off_target_reason or "", "其他单位或非本年度的报告") if submission.off_target else None,
-        "explanations": desk.store.explanations_of(submission.agency_id, submission.year),
-        "names": _names(desk, [a.accepted_by for a in held.values()]),
+        "explanations": explanations,
+        "names": desk.names(
+            [a.accepted_by for a in held.values()] + [e.user_id for e in explanations.values()] + [submission.user_id]
+        ),
     }
-
-
-def _names(desk: Desk, user_ids) -> dict[int, str]:
-    """How a person is named on the page: their chat name, or their id."""
-    names = {}
-    for user_id in set(user_ids):
-        member = desk.store.get_member(user_id)
-        names[user_id] = (member.display_name if member and member.display_name else None) or f"用户 {user_id}"
-    return names
 
 
 async def _visible_submission(request: web.Request) -> tuple[Desk, Submission, dict]:
@@ -118,10 +127,16 @@ async def _visible_submission(request: web.Request) -> tuple[Desk, Submission, d
 
 @routes.get("/submission/{submission_id}")
 async def submission_page(request: web.Request) -> web.StreamResponse:
+    return await render_submission(request)
+
+
+async def render_submission(request: web.Request, problem: str | None = None, number=None, status: int = 200) -> web.Response:
+    """A draft's page; ``problem``: what is missing from the form of issue ``number`` just
+    refused (shown at that issue, its form open)."""
     desk, submission, view = await _visible_submission(request)
     return page(
-        request, "submission.html", **view, place=place, places_text=places_text, severity=SEVERITY_LABELS, tz=desk.config.tz,
-        key_of=lambda issue: key_text(issue_key(issue)),
+        request, "submission.html", status=status, **view, place=place, places_text=places_text, severity=SEVERITY_LABELS,
+        tz=desk.config.tz, key_of=lambda issue: key_text(issue_key(issue)), problem=problem, problem_number=number,
     )
 
 
@@ -161,4 +176,4 @@ async def new_invite(request: web.Request) -> web.StreamResponse:
     outcome = await make_invite(desk.office, viewer.person, agency)
     if outcome.code is None:
         return page(request, "message.html", status=409, title="不能生成邀请码", text=plain(outcome.text))
-    return await _render_agency(request, desk, agency_id, may_upload=False, invite=outcome.code)
+    return await render_agency(request, desk, agency_id, may_upload=False, invite=outcome.code)

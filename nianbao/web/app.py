@@ -12,7 +12,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from . import acceptance_pages, agency_pages, auth, overview, peers_pages, published_pages, uploads
+from . import acceptance_pages, agency_pages, auth, overview, peers_pages, people_pages, published_pages, uploads
 from .common import DESK_KEY, SIGNER_KEY, VIEWER_KEY, desk_of, refusal, viewer_of
 from .desk import Desk, Viewer
 from .security import Limits, Signer, ascii_id, body_middleware, csrf_middleware, loggable_path
@@ -111,6 +111,20 @@ def _body_refused(request: web.Request, status: int) -> web.Response:
     return refusal(request, 400, "无法读取提交的表单", "提交的表单格式有误，无法读取。请返回、刷新页面后重新提交。")
 
 
+NAMELESS_PATHS = frozenset({"/welcome", "/signin", "/signout"})  # reached before a name is given
+
+
+@web.middleware
+async def name_first_middleware(request: web.Request, handler) -> web.StreamResponse:
+    """A member the desk has no name for gives it first (``/welcome``): the records name who
+    uploaded, explained or decided."""
+    viewer = viewer_of(request)
+    if viewer is not None and viewer.needs_name and request.path not in NAMELESS_PATHS:
+        if not request.path.startswith(("/static/", "/login/")):
+            raise web.HTTPFound("/welcome")
+    return await handler(request)
+
+
 MACHINE_KEY = web.AppKey("machine_routes", set)
 
 
@@ -132,7 +146,7 @@ def create_app(desk: Desk, secret: str, limits: Limits | None = None) -> web.App
         middlewares=[
             machine_middleware, headers_middleware, errors_middleware, viewer_middleware, ids_middleware,
             body_middleware(limits, lambda request: viewer_of(request) is not None, _body_refused),
-            csrf_middleware(signer, _csrf_refused),
+            csrf_middleware(signer, _csrf_refused), name_first_middleware,
         ],
         client_max_size=int(desk.web.max_upload_mb * 1024 * 1024) + UPLOAD_OVERHEAD,
         handler_args=limits.handler_args(),
@@ -148,7 +162,7 @@ def create_app(desk: Desk, secret: str, limits: Limits | None = None) -> web.App
         undefined=jinja2.StrictUndefined,
     )
     app.router.add_static("/static", HERE / "static", name="static")
-    for area in (auth, overview, agency_pages, acceptance_pages, peers_pages, published_pages, uploads):
+    for area in (auth, overview, agency_pages, acceptance_pages, peers_pages, people_pages, published_pages, uploads):
         app.add_routes(area.routes)
     app[MACHINE_KEY] = {app.router.add_route(r.method, r.path, r.handler) for r in desk.office.machine_routes}
     return app

@@ -1,5 +1,7 @@
-"""Signing in and out: staff with their agency's invite code (the same codes as ``/start``),
-anyone bound in chat with a one-time link (``/web`` in the bot, ``nianbao web-login``).
+"""Signing in and out: the first time with an invite code (the same codes as ``/start``: a new
+browser-only account, then the person gives their name and gets a personal sign-in code), later
+with that personal code; anyone bound in chat with a one-time link (``/web`` in the bot,
+``nianbao web-login``). Signing out is confirmed on a page that says how to come back.
 
 Signing in (or trying to) in a browser that is already signed in ends that browser's earlier
 session first: one browser, one person. Wrong invite codes are throttled per client address
@@ -12,14 +14,13 @@ import asyncio
 from aiohttp import web
 
 from ..storage import InviteError
-from ..storage.web_access import LoginLinkError
+from ..storage.web_access import LoginLinkError, personal_code_shape
 from . import texts
-from .common import SIGNER_KEY, VIEWER_KEY, desk_of, page, viewer_of
+from .common import SIGNER_KEY, VIEWER_KEY, desk_of, page, require_viewer, viewer_of
 from .desk import Desk
 from .throttle import Proxies, SignInThrottle
 
 routes = web.RouteTableDef()
-WEB_NAME = "网页用户"  # how a browser-only account is named until someone renames it
 
 THROTTLE = web.AppKey("sign_in_throttle", SignInThrottle)
 PROXIES = web.AppKey("trusted_proxies", Proxies)
@@ -59,15 +60,27 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
         problem = texts.TOO_MANY_TRIES.format(seconds=attempt.wait)
         return _answer(request, ended, page(request, "signin.html", status=429, problem=problem, notice=None))
     try:
-        user_id = await desk.run(desk.store.redeem_for_new_account, code, display_name=WEB_NAME, now=desk.clock())
+        user_id = await desk.run(_whose_code, desk, code)
     except InviteError as error:
         pause = throttle.wrong(attempt)
         if pause:
             await asyncio.sleep(pause)
-        problem = texts.INVITE_ERRORS.get(error.reason, texts.INVITE_ERRORS["unknown"])
+        if error.reason == "unknown" and personal_code_shape(code):
+            problem = texts.PERSONAL_CODE_UNKNOWN
+        else:
+            problem = texts.INVITE_ERRORS.get(error.reason, texts.INVITE_ERRORS["unknown"])
         return _answer(request, ended, page(request, "signin.html", status=400, problem=problem, notice=None))
     throttle.right(attempt)
     return await _signed_in(request, desk, user_id)
+
+
+def _whose_code(desk: Desk, code: str) -> int:
+    """The person a typed code signs in: the owner of a personal code, or a new browser-only
+    account bound by an invite code (named on the next page); InviteError otherwise."""
+    owner = desk.store.personal_code_user(code)
+    if owner is not None:
+        return owner
+    return desk.store.redeem_for_new_account(code, now=desk.clock())
 
 
 async def _end_earlier_session(request: web.Request, desk: Desk) -> bool:
@@ -126,6 +139,15 @@ async def _signed_in(request: web.Request, desk: Desk, user_id: int) -> web.Stre
     max_age = int((expires - desk.clock()).total_seconds())
     request.app[SIGNER_KEY].set_session(response, session_id, max_age)
     raise response
+
+
+@routes.get("/signout")
+async def sign_out_page(request: web.Request) -> web.StreamResponse:
+    """Before signing out: how this person comes back (their personal code, or how to get one)."""
+    viewer = require_viewer(request)
+    desk = desk_of(request)
+    codes = await desk.run(desk.store.personal_codes, [viewer.user_id])
+    return page(request, "signout.html", code=codes.get(viewer.user_id), tz=desk.config.tz, chat_member=viewer.user_id > 0)
 
 
 @routes.post("/signout")

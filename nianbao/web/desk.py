@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from .. import messages as say
 from ..config import Config, WebConfig
 from ..roles import SUPERVISING
 from ..storage import Agency, FileStore, Store
@@ -32,6 +33,7 @@ class Viewer:
     name: str | None = None
     region: str | None = None  # a supervisor's scope
     covered: frozenset[int] | None = None  # the agencies in it (None: every agency)
+    needs_name: bool = False  # a member without a name: asked for it before anything else
 
     @property
     def person(self) -> Person:
@@ -93,7 +95,16 @@ class Desk:
         person = person_of(self.store, self.config, user_id)
         if person.role is None:
             return None
-        return Viewer(user_id, person.role.value, person.agency, session_id, person.name, person.region, person.covered)
+        needs_name = not person.name and self.store.get_member(user_id) is not None  # configured ids have no row to name
+        return Viewer(
+            user_id, person.role.value, person.agency, session_id, person.name, person.region, person.covered, needs_name
+        )
+
+    def names(self, user_ids) -> dict[int, str]:
+        """How each of these people is named on a page: their name, or their id said plainly."""
+        wanted = {u for u in user_ids if u is not None}
+        known = self.store.member_names(wanted)
+        return {u: known.get(u) or say.unnamed_person(u) for u in wanted}
 
     def session_end(self, role: str) -> dt.datetime:
         """Staff keep their browser signed in for the campaign (an invite code works once);

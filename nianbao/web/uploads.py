@@ -9,6 +9,7 @@ from aiohttp import web
 from ..usecases.intake import looks_like_report, take_in, too_large
 from ..usecases.people import Action
 from . import texts
+from .agency_pages import render_agency
 from .common import desk_of, page, plain, require_agency, url_id
 
 routes = web.RouteTableDef()
@@ -24,16 +25,17 @@ async def upload(request: web.Request) -> web.StreamResponse:
     desk = desk_of(request)
     form = await request.post()
     draft, pasted = form.get("draft"), str(form.get("text") or "").strip()
+    agency_id = viewer.agency.id
     if isinstance(draft, web.FileField) and draft.filename:
         data, name = draft.file.read(), draft.filename
     elif pasted:
-        if not looks_like_report(pasted):
-            return _refused(request, texts.PASTE_TOO_SHORT)
+        if not looks_like_report(pasted):  # the form again, the text kept, saying what is missing
+            return await render_agency(request, desk, agency_id, may_upload=True, problem=texts.PASTE_TOO_SHORT, pasted=pasted, status=400)
         data, name = pasted.encode("utf-8"), PASTED_NAME
     else:
-        return _refused(request, texts.NOTHING_UPLOADED)
+        return await render_agency(request, desk, agency_id, may_upload=True, problem=texts.NOTHING_UPLOADED, status=400)
     if not data:
-        return _refused(request, texts.EMPTY_FILE)
+        return await render_agency(request, desk, agency_id, may_upload=True, problem=texts.EMPTY_FILE, status=400)
     refusal = too_large(desk.office, len(data))
     if refusal:
         return _refused(request, plain(refusal), status=413)

@@ -86,6 +86,7 @@ class Visitor:
     client: Any  # aiohttp.test_utils.TestClient
     headers: dict[str, str] = field(default_factory=dict)
     csrf: str = ""
+    personal_code: str | None = None  # shown once at the first sign-in, as the person notes it down
 
     async def request(self, method: str, path: str, *, follow: bool = True, **kwargs) -> Page:
         headers = {**self.headers, **kwargs.pop("headers", {})}
@@ -162,12 +163,23 @@ class Site:
         await visitor.get("/signin")
         return visitor
 
-    async def staff(self, agency: str, **kwargs) -> Visitor:
-        """Staff of ``agency``, signed in with a fresh invite code typed on the sign-in page."""
+    async def staff(self, agency: str, name: str = "张三", **kwargs) -> Visitor:
+        """Staff of ``agency``, signed in with a fresh invite code typed on the sign-in page, who
+        give their name and note down the personal code shown."""
         visitor = await self.visitor(**kwargs)
         page = await visitor.post("/signin", {"code": self.invite(agency)})
+        assert page.url == "/welcome", (page.status, page.text[:300])
+        await self.named(visitor, name)
+        page = await visitor.get("/")
         assert page.url == f"/agency/{self.ids[agency]}", (page.status, page.text[:300])
         return visitor
+
+    async def named(self, visitor: Visitor, name: str) -> Page:
+        """The name given on the welcome page; the personal code it shows, noted down."""
+        page = await visitor.post("/welcome", {"name": name})
+        assert page.has("personal-code"), (page.status, page.text[:300])
+        visitor.personal_code = page.text_of("personal-code")
+        return page
 
     async def supervisor(self, user_id: int = SUPERVISOR) -> Visitor:
         """A supervisor, signed in through a one-time link: open it, press the button."""

@@ -17,10 +17,19 @@ def settled_get(driver, url: str) -> None:
     WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
-def sign_in_with_code(driver, url: str, code: str) -> None:
+def sign_in_with_code(driver, url: str, code: str, name: str = "张三") -> str | None:
+    """Type a code on the sign-in page; the first time (an invite code), give the name and note
+    down the personal code shown (returned), then go on."""
     settled_get(driver, url + "/signin")
     type_into(driver, "code", code)
     click_and_wait(driver, driver.find_element(By.ID, "signin"))
+    if not driver.current_url.endswith("/welcome"):
+        return None
+    type_into(driver, "name", name)
+    click_and_wait(driver, driver.find_element(By.ID, "save-name"))
+    personal = driver.find_element(By.ID, "personal-code").text
+    click_and_wait(driver, driver.find_element(By.ID, "continue"))
+    return personal
 
 
 def type_into(driver, element_id: str, text: str, attempts: int = 3) -> None:
@@ -50,7 +59,9 @@ def open_login_link(driver, link: str) -> None:
 
 
 def sign_out(driver) -> None:
+    """退出登录, then confirm it on the page that says how to come back."""
     click_and_wait(driver, driver.find_element(By.ID, "signout"))
+    click_and_wait(driver, driver.find_element(By.ID, "confirm-signout"))
 
 
 def click_and_wait(driver, element) -> None:

@@ -66,9 +66,31 @@ def test_web_login_refuses_a_stranger(tmp_path):
     run = subprocess.run([*NIANBAO, "web-login", "4242"], env=_env(tmp_path), capture_output=True, text=True, timeout=60)
     assert run.returncode == 1 and "用户 4242 还不是工作人员、督导员或管理员，不能登录网页。" in run.stderr
     assert "/login/" not in run.stdout
-    # and how to fix it: the id among the supervisors, or a supervisor invite code typed on the sign-in page
-    assert "把 4242 加进环境变量 NIANBAO_SUPERVISORS（或配置文件 [people] supervisors" in run.stderr
-    assert "nianbao invite --role supervisor 生成督导员邀请码，在网页版的登录页输入即可登录" in run.stderr
+    # and both ways in: the supervisor recorded in the database, or a supervisor invite code
+    assert "nianbao members add 4242 --role supervisor --name 李四" in run.stderr and "不用重启" in run.stderr
+    assert "nianbao invite --role supervisor 生成督导员邀请码，他在网页版的登录页输入即可登录" in run.stderr
+    assert "NIANBAO_SUPERVISORS" not in run.stderr  # the process's environment is not the way any more
+
+
+def test_a_supervisor_added_to_the_database_is_one_for_the_running_desk_and_the_command(tmp_path):
+    """members add, then web-login: the link the command prints names someone the desk knows,
+    without the desk restarted or NIANBAO_SUPERVISORS set anywhere."""
+    from fixtures.cli import run_cli
+
+    with Store(tmp_path / "nianbao.db") as store:
+        store.add_agency("学张乡人民政府", "township")
+    env = {"NIANBAO_DB": str(tmp_path / "nianbao.db")}
+    added = run_cli("members", "add", "4242", "--role", "supervisor", "--name", "李四", env=env, clean=True)
+    assert added.returncode == 0, added.stderr
+    login = run_cli("web-login", "4242", env=env, clean=True)
+    assert login.returncode == 0 and "/login/" in login.stdout.splitlines()[-1]
+    assert "还没有姓名" not in login.stderr
+    with Store(tmp_path / "nianbao.db") as store:
+        from nianbao.config import Config
+        from nianbao.usecases.people import person_of
+
+        person = person_of(store, Config(database=str(tmp_path / "nianbao.db")), 4242)
+    assert person.role.value == "supervisor" and person.name == "李四"
 
 
 def test_the_demo_starts_the_desk_and_prints_its_address(tmp_path):
@@ -108,7 +130,7 @@ async def test_nianbao_serve_also_serves_the_desk(tmp_path):
             async with aiohttp.ClientSession() as client:
                 async with client.get(f"http://127.0.0.1:{port}/signin") as response:
                     page = (response.status, await response.text())
-            assert page[0] == 200 and "单位邀请码" in page[1]
+            assert page[0] == 200 and "邀请码或个人登录码" in page[1]
         finally:
             process.terminate()
             await process.wait()

@@ -29,12 +29,14 @@ async def test_staff_sign_in_with_the_invite_code_and_see_only_their_agency(site
     assert page.status == 404 and "找不到页面" in page.text and "策勒乡" not in page.text
 
 
-async def test_a_used_invite_code_is_refused_in_chinese(site):
+async def test_a_used_invite_code_is_refused_in_chinese_and_points_to_the_personal_code(site):
     code = site.invite(A)
     visitor = await site.visitor()
-    assert (await visitor.post("/signin", {"code": code})).url == f"/agency/{site.ids[A]}"
+    assert (await visitor.post("/signin", {"code": code})).url == "/welcome"
+    await site.named(visitor, "张三")
     assert "您已退出登录" in (await visitor.post("/signout")).text
-    assert "已经使用过了" in (await visitor.post("/signin", {"code": code})).text_of("problem")
+    problem = (await visitor.post("/signin", {"code": code})).text_of("problem")
+    assert "已经使用过了" in problem and "个人登录码" in problem and "本单位人员" in problem
     assert "邀请码无效" in (await visitor.post("/signin", {"code": "NOSUCH22"})).text_of("problem")
     assert "请输入邀请码" in (await visitor.post("/signin", {"code": "  "})).text_of("problem")
 
@@ -64,8 +66,10 @@ async def test_a_supervisor_invite_code_typed_on_the_sign_in_page_signs_a_superv
     """An office without Telegram: `nianbao invite --role supervisor`'s code is enough for the desk."""
     code = site.store.create_invite(None, role="supervisor", now=site.clock())
     visitor = await site.visitor()
-    page = await visitor.post("/signin", {"code": code})
-    assert page.url == "/overview"
+    assert (await visitor.post("/signin", {"code": code})).url == "/welcome"  # a name first, then the personal code
+    await site.named(visitor, "李四")
+    page = await visitor.get("/")
+    assert page.url == "/overview" and page.text_of("me") == "李四"
     assert set(page.texts("//table[@id='agencies']/tbody/tr/@data-agency")) == set(site.ids)
 
 
@@ -118,7 +122,9 @@ async def test_guessing_invite_codes_is_slowed_down(site):
 async def test_signing_in_again_ends_the_earlier_session_of_that_browser(site):
     browser = await site.staff(A)
     earlier = browser.cookie("nianbao_session")
-    page = await browser.post("/signin", {"code": site.invite(B)})
+    assert (await browser.post("/signin", {"code": site.invite(B)})).url == "/welcome"
+    await site.named(browser, "李四")
+    page = await browser.get("/")
     assert page.url == f"/agency/{site.ids[B]}" and page.text_of("agency-name") == B
     replayed = await site.visitor()
     replayed.set_cookie("nianbao_session", earlier)

@@ -90,7 +90,8 @@ async def test_staff_explain_a_warning_and_the_supervisor_sees_it_beside_the_iss
     assert "本年机构改革" in page.text_of(f"explanation-{number}")
     supervisor = await site.supervisor()
     page = await supervisor.get(f"/submission/{submission}")
-    assert page.text_of(f"explanation-{number}") == "本单位说明：本年机构改革，申请量下降"
+    said = page.text_of(f"explanation-{number}")  # who said it, when, and what
+    assert said.startswith("本单位说明（张三，") and said.endswith("）：本年机构改革，申请量下降")
 
 
 def png_width(data: bytes) -> int:
@@ -128,7 +129,9 @@ async def test_an_invite_from_the_agency_page_signs_new_staff_in(site):
     page = await submit_form(supervisor, page, "//form[.//button[@id='make-invite']]")
     code = page.texts("//*[@id='invite']/code")[0]
     newcomer = await site.visitor()
-    assert (await newcomer.post("/signin", {"code": code})).text_of("agency-name") == agency
+    assert (await newcomer.post("/signin", {"code": code})).url == "/welcome"
+    await site.named(newcomer, "赵六")
+    assert (await newcomer.get("/")).text_of("agency-name") == agency
 
 
 async def test_peers_and_trends_of_an_agency(site):

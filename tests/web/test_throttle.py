@@ -41,7 +41,7 @@ async def test_behind_a_trusted_proxy_clients_are_counted_apart(make_site):
     other = await site.visitor({"X-Forwarded-For": "198.51.100.20"})
     assert verdicts([await other.post("/signin", wrong(99))]) == (1, 0)
     page = await other.post("/signin", {"code": site.invite(A)})
-    assert page.url == f"/agency/{site.ids[A]}"  # a valid code signs in while the guesser waits
+    assert page.url == "/welcome"  # a valid code signs in (the newcomer is asked their name) while the guesser waits
 
 
 async def test_a_client_cannot_escape_its_count_by_writing_the_header_itself(make_site):
@@ -69,7 +69,7 @@ async def test_a_right_code_is_not_held_against_its_client(site):
     visitor = await site.visitor()
     for n in range(LIMIT - 1):
         await visitor.post("/signin", wrong(n))
-    assert (await visitor.post("/signin", {"code": site.invite(A)})).url == f"/agency/{site.ids[A]}"
+    assert (await visitor.post("/signin", {"code": site.invite(A)})).url == "/welcome"
     assert verdicts([await visitor.post("/signin", wrong(50))]) == (1, 0)  # still the tenth wrong one
 
 
@@ -85,7 +85,7 @@ async def test_under_a_spread_out_attack_wrong_guesses_slow_down_and_right_codes
     pages = [await newcomer.post("/signin", wrong(n)) for n in range(4)]
     assert verdicts(pages) == (throttle.under_attack, 4 - throttle.under_attack)
     someone = await site.visitor({"X-Forwarded-For": "198.51.100.2"})
-    assert (await someone.post("/signin", {"code": site.invite(A)})).url == f"/agency/{site.ids[A]}"
+    assert (await someone.post("/signin", {"code": site.invite(A)})).url == "/welcome"
 
 
 class Asking:
