@@ -5,9 +5,10 @@ pool, the clock), this face's draft pipeline and the pastes being collected; and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable, Coroutine
+from typing import AsyncIterator, Callable, Coroutine
 
 from ..config import Config
 from ..drafts import Deliver, DraftPipeline
@@ -21,8 +22,44 @@ from ..usecases.people import Person
 @dataclass
 class PasteBuffer:
     chat_id: int
-    update_id: int  # the first message's: the draft's id in the journal
-    parts: list[str] = field(default_factory=list)
+    update_id: int  # the first message's (the lowest id): the draft's id in the journal
+    parts: dict[int, str] = field(default_factory=dict)  # by update id: Telegram numbers them as sent
+
+    def add(self, update_id: int, text: str) -> None:
+        """A part in its place, whenever its handler gets to it (a part looked up more slowly
+        than the next one must not end up after it)."""
+        self.parts[update_id] = text
+        self.update_id = min(self.update_id, update_id)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.parts[update_id] for update_id in sorted(self.parts))
+
+
+class InOrder:
+    """One user's texts handled one at a time, in the order they arrived (updates are handled
+    concurrently). A user's lock is forgotten only when nobody holds it or waits for it: one
+    forgotten while a part still waited would let the next part start beside it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # user -> (lock, holding or waiting)
+
+    @contextlib.asynccontextmanager
+    async def turn(self, user_id: int) -> AsyncIterator[None]:
+        lock, users = self._locks.get(user_id) or (asyncio.Lock(), 0)
+        self._locks[user_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[user_id]
+            if users > 1:
+                self._locks[user_id] = (lock, users - 1)
+            else:
+                del self._locks[user_id]
+
+    def __len__(self) -> int:
+        return len(self._locks)
 
 
 @dataclass
@@ -31,7 +68,7 @@ class Services:
     pipeline: DraftPipeline
     owns_office: bool = True  # shut the office down with the bot (not when another face shares it)
     pastes: dict[int, PasteBuffer] = field(default_factory=dict)
-    text_locks: dict[int, asyncio.Lock] = field(default_factory=dict)  # one user's texts in order
+    texts_in_order: InOrder = field(default_factory=InOrder)  # one user's texts in the order sent
 
     @classmethod
     def create(

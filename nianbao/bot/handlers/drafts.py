@@ -3,8 +3,6 @@ to the draft pipeline (``nianbao.drafts``). Anything else gets a hint."""
 
 from __future__ import annotations
 
-import asyncio
-
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -52,11 +50,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user_id = update.effective_user.id
     # one user's messages in the order they were sent: the parts of a paste must not overtake
     # each other while the first is still being looked at (updates are handled concurrently)
-    lock = services.text_locks.setdefault(user_id, asyncio.Lock())
-    async with lock:
+    async with services.texts_in_order.turn(user_id):
         await _on_text(update, context, services, user_id)
-    if not lock.locked() and services.text_locks.get(user_id) is lock:
-        del services.text_locks[user_id]
 
 
 async def _on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, services, user_id: int) -> None:
@@ -69,7 +64,7 @@ async def _on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, services,
     if not await _is_bound(update, context):
         return
     buffer = services.pastes.setdefault(user_id, PasteBuffer(update.effective_chat.id, update.update_id))
-    buffer.parts.append(update.effective_message.text or "")
+    buffer.add(update.update_id, update.effective_message.text or "")
     for job in context.job_queue.get_jobs_by_name(f"paste:{user_id}"):
         job.schedule_removal()
     context.job_queue.run_once(
@@ -87,7 +82,7 @@ async def _flush_paste(context: ContextTypes.DEFAULT_TYPE) -> None:
     buffer = services.pastes.pop(context.job.user_id, None)
     if buffer is None:
         return
-    text = "\n".join(buffer.parts)
+    text = buffer.text
     wait = services.config.fragment_wait_seconds
     text = await hold_or_join(context, context.job.user_id, buffer.chat_id, text, services.clock(), wait)
     if text is None:
