@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from docx.oxml import OxmlElement
 
 from .model import Locator, Report
-from .readers.docx import _GRIDBEFORE, _GRIDSPAN, _P, _TC, _TR, _VAL, _VMERGE, _cell_text, _val, paragraph_text
+from .readers.docx import _GRIDBEFORE, _GRIDSPAN, _HMERGE, _P, _TC, _TR, _VAL, _VMERGE, _cell_text, _val, paragraph_text
 from .readers.word_body import blocks
 
 
@@ -79,6 +79,7 @@ class _GridCell:
     span: int
     continues: bool  # the continuation of a vertical merge (no text of its own)
     tc: object
+    joins_left: bool = False  # the continuation of a legacy horizontal merge (w:hMerge)
 
 
 class TableGrid:
@@ -95,9 +96,12 @@ class TableGrid:
     def _place(self, cell: _GridCell) -> None:
         self._position[cell.tc] = (cell.row, cell.column)
         for column in range(cell.column, cell.column + cell.span):
-            owner = self._owner.get((cell.row - 1, column), cell.tc) if cell.continues else cell.tc
+            if cell.joins_left:
+                owner = self._owner.get((cell.row, cell.column - 1), cell.tc)
+            else:
+                owner = self._owner.get((cell.row - 1, column), cell.tc) if cell.continues else cell.tc
             self._owner[(cell.row, column)] = owner
-        if not cell.continues:
+        if not cell.continues and not cell.joins_left:
             self._first_in_row.setdefault(cell.row, cell.tc)
 
     def cell(self, grid_row: int | None, grid_col: int | None):
@@ -122,7 +126,7 @@ def _cells_in_one_pass(tbl) -> list[_GridCell]:
     cells: list[_GridCell] = []
     current: _GridCell | None = None
     row, column = -1, 0
-    for element in tbl.iter(_TR, _TC, _GRIDBEFORE, _GRIDSPAN, _VMERGE):
+    for element in tbl.iter(_TR, _TC, _GRIDBEFORE, _GRIDSPAN, _VMERGE, _HMERGE):
         tag = element.tag
         if tag == _TC:
             if current is not None:
@@ -135,6 +139,9 @@ def _cells_in_one_pass(tbl) -> list[_GridCell]:
         elif tag == _VMERGE:
             if current is not None:
                 current.continues = element.get(_VAL, "continue") == "continue"
+        elif tag == _HMERGE:
+            if current is not None:
+                current.joins_left = element.get(_VAL, "continue") == "continue"
         elif tag == _GRIDBEFORE:
             column = _val(element, 0)
         else:  # a new row

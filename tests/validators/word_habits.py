@@ -420,3 +420,22 @@ def tracked_moves(data: bytes, page: bytes) -> bytes:
         second.find(w("p")).extend(moved("moveFrom", [etree.fromstring(etree.tostring(r)) for r in runs], "move2", 3))
 
     return edit(data, change)
+
+
+def _prompt(text: str = "单击或点击此处输入文字。"):
+    """A content control showing its prompt (not filled in)."""
+    return E("w:sdt", E("w:sdtPr", E("w:showingPlcHdr")), E("w:sdtContent", run(text)))
+
+
+def unfilled_controls(data: bytes, page: bytes) -> bytes:
+    """A template of content controls: every blank cell, and the date line under the report, a
+    control still showing its grey prompt (a person reads them as empty)."""
+
+    def change(body):
+        for tc in (tc for t in tables(body) for tc in t.iter(w("tc"))):
+            if not text_of(tc).strip() and tc.find(w("tbl")) is None:
+                tc.find(w("p")).append(_prompt())
+        last = [p for p in body.iterchildren(w("p")) if text_of(p).strip()][-1]
+        last.addnext(paragraph(_prompt("单击或点击此处输入日期。")))
+
+    return edit(data, change)

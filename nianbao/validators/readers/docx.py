@@ -25,9 +25,8 @@ from .word_body import TXBX, W, Hidden, TocFields, blocks, drop_fallbacks, hidde
 _P, _TBL, _TR, _TC, _SDT = f"{W}p", f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}sdt"
 _T, _TAB, _BR, _CR = f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"
 _VAL = f"{W}val"
-_TCPR, _GRIDSPAN, _VMERGE = f"{W}tcPr", f"{W}gridSpan", f"{W}vMerge"
+_TCPR, _GRIDSPAN, _VMERGE, _HMERGE = f"{W}tcPr", f"{W}gridSpan", f"{W}vMerge", f"{W}hMerge"
 _GRIDBEFORE = f"{W}gridBefore"
-_GRIDBEFORE_PATH = f"{W}trPr/{W}gridBefore"
 _MAIN_TYPES = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
     "application/vnd.ms-word.document.macroEnabled.main+xml",
@@ -102,7 +101,7 @@ def read_docx(data: bytes, depth: int = 0) -> Document:
     if b"Fallback" in xml:
         drop_fallbacks(body)
     reader = _BodyReader(Numbering.from_package(archive, _PARSER))
-    reader.hidden = hidden_of(body, _part(archive, "word/styles.xml"), _PARSER, moves=b"moveFrom" in xml)
+    reader.hidden = hidden_of(body, _part(archive, "word/styles.xml"), _PARSER, moves=b"moveFrom" in xml, prompts=b"showingPlcHdr" in xml)
     reader.toc = TocFields() if b"TOC" in xml or b"_Toc" in xml else None
     reader.boxes = b"txbxContent" in xml
     if b"altChunk" in xml:
@@ -211,27 +210,10 @@ def _val(element, default: int) -> int:
         return default
 
 
-def _cell_properties(tc) -> tuple[int, bool]:
-    """(grid span, continues a vertical merge from above)."""
-    span, continues = 1, False
-    properties = tc.find(_TCPR)
-    if properties is not None:
-        for child in properties:
-            if child.tag == _GRIDSPAN:
-                span = _val(child, 1)
-            elif child.tag == _VMERGE:
-                continues = child.get(_VAL, "continue") == "continue"
-    return span, continues
-
-
-def _grid_before(tr) -> int:
-    node = tr.find(_GRIDBEFORE_PATH)
-    return _val(node, 0) if node is not None else 0
-
-
 def read_table(tbl, index: int, numbering: Numbering | None = None, hidden: Hidden | None = None, notes: list | None = None) -> DocTable:
-    """One pass over the table's rows, cells, merge marks, paragraphs and text runs, in document
-    order. Hidden runs are left out (their numbers, if any, noted in ``notes``)."""
+    """One pass over the table's rows, cells, merge marks (``gridSpan``, ``vMerge``, the legacy
+    ``hMerge``), paragraphs and text runs, in document order. Hidden runs are left out (their
+    numbers, if any, noted in ``notes``)."""
     rows: list[list[DocCell]] = []
     cells: list[DocCell] = []
     parts: list[str] = []
@@ -251,7 +233,7 @@ def read_table(tbl, index: int, numbering: Numbering | None = None, hidden: Hidd
             notes.append(DocParagraph("".join(unseen).strip(), locator))
 
     open_cell = False
-    for element in tbl.iter(_TR, _TC, _GRIDBEFORE, _GRIDSPAN, _VMERGE, _P, _T):
+    for element in tbl.iter(_TR, _TC, _GRIDBEFORE, _GRIDSPAN, _VMERGE, _HMERGE, _P, _T):
         tag = element.tag
         if tag == _T:
             if skipped and element.getparent() in skipped:
@@ -273,6 +255,8 @@ def read_table(tbl, index: int, numbering: Numbering | None = None, hidden: Hidd
             span = _val(element, 1)
         elif tag == _VMERGE:
             skip = element.get(_VAL, "continue") == "continue"
+        elif tag == _HMERGE:  # Word 97's horizontal merge: the continuation belongs to the cell on its left
+            skip = skip or element.get(_VAL, "continue") == "continue"
         elif tag == _GRIDBEFORE:
             column = _val(element, 0)
         else:  # a new row

@@ -14,7 +14,7 @@ counted by one names the same element in the other. What it looks through:
 - ``w:altChunk``: a part of another format (HTML pasted from a web editor) read in its place.
 
 ``Hidden`` knows the runs a reader does not see (``w:vanish``, directly or by style; the source
-of a tracked move), and
+of a tracked move, an unfilled content control's prompt), and
 ``TocFields`` the paragraphs inside a TOC field (Word's and WPS's 目录 without a content control).
 """
 
@@ -33,6 +33,7 @@ TXBX = f"{W}txbxContent"
 _VAL = f"{W}val"
 _GALLERY = f"{W}sdtPr/{W}docPartObj/{W}docPartGallery"
 _VANISH, _RPR, _PPR, _MOVE_FROM = f"{W}vanish", f"{W}rPr", f"{W}pPr", f"{W}moveFrom"
+_PLACEHOLDER = f"{W}showingPlcHdr"
 _RSTYLE, _PSTYLE = f"{W}rStyle", f"{W}pStyle"
 _FLDCHAR, _INSTR, _FLDSIMPLE, _HYPERLINK, _T = f"{W}fldChar", f"{W}instrText", f"{W}fldSimple", f"{W}hyperlink", f"{W}t"
 _TOC_STYLE = re.compile(r"^(toc|TOC|目录)\s?\d$")
@@ -114,16 +115,22 @@ def _hidden_styles(styles) -> set[str]:
 
 class Hidden:
     """The runs hidden as Word shows a document (``w:vanish`` set on the run, on its character
-    style or its paragraph's style), the paragraphs whose mark is hidden, and the runs a tracked
-    move left behind (``w:moveFrom``: read as accepted, the text is where it was moved to)."""
+    style or its paragraph's style), the paragraphs whose mark is hidden, and the runs a person does
+    not read as text: what a tracked move left behind (``w:moveFrom``: read as accepted, the text
+    is where it was moved to) and the prompt a content control shows until it is filled in."""
 
-    def __init__(self, root, styles=None, moves: bool = False) -> None:
+    def __init__(self, root, styles=None, moves: bool = False, prompts: bool = False) -> None:
         self.runs: set = set()
         self.marks: set = set()  # paragraphs whose paragraph mark is hidden
-        self.moved: set = set()
+        self.moved: set = set()  # not there as a person reads it: moved away, or a control's prompt
         if moves:
             for source in root.iter(_MOVE_FROM):
                 self.moved.update(source.iter(R))
+        if prompts:  # a content control still showing its prompt (「单击或点击此处输入文字。」) is empty
+            for flag in root.iter(_PLACEHOLDER):
+                content = flag.getparent().getparent().find(SDT_CONTENT)
+                if content is not None:
+                    self.moved.update(content.iter(R))
         styled = _hidden_styles(styles)
         for vanish in root.iter(_VANISH):
             properties = vanish.getparent()
@@ -161,18 +168,18 @@ class Hidden:
         return bool(self.runs or self.marks or self.moved)
 
 
-def hidden_of(root, styles_xml: bytes | None, parser, moves: bool = False) -> Hidden | None:
-    """The document's hidden (and moved-away) runs, or None when there are none (most documents:
-    no work)."""
+def hidden_of(root, styles_xml: bytes | None, parser, moves: bool = False, prompts: bool = False) -> Hidden | None:
+    """The document's hidden runs (and those moved away, or a content control's prompt), or None
+    when there are none (most documents: no work)."""
     styles = None
     if styles_xml and b"vanish" in styles_xml:
         try:
             styles = etree.fromstring(styles_xml, parser)
         except etree.XMLSyntaxError:
             styles = None
-    if styles is None and not moves and next(root.iter(_VANISH), None) is None:
+    if styles is None and not moves and not prompts and next(root.iter(_VANISH), None) is None:
         return None
-    hidden = Hidden(root, styles, moves)
+    hidden = Hidden(root, styles, moves, prompts)
     return hidden or None
 
 
