@@ -13,8 +13,10 @@ HEADER = ["单位", "层级", "地区", "状态", "来源", "报送次数", "不
           "计入汇总", "未计入原因", "逾期天数", "文件名"]
 
 
-def status_csv(states: list[AgencyState], tz: dt.tzinfo) -> bytes:
-    """One row per agency, UTF-8 with a BOM so that Excel reads the Chinese."""
+def status_csv(states: list[AgencyState], tz: dt.tzinfo, level_words: dict[int, str] | None = None) -> bytes:
+    """One row per agency, UTF-8 with a BOM so that Excel reads the Chinese; ``level_words``: the
+    levels as the roster wrote them (``Store.level_words``), shown instead of the labels."""
+    level_words = level_words or {}
     output = io.StringIO()
     writer = csv.writer(output)
     writer.writerow(HEADER)
@@ -25,7 +27,7 @@ def status_csv(states: list[AgencyState], tz: dt.tzinfo) -> bytes:
             formula_safe(
                 [
                     state.agency.name,
-                    LEVELS.get(state.agency.level, state.agency.level),
+                    level_words.get(state.agency.id) or LEVELS.get(state.agency.level, state.agency.level),
                     state.agency.region or "",
                     state.label,
                     state.source.label if state.source else "",

@@ -28,6 +28,7 @@ from ..validators.template import (
 )
 from ..states import STATE_LABELS as SUBMISSION_STATE_LABELS
 from ..validators.identities import complete_tables, identity_breaks, number, zero_filled
+from .money import figure_text
 
 __all__ = [
     "KEY_FIGURES",
@@ -194,9 +195,8 @@ def summarize(entries: Iterable[AgencyEntry], include_errors: bool = False, *, y
 
 
 def _fmt(value: Number | None) -> str:
-    if value is None:
-        return "—"
-    return str(value) if isinstance(value, int) else format(Decimal(str(value)).normalize(), "f")
+    """A summed cell as the form shows it (``money.figure_text``: 万元 to at most four decimals)."""
+    return figure_text(value, blank="—")
 
 
 def _reasons(summary: Summary) -> str:

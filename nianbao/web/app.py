@@ -13,6 +13,7 @@ import jinja2
 from aiohttp import web
 
 from . import acceptance_pages, agency_pages, auth, overview, peers_pages, people_pages, published_pages, uploads
+from ..reports.money import figure_text
 from .common import DESK_KEY, SIGNER_KEY, VIEWER_KEY, desk_of, refusal, viewer_of
 from .desk import Desk, Viewer
 from .security import Limits, Signer, ascii_id, body_middleware, csrf_middleware, loggable_path
@@ -160,6 +161,7 @@ def create_app(desk: Desk, secret: str, limits: Limits | None = None) -> web.App
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        filters={"figure": figure_text},  # a table's number as the form shows it: 12, 3.5, 22817.3016
     )
     app.router.add_static("/static", HERE / "static", name="static")
     for area in (auth, overview, agency_pages, acceptance_pages, peers_pages, people_pages, published_pages, uploads):

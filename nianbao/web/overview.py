@@ -1,13 +1,17 @@
 """The supervisors' overview: every agency of the year with its state, sortable and filterable,
-the status chart and the deadline countdown; and the county's files (summary workbook, CSV)."""
+the status chart and the deadline countdown; and the county's files (summary workbook, CSV).
+Names sort as people look them up, by their pinyin (pypinyin), or in the roster's order; the
+page says which."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 from aiohttp import web
+from pypinyin import lazy_pinyin
 
 from ..levels import LEVELS
 from ..states import STATE_LABELS, State
@@ -20,16 +24,29 @@ from .common import VIEWER_KEY, desk_of, page, require_supervisor
 
 routes = web.RouteTableDef()
 
+@lru_cache(maxsize=4096)
+def spoken(name: str) -> tuple:
+    """A name's place in pinyin order (七雄 before 南湖 before 十字), as a Chinese reader looks it
+    up; the characters themselves break ties between names that sound alike."""
+    return (tuple(lazy_pinyin(name)), name)
+
+
 STATE_ORDER = {State.UNREADABLE: 0, State.ERRORS: 1, State.NOT_SUBMITTED: 2, State.PASSING: 3, State.IMPORTED: 4, State.INACTIVE: 5}
 SORTS = {
-    "name": lambda r: r.name,
-    "state": lambda r: (STATE_ORDER[r.state], r.name),
-    "errors": lambda r: (r.errors if r.errors is not None else -1, r.name),
-    "warnings": lambda r: (r.warnings if r.warnings is not None else -1, r.name),
-    "last": lambda r: (r.last or dt.datetime.min.replace(tzinfo=dt.timezone.utc), r.name),
-    "late": lambda r: (r.late_days, r.name),
-    "level": lambda r: (r.level_label, r.name),
-    "region": lambda r: (r.region, r.name),
+    "name": lambda r: spoken(r.name),
+    "roster": lambda r: r.order,
+    "state": lambda r: (STATE_ORDER[r.state], spoken(r.name)),
+    "errors": lambda r: (r.errors if r.errors is not None else -1, spoken(r.name)),
+    "warnings": lambda r: (r.warnings if r.warnings is not None else -1, spoken(r.name)),
+    "last": lambda r: (r.last or dt.datetime.min.replace(tzinfo=dt.timezone.utc), spoken(r.name)),
+    "late": lambda r: (r.late_days, spoken(r.name)),
+    "level": lambda r: (spoken(r.level_label), spoken(r.name)),
+    "region": lambda r: (spoken(r.region), spoken(r.name)),
+}
+SORT_WORDS = {  # what the page says of its order
+    "name": "按单位名称的拼音", "roster": "按名单中的顺序", "state": "按状态，同一状态内按单位名称的拼音",
+    "errors": "按错误数，相同时按拼音", "warnings": "按警告数，相同时按拼音", "last": "按报送时间，相同时按拼音",
+    "late": "按逾期天数，相同时按拼音", "level": "按层级，同一层级内按拼音", "region": "按地区，同一地区内按拼音",
 }
 
 
@@ -55,12 +72,16 @@ class Row:
     counted: bool
     not_counted: str | None
     published: str = ""  # 已发布（一致） / 发布稿与审核稿不一致 / 未发布 / 逾期发布
+    order: int = 0  # its place in the roster
 
 
-def overview_rows(states: list[AgencyState], tz, publications: dict | None = None) -> list[Row]:
+def overview_rows(
+    states: list[AgencyState], tz, publications: dict | None = None, level_words: dict[int, str] | None = None
+) -> list[Row]:
+    """``states`` in the roster's order; ``level_words``: levels as the roster wrote them."""
     rows = []
-    publications = publications or {}
-    for state in states:
+    publications, level_words = publications or {}, level_words or {}
+    for order, state in enumerate(states):
         deciding = state.deciding
         readable = deciding is not None and deciding.parsed and state.state != State.IMPORTED
         rows.append(
@@ -68,7 +89,7 @@ def overview_rows(states: list[AgencyState], tz, publications: dict | None = Non
                 agency_id=state.agency.id,
                 name=state.agency.name,
                 level=state.agency.level,
-                level_label=LEVELS.get(state.agency.level, state.agency.level),
+                level_label=level_words.get(state.agency.id) or LEVELS.get(state.agency.level, state.agency.level),
                 region=state.agency.region or "",
                 state=state.state.value,
                 state_label=state.label,
@@ -83,6 +104,7 @@ def overview_rows(states: list[AgencyState], tz, publications: dict | None = Non
                 counted=state.counted,
                 not_counted=state.not_counted,
                 published=publications[state.agency.id].label if state.agency.id in publications else "",
+                order=order,
             )
         )
     return rows
@@ -99,6 +121,12 @@ def select(rows: list[Row], query) -> list[Row]:
     descending = sort.startswith("-")
     key = SORTS.get(sort.lstrip("-"), SORTS["state"])
     return sorted(rows, key=key, reverse=descending)
+
+
+def sort_words(query) -> str:
+    sort = query.get("sort") or "state"
+    words = SORT_WORDS.get(sort.lstrip("-"), SORT_WORDS["state"])
+    return words + ("（倒序）" if sort.startswith("-") and sort.lstrip("-") in SORT_WORDS else "")
 
 
 def _within(desk, viewer, region: str | None) -> frozenset[int] | None:
@@ -120,7 +148,7 @@ async def overview(request: web.Request) -> web.StreamResponse:
     states = await desk.run(county_rows, desk.store, desk.config, year, desk.today(), within)
     parts = [] if region else await desk.run(region_rows, desk.store, states, viewer.region)
     publications = await desk.run(publication_states, desk.store, desk.config, year, desk.today(), states)
-    rows = overview_rows(states, desk.config.tz, publications)
+    rows = overview_rows(states, desk.config.tz, publications, await desk.run(desk.store.level_words))
     counts = {state: sum(1 for r in rows if r.state == state) for state in STATE_LABELS}
     deadline = desk.config.deadline(year)
     return page(
@@ -131,7 +159,8 @@ async def overview(request: web.Request) -> web.StreamResponse:
         counts=counts,
         state_labels=STATE_LABELS,
         levels={r.level: r.level_label for r in rows},
-        regions=sorted({r.region for r in rows if r.region}),
+        regions=sorted({r.region for r in rows if r.region}, key=spoken),
+        sort_words=sort_words(request.query),
         region_rows=parts,
         scope=viewer.region,
         query=request.query,

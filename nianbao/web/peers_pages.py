@@ -30,7 +30,8 @@ async def agency_page(request: web.Request) -> web.StreamResponse:
     view = await desk.run(agency_peers, desk.store, desk.config, url_id(request, "agency_id"), desk.year(), desk.today(), viewer.covered)
     if view is None:
         raise web.HTTPNotFound()
-    level = LEVELS.get(view.agency.level, view.agency.level)
+    words = await desk.run(desk.store.level_words)  # the roster's own word for the level, where it gave one
+    level = words.get(view.agency.id) or LEVELS.get(view.agency.level, view.agency.level)
     return page(request, "agency_peers.html", view=view, names=FIGURE_NAMES, level_label=level, verdicts=VERDICT_LABELS)
 
 

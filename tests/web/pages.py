@@ -104,3 +104,54 @@ def upload_file(driver, path) -> None:
 
 def issue_texts(driver) -> list[str]:
     return [li.find_element(By.CSS_SELECTOR, ".what").text for li in driver.find_elements(By.CSS_SELECTOR, "#issues > li")]
+
+
+PHONE = 375  # CSS pixels: an iPhone SE / mini's width, the narrowest phone in use
+
+
+class phone_width:
+    """The browser as a phone (Chromium's device metrics: 375 px wide, a mobile viewport) within
+    the ``with``; the window it had afterwards."""
+
+    def __init__(self, driver) -> None:
+        self.driver = driver
+
+    def __enter__(self):
+        metrics = {"width": PHONE, "height": 812, "deviceScaleFactor": 2, "mobile": True}
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        return self.driver
+
+    def __exit__(self, *exc) -> None:
+        self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def wider_than_the_screen(driver, width: int = PHONE) -> list[str]:
+    """What of the page sticks out past the screen's right edge: the page itself (a sideways
+    scroll, or a phone zooming the page out to fit it), or elements outside a box that scrolls
+    on its own (a wide table's .scroll)."""
+    return driver.execute_script(
+        """
+        const width = arguments[0], found = [];
+        if (window.innerWidth > width) found.push('zoomed out to ' + window.innerWidth);
+        if (document.documentElement.scrollWidth > width + 1) found.push('page ' + document.documentElement.scrollWidth);
+        for (const e of document.querySelectorAll('body *')) {
+          if (e.closest('.scroll')) continue;
+          const box = e.getBoundingClientRect();
+          if (box.width && box.right > width + 1) found.push((e.id || e.tagName) + ' ' + Math.round(box.right));
+        }
+        return found;
+        """,
+        width,
+    )
+
+
+def lines_of(driver, element) -> int:
+    """How many lines an element's text takes (its line boxes)."""
+    return driver.execute_script(
+        """
+        const range = document.createRange(); range.selectNodeContents(arguments[0]);
+        const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
+        return tops.size;
+        """,
+        element,
+    )

@@ -65,3 +65,43 @@ def test_the_overview_draws_its_chart_and_the_county_files_download(chrome, desk
     assert downloaded(chrome, ".xlsx").read_bytes()[:2] == b"PK"
     click_and_wait(chrome, chrome.find_element(By.LINK_TEXT, "学张乡人民政府"))
     assert chrome.find_element(By.ID, "agency-state").text == "有错误"
+
+
+def test_every_page_is_usable_on_a_phone(chrome, desk):
+    """At 375 px: nothing sticks out sideways (the paste box, the buttons, the forms), 退出登录 and
+    agency names stay on one line; wide tables scroll inside their box, never the page."""
+    from web.pages import PHONE, lines_of, phone_width, wider_than_the_screen
+
+    def fits(where: str) -> None:
+        found = wider_than_the_screen(chrome)
+        assert found == [], f"{where}: {found}"
+
+    name = "大安市叉干镇综合服务中心"  # the longest name of the roster
+    submission = desk.submit(name, one_mistake_docx(), "叉干镇.docx")
+    with phone_width(chrome):
+        settled_get(chrome, desk.url + "/signin")
+        fits("sign-in page")
+        personal = sign_in_with_code(chrome, desk.url, desk.invite(name), name="欧阳娜娜")
+        fits("agency page")
+        paste = chrome.find_element(By.ID, "draft-text").rect
+        assert paste["x"] + paste["width"] <= PHONE
+        signout = chrome.find_element(By.ID, "signout")
+        assert lines_of(chrome, signout) == 1 and signout.is_displayed()
+        click_and_wait(chrome, chrome.find_element(By.ID, "upload"))  # nothing chosen, nothing pasted
+        assert "还没有选择文件" in chrome.find_element(By.ID, "upload-problem").text
+        fits("an empty upload refused")
+        for path in (f"/submission/{submission}", "/me", "/signout"):
+            settled_get(chrome, desk.url + path)
+            fits(path)
+        sign_out(chrome)
+        fits("signed out")
+        sign_in_with_code(chrome, desk.url, personal)
+        assert chrome.find_element(By.ID, "agency-name").text == name
+        sign_out(chrome)
+        open_login_link(chrome, desk.login_link())
+        fits("overview")
+        names = chrome.find_elements(By.CSS_SELECTOR, "#agencies td.name a")
+        assert {n.text for n in names} == set(desk.ids) and all(lines_of(chrome, n) == 1 for n in names)
+        for path in ("/people", "/peers", f"/agency/{desk.ids[name]}", f"/submission/{submission}", f"/peers/{desk.ids[name]}"):
+            settled_get(chrome, desk.url + path)
+            fits(path)
