@@ -56,6 +56,7 @@ HABITS = {
     "separators_and_units": (held.separators_and_units, set()),
     "legacy_merges": (held.legacy_merges, set()),
     "landscape_section": (held.landscape_section, set()),
+    "title_in_page_header": (held.title_in_page_header, set()),
 }
 # a piece of the changed document.xml that shows the habit is really there
 MARKS = {
@@ -66,7 +67,7 @@ MARKS = {
     "content_controls": b"sdtContent", "soft_breaks_and_spaces": b"<w:br", "legacy_merges": b"hMerge",
     "landscape_section": b"landscape", "table3_as_altchunk": b"altChunk", "report_as_altchunk": b"altChunk",
     "table3_in_a_frame": b"<w:tbl", "report_in_a_frame": b"<w:tbl", "separators_and_units": re.compile(r"\d件<".encode()),
-    "strict_open_xml": b"purl.oclc.org", "tracked_moves": b"moveFrom", "unfilled_controls": b"showingPlcHdr", "tracked_row_deletion": b"w:id=\"8000\"",
+    "strict_open_xml": b"purl.oclc.org", "tracked_moves": b"moveFrom", "unfilled_controls": b"showingPlcHdr", "tracked_row_deletion": b"w:id=\"8000\"", "title_in_page_header": b"headerReference",
 }
 
 

@@ -195,3 +195,40 @@ def tracked_row_deletion(data: bytes, page: bytes) -> bytes:
         tr.addnext(copy)
 
     return edit(data, change)
+
+
+def title_in_page_header(data: bytes, page: bytes) -> bytes:
+    """The title printed in the page header instead of the body (some templates), and page
+    numbers 「- 1 -」 in the footer."""
+    parts: dict[str, bytes] = {}
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def change(body):
+        title = title_paragraph(body)
+        shown = text_of(title)
+        above = title.getprevious()
+        if above is not None and above.tag == w("p") and 0 < len(text_of(above).strip()) <= 20:  # 「淮安市人民政府」 / 「2024 年…报告」
+            shown = text_of(above).strip() + shown
+            body.remove(above)
+        body.remove(title)
+        parts["word/header1.xml"] = f'<w:hdr {ns}><w:p><w:r><w:t>{shown}</w:t></w:r></w:p></w:hdr>'.encode()
+        parts["word/footer1.xml"] = f'<w:ftr {ns}><w:p><w:r><w:t>- 1 -</w:t></w:r></w:p></w:ftr>'.encode()
+        section = body.find(w("sectPr"))
+        for kind, rid in (("headerReference", "rIdHeader1"), ("footerReference", "rIdFooter1")):
+            section.insert(0, E(f"w:{kind}", **{"w:type": "default", "r:id": rid}))
+
+    data = edit(data, change)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    office = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    types = source.read("[Content_Types].xml").decode().replace(
+        "</Types>",
+        f'<Override PartName="/word/header1.xml" ContentType="{office}.header+xml"/>'
+        f'<Override PartName="/word/footer1.xml" ContentType="{office}.footer+xml"/></Types>',
+    )
+    relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    rels = source.read("word/_rels/document.xml.rels").decode().replace(
+        "</Relationships>",
+        f'<Relationship Id="rIdHeader1" Type="{relationships}/header" Target="header1.xml"/>'
+        f'<Relationship Id="rIdFooter1" Type="{relationships}/footer" Target="footer1.xml"/></Relationships>',
+    )
+    return edit(data, lambda body: None, {"[Content_Types].xml": types.encode(), "word/_rels/document.xml.rels": rels.encode(), **parts})
