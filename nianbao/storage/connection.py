@@ -197,6 +197,11 @@ class Connection:
                     conn.execute("ROLLBACK")
                 raise
 
+    def transaction(self):
+        """Several writes as one transaction (``with store.transaction(): ...``): one commit
+        instead of one per write (a savepoint when nested)."""
+        return self._tx()
+
     @staticmethod
     def _fetch(
         conn: sqlite3.Connection, sql: str, params: Sequence[Any] | dict[str, Any] = ()

@@ -54,9 +54,10 @@ class Journal(Connection):
     @writes
     def inbox_attempt(self, update_id: int) -> int:
         """Count one more attempt at checking and answering; return the count."""
-        self._update_inbox(update_id, "attempts = attempts + 1", ())
-        entry = self.get_inbox(update_id)
-        return entry.attempts if entry else 0
+        with self._tx() as conn:
+            conn.execute("UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", (update_id,))
+            row = conn.execute("SELECT attempts FROM inbox WHERE update_id = ?", (update_id,)).fetchone()
+        return row[0] if row else 0
 
     @writes
     def inbox_checked(self, update_id: int, submission_id: int | None, reply: list[Any] | None = None) -> None:
@@ -71,8 +72,15 @@ class Journal(Connection):
         self._update_inbox(update_id, "parts_sent = ?", (parts_sent,), pending_only=True)
 
     @writes
-    def inbox_answered(self, update_id: int, *, now: datetime | None = None) -> None:
-        self._update_inbox(update_id, "state = 'answered', answered_at = ?", (_ts(now),), pending_only=True)
+    def inbox_answered(self, update_id: int, *, now: datetime | None = None, parts_sent: int | None = None) -> None:
+        """The draft answered; ``parts_sent``: its reply's last part went out just now (the same
+        as ``inbox_part_sent`` first, in one statement)."""
+        if parts_sent is None:
+            self._update_inbox(update_id, "state = 'answered', answered_at = ?", (_ts(now),), pending_only=True)
+        else:
+            self._update_inbox(
+                update_id, "state = 'answered', answered_at = ?, parts_sent = ?", (_ts(now), parts_sent), pending_only=True
+            )
 
     @writes
     def inbox_failed(self, update_id: int, note: str, *, now: datetime | None = None) -> None:

@@ -123,6 +123,9 @@ class SubmissionIn:
     off_target: bool = False  # another agency's or another year's report: never the agency's draft
     off_target_reason: str | None = None  # the rule that found it: S104 (another agency's), Y108 (another year's)
     source: str = "chat"  # the face it came through (states.Source)
+    # whether its tables can be summed (``summability``), when already worked out (in the check's
+    # worker); None: the store works it out from ``report``
+    sum_problems: tuple[str | None, str | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,12 @@ class Submissions(Connection):
         issues_json = _dumps(list(sub.issues) if sub.issues is not None else [])
         report_json = _dumps(sub.report) if sub.report is not None else None
         received_at = _ts(sub.received_at if sub.received_at is not None else now)
-        sum_problem, sum_problem_zeros = summability((sub.report or {}).get("tables")) if sub.parsed else (None, None)
+        if not sub.parsed:
+            sum_problem, sum_problem_zeros = None, None
+        elif sub.sum_problems is not None:
+            sum_problem, sum_problem_zeros = sub.sum_problems
+        else:
+            sum_problem, sum_problem_zeros = summability((sub.report or {}).get("tables"))
         with self._tx() as conn:
             if sub.update_id is not None:
                 existing = self._fetch(
@@ -92,15 +97,18 @@ class Submissions(Connection):
         before_id: int | None = None,
         *,
         parsed_only: bool = False,
+        report: bool = True,
     ) -> Submission | None:
         """Latest submission of an agency for a year (order: received_at, then id).
 
         With ``before_id``: the latest one strictly before that submission
         (e.g. the previous version, to compare against); None if
         ``before_id`` does not exist. ``parsed_only`` skips unreadable ones and those of another
-        agency or year.
+        agency or year. ``report=False``: without its parsed report (None), for a caller that
+        only compares issues.
         """
-        sql = f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE agency_id = ? AND year = ?"
+        columns = _SUBMISSION_COLUMNS if report else _SUBMISSION_COLUMNS.replace("report_json,", "NULL AS report_json,")
+        sql = f"SELECT {columns} FROM submissions WHERE agency_id = ? AND year = ?"
         params: list[Any] = [agency_id, year]
         if before_id is not None:
             sql += " AND (received_at, id) < (SELECT received_at, id FROM submissions WHERE id = ?)"
