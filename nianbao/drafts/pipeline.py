@@ -21,24 +21,27 @@ from typing import Awaitable, Callable, Coroutine
 from .. import messages as say
 from ..config import Config
 from .pool import CheckFailed, CheckPool, CheckTimedOut
-from ..names import clean_file_name, safe_file_name
+from ..names import clean_file_name
 from ..states import Source
 from ..storage import Agency, FileStore, InboxEntry, StorageError
 from ..storage.aio import AsyncStore
-from ..validators.annotate import check_and_annotate, is_clean_copy
 from ..validators.document import ReadError
-from ..validators.engine import CheckResult
+from .checked import CheckedDraft, check_draft
+from . import steps
 from .deliver import Deliver, DeliveryFailed, DeliveryRefused, RecipientGone
+from .jobs import DELIVERY_GIVE_UP, MAX_ATTEMPTS, Jobs
 from .ratelimit import RateLimiter
 from .review import ReviewService
+
+__all__ = ["Arrival", "DELIVERY_GIVE_UP", "DraftPipeline", "MAX_ATTEMPTS", "Sender"]
 
 log = logging.getLogger(__name__)
 
 MAX_DRAFTS_IN_FLIGHT = 16  # downloaded and waiting for a check; commands never wait behind them
-MAX_ATTEMPTS = 5  # checks of one draft (a crash or a timeout each); delivery retries do not count
-DELIVERY_GIVE_UP = dt.timedelta(days=1)
+WORKING_AFTER = 1.0  # seconds of download and check before the sender is shown "typing…"
 STORAGE_FAILURES = (sqlite3.Error, StorageError, OSError)
 SOURCE_OF_KIND = {"document": Source.CHAT, "paste": Source.CHAT, "upload": Source.WEB}
+_UNKNOWN = object()  # the sender's agency, not looked up yet
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class Arrival:
     size: int | None = None  # bytes, when the face knows them before downloading
 
 
-class DraftPipeline:
+class DraftPipeline(Jobs):
     def __init__(
         self,
         *,
@@ -126,7 +129,8 @@ class DraftPipeline:
     async def _receive(self, arrival: Arrival, data: bytes | None) -> None:
         try:
             size = len(data) if data is not None else arrival.size or 0
-            refusal = await self._over_quota(await self.agency_of(arrival.sender.user_id), size)
+            agency = await self.agency_of(arrival.sender.user_id)
+            refusal = await self._over_quota(agency, size)
             if refusal:  # refused before anything is written: nothing of it is kept
                 await self.deliver.send_text(arrival.sender.chat_id, refusal)
                 return
@@ -136,7 +140,7 @@ class DraftPipeline:
             await self.deliver.send_text(arrival.sender.chat_id, say.STORAGE_UNAVAILABLE)
             return
         if entry is not None and self.claim(entry.update_id):
-            await self.process(entry, data, new=True)
+            await self.process(entry, data, new=True, agency=agency)
 
     async def submit_draft(self, sender: Sender, agency: Agency | None, file_name: str, data: bytes) -> list[dict]:
         """A draft answered at once (a web desk): journal, check, record, and return the reply
@@ -161,8 +165,7 @@ class DraftPipeline:
                     return [{"text": refusal}]
                 async with self.in_flight:
                     entry = await self._check_and_decide(entry, data, agency)
-                await self.db.inbox_answered(entry.update_id, now=self.clock())
-                await self._forget_disposable(entry)
+                await self.db.write(steps.answered, self.files, entry.update_id, self.clock())
                 return entry.reply
             finally:
                 self.in_progress.discard(entry.update_id)
@@ -170,12 +173,14 @@ class DraftPipeline:
             log.warning("storage failed on an uploaded draft", exc_info=True)
             return [{"text": say.STORAGE_UNAVAILABLE}]
 
-    async def process(self, entry: InboxEntry, data: bytes | None = None, *, new: bool = False) -> None:
+    async def process(self, entry: InboxEntry, data: bytes | None = None, *, new: bool = False, agency=_UNKNOWN) -> None:
         """Check one journalled draft (claimed with ``claim``) and answer it. The reply is decided
         once, when the draft is checked, and kept in the journal: a later delivery retry sends
-        exactly that, from where it stopped. ``new``: count it against the sender's limit."""
+        exactly that, from where it stopped. ``new``: just journalled (``entry`` is as it was
+        written, and ``agency`` the sender's), and counted against the sender's limit."""
         try:
-            entry = await self.db.get_inbox(entry.update_id)  # fresh, now it is ours
+            if not new:
+                entry = await self.db.get_inbox(entry.update_id)  # fresh, now it is ours
             if entry is None or not entry.pending:
                 return  # finished meanwhile
             refusal = new and not entry.attempts and entry.state == "received" and self._over_rate_limit(entry.user_id)
@@ -185,7 +190,8 @@ class DraftPipeline:
                 return
             async with self.in_flight:
                 if entry.reply is None:
-                    agency = await self.agency_of(entry.user_id)
+                    if agency is _UNKNOWN:
+                        agency = await self.agency_of(entry.user_id)
                     entry = await self._check_and_decide(entry, data, agency)
                 await self._deliver(entry)
         except DeliveryFailed:
@@ -208,15 +214,9 @@ class DraftPipeline:
     async def _journal(self, arrival: Arrival, data: bytes | None) -> InboxEntry | None:
         """Write the draft to the journal before any work, so a crash cannot lose it (with its
         bytes, when they came with it). None when a redelivered draft was already answered."""
-        sha256 = await asyncio.to_thread(self.files.put, data) if data is not None else None
-        entry, created = await self.db.journal_draft(
-            arrival.journal_id,
-            chat_id=arrival.sender.chat_id,
-            user_id=arrival.sender.user_id,
-            kind=arrival.kind,
-            file_id=arrival.file_id,
-            file_name=arrival.file_name,
-            sha256=sha256,
+        entry, created = await self.db.write(
+            steps.journal, self.files, data, arrival.journal_id, chat_id=arrival.sender.chat_id,
+            user_id=arrival.sender.user_id, kind=arrival.kind, file_id=arrival.file_id, file_name=arrival.file_name,
             now=self.clock(),
         )
         if not created and not entry.pending:
@@ -237,8 +237,7 @@ class DraftPipeline:
         (a supervisor's test draft belongs to no agency and is not kept)."""
         if agency is None:
             return None
-        stored = await self.db.agency_stored_drafts(agency.id)
-        used = await asyncio.to_thread(lambda: sum(n for sha256, n in stored.items() if self.files.exists(sha256)))
+        used = await self.db.read(steps.stored_bytes, self.files, agency.id)
         limit = self.config.agency_quota_mb * 1024 * 1024
         if used + size <= limit:
             return None
@@ -248,47 +247,42 @@ class DraftPipeline:
 
     async def _check_and_decide(self, entry: InboxEntry, data: bytes | None, agency: Agency | None) -> InboxEntry:
         """Check the draft, record the submission, and write the reply into the journal."""
-        await self.db.inbox_attempt(entry.update_id)
-        if data is None:
-            data = await self._draft_bytes(entry)
         name, now = entry.file_name or say.UNNAMED_FILE, entry.received_at
-        result, marked_up = await self._run_check(data, name, now, agency)
-        review = await self.db.write(
-            self.review.record, agency=agency, user_id=entry.user_id, file_name=name, result=result, now=now,
-            update_id=entry.update_id, source=SOURCE_OF_KIND.get(entry.kind, Source.CHAT),
-        )
-        texts = say.review_messages(review, agency.name if agency else None, self.config.tz)
-        if agency is None:
-            texts[-1] += "\n\n" + say.SUPERVISOR_DRAFT
-        parts: list[dict] = [{"text": text} for text in texts]
-        if marked_up is not None:
-            stem = safe_file_name((entry.file_name or say.UNNAMED_REPORT).rsplit(".", 1)[0], say.UNNAMED_REPORT)
-            clean = is_clean_copy(result)  # a returned 批注版 with nothing left comes back without comments
-            parts.append({
-                "document": await asyncio.to_thread(self.files.put, marked_up),
-                "filename": (say.CLEAN_COPY_FILE if clean else say.MARKED_UP_FILE).format(stem=stem),
-                "caption": say.CLEAN_COPY_CAPTION if clean else say.MARKED_UP_CAPTION.format(count=len(result.issues)),
-            })
-        await self.db.inbox_checked(entry.update_id, review.submission_id, parts)
-        return await self.db.get_inbox(entry.update_id)
+        courtesy = self._courtesy(entry.chat_id) if data is None else None
+        try:
+            if data is None:
+                await self.db.inbox_attempt(entry.update_id)
+                data, options = await self._draft_bytes(entry, agency)
+            else:
+                options = await self.db.write(steps.attempt, self.review, entry.update_id, now, agency)
+            result = await self._run_check(data, name, options)
+        finally:
+            if courtesy is not None:
+                courtesy.cancel()
+        source = SOURCE_OF_KIND.get(entry.kind, Source.CHAT)
+        return await self.db.write(steps.decide, self.files, self.review, self.config, entry, agency, result, source)
 
-    async def _draft_bytes(self, entry: InboxEntry) -> bytes:
-        """The draft's bytes: from our own copy, or downloaded (again, after a crash) by the face."""
+    def _courtesy(self, chat_id: int) -> asyncio.TimerHandle:
+        """The face's "typing…" once the download and the check have taken WORKING_AFTER seconds
+        (most drafts are answered sooner, and a request each would slow a burst); cancel it when
+        the check answers."""
+        return asyncio.get_running_loop().call_later(WORKING_AFTER, lambda: self.spawn(self.deliver.working(chat_id)))
+
+    async def _draft_bytes(self, entry: InboxEntry, agency: Agency | None) -> tuple[bytes, dict]:
+        """The draft's bytes, from our own copy or downloaded (again, after a crash) by the face
+        and kept; and the options of its check."""
         if entry.sha256:
             stored = await asyncio.to_thread(self.files.get, entry.sha256)
             if stored is not None:
-                return stored
-        await self.deliver.working(entry.chat_id)
+                return stored, await self.db.read(self.review.check_options, entry.received_at, agency)
         data = await self.deliver.download(entry.file_id)
-        sha256 = await asyncio.to_thread(self.files.put, data)
-        await self.db.inbox_file_stored(entry.update_id, sha256)
-        return data
+        return data, await self.db.write(steps.keep, self.files, self.review, entry.update_id, data, entry.received_at, agency)
 
-    async def _run_check(self, data: bytes, file_name: str, now: dt.datetime, agency) -> tuple[CheckResult, bytes | None]:
-        """The check and, for a .docx with issues, the draft marked up with a comment per issue."""
-        options = await self.db.read(self.review.check_options, now, agency)
+    async def _run_check(self, data: bytes, file_name: str, options: dict) -> CheckedDraft:
+        """The check and, for a .docx with issues, the draft marked up with a comment per issue
+        (made in the worker, which sends back only what the faces and the store use)."""
         try:
-            return await self.pool.run(check_and_annotate, data, file_name, **options)
+            return await self.pool.run(check_draft, data, file_name, **options)
         except CheckTimedOut:
             error = ReadError("check_timed_out", say.CHECK_TIMED_OUT.format(seconds=self.config.check_timeout_seconds))
         except CheckFailed:
@@ -297,29 +291,26 @@ class DraftPipeline:
             log.exception("the check pool failed on %r", file_name)
             error = ReadError("check_crashed", say.CHECK_CRASHED)
         log.warning("check of %r failed: %s", file_name, error.code)
-        return CheckResult(file_name, hashlib.sha256(data).hexdigest(), len(data), "unknown", error=error), None
+        return CheckedDraft.failed(file_name, hashlib.sha256(data).hexdigest(), len(data), error)
 
     async def _deliver(self, entry: InboxEntry) -> None:
         """Send the journalled reply from the first part not yet delivered, then mark it answered."""
-        for number, part in enumerate(entry.reply or [], start=1):
+        parts = entry.reply or []
+        for number, part in enumerate(parts, start=1):
             if number <= entry.parts_sent:
                 continue
             await self._send_part(entry.chat_id, part)
+            if number == len(parts):
+                break  # recorded with the answer, below
             try:
                 await self.db.inbox_part_sent(entry.update_id, number)
             except STORAGE_FAILURES:
                 log.warning("could not record the progress of draft %s", entry.update_id, exc_info=True)
         try:
-            await self.db.inbox_answered(entry.update_id, now=self.clock())
-            await self._forget_disposable(entry)
+            last = len(parts) if len(parts) > entry.parts_sent else None
+            await self.db.write(steps.answered, self.files, entry.update_id, self.clock(), last)
         except STORAGE_FAILURES:  # the user has the review; only the bookkeeping is behind
             log.warning("could not mark draft %s answered", entry.update_id, exc_info=True)
-
-    async def _forget_disposable(self, entry: InboxEntry) -> None:
-        """An answered draft nobody needs (unreadable, or a supervisor's test) must not fill the
-        disk or count against the agency's quota, whichever face it came through."""
-        for sha256 in await self.db.disposable_copies(entry.update_id):
-            await asyncio.to_thread(self.files.delete, sha256)
 
     async def _send_part(self, chat_id: int, part: dict) -> None:
         if "text" in part:
@@ -336,48 +327,6 @@ class DraftPipeline:
             await self.db.inbox_failed(entry.update_id, note, now=self.clock())
         except STORAGE_FAILURES:
             log.warning("could not mark draft %s failed", entry.update_id, exc_info=True)
-
-    # ------------------------------------------------------------ the jobs
-
-    async def recover(self) -> None:
-        """Answer the drafts of the journal still pending: after a crash or restart, or after every
-        attempt to deliver a review failed. A face runs it at start-up and then every minute."""
-        for entry in await self.db.pending_drafts():
-            if entry.kind not in self.kinds or not self.claim(entry.update_id):
-                continue  # another face's, or being handled here right now
-            if self._hopeless(entry):
-                self.spawn(self._give_up(entry))
-                continue
-            log.info("finishing journalled draft %s (attempt %d)", entry.update_id, entry.attempts + 1)
-            self.spawn(self.process(entry))
-
-    def _hopeless(self, entry: InboxEntry) -> bool:
-        """Checking it keeps failing, or its reply could not be delivered for a day."""
-        if entry.reply is None:
-            return entry.attempts >= MAX_ATTEMPTS
-        return self.clock() - entry.received_at > DELIVERY_GIVE_UP
-
-    async def _give_up(self, entry: InboxEntry) -> None:
-        try:
-            log.error("giving up on draft %s after %d attempts", entry.update_id, entry.attempts)
-            await self._mark_failed(entry, "too many attempts")
-            await self.deliver.notify_plainly(entry.chat_id, say.GAVE_UP.format(name=entry.file_name or say.UNNAMED_FILE))
-        finally:
-            self.in_progress.discard(entry.update_id)
-
-    async def purge_files(self) -> int:
-        """Delete stored drafts past the retention period (each agency's latest one stays), and
-        what the database keeps of them: replies and reports (each agency's history of states stays)."""
-        retention = dt.timedelta(days=self.config.retention_days)
-        keep = await self.db.files_to_keep(self.clock() - retention)
-        removed = await asyncio.to_thread(self.files.purge, keep, retention.total_seconds())
-        if removed:
-            log.info("retention: %d stored drafts deleted", removed)
-        purged = await self.db.purge_rows(self.clock() - retention)
-        if any(purged.values()):
-            log.info("retention: %(replies)d replies and %(reports)d reports forgotten", purged)
-        return removed
-
 
 _tasks: set[asyncio.Task] = set()  # the loop keeps only a weak reference to a task
 

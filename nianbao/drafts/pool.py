@@ -35,7 +35,7 @@ from typing import Any, Callable
 
 log = logging.getLogger(__name__)
 
-PRELOAD = ["nianbao.drafts.lifeline", "nianbao.validators.engine", "nianbao.validators.annotate"]
+PRELOAD = ["nianbao.drafts.lifeline", "nianbao.drafts.checked"]  # the engine, the 批注版 and the slim result
 PARENT_ENV = "NIANBAO_POOL_PARENT"  # the bot's pid, for the forkserver (see lifeline.py)
 PR_SET_PDEATHSIG = 1
 

@@ -13,8 +13,8 @@ from ..storage import Agency, Store, Submission, SubmissionIn
 from ..storage.acceptances import issue_key  # the one definition of an issue's identity (rule, place)
 from ..validators.engine import CheckResult
 from ..validators.prior import PriorReport
-from ..validators.render import result_json
 from ..config import Config
+from .checked import CheckedDraft
 
 
 @dataclass
@@ -42,7 +42,7 @@ OFF_TARGET_CODES = frozenset({"S104", "Y108"})
 
 @dataclass
 class Review:
-    result: CheckResult
+    result: CheckedDraft
     issues: list[dict]
     submission_id: int | None
     comparison: Comparison | None
@@ -87,32 +87,32 @@ class ReviewService:
         agency: Agency | None,
         user_id: int | None,
         file_name: str,
-        result: CheckResult,
+        result: CheckedDraft | CheckResult,
         now: dt.datetime,
         update_id: int | None = None,
         source: str = "chat",
     ) -> Review:
         """When the draft belongs to an agency, store it and compare it with the last one."""
+        if isinstance(result, CheckResult):
+            result = CheckedDraft.of(result)
         year = self.config.year_under_review(now)
-        issues = [issue.json_dict() for issue in result.issues]
+        issues = result.issues
         if agency is None:
             return Review(result, issues, None, None, year)
         off_target_reason = next((issue["code"] for issue in issues if issue["code"] in OFF_TARGET_CODES), None)
         off_target = off_target_reason is not None
-        previous = store.latest_submission(agency.id, year, parsed_only=True)
+        previous = store.latest_submission(agency.id, year, parsed_only=True, report=False)  # its issues are compared
         submission = self._submission(agency, user_id, file_name, result, issues, year, update_id, off_target)
         submission = replace(submission, off_target_reason=off_target_reason, source=str(source))
         submission_id = store.add_submission(submission, now=now)
         if previous is not None and previous.id == submission_id:
-            previous = store.latest_submission(agency.id, year, before_id=submission_id, parsed_only=True)
+            previous = store.latest_submission(agency.id, year, before_id=submission_id, parsed_only=True, report=False)
         comparable = previous is not None and result.error is None and not off_target
         comparison = compare(previous, issues) if comparable else None
         return Review(result, issues, submission_id, comparison, year, off_target)
 
     @staticmethod
-    def _submission(agency, user_id, file_name, result: CheckResult, issues, year, update_id, off_target) -> SubmissionIn:
-        report = result_json(result)
-        report.pop("issues", None)
+    def _submission(agency, user_id, file_name, result: CheckedDraft, issues, year, update_id, off_target) -> SubmissionIn:
         return SubmissionIn(
             agency_id=agency.id,
             year=year,
@@ -126,7 +126,8 @@ class ReviewService:
             warning_count=result.warnings,
             info_count=result.infos,
             issues=issues,
-            report=report,
+            report=result.stored_report,
+            sum_problems=result.sum_problems,
             update_id=update_id,
             message=result.error.message if result.error else None,
             off_target=off_target,

@@ -1,0 +1,78 @@
+"""The pipeline's steps that touch the store and the stored files, each done in one go in the
+store's threads (``await db.write(step, ...)``): a draft goes through a handful of these instead of
+a thread hop per statement, which the event loop pays for on every draft of a burst. Each takes
+the store first, as ``AsyncStore`` wants."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .. import messages as say
+from ..config import Config
+from ..names import safe_file_name
+from ..storage import Agency, FileStore, InboxEntry, Store
+from .checked import CheckedDraft
+from .review import ReviewService
+
+
+def stored_bytes(store: Store, files: FileStore, agency_id: int) -> int:
+    """How many bytes of the agency's drafts are on disk (its quota's use)."""
+    return sum(size for sha256, size in store.agency_stored_drafts(agency_id).items() if files.exists(sha256))
+
+
+def journal(store: Store, files: FileStore, data: bytes | None, update_id: int | None, **entry: Any) -> tuple[InboxEntry, bool]:
+    """The draft written to the journal before any work, with its bytes kept when they came with
+    it: (entry, created)."""
+    sha256 = files.put(data) if data is not None else None
+    return store.journal_draft(update_id, sha256=sha256, **entry)
+
+
+def keep(store: Store, files: FileStore, review: ReviewService, update_id: int, data: bytes, now: dt.datetime, agency: Agency | None) -> dict:
+    """A downloaded draft's bytes kept (so a crash does not download it again); its check's options."""
+    store.inbox_file_stored(update_id, files.put(data))
+    return review.check_options(store, now, agency)
+
+
+def attempt(store: Store, review: ReviewService, update_id: int, now: dt.datetime, agency: Agency | None) -> dict:
+    """One more attempt at a draft counted (before its check); its check's options."""
+    store.inbox_attempt(update_id)
+    return review.check_options(store, now, agency)
+
+
+def decide(
+    store: Store, files: FileStore, review: ReviewService, config: Config, entry: InboxEntry, agency: Agency | None,
+    result: CheckedDraft, source: str,
+) -> InboxEntry:
+    """The reply decided once: the submission recorded (and compared with the last one), the
+    review's messages and the 批注版 kept, all written into the journal; the entry as it now is."""
+    name = entry.file_name or say.UNNAMED_FILE
+    marked_up = files.put(result.marked_up) if result.marked_up is not None else None
+    with store.transaction():  # the submission and the reply decided for it: one commit
+        recorded = review.record(
+            store, agency=agency, user_id=entry.user_id, file_name=name, result=result, now=entry.received_at,
+            update_id=entry.update_id, source=source,
+        )
+        texts = say.review_messages(recorded, agency.name if agency else None, config.tz)
+        if agency is None:
+            texts[-1] += "\n\n" + say.SUPERVISOR_DRAFT
+        parts: list[dict] = [{"text": text} for text in texts]
+        if marked_up is not None:
+            stem = safe_file_name((entry.file_name or say.UNNAMED_REPORT).rsplit(".", 1)[0], say.UNNAMED_REPORT)
+            clean = result.clean_copy  # a returned 批注版 with nothing left comes back without comments
+            parts.append({
+                "document": marked_up,
+                "filename": (say.CLEAN_COPY_FILE if clean else say.MARKED_UP_FILE).format(stem=stem),
+                "caption": say.CLEAN_COPY_CAPTION if clean else say.MARKED_UP_CAPTION.format(count=len(result.issues)),
+            })
+        store.inbox_checked(entry.update_id, recorded.submission_id, parts)
+    return store.get_inbox(entry.update_id)
+
+
+def answered(store: Store, files: FileStore, update_id: int, now: dt.datetime, parts_sent: int | None = None) -> None:
+    """The draft answered (with its last part, when it has one, recorded as sent), and the copies
+    of it nobody needs (unreadable, or a supervisor's test) deleted: they must not fill the disk
+    or count against the agency's quota, whichever face it came through."""
+    store.inbox_answered(update_id, now=now, parts_sent=parts_sent)
+    for sha256 in store.disposable_copies(update_id):
+        files.delete(sha256)
