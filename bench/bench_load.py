@@ -4,11 +4,19 @@
 
 Setup: a fresh SQLite file and a files directory in a temporary directory, N agencies with one
 staff member each (bound directly), one supervisor in the config, report year 2024 and a clock
-fixed at 2025-01-15 10:00 Asia/Shanghai (not a reminder day). The real Application
-(``build_application`` + ``running``) polls the in-process ``LocalBotApi``; drafts are checked in
-the bot's worker processes (``Config.check_workers``). A short warm-up (two supervisor drafts,
-which are checked but not recorded, and two /status, the second one reported as the idle
-baseline) starts the workers and the chart code first.
+fixed at 2025-01-15 10:00 Asia/Shanghai (not a reminder day). The bot runs in a process of its own
+(``load_bot.py``: the real Application, ``build_application`` + ``running``), as in production;
+it polls the ``LocalBotApi`` that runs here with the simulated users, as Telegram would be
+elsewhere. Drafts are checked in the bot's worker processes (``Config.check_workers``). A short
+warm-up (two supervisor drafts, which are checked but not recorded, and two /status, the second
+one reported as the idle baseline) starts the workers and the chart code first. Then a lone draft
+on the idle bot, a few times (a .docx and a .txt in turn, each answered before the next): upload
+to first reply.
+
+The floor, measured in this process before the burst (the same machine, the same moment): the CPU
+a draft cannot do without, per kind of file, the check and the 批注版 (``check_and_annotate``, as
+a worker runs it) and its database write (``ReviewService.record`` on a scratch database); summed
+over the burst's drafts and divided by the CPUs, the shortest the burst could take.
 
 The burst: every draft is queued before the bot's next getUpdates returns (``user_sends_document``
 never yields to the event loop), in rounds (each agency's first draft, then each one's second,
@@ -33,9 +41,8 @@ message; the submissions table holds exactly one row per burst update_id (none m
 duplicated, right user and file name, readable exactly when expected); every journalled draft is
 'answered'; every /status during the burst got its text within 1 s and its chart.
 
-Memory: a thread samples the RSS of this process (the bot, the local Bot API server and the
-simulated users share it) and of its descendants (the forkserver, the check workers, the
-resource tracker) every 100 ms. Summed RSS counts pages shared between forked processes more
+Memory: a thread samples the RSS of the bot's process and of its descendants (the forkserver,
+the check workers, the resource tracker) every 100 ms. Summed RSS counts pages shared between forked processes more
 than once, so it overstates their total; the summed PSS (shared pages divided among the processes
 sharing them, sampled once a second) is also printed.
 """
@@ -45,12 +52,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import html
+import json
 import logging
 import os
 import random
 import re
 import resource
 import sqlite3
+import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -62,12 +72,11 @@ from pathlib import Path
 
 import psutil
 
-from common import FIRST_STAFF, SUPERVISOR, YEAR, FixedClock, loop_lag, percentile, seed_staff
+from common import FIRST_STAFF, NOW, SUPERVISOR, YEAR, percentile, seed_staff
 
 from fixtures.docx_builder import build_docx, content_from_sample, find_samples_dir  # noqa: E402
 from fixtures.hostile import MB, zip_bomb  # noqa: E402
 
-from nianbao.bot.app import build_application, running  # noqa: E402
 from nianbao.config import Config  # noqa: E402
 from nianbao.devtools import LocalBotApi, SentMessage  # noqa: E402
 from nianbao.storage import Store  # noqa: E402
@@ -230,12 +239,12 @@ class Monitor:
 
 
 class ProcessSampler(threading.Thread):
-    """RSS and CPU time of this process and its descendants, every MEMORY_PERIOD seconds; the
-    peaks are those between ``begin()`` and ``end()`` (the burst)."""
+    """RSS and CPU time of the bot's process and its descendants, every MEMORY_PERIOD seconds;
+    the peaks are those between ``begin()`` and ``end()`` (the burst)."""
 
-    def __init__(self) -> None:
+    def __init__(self, pid: int) -> None:
         super().__init__(name="process-sampler", daemon=True)
-        self.main = psutil.Process()
+        self.main = psutil.Process(pid)
         self.halt = threading.Event()
         self.lock = threading.Lock()  # sample() also runs in the event loop (children_cpu)
         self.recording = False
@@ -301,13 +310,13 @@ class ProcessSampler(threading.Thread):
         self.sample()
         return sum(self.cpu.values())
 
+    def main_cpu(self) -> float:
+        times = self.main.cpu_times()
+        return times.user + times.system
+
     def stop(self) -> None:
         self.halt.set()
         self.join()
-
-
-def own_maxrss() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
 
 
 def machine_busy_cpu() -> float:
@@ -319,17 +328,6 @@ def machine_busy_cpu() -> float:
 def own_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-class LogCounter(logging.Handler):
-    """Counts the bot's warnings and errors instead of printing hundreds of lines."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.counts: Counter[str] = Counter()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.counts[f"{record.levelname} {record.name}: {record.getMessage()[:120]}"] += 1
 
 
 # ---------------------------------------------------------------- the run
@@ -349,20 +347,57 @@ class Run:
     drafts: list[Draft]
     probes: list[StatusProbe]
     idle_status: StatusProbe | None  # a /status before the burst
-    arrivals: dict[int, list[Arrival]]
+    lone: list[float]  # a lone draft on the idle bot: seconds from upload to first reply
+    lone_cpu: float  # the bot's CPU seconds a lone draft (the 0.2 s between two lone drafts included)
+    floor_cpu: float  # seconds of CPU the burst's drafts cannot do without (see the module's doc)
+    arrivals: dict[int, list[Arrival]]  # from the start of the burst
     queued_in: float  # seconds to queue every upload
     burst_start: float
     burst_end: float  # the last message of the burst seen
-    main_cpu: float  # seconds of CPU during the burst
-    workers_cpu: float
-    others_cpu: float  # used by processes outside the bot (anything else running on the machine)
-    lag: list[float]
+    bot_cpu: float  # seconds of CPU during the burst: the bot's process (its loop and its threads)
+    workers_cpu: float  # its descendants (the check workers)
+    server_cpu: float  # this process: the Bot API server, the simulated users, the monitor
+    others_cpu: float  # used by processes outside the bench (anything else running on the machine)
+    lag: list[float]  # the bot's event loop, during the burst
+    logged: Counter[str]  # the bot's warnings and errors
+    threads: dict[str, float]  # the bot's CPU by kind of thread
     rss_before: int
-    maxrss_before: int  # ru_maxrss of this process when the burst started
-    maxrss_after: int  # ... and when it was over
     pending_updates: int
+    lone_updates: set[int] = field(default_factory=set)
     submissions: list[dict] = field(default_factory=list)
     inbox: dict[int, dict] = field(default_factory=dict)
+
+
+class BotProcess:
+    """``load_bot.py``: the bot in a process of its own, driven by a line at a time."""
+
+    def __init__(self, settings: dict) -> None:
+        script = Path(__file__).with_name("load_bot.py")
+        self.process = subprocess.Popen([sys.executable, str(script), json.dumps(settings)], cwd=script.parent,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.pid = self.process.pid
+
+    async def _line(self) -> str:
+        return (await asyncio.to_thread(self.process.stdout.readline)).strip()
+
+    async def ready(self) -> None:
+        if await self._line() != "ready":
+            raise SystemExit("the bot's process did not start")
+
+    def send(self, command: str) -> None:
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+
+    async def measured(self) -> dict:
+        self.send("end")
+        return json.loads(await self._line())
+
+    def stop(self) -> None:
+        try:
+            self.send("stop")
+            self.process.wait(30)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
 
 
 async def wait_for_inbox(store: Store, rows: int, deadline: float) -> bool:
@@ -426,42 +461,94 @@ async def probe_status(api: LocalBotApi, monitor: Monitor, burst_start: float, o
     return probes
 
 
-async def run_burst(args, drafts: list[Draft], users: list[int], warm_kinds: list[Kind], sampler: ProcessSampler) -> Run:
+def floor_cpu(drafts: list[Draft], agency_name: str, runs: int = 3) -> float:
+    """CPU seconds the burst's drafts cannot do without: for each kind of file, the median of
+    ``runs`` of its check and 批注版 as a worker makes them and of its database write (a
+    submission recorded as the pipeline records it, on a scratch database); summed over the drafts."""
+    from nianbao.drafts.review import ReviewService
+    from nianbao.validators.annotate import check_and_annotate
+
+    with tempfile.TemporaryDirectory(prefix="nianbao-floor-") as tmp:
+        config = Config(database=str(Path(tmp) / "floor.db"), report_year=YEAR)
+        store = Store(Path(config.database))
+        agency = store.get_agency(store.add_agency(agency_name, "township", now=NOW))
+        review = ReviewService(config)
+        options = review.check_options(store, NOW, agency)
+        cost: dict[str, float] = {}
+        update_id = 0
+        for kind in {d.kind.name: d.kind for d in drafts}.values():
+            times = []
+            for _ in range(runs):
+                update_id += 1
+                start = time.process_time()
+                result, _ = check_and_annotate(kind.data, kind.name, **options)
+                review.record(store, agency=agency, user_id=FIRST_STAFF, file_name=kind.name, result=result, now=NOW, update_id=update_id)
+                times.append(time.process_time() - start)
+            cost[kind.name] = statistics.median(times)
+        store.close()
+    return sum(cost[d.kind.name] for d in drafts)
+
+
+async def lone_drafts(api: LocalBotApi, store: Store, monitor: "Monitor", users: list[int], kinds: list[Kind], timeout: float) -> tuple[list[float], set[int]]:
+    """A draft on the idle bot, answered before the next: seconds from upload to its first reply."""
+    loop = asyncio.get_running_loop()
+    latencies, update_ids = [], set()
+    for number, user in enumerate(users):
+        kind = kinds[number % len(kinds)]
+        rows = sum(store.inbox_counts().values()) + 1
+        seen = len(monitor.arrivals[user])
+        sent_at = time.perf_counter()
+        update_ids.add(await api.user_sends_document(user, f"单独一稿-{number + 1}{kind.suffix}", kind.data))
+        while not [a for a in monitor.arrivals[user][seen:] if a.kind in ("review", "unreadable")]:
+            if time.perf_counter() - sent_at > timeout:
+                raise SystemExit("a lone draft was not answered")
+            await asyncio.sleep(POLL / 2)
+        latencies.append(next(a.at for a in monitor.arrivals[user][seen:] if a.kind in ("review", "unreadable")) - sent_at)
+        await wait_for_inbox(store, rows, loop.time() + timeout)
+        await asyncio.sleep(0.2)  # the marked-up copy, and the bot idle again
+    return latencies, update_ids
+
+
+def bot_settings(args, api: LocalBotApi, tmp: str, database: Path) -> dict:
+    return dict(
+        token=api.token, api_base_url=api.base_url, file_base_url=api.base_file_url, database=str(database),
+        files_dir=str(Path(tmp) / "files"), supervisors=[SUPERVISOR], report_year=YEAR, check_workers=args.workers,
+        drafts_per_user=args.drafts_per_user, rate_window_seconds=60.0,
+    )
+
+
+async def run_burst(args, drafts: list[Draft], users: list[int], warm_kinds: list[Kind]) -> tuple[Run, "ProcessSampler"]:
     with tempfile.TemporaryDirectory(prefix="nianbao-load-") as tmp:
         database = Path(tmp) / "nianbao.db"
         store = Store(database)
         seed_staff(store, users, name="负载测试")
+        floor = floor_cpu(drafts, "负载测试第001乡人民政府")
         async with LocalBotApi() as api:
             for user_id in [*users, SUPERVISOR]:
                 api.add_user(user_id)
-            config = Config(
-                token=api.token,
-                api_base_url=api.base_url,
-                file_base_url=api.base_file_url,
-                database=str(database),
-                files_dir=str(Path(tmp) / "files"),
-                supervisors=frozenset({SUPERVISOR}),
-                report_year=YEAR,
-                check_workers=args.workers,
-                drafts_per_user=args.drafts_per_user,
-                rate_window_seconds=60.0,
-            )
-            application = build_application(config, store, FixedClock())
+            bot = BotProcess(bot_settings(args, api, tmp, database))
+            sampler = ProcessSampler(bot.pid)
+            sampler.start()
             loop = asyncio.get_running_loop()
-            async with running(application, poll_timeout=1):
+            try:
+                await bot.ready()
                 monitor = Monitor(api, [*users, SUPERVISOR], counted=users)
                 stop_monitor = asyncio.Event()
                 monitor_task = asyncio.create_task(monitor.run(stop_monitor))
                 journal_rows, idle_status = 0, None
                 if not args.no_warmup:
                     journal_rows, idle_status = await warm_up(api, store, monitor, warm_kinds, args.timeout)
-                rss_before, maxrss_before = sampler.main.memory_info().rss, own_maxrss()
+                lone_cpu = sampler.main_cpu()
+                lone, lone_updates = await lone_drafts(api, store, monitor, users[: args.lone], warm_kinds, args.timeout)
+                lone_cpu = (sampler.main_cpu() - lone_cpu) / max(1, len(lone))
+                journal_rows = sum(store.inbox_counts().values())
+                rss_before = sampler.main.memory_info().rss
+                seen = {user: len(monitor.arrivals[user]) for user in users}
 
                 sampler.begin()
-                lag: list[float] = []
-                stop_lag = asyncio.Event()
-                lag_task = asyncio.create_task(loop_lag(stop_lag, lag))
-                main_cpu_start, workers_cpu_start, machine_cpu_start = own_cpu(), sampler.children_cpu(), machine_busy_cpu()
+                bot.send("begin")
+                server_cpu_start, workers_cpu_start, machine_cpu_start = own_cpu(), sampler.children_cpu(), machine_busy_cpu()
+                bot_cpu_start = sampler.main_cpu()
 
                 # The burst: nothing below awaits anything that yields, so every upload is queued
                 # before the bot's next getUpdates returns.
@@ -475,13 +562,13 @@ async def run_burst(args, drafts: list[Draft], users: list[int], warm_kinds: lis
                 status_task = asyncio.create_task(probe_status(api, monitor, burst_start, over, args))
                 finished = await wait_for_inbox(store, journal_rows + len(drafts), loop.time() + args.timeout)
                 over.set()
-                main_cpu, workers_cpu = own_cpu() - main_cpu_start, sampler.children_cpu() - workers_cpu_start
-                others_cpu = machine_busy_cpu() - machine_cpu_start - main_cpu - workers_cpu
-                maxrss_after = own_maxrss()
+                measured = await bot.measured()
+                workers_cpu = sampler.children_cpu() - workers_cpu_start
+                bot_cpu = sampler.main_cpu() - bot_cpu_start
+                server_cpu = own_cpu() - server_cpu_start
+                others_cpu = machine_busy_cpu() - machine_cpu_start - bot_cpu - workers_cpu - server_cpu
                 sampler.end()
                 probes = await status_task
-                stop_lag.set()
-                await lag_task
                 if not finished:
                     print(f"the journal still holds pending drafts after {args.timeout:.0f} s", file=sys.stderr)
 
@@ -489,16 +576,21 @@ async def run_burst(args, drafts: list[Draft], users: list[int], warm_kinds: lis
                 stop_monitor.set()
                 await monitor_task
                 pending_updates = api.pending_update_count
+            finally:
+                bot.stop()
+                sampler.stop()
 
-        burst_chats = [arrival for user in users for arrival in monitor.arrivals[user]]
+        arrivals = {user: found[seen.get(user, 0):] for user, found in monitor.arrivals.items()}
+        burst_chats = [arrival for user in users for arrival in arrivals[user]]
         burst_end = max((a.at for a in burst_chats), default=time.perf_counter())
         run = Run(
-            drafts, probes, idle_status, monitor.arrivals, queued_in, burst_start, burst_end,
-            main_cpu, workers_cpu, others_cpu, lag, rss_before, maxrss_before, maxrss_after, pending_updates,
+            drafts, probes, idle_status, lone, lone_cpu, floor, arrivals, queued_in, burst_start, burst_end,
+            bot_cpu, workers_cpu, server_cpu, others_cpu, measured["lag"], Counter(measured["logged"]), measured["threads"], rss_before,
+            pending_updates, lone_updates,
         )
         store.close()
         read_database(database, run)
-    return run
+    return run, sampler
 
 
 def read_database(path: Path, run: Run) -> None:
@@ -553,7 +645,7 @@ def check_database(run: Run) -> tuple[list[str], dict]:
     problems = []
     burst = {d.update_id: d for d in run.drafts}
     rows = [s for s in run.submissions if s["update_id"] in burst]
-    stray = len(run.submissions) - len(rows)
+    stray = len([s for s in run.submissions if s["update_id"] not in run.lone_updates]) - len(rows)
     counted = Counter(s["update_id"] for s in rows)
     duplicated = sum(n - 1 for n in counted.values())
     missing = [u for u in burst if u not in counted]
@@ -586,7 +678,11 @@ def mb(size: float) -> str:
     return f"{size / 2**20:7.1f} MB"
 
 
-def report(args, run: Run, sampler: ProcessSampler, log_counts: Counter[str], started: float) -> int:
+def goal(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def report(args, run: Run, sampler: ProcessSampler, started: float) -> int:
     failures = attribute_replies(run)
     db_problems, db = check_database(run)
     failures += db_problems
@@ -614,10 +710,16 @@ def report(args, run: Run, sampler: ProcessSampler, log_counts: Counter[str], st
             failures.append(f"/status at {probe.sent_at:.1f} s: text after {probe.text_latency:.2f} s (limit {STATUS_LIMIT:.0f} s)")
 
     cpus = len(os.sched_getaffinity(0))
+    floor_wall = run.floor_cpu / cpus
+    per_draft = run.bot_cpu / len(run.drafts) * 1000
+    p95 = percentile(latencies, 0.95) if latencies else float("inf")
+    lag_max = max(run.lag) if run.lag else 0.0
+    lone = statistics.median(run.lone) if run.lone else float("inf")
+    left = max(0.25, cpus - run.others_cpu / wall) if wall > 0 else cpus  # cores the other processes left us
     print(f"nianbao load benchmark: {len(run.drafts)} drafts from {len(set(d.user_id for d in run.drafts))} agencies in one burst, "
           f"check_workers={args.workers}, CPUs={cpus} (os.cpu_count()={os.cpu_count()}), python {sys.version.split()[0]}")
     print("  mix: " + ", ".join(f"{name} {n}" for name, n in sorted(kinds.items())))
-    print("  (bot, local Bot API server and simulated users share one process and event loop; checks run in worker processes)")
+    print("  (the bot in its own process, its checks in its worker processes; the Bot API server and the simulated users here)")
     status_lines = [
         f"at {p.sent_at:5.1f} s ({p.answered_before:3d} answered): text "
         + (f"{p.text_latency * 1000:5.0f} ms" if p.text_latency is not None else "  none")
@@ -628,12 +730,16 @@ def report(args, run: Run, sampler: ProcessSampler, log_counts: Counter[str], st
     rows = [
         ("drafts answered / sent", f"{len(answered)} / {len(run.drafts)}  ({len(answered) - unreadable} reviews, {unreadable} 无法审核, {len(marked_up)} marked-up .docx)"),
         ("uploads queued in", f"{run.queued_in * 1000:7.0f} ms"),
-        ("wall time (first upload -> last reply)", f"{wall:7.2f} s"),
+        ("floor (check + 批注版 + write, CPU)", f"{run.floor_cpu:7.2f} s  = {run.floor_cpu / len(run.drafts) * 1000:.1f} ms a draft; / {cpus} CPUs = {floor_wall:.2f} s"),
+        ("wall time (first upload -> last reply)", f"{wall:7.2f} s  ({wall / floor_wall:.2f}x the floor)"),
         ("throughput", f"{len(answered) / wall if wall > 0 else 0:7.1f} drafts/s"),
-        ("upload -> first reply, all", spread(latencies)),
+        ("upload -> first reply, all", spread(latencies) + f"   p95 = {p95 / floor_wall:.2f}x the floor"),
         ("  real reports", spread(report_latencies)),
         ("  bad files", spread(bad_latencies)),
         ("upload -> marked-up .docx", spread(marked_up)),
+        ("a lone draft on the idle bot", (f"median {lone * 1000:.0f} ms, max {max(run.lone) * 1000:.0f} ms (n={len(run.lone)}: "
+                                          + ", ".join(f"{x * 1000:.0f}" for x in run.lone) + f"); bot CPU {run.lone_cpu * 1000:.1f} ms each")
+         if run.lone else "-"),
         ("/status during the burst, max", (f"text {max(texts) * 1000:.0f} ms, chart {max(photos) * 1000:.0f} ms" if texts and photos else "-")
          + f"  ({'all' if texts and max(texts) < STATUS_LIMIT and len(texts) == len(run.probes) else 'NOT all'} text replies < {STATUS_LIMIT:.0f} s)"),
         *((" ", line) for line in status_lines),
@@ -643,21 +749,29 @@ def report(args, run: Run, sampler: ProcessSampler, log_counts: Counter[str], st
         ("inbox states of the burst", f"{db['states']}  ({db['retried']} needed more than one attempt)"),
         ("updates left unconfirmed on the server", f"{run.pending_updates}"),
         ("peak RSS during the burst, bot process", f"{mb(sampler.peak_main)}  (before the burst {mb(run.rss_before).strip()})"),
-        ("ru_maxrss, bot process", f"{mb(run.maxrss_after)}  (at the start of the burst {mb(run.maxrss_before).strip()})"),
         ("  descendants summed", f"{mb(sampler.peak_children_sum)}  (largest one {mb(sampler.peak_child).strip()}; up to {sampler.most_children} processes)"),
         ("  bot + descendants summed", f"{mb(sampler.peak_total)}  (PSS, shared pages counted once: {mb(sampler.peak_pss_total).strip()})"),
-        ("ru_maxrss of reaped children", f"{mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)}  (0 while the forkserver lives on; the workers are its children, not ours)"),
-        ("CPU during the burst, bot process", f"{run.main_cpu:7.1f} s  ({run.main_cpu / wall if wall > 0 else 0:.2f} cores)"),
-        ("CPU during the burst, descendants", f"{run.workers_cpu:7.1f} s  ({run.workers_cpu / wall if wall > 0 else 0:.2f} cores)"),
-        ("CPU during the burst, other processes", f"{run.others_cpu:7.1f} s  ({run.others_cpu / wall if wall > 0 else 0:.2f} cores; the machine is shared if this is not ~0)"),
-        ("event-loop lag (10 ms timer) p50 / max", f"{percentile(run.lag, 0.5) * 1000:7.1f} ms / {max(run.lag) * 1000:.0f} ms" if run.lag else "-"),
-        ("bot warnings/errors logged", f"{sum(log_counts.values())}"),
+        ("CPU during the burst, bot process", f"{run.bot_cpu:7.2f} s  ({run.bot_cpu / wall if wall > 0 else 0:.2f} cores; {per_draft:.1f} ms a draft)"),
+        ("  by thread", ", ".join(f"{name} {seconds:.2f} s" for name, seconds in run.threads.items())),
+        ("CPU during the burst, check workers", f"{run.workers_cpu:7.2f} s  ({run.workers_cpu / wall if wall > 0 else 0:.2f} cores)"),
+        ("CPU, Bot API server + users (bench)", f"{run.server_cpu:7.2f} s  ({run.server_cpu / wall if wall > 0 else 0:.2f} cores)"),
+        ("CPU during the burst, other processes", f"{run.others_cpu:7.2f} s  ({run.others_cpu / wall if wall > 0 else 0:.2f} cores; the machine is shared if this is not ~0)"),
+        ("  the floor on the CPU left to the bench", f"{run.floor_cpu / left:7.2f} s  ({left:.2f} cores left; wall {wall / (run.floor_cpu / left):.2f}x this floor)"),
+        ("bot's event-loop lag (10 ms timer)", f"p50 {percentile(run.lag, 0.5) * 1000:.1f} ms, p99 {percentile(run.lag, 0.99) * 1000:.1f} ms, max {lag_max * 1000:.0f} ms" if run.lag else "-"),
+        ("bot warnings/errors logged", f"{sum(run.logged.values())}"),
     ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"  {name:<{width}}  {value}")
-    for line, count in log_counts.most_common(5):
+    for line, count in run.logged.most_common(5):
         print(f"    {count:4d} x {line}")
+    print("  goals:")
+    print(f"    wall <= 2x the floor: {wall / floor_wall:.2f}x {goal(wall <= 2 * floor_wall)};"
+          f"  bot CPU <= 8 ms a draft: {per_draft:.1f} ms {goal(per_draft <= 8)};"
+          f"  first reply p95 <= 2.5x the floor: {p95 / floor_wall:.2f}x {goal(p95 <= 2.5 * floor_wall)};")
+    print(f"    loop lag <= 100 ms: max {lag_max * 1000:.0f} ms {goal(lag_max <= 0.1)};"
+          f"  lone draft <= 0.3 s: median {lone:.2f} s {goal(lone <= 0.3)};"
+          f"  lost {db['missing']}, duplicated {db['duplicated']} {goal(not db['missing'] and not db['duplicated'])}")
     print(f"  {'total script time':<{width}}  {time.perf_counter() - started:7.2f} s")
     if failures:
         print(f"FAILED ({len(failures)}):", file=sys.stderr)
@@ -679,15 +793,14 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=600.0, help="give up waiting for the burst after this long (default 600 s)")
     parser.add_argument("--quiet", type=float, default=1.0, help="quiet period before reading the chats (default 1 s)")
     parser.add_argument("--no-warmup", action="store_true", help="start the burst with cold workers")
+    parser.add_argument("--lone", type=int, default=6, help="lone drafts on the idle bot before the burst (default 6)")
     args = parser.parse_args()
     if args.drafts < 1 or args.agencies < 1 or args.workers < 1:
         parser.error("--drafts, --agencies and --workers must be at least 1")
-    if -(-args.drafts // args.agencies) > args.drafts_per_user:
+    if -(-args.drafts // args.agencies) + (1 if args.lone else 0) > args.drafts_per_user:
         parser.error("more drafts per agency than --drafts-per-user allows: the rate limit would refuse some")
 
     started = time.perf_counter()
-    log_counter = LogCounter()  # the only handler: the bot's warnings are counted, not printed
-    logging.getLogger().addHandler(log_counter)
     logging.getLogger().setLevel(logging.WARNING)
 
     rng = random.Random(SEED)
@@ -697,13 +810,8 @@ def main() -> int:
     drafts = plan_burst(args.drafts, users, reports, bad_files, rng)
     warm_kinds = [k for k in reports if k.suffix == ".docx"][:1] + [k for k in reports if k.suffix == ".txt"][:1]
 
-    sampler = ProcessSampler()
-    sampler.start()
-    try:
-        run = asyncio.run(run_burst(args, drafts, users, warm_kinds, sampler))
-    finally:
-        sampler.stop()
-    return report(args, run, sampler, log_counter.counts, started)
+    run, sampler = asyncio.run(run_burst(args, drafts, users, warm_kinds))
+    return report(args, run, sampler, started)
 
 
 if __name__ == "__main__":
