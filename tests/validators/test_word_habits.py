@@ -153,3 +153,21 @@ def test_hidden_numbers_are_said_once_per_table_with_every_cell(bases):
     cells = sum(1 for t in clean.report.tables.values() for c in t.all_cells() if c.raw.strip().isdigit())
     assert sum(len(i.all_places()) for i in hidden) == cells
     assert all(p.found == "3001" and p.row and p.column for i in hidden for p in i.all_places())
+
+
+def test_a_table_of_contents_left_open_hides_nothing_after_it(bases):
+    """A TOC field whose end was lost (a broken file): its entries are still left out, the report
+    after them is read."""
+    data, page, _, clean = bases("pingtan_2024")
+    toc = made.toc_wps(data, page)
+
+    def drop_end(body):
+        begins = [f for f in body.iter(made.w("fldChar")) if f.get(made.w("fldCharType")) == "begin"]
+        ends = [f for f in body.iter(made.w("fldChar")) if f.get(made.w("fldCharType")) == "end"]
+        last = ends[len(begins) - 1]  # the TOC's own end, after the entries' PAGEREF fields
+        last.getparent().getparent().remove(last.getparent())
+        assert len([f for f in body.iter(made.w("fldChar")) if f.get(made.w("fldCharType")) == "end"]) == len(begins) - 1
+
+    result = check_bytes(made.edit(toc, drop_end), "open_toc.docx")
+    assert [p.text for p in result.report.paragraphs] == [p.text for p in clean.report.paragraphs]
+    assert issue_keys(result) == issue_keys(clean)

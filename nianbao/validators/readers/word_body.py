@@ -36,6 +36,7 @@ _VANISH, _RPR, _PPR, _MOVE_FROM = f"{W}vanish", f"{W}rPr", f"{W}pPr", f"{W}moveF
 _PLACEHOLDER = f"{W}showingPlcHdr"
 _RSTYLE, _PSTYLE = f"{W}rStyle", f"{W}pStyle"
 _FLDCHAR, _INSTR, _FLDSIMPLE, _HYPERLINK, _T = f"{W}fldChar", f"{W}instrText", f"{W}fldSimple", f"{W}hyperlink", f"{W}t"
+_TAB = f"{W}tab"
 _TOC_STYLE = re.compile(r"^(toc|TOC|目录)\s?\d$")
 _OFF = ("0", "false", "off")
 
@@ -184,20 +185,25 @@ def hidden_of(root, styles_xml: bytes | None, parser, moves: bool = False, promp
 
 
 class TocFields:
-    """Paragraphs with text inside a TOC field (Word's and WPS's automatic 目录), styled as TOC
-    entries, or linking to a ``_Toc`` bookmark and ending in a page number."""
+    """Paragraphs of an automatic table of contents (Word's and WPS's 目录 without a content
+    control): styled as TOC entries, or ending in a page number after a tab while inside a TOC
+    field or linking to a ``_Toc`` bookmark (a field left open by a broken file hides nothing else)."""
 
     def __init__(self) -> None:
         self.fields: list[list] = []  # open fields: [instruction so far, is a TOC]
 
     def entry(self, p) -> bool:
         style = p.find(f"{_PPR}/{_PSTYLE}")
-        found = style is not None and bool(_TOC_STYLE.match(style.get(_VAL) or ""))
-        linked = False
-        for node in p.iter(_FLDCHAR, _INSTR, _FLDSIMPLE, _HYPERLINK, _T):
+        styled = style is not None and bool(_TOC_STYLE.match(style.get(_VAL) or ""))
+        inside = linked = tabbed = False
+        texts: list[str] = []  # the text after the last tab: the page number of an entry
+        for node in p.iter(_FLDCHAR, _INSTR, _FLDSIMPLE, _HYPERLINK, _T, _TAB):
             tag = node.tag
-            if tag == _T:
-                found = found or (bool(node.text and node.text.strip()) and any(f[1] for f in self.fields))
+            if tag == _TAB:
+                tabbed, texts = True, []
+            elif tag == _T:
+                texts.append(node.text or "")
+                inside = inside or (bool(node.text and node.text.strip()) and any(f[1] for f in self.fields))
             elif tag == _FLDCHAR:
                 kind = node.get(f"{W}fldCharType")
                 if kind == "begin":
@@ -209,10 +215,10 @@ class TocFields:
                 field[0] += node.text or ""
                 field[1] = field[1] or field[0].lstrip().upper().startswith("TOC")
             elif tag == _FLDSIMPLE:
-                found = found or (node.get(f"{W}instr") or "").lstrip().upper().startswith("TOC")
+                styled = styled or (node.get(f"{W}instr") or "").lstrip().upper().startswith("TOC")
             else:
                 linked = linked or (node.get(f"{W}anchor") or "").startswith("_Toc")
-        if linked and not found:
-            text = "".join(t.text or "" for t in p.iter(_T)).strip()
-            found = bool(text) and text[-1].isdigit()
-        return found
+        if styled:
+            return True
+        page = "".join(texts).strip()
+        return (inside or linked) and tabbed and page.isdigit() and len(page) <= 3
