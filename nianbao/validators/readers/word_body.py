@@ -21,6 +21,7 @@ of a tracked move, an unfilled content control's prompt), and
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Iterator
 
 from lxml import etree
@@ -160,9 +161,9 @@ class Hidden:
             if pstyle is not None and pstyle.get(_VAL) in styled:
                 self.runs.add(run)
 
-    @property
+    @cached_property
     def skipped(self) -> set:
-        """Every run not read: hidden, or moved away."""
+        """Every run not read: hidden, or moved away (asked once the runs are known)."""
         return self.runs | self.moved if self.moved else self.runs
 
     def __bool__(self) -> bool:
