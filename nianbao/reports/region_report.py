@@ -31,6 +31,7 @@ from .blank import (
 )
 from .layout import table_grid
 from .region_text import FILL_PATTERN, RegionFacts, section_paragraphs
+from .money import figure_text
 
 __all__ = ["RegionFacts", "cell_text", "region_report_docx", "region_report_name"]
 
@@ -39,9 +40,7 @@ def cell_text(value) -> str:
     """A summed cell as printed: 12, 3.5 (a fee in 万元), blank when no agency had a number."""
     if value is None or isinstance(value, bool):
         return ""
-    if isinstance(value, int):
-        return str(value)
-    return format(Decimal(str(value)).normalize(), "f")
+    return figure_text(value)
 
 
 def region_report_name(facts: RegionFacts) -> str:

@@ -19,6 +19,7 @@ from ..states import STATES, state_label
 from ..validators.template import TABLE2, TABLE3, TABLE4, TABLES
 from .layout import GridCell, TableGrid, table_grid
 from .summary import KEY_FIGURES, STATE_LABELS, AgencyLine, Summary, _cell, _plain, _scope_line, breaks_warning, number
+from .money import figure_value
 
 __all__ = ["AGENCY_HEADERS", "AGENCY_SHEET", "GRID_TOP", "SHEET_NAMES", "summary_workbook"]
 
@@ -129,7 +130,7 @@ def _table_sheet(wb: Workbook, summary: Summary, grid: TableGrid, year: int | No
             continue
         row, column = grid_cell.key
         partial = summary.contributors[grid.spec.key][row][column] < included
-        _write_grid_cell(ws, grid_cell, summary.value(grid.spec.key, row, column), GRID_TOP, partial)
+        _write_grid_cell(ws, grid_cell, figure_value(summary.value(grid.spec.key, row, column)), GRID_TOP, partial)
     for i, width in enumerate(grid.widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width * COLUMN_SCALE[grid.spec.key]
     ws.freeze_panes = ws.cell(GRID_TOP + grid.header_rows, 1)
@@ -173,7 +174,7 @@ def _agency_row(index: int, line: AgencyLine) -> list[Any]:
         _explanation(line),
         entry.file_name,
         _received(entry.received_at),
-        *(_plain(f) if f is not None else None for f in figures),
+        *(figure_value(_plain(f)) if f is not None else None for f in figures),
     ]
 
 
@@ -209,7 +210,7 @@ def _agency_sheet(wb: Workbook, summary: Summary, year: int | None, styles: dict
 def _agency_totals(ws, summary: Summary, row: int, offset: int) -> None:
     ws.cell(row, 2, "合计（计入汇总的机关）").font = BOLD
     for c, (_, table, label, column) in enumerate(KEY_FIGURES, start=offset + 1):
-        ws.cell(row, c, summary.value(table, label, column)).style = "合计"
+        ws.cell(row, c, figure_value(summary.value(table, label, column))).style = "合计"
 
 
 def summary_workbook(summary: Summary, year: int | None = None) -> bytes:

@@ -33,19 +33,6 @@ def invite_code_key(code: str) -> str:
     return hashlib.sha256(("nianbao-invite:" + normalize_invite_code(code)).encode()).hexdigest()
 
 
-# What people do about their access that ``audit.ACTIONS`` does not list yet: earlier invite codes
-# revoked (``nianbao invite --replace``), a personal sign-in code made for someone, a name given.
-# Written here, in the caller's transaction, until ``audit.audit_row`` knows them.
-PEOPLE_ACTIONS = ("revoke_invite", "login_code", "name")
-
-
-def people_audit_row(conn, action: str, *, at: str, actor=None, subject=None, agency_id=None, detail: str = "") -> None:
-    if action not in PEOPLE_ACTIONS:
-        raise ValueError(f"unknown audit action {action!r}")
-    conn.execute(
-        "INSERT INTO audit_log (at, actor, action, subject, agency_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
-        (at, actor, action, subject, agency_id, detail[:200]),
-    )
 
 class Access(Connection):
     # ----------------------------------------------------------------- members
@@ -127,7 +114,7 @@ class Access(Connection):
             if not rows:
                 raise NotFound(f"member {user_id} not found")
             conn.execute("UPDATE members SET display_name = ? WHERE user_id = ?", (name, user_id))
-            people_audit_row(
+            audit_row(
                 conn, "name", at=_ts(now), actor=user_id if actor is None else actor, subject=user_id,
                 agency_id=rows[0]["agency_id"], detail=name,
             )
@@ -245,7 +232,7 @@ class Access(Connection):
                 (moment, agency_id, normalize_role(role), moment),
             ).rowcount
             if revoked:
-                people_audit_row(conn, "revoke_invite", at=moment, actor=actor, agency_id=agency_id, detail=str(revoked))
+                audit_row(conn, "revoke_invite", at=moment, actor=actor, agency_id=agency_id, detail=str(revoked))
             return revoked
 
     def get_invite(self, code: str) -> Invite | None:

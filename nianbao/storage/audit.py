@@ -8,7 +8,7 @@ from datetime import datetime
 
 from .connection import Connection, _ts, writes
 
-ACTIONS = ("bind", "remove", "invite", "promote", "deactivate", "activate", "accept", "unaccept", "explain", "outlier")
+ACTIONS = ("bind", "remove", "invite", "promote", "deactivate", "activate", "accept", "unaccept", "explain", "outlier", "revoke_invite", "login_code", "name")
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from .access import INVITE_ALPHABET, normalize_invite_code, people_audit_row
+from .access import INVITE_ALPHABET, normalize_invite_code
+from .audit import audit_row
 from .connection import Connection, _ts, _utc, writes
 from .models import InviteError, StorageError, _dt
 
@@ -112,7 +113,7 @@ class WebAccess(Connection):
                 (user_id, _personal_key(code), moment, by),
             )
             agency = conn.execute("SELECT agency_id FROM members WHERE user_id = ?", (user_id,)).fetchone()
-            people_audit_row(
+            audit_row(
                 conn, "login_code", at=moment, actor=user_id if by is None else by, subject=user_id,
                 agency_id=agency[0] if agency else None,
             )

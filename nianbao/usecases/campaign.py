@@ -31,11 +31,11 @@ def county_summary(
     also those whose drafts still have errors): the same agencies in, the same reasons out, as
     every other window says."""
     states = county_rows(store, config, year, today, within)
-    tables = store.tables_of(states)
-    return summarize([_entry(state, tables.get(state.agency.id), config) for state in states], include_errors, year=year)
+    tables, words = store.tables_of(states), store.level_words()
+    return summarize([_entry(state, tables.get(state.agency.id), config, words) for state in states], include_errors, year=year)
 
 
-def _entry(state: AgencyState, tables, config: Config) -> AgencyEntry:
+def _entry(state: AgencyState, tables, config: Config, level_words: dict[int, str]) -> AgencyEntry:
     deciding = state.deciding if state.source != "imported" else None
     left_out = None
     if state.state in (State.PASSING, State.IMPORTED, State.INACTIVE) and not state.counted:
@@ -44,7 +44,7 @@ def _entry(state: AgencyState, tables, config: Config) -> AgencyEntry:
         name=state.agency.name,
         state=state.state.value,
         tables=tables,
-        level=state.agency.level,
+        level=level_words.get(state.agency.id) or state.agency.level,  # the roster's own word (县直部门)
         region=state.agency.region,
         error_count=state.errors,
         warning_count=state.warnings,
@@ -57,7 +57,7 @@ def _entry(state: AgencyState, tables, config: Config) -> AgencyEntry:
 
 
 def county_csv(store: Store, config: Config, year: int, today: dt.date, within: frozenset[int] | None = None) -> bytes:
-    return status_csv(county_rows(store, config, year, today, within), config.tz)
+    return status_csv(county_rows(store, config, year, today, within), config.tz, store.level_words())
 
 
 def _utc_offset_hours(config: Config, year: int) -> float:

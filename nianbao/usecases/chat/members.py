@@ -176,7 +176,8 @@ async def audit(turn: Turn) -> None:
         turn.say(say.AUDIT_EMPTY)
         return
     tz = turn.office.config.tz
+    names = await turn.office.db.member_names({e.actor for e in events} | {e.subject for e in events})
     lines = [say.audit_title(len(events))]
     for event in events:
-        lines.append(say.audit_line(event.at.astimezone(tz), event.actor, event.action, event.subject, event.agency_name))
+        lines.append(say.audit_line(event.at.astimezone(tz), event.actor, event.action, event.subject, event.agency_name, names, event.detail))
     turn.say(say.split_message("\n".join(lines)))
