@@ -179,15 +179,22 @@ def _keys(submission: Submission) -> set[str]:
 def holding(acceptances: list[Acceptance], drafts: list[Submission], current: Submission) -> dict[str, Acceptance]:
     """The acceptances in force that hold for ``current``, by issue key. ``drafts``: the agency's
     drafts of the year with their issues, in any order."""
-    chain = sorted((d for d in drafts if d.parsed and not d.off_target and d.id <= current.id), key=lambda d: d.id)
-    keys_of = {d.id: _keys(d) for d in chain}
-    keys_of[current.id] = _keys(current)
     held: dict[str, Acceptance] = {}
+    if not any(acceptance.active for acceptance in acceptances):
+        return held
+    chain = sorted((d for d in drafts if d.parsed and not d.off_target and d.id <= current.id), key=lambda d: d.id)
+    known = {current.id: _keys(current)}  # each draft's keys worked out when first needed (the campaign asks per agency)
+
+    def keys_of(draft: Submission) -> set[str]:
+        if draft.id not in known:
+            known[draft.id] = _keys(draft)
+        return known[draft.id]
+
     for acceptance in acceptances:
         anchor = acceptance.submission_id or current.id
-        if not acceptance.active or acceptance.issue_key not in keys_of[current.id] or anchor > current.id:
+        if not acceptance.active or acceptance.issue_key not in known[current.id] or anchor > current.id:
             continue
-        if all(acceptance.issue_key in keys_of[d.id] for d in chain if d.id >= anchor):
+        if all(acceptance.issue_key in keys_of(d) for d in chain if d.id >= anchor):
             held[acceptance.issue_key] = acceptance
     return held
 

@@ -119,10 +119,13 @@ class Agencies(Connection):
             sql += " WHERE active = 1"
         return [_agency(r) for r in self._rows(sql + " ORDER BY id")]
 
-    def level_words(self) -> dict[int, str]:
+    def level_words(self, agency_id: int | None = None) -> dict[int, str]:
         """The level of each agency as its roster wrote it (县直部门), where it was written in
-        words of its own; the others are shown by their level's label."""
-        return {row["id"]: row["level_word"] for row in self._rows("SELECT id, level_word FROM agencies WHERE level_word IS NOT NULL")}
+        words of its own; the others are shown by their level's label. ``agency_id``: that
+        agency's alone (one agency's page reads one row, not the roster)."""
+        only, params = (" AND id = ?", (agency_id,)) if agency_id is not None else ("", ())
+        rows = self._rows(f"SELECT id, level_word FROM agencies WHERE level_word IS NOT NULL{only}", params)
+        return {row["id"]: row["level_word"] for row in rows}
 
     def get_agency(self, agency_id: int) -> Agency | None:
         row = self._one("SELECT * FROM agencies WHERE id = ?", (agency_id,))

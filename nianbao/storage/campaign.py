@@ -254,15 +254,21 @@ class Campaign(Connection):
         return AgencyState(state=state, **base, **fields)
 
     def _accepted(self, deciding: Submission, acceptances) -> int:
-        """How many of the deciding draft's errors a supervisor accepted (and still hold)."""
+        """How many of the deciding draft's errors a supervisor accepted (and still hold). The
+        agency's earlier drafts are read only when an acceptance was made on one of them (whether
+        it still holds depends on them); one made on the deciding draft holds while its issue is there."""
         if not acceptances:
             return 0
-        rows = self._rows(  # list_submissions(limit=200) with the issues but not the reports' JSON
-            f"SELECT {_ISSUES_COLUMNS} FROM submissions WHERE agency_id = ? AND year = ?"
-            " ORDER BY received_at DESC, id DESC LIMIT 200",
-            (deciding.agency_id, deciding.year),
-        )
-        drafts = [_submission(row) for row in rows]
+        if all((a.submission_id or deciding.id) >= deciding.id for a in acceptances if a.active):
+            row = self._one(f"SELECT {_ISSUES_COLUMNS} FROM submissions WHERE id = ?", (deciding.id,))
+            drafts = [_submission(row)] if row else []
+        else:
+            rows = self._rows(  # list_submissions(limit=200) with the issues but not the reports' JSON
+                f"SELECT {_ISSUES_COLUMNS} FROM submissions WHERE agency_id = ? AND year = ?"
+                " ORDER BY received_at DESC, id DESC LIMIT 200",
+                (deciding.agency_id, deciding.year),
+            )
+            drafts = [_submission(row) for row in rows]
         current = next((d for d in drafts if d.id == deciding.id), None) or self.get_submission(deciding.id)
         held = holding(acceptances, drafts, current)
         errors = [key_text(issue_key(i)) for i in current.issues if i.get("severity") == "error"]
