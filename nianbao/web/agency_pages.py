@@ -37,7 +37,7 @@ def _agency_view(desk: Desk, agency_id: int, viewer: Viewer) -> dict | None:
         "agency": agency, "state": state, "submissions": submissions, "publication": publication,
         "acceptances": acceptances, "names": desk.names(people + [s.user_id for s in submissions]),
         "people": agency_people(desk, viewer, agency_id),
-        "level_label": desk.store.level_words().get(agency_id) or LEVELS.get(agency.level, agency.level),
+        "level_label": desk.store.level_words(agency_id).get(agency_id) or LEVELS.get(agency.level, agency.level),
     }
 
 
@@ -99,7 +99,7 @@ def _submission_view(desk: Desk, submission_id: int) -> dict | None:
         "agency": desk.store.get_agency(submission.agency_id),
         "tables": table_views(submission),
         "changes": changes_since(previous, submission),
-        "has_file": bool(submission.sha256) and desk.files.get(submission.sha256) is not None,
+        "has_file": bool(submission.sha256) and desk.files.exists(submission.sha256),
         "marked_up": desk.store.marked_up_copy(submission.id),
         "held": held,
         "accepted_here": sum(1 for i in submission.issues if i.get("severity") == "error" and key_text(issue_key(i)) in held),

@@ -24,7 +24,7 @@ from .common import VIEWER_KEY, desk_of, page, require_supervisor
 
 routes = web.RouteTableDef()
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65_536)  # every name of a large roster: a cache smaller than the list sorted misses on every name
 def spoken(name: str) -> tuple:
     """A name's place in pinyin order (七雄 before 南湖 before 十字), as a Chinese reader looks it
     up; the characters themselves break ties between names that sound alike."""
