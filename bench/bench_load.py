@@ -716,6 +716,7 @@ def report(args, run: Run, sampler: ProcessSampler, started: float) -> int:
     lag_max = max(run.lag) if run.lag else 0.0
     lone = statistics.median(run.lone) if run.lone else float("inf")
     left = max(0.25, cpus - run.others_cpu / wall) if wall > 0 else cpus  # cores the other processes left us
+    left_bot = max(0.25, left - run.server_cpu / wall) if wall > 0 else cpus  # ... and the simulated Telegram
     print(f"nianbao load benchmark: {len(run.drafts)} drafts from {len(set(d.user_id for d in run.drafts))} agencies in one burst, "
           f"check_workers={args.workers}, CPUs={cpus} (os.cpu_count()={os.cpu_count()}), python {sys.version.split()[0]}")
     print("  mix: " + ", ".join(f"{name} {n}" for name, n in sorted(kinds.items())))
@@ -757,6 +758,8 @@ def report(args, run: Run, sampler: ProcessSampler, started: float) -> int:
         ("CPU, Bot API server + users (bench)", f"{run.server_cpu:7.2f} s  ({run.server_cpu / wall if wall > 0 else 0:.2f} cores)"),
         ("CPU during the burst, other processes", f"{run.others_cpu:7.2f} s  ({run.others_cpu / wall if wall > 0 else 0:.2f} cores; the machine is shared if this is not ~0)"),
         ("  the floor on the CPU left to the bench", f"{run.floor_cpu / left:7.2f} s  ({left:.2f} cores left; wall {wall / (run.floor_cpu / left):.2f}x this floor)"),
+        ("  ... and left to the bot (the Bot API server's, which is Telegram's, out too)",
+         f"{run.floor_cpu / left_bot:7.2f} s  ({left_bot:.2f} cores left; wall {wall / (run.floor_cpu / left_bot):.2f}x this floor)"),
         ("bot's event-loop lag (10 ms timer)", f"p50 {percentile(run.lag, 0.5) * 1000:.1f} ms, p99 {percentile(run.lag, 0.99) * 1000:.1f} ms, max {lag_max * 1000:.0f} ms" if run.lag else "-"),
         ("bot warnings/errors logged", f"{sum(run.logged.values())}"),
     ]

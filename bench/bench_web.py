@@ -16,6 +16,7 @@ With several sizes, each page's median is also given as a ratio to its median at
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import http.client
 import json
@@ -134,8 +135,14 @@ def serve(database: str) -> None:
         store = Store(config.database)
         desk = build_desk(Office.open(config, store, FixedClock()), WebConfig(host="127.0.0.1", port=0), owns_office=True)
         running = await start_desk(desk)
+        profile = cProfile.Profile(time.thread_time) if os.environ.get("NIANBAO_BENCH_PROFILE") else None
+        if profile:  # the desk's event loop (its threads' work is in desk.run, not profiled here)
+            profile.enable()
         print(json.dumps({"url": running.url}), flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+        if profile:
+            profile.disable()
+            profile.dump_stats(os.environ["NIANBAO_BENCH_PROFILE"])
         await running.stop()
         store.close()
 
@@ -144,8 +151,10 @@ def serve(database: str) -> None:
 
 class Desk:
     def __init__(self, database: Path) -> None:
-        self.process = subprocess.Popen([sys.executable, __file__, "--serve", str(database)], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, text=True)
+        self.log = database.with_name("desk.log")  # what the desk logs (an error on a page): counted, not printed
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen([sys.executable, __file__, "--serve", str(database)], stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=log, text=True)
         started = json.loads(self.process.stdout.readline())
         self.url = started["url"]
         self.psutil = psutil.Process(self.process.pid)
@@ -163,6 +172,9 @@ class Desk:
             if row.startswith("VmHWM:"):
                 return int(row.split()[1]) * 1024
         return 0
+
+    def errors(self) -> int:
+        return self.log.read_text(errors="replace").count("Traceback")
 
     def stop(self) -> None:
         self.process.stdin.close()
@@ -268,6 +280,8 @@ def measure(args, agencies: int, cache: Path) -> dict[str, dict]:
                 browser.sign_in(link)
             results: dict[str, dict] = {}
             for name, paths in pages(chosen).items():
+                if args.only and not any(word in name for word in args.only) and not name.startswith("floor"):
+                    continue
                 count = args.slow_requests if name in SLOW else args.requests
                 times, size, refused = [], 0, set()
                 browsers[paths[0][1]].request("GET", paths[0][0])  # warm: templates compiled, caches filled
@@ -283,7 +297,7 @@ def measure(args, agencies: int, cache: Path) -> dict[str, dict]:
                     times.append(elapsed)
                     size = max(size, len(body))
                 results[name] = {"times": times, "size": size, "refused": refused, "cpu": (desk.cpu() - cpu) / max(1, count)}
-            results["memory"] = {"started": rss_started, "after": desk.rss(), "peak": desk.peak()}
+            results["memory"] = {"started": rss_started, "after": desk.rss(), "peak": desk.peak(), "errors": desk.errors()}
         finally:
             desk.stop()
     finally:
@@ -308,12 +322,12 @@ def report(agencies: int, drafts: int, results: dict[str, dict], first: dict[str
         median = statistics.median(times)
         row = (f"  {name:<24} {median * 1000:8.1f} {percentile(times, 0.95) * 1000:8.1f} {len(times):4d}"
                f" {median / floor:8.1f} {found['cpu'] * 1000:8.1f} {found['size'] / 1024:7.0f} KB")
-        if first is not None and first[name]["times"]:
+        if first is not None and first.get(name, {}).get("times"):
             row += f"  {median / statistics.median(first[name]['times']):10.2f}"
         print(row)
     memory = results["memory"]
     print(f"  desk process RSS: {memory['started'] / 2**20:.0f} MB started, {memory['after'] / 2**20:.0f} MB after the requests, "
-          f"peak {memory['peak'] / 2**20:.0f} MB")
+          f"peak {memory['peak'] / 2**20:.0f} MB; errors the desk logged: {memory['errors']}")
 
 
 def main() -> None:
@@ -323,6 +337,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30, help="requests per page (default 30)")
     parser.add_argument("--slow-requests", type=int, default=8, help="for the workbook, the chart and /peers (default 8)")
     parser.add_argument("--cache", help="keep seeded databases here (default: a temporary folder)")
+    parser.add_argument("--only", nargs="+", help="only the pages whose name has one of these words (and the floor)")
     parser.add_argument("--serve", help=argparse.SUPPRESS)  # the desk's own process
     args = parser.parse_args()
     if args.serve:
