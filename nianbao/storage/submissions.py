@@ -7,7 +7,7 @@ from typing import Any
 
 from .connection import Connection, _check_int, _dumps, _ts, writes
 from ..validators.identities import summability
-from .models import _SUBMISSION_COLUMNS, NotFound, Submission, SubmissionIn, _submission
+from .models import _SUBMISSION_COLUMNS, _SUMMARY_COLUMNS, NotFound, Submission, SubmissionIn, _submission
 
 
 class Submissions(Connection):
@@ -118,9 +118,11 @@ class Submissions(Connection):
         row = self._one(sql + " ORDER BY received_at DESC, id DESC LIMIT 1", params)
         return _submission(row) if row else None
 
-    def list_submissions(self, agency_id: int, year: int | None = None, limit: int = 50) -> list[Submission]:
-        """An agency's submissions, newest first, optionally for one year."""
-        sql = f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE agency_id = ?"
+    def list_submissions(self, agency_id: int, year: int | None = None, limit: int = 50, *, full: bool = True) -> list[Submission]:
+        """An agency's submissions, newest first, optionally for one year. ``full=False``: without
+        their issues and parsed reports (empty, None), for a list of drafts that shows neither."""
+        columns = _SUBMISSION_COLUMNS if full else _SUMMARY_COLUMNS
+        sql = f"SELECT {columns} FROM submissions WHERE agency_id = ?"
         params: list[Any] = [agency_id]
         if year is not None:
             sql += " AND year = ?"

@@ -30,7 +30,7 @@ def _agency_view(desk: Desk, agency_id: int, viewer: Viewer) -> dict | None:
     year = desk.year()
     state = desk.store.agency_state(agency_id, year, desk.config, desk.today())
     publication = publication_state(desk.store, desk.config, agency_id, year, desk.today())
-    submissions = desk.store.list_submissions(agency_id, year)
+    submissions = desk.store.list_submissions(agency_id, year, full=False)  # the list shows no issues
     acceptances = desk.store.acceptances_of(agency_id, year)
     people = [a.accepted_by for a in acceptances] + [a.revoked_by for a in acceptances if a.revoked_by]
     return {
