@@ -45,14 +45,10 @@ FIRST_STAFF = 500_001
 # ---------------------------------------------------------------- the county
 
 
-def seed(path: Path, agencies: int, drafts: int) -> None:
-    """``agencies`` agencies with one staff member and ``drafts`` drafts each, every draft
-    journalled as the pipeline leaves it (answered, its reply kept, a marked-up copy named);
-    one agency in 20 with an accepted error, one in 10 with an explained warning."""
+def checked_samples() -> list[tuple]:
+    """Each sample checked once: (result, issues, the report as stored)."""
     from fixtures.docx_builder import find_samples_dir
 
-    from nianbao.storage import Store, SubmissionIn
-    from nianbao.storage.acceptances import issue_key
     from nianbao.validators.engine import check_bytes
     from nianbao.validators.render import result_json
 
@@ -61,6 +57,16 @@ def seed(path: Path, agencies: int, drafts: int) -> None:
         result = check_bytes(sample.read_bytes(), sample.name)
         report = result_json(result)
         checked.append((result, report.pop("issues"), report))
+    return checked
+
+
+def seed(path: Path, agencies: int, drafts: int, checked: list[tuple]) -> None:
+    """``agencies`` agencies with one staff member and ``drafts`` drafts each, every draft
+    journalled as the pipeline leaves it (answered, its reply kept, a marked-up copy named);
+    one agency in 20 with an accepted error, one in 10 with an explained warning."""
+    from nianbao.storage import Store, SubmissionIn
+    from nianbao.storage.acceptances import issue_key
+
     store = Store(path)
     update_id = 0
     try:
@@ -101,14 +107,19 @@ def seed(path: Path, agencies: int, drafts: int) -> None:
 
 
 def seeded(cache: Path, agencies: int, drafts: int) -> Path:
-    """The seeded database of that size, from the cache or made now."""
-    path = cache / f"desk-{agencies}x{drafts}.db"
+    """The seeded database of that size, from the cache or made now; cached under a stamp of
+    what the engine says of the samples, so that a changed engine seeds afresh."""
+    import hashlib
+
+    checked = checked_samples()
+    stamp = hashlib.sha256(json.dumps([c[1:] for c in checked], ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:8]
+    path = cache / f"desk-{agencies}x{drafts}-{stamp}.db"
     if not path.exists():
         started = time.perf_counter()
         partial = path.with_suffix(".part")
         for stale in cache.glob(partial.name + "*"):
             stale.unlink()
-        seed(partial, agencies, drafts)
+        seed(partial, agencies, drafts, checked)
         with closing(sqlite3.connect(partial)) as db:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         partial.rename(path)
