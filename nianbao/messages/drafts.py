@@ -9,7 +9,7 @@ from .format import SEVERITY_MARK, escape, issue_html, local_time, split_message
 __all__ = [
     "issue_places", "no_issue_numbered",
     "AGENCY_QUOTA_FULL", "CHECK_CRASHED", "CHECK_TIMED_OUT", "FILE_TOO_LARGE", "GAVE_UP", "LEGACY_FORMATS",
-    "MAX_FIXED_LISTED", "MISSING_END", "MISSING_START", "MISSING_TABLES", "NO_MARKUP_FOR_LEGACY",
+    "MAX_FIXED_LISTED", "MISSING_END", "MISSING_START", "MISSING_TABLES", "NO_MARKUP_FOR_LEGACY", "CONVERTED_MARKUP",
     "OFF_TARGET", "PHOTO_NOT_READABLE", "RATE_LIMITED", "SHORT_TEXT", "STORAGE_UNAVAILABLE",
     "SUPERVISOR_DRAFT", "TELEGRAM_REFUSED", "fragment_held", "fragment_let_go", "prior_source_accepted",
     "prior_source_imported", "review_messages", "rules_messages",
@@ -59,14 +59,23 @@ def review_messages(review, agency_name: str | None, tz=None) -> list[str]:
         blocks.append(issue_html(issue, marker))
     if review.comparison and result.errors == 0 and review.comparison.previous.error_count > 0:
         blocks.append("🎉 所有错误都已改正。")
-    if result.input_format in LEGACY_FORMATS and result.issues:
-        blocks.append(NO_MARKUP_FOR_LEGACY.format(kind=result.input_format))
+    if result.input_format in CONVERTED_FORMATS and result.issues:
+        blocks.append(CONVERTED_MARKUP.format(kind=result.input_format))
+    elif result.input_format in NO_MARKUP_FORMATS and result.issues:
+        blocks.append(NO_MARKUP_FOR_LEGACY.format(kind=result.input_format, why=NO_MARKUP_WHY[result.input_format]))
     return split_message("\n\n".join(blocks))
 
 
 LEGACY_FORMATS = ("doc", "wps", "rtf", "odt", "html")
+CONVERTED_FORMATS = ("doc", "wps", "rtf", "odt")
+NO_MARKUP_FORMATS = ("html", "pdf")
+NO_MARKUP_WHY = {"html": "网页不能加批注", "pdf": "PDF 不能加批注"}
+CONVERTED_MARKUP = (
+    "（这是 .{kind} 文件：随后发送的批注版是转换成的 .docx 副本，每条意见作为批注加在对应位置。"
+    "请在这份 .docx 上修改并以 .docx 发送，转换可能改变了少量版式，请核对。）"
+)
 NO_MARKUP_FOR_LEGACY = (
-    "（这是 .{kind} 文件，不能直接加批注，所以没有批注版。在 Word/WPS 中“另存为 .docx”后再发送，"
+    "（这是 .{kind} 文件，{why}，所以没有批注版。在 Word/WPS 中“另存为 .docx”后再发送，"
     "就会收到一份把每条意见作为批注加在对应位置的批注版。）"
 )
 FILE_TOO_LARGE = "文件太大（{size:.1f} MB），超过 {limit:g} MB 的限制。年度报告的 .docx 通常不到 1 MB，请确认没有插入大图片。"

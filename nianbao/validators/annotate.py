@@ -32,6 +32,7 @@ from .readers.docx import _P, _TC, W
 from .readers.strict import package_is_strict, transitional_package
 from .own_comments import DEFAULT_AUTHOR, DEFAULT_INITIALS, remove_own_comments, remove_own_shading, shade
 from .render import issue_line
+from .readers.legacy import convert_to_docx
 
 _RANGE_START, _REFERENCE, _ID = f"{W}commentRangeStart", f"{W}commentReference", f"{W}id"
 # Runs a comment may be anchored on. Runs of tracked insertions (w:ins) are left out: a comment
@@ -64,13 +65,16 @@ def comment_text(issue: Issue) -> str:
     return _NOT_XML.sub("", issue_line(issue, indent=""))
 
 
-def annotate_docx(data: bytes, result: CheckResult, author: str = DEFAULT_AUTHOR, initials: str = DEFAULT_INITIALS) -> bytes:
+def annotate_docx(
+    data: bytes, result: CheckResult, author: str = DEFAULT_AUTHOR, initials: str = DEFAULT_INITIALS, *, converted: bool = False
+) -> bytes:
     """The .docx ``data`` with one comment per issue of ``result`` (its check of these bytes), at
     its first place; every further place of the issue (80 blank cells of one habit) is shaded, or
     where a cell cannot be (a paragraph, a cell with a fill of its own) gets a short 「（见第N条）」.
     The marks this program added to an earlier 批注版 are removed first (people's own comments
-    are kept), so the copy holds exactly the current issues, however often it goes back and forth."""
-    _require_annotatable(data, result)
+    are kept), so the copy holds exactly the current issues, however often it goes back and forth.
+    ``converted``: ``data`` is the .docx LibreOffice made of the .doc/.wps/.rtf/.odt checked."""
+    _require_annotatable(data, result, converted)
     document = _open(data)
     remove_own_comments(document)
     remove_own_shading(document.element.body)
@@ -114,6 +118,9 @@ def _places_note(count: int, shaded: int, noted: int, number: int) -> str:
     return f"\n本条共 {count} 处，这里是第 1 处；其余{'，'.join(ways)}。"
 
 
+CONVERTED_FORMATS = ("doc", "wps", "rtf", "odt")  # read through a .docx LibreOffice made
+
+
 def can_annotate(data: bytes, result: CheckResult) -> bool:
     return result.error is None and bool(result.issues) and result.input_format == "docx" and sniff(data) == "docx"
 
@@ -143,6 +150,10 @@ def check_and_annotate(data: bytes, source_name: str = "", **options) -> tuple[C
     (``is_clean_copy(result)`` tells the two apart)."""
     result = check_bytes(data, source_name, **options)
     try:
+        if result.error is None and result.issues and result.input_format in CONVERTED_FORMATS:
+            # a .doc/.wps/.rtf/.odt was read from LibreOffice's .docx of it: mark that copy up
+            converted = convert_to_docx(data, f".{result.input_format}")
+            return result, annotate_docx(converted, result, converted=True)
         if is_clean_copy(result):
             return result, clean_copy(data, result)
         if not can_annotate(data, result):
@@ -171,10 +182,12 @@ def read_comments(data: bytes) -> list[AnchoredComment]:
 # ---------------------------------------------------------------- input
 
 
-def _require_annotatable(data: bytes, result: CheckResult) -> None:
+def _require_annotatable(data: bytes, result: CheckResult, converted: bool = False) -> None:
     if result.error is not None:
         raise ValueError(f"the draft could not be checked ({result.error.code}); there is nothing to annotate")
     kind = sniff(data)  # not input_format: a legacy .doc is read through a converted .docx copy
+    if converted and kind == "docx" and result.input_format in CONVERTED_FORMATS and result.report is not None:
+        return  # the copy the check read (its bytes are not the sender's)
     if kind != "docx" or result.input_format != "docx" or result.report is None:
         raise ValueError(f"only a Word .docx draft can be annotated, not {kind if kind != 'docx' else result.input_format}")
     if result.sha256 != hashlib.sha256(data).hexdigest():

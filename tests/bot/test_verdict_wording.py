@@ -52,10 +52,15 @@ def _doc(docx: bytes, tmp_path) -> bytes:
     return (tmp_path / "draft.doc").read_bytes()
 
 
-async def test_a_doc_gets_a_word_on_why_there_is_no_marked_up_copy(env, sample_docx, tmp_path):
+async def test_a_doc_gets_a_marked_up_copy_of_its_converted_docx_and_is_told_so(env, sample_docx, tmp_path):
+    from nianbao.validators.annotate import read_comments
+
     name = next(n for n in sorted(sample_docx) if n.startswith("003"))
     replies = await env.upload(STAFF_XUEZHANG, "年报.doc", _doc(sample_docx[name], tmp_path), timeout=60)
-    assert not any(m.is_file for m in replies)  # no 批注版 for a .doc
+    [marked] = [m for m in replies if m.is_file]  # the 批注版, of the .docx LibreOffice made
+    assert marked.filename.endswith(".docx") and marked.data[:2] == b"PK"
     text = env.text(replies)
-    assert "审核结果" in text
-    assert "批注版" in text and "另存为 .docx" in text
+    assert "审核结果" in text and "转换成的 .docx 副本" in text
+    [draft] = env.store.list_submissions(env.store.find_agency("学张乡人民政府").id, 2024)
+    comments = read_comments(marked.data)
+    assert draft.input_format == "doc" and len(comments) >= len(draft.issues) > 0  # a comment at each issue

@@ -15,6 +15,8 @@ sent to LibreOffice.
 
 from __future__ import annotations
 
+import hashlib
+
 import io
 import logging
 import os
@@ -173,10 +175,24 @@ def _converted(workdir: Path) -> bytes:
     return result.read_bytes()
 
 
+_LAST: dict[tuple[str, str], bytes] = {}  # the last conversion of this process: the 批注版 reuses it
+
+
 def convert_to_docx(data: bytes, suffix: str, *, timeout: float = 60, soffice: str | None = None) -> bytes:
-    """The .docx LibreOffice makes of ``data`` (a .doc, .wps, .rtf or .odt, per ``suffix``).
+    """The .docx LibreOffice makes of ``data`` (a .doc, .wps, .rtf or .odt, per ``suffix``). The
+    last one is kept, so that marking up the draft just read costs no second conversion.
 
     Raises ``ReadError`` when LibreOffice is missing or turned off, times out or fails."""
+    key = (hashlib.sha256(data).hexdigest(), suffix.lower())
+    if key in _LAST:
+        return _LAST[key]
+    converted = _convert(data, suffix, timeout, soffice)
+    _LAST.clear()
+    _LAST[key] = converted
+    return converted
+
+
+def _convert(data: bytes, suffix: str, timeout: float, soffice: str | None) -> bytes:
     soffice = soffice or find_soffice()
     if not soffice:
         raise ReadError("legacy_word", ODT_UNREADABLE if suffix.lower() == ".odt" else UNREADABLE)
