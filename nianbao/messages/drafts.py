@@ -59,17 +59,17 @@ def review_messages(review, agency_name: str | None, tz=None) -> list[str]:
         blocks.append(issue_html(issue, marker))
     if review.comparison and result.errors == 0 and review.comparison.previous.error_count > 0:
         blocks.append("🎉 所有错误都已改正。")
-    if result.input_format in CONVERTED_FORMATS and result.issues:
+    if result.input_format in _CONVERTED_FORMATS and result.issues:
         blocks.append(CONVERTED_MARKUP.format(kind=result.input_format))
-    elif result.input_format in NO_MARKUP_FORMATS and result.issues:
-        blocks.append(NO_MARKUP_FOR_LEGACY.format(kind=result.input_format, why=NO_MARKUP_WHY[result.input_format]))
+    elif result.input_format in _NO_MARKUP_FORMATS and result.issues:
+        blocks.append(NO_MARKUP_FOR_LEGACY.format(kind=result.input_format, why=_NO_MARKUP_WHY[result.input_format]))
     return split_message("\n\n".join(blocks))
 
 
 LEGACY_FORMATS = ("doc", "wps", "rtf", "odt", "html")
-CONVERTED_FORMATS = ("doc", "wps", "rtf", "odt")
-NO_MARKUP_FORMATS = ("html", "pdf")
-NO_MARKUP_WHY = {"html": "网页不能加批注", "pdf": "PDF 不能加批注"}
+_CONVERTED_FORMATS = ("doc", "wps", "rtf", "odt")
+_NO_MARKUP_FORMATS = ("html", "pdf")
+_NO_MARKUP_WHY = {"html": "网页不能加批注", "pdf": "PDF 不能加批注"}
 CONVERTED_MARKUP = (
     "（这是 .{kind} 文件：随后发送的批注版是转换成的 .docx 副本，每条意见作为批注加在对应位置。"
     "请在这份 .docx 上修改并以 .docx 发送，转换可能改变了少量版式，请核对。）"
