@@ -71,7 +71,7 @@ def seed(path: Path, agencies: int, drafts: int, checked: list[tuple]) -> None:
     update_id = 0
     try:
         for number in range(agencies):
-            with store.batch():  # one transaction per agency: seeding 5,000 agencies takes minutes, not an hour
+            with store.transaction():  # one transaction per agency: seeding 5,000 agencies takes minutes, not an hour
                 agency_id = store.add_agency(f"基准第{number:04d}单位", LEVELS[number % 2], region=REGIONS[number % 4], now=NOW)
                 user_id = FIRST_STAFF + number
                 store.bind_member(user_id, agency_id, "staff", f"员工{number:04d}", now=NOW)

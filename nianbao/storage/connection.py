@@ -202,13 +202,6 @@ class Connection:
         instead of one per write (a savepoint when nested)."""
         return self._tx()
 
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Several calls of the store's own methods as one transaction (seeding thousands of rows
-        for a benchmark or an import commits once, not per row)."""
-        with self._tx():
-            yield
-
     @staticmethod
     def _fetch(
         conn: sqlite3.Connection, sql: str, params: Sequence[Any] | dict[str, Any] = ()
