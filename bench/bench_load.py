@@ -361,6 +361,7 @@ class Run:
     lag: list[float]  # the bot's event loop, during the burst
     logged: Counter[str]  # the bot's warnings and errors
     threads: dict[str, float]  # the bot's CPU by kind of thread
+    collections: dict  # the bot's garbage collections during the burst, by generation
     rss_before: int
     pending_updates: int
     lone_updates: set[int] = field(default_factory=set)
@@ -585,7 +586,7 @@ async def run_burst(args, drafts: list[Draft], users: list[int], warm_kinds: lis
         burst_end = max((a.at for a in burst_chats), default=time.perf_counter())
         run = Run(
             drafts, probes, idle_status, lone, lone_cpu, floor, arrivals, queued_in, burst_start, burst_end,
-            bot_cpu, workers_cpu, server_cpu, others_cpu, measured["lag"], Counter(measured["logged"]), measured["threads"], rss_before,
+            bot_cpu, workers_cpu, server_cpu, others_cpu, measured["lag"], Counter(measured["logged"]), measured["threads"], measured["gc"], rss_before,
             pending_updates, lone_updates,
         )
         store.close()
@@ -761,6 +762,9 @@ def report(args, run: Run, sampler: ProcessSampler, started: float) -> int:
         ("  ... and left to the bot (the Bot API server's, which is Telegram's, out too)",
          f"{run.floor_cpu / left_bot:7.2f} s  ({left_bot:.2f} cores left; wall {wall / (run.floor_cpu / left_bot):.2f}x this floor)"),
         ("bot's event-loop lag (10 ms timer)", f"p50 {percentile(run.lag, 0.5) * 1000:.1f} ms, p99 {percentile(run.lag, 0.99) * 1000:.1f} ms, max {lag_max * 1000:.0f} ms" if run.lag else "-"),
+        ("  the bot's garbage collections", ", ".join(f"{g}: {c['n']} (longest {c['max_ms']} ms, {c['total_ms']} ms in all)"
+                                                      for g, c in run.collections.items() if g.startswith("gen"))
+         + f"; {run.collections['tracked']['n']} objects tracked, {run.collections['tracked']['frozen']} frozen"),
         ("bot warnings/errors logged", f"{sum(run.logged.values())}"),
     ]
     width = max(len(name) for name, _ in rows)

@@ -125,6 +125,32 @@ class StackSampler(threading.Thread):
             self.library[library or "stdlib/loop"] += 1
 
 
+class Collections:
+    """The garbage collector's pauses (each generation's longest and total), a cause of loop lag."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.started: float = 0.0
+        self.recording = False
+        self.pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        gc.callbacks.append(self.callback)
+
+    def callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self.started = time.perf_counter()
+        elif self.recording:
+            self.pauses[info["generation"]].append(time.perf_counter() - self.started)
+
+    def summary(self) -> dict:
+        import gc
+
+        found = {f"gen{g}": {"n": len(p), "max_ms": round(max(p, default=0) * 1000, 1), "total_ms": round(sum(p) * 1000, 1)}
+                 for g, p in self.pauses.items()}
+        found["tracked"] = {"n": len(gc.get_objects()), "frozen": gc.get_freeze_count()}
+        return found
+
+
 class Lag:
     """How late a 10 ms timer fires: how long the event loop was kept from running callbacks."""
 
@@ -155,25 +181,32 @@ async def main(settings: dict) -> None:
     lines = asyncio.Queue()
     loop.add_reader(sys.stdin.fileno(), lambda: lines.put_nowait(sys.stdin.readline()))
     lag = Lag()
+    collections = Collections()
     lag_task = asyncio.create_task(lag.run())
     profile = cProfile.Profile(time.thread_time) if os.environ.get("NIANBAO_BENCH_PROFILE") else None  # its CPU, not the GIL waits
     sampler = StackSampler(threading.main_thread().ident) if os.environ.get("NIANBAO_BENCH_SAMPLE") else None
     if sampler:
         sampler.start()
     async with running(application, poll_timeout=1):
+        if os.environ.get("NIANBAO_BENCH_GC_FREEZE"):  # what a gc.freeze() once started would do (not the bot's own)
+            import gc
+
+            gc.collect()
+            gc.freeze()
         print("ready", flush=True)
         started, threads = own_cpu(), threads_cpu()
         while True:
             command = (await lines.get()).strip()
             if command == "begin":
                 lag.samples, lag.recording, started, threads = [], True, own_cpu(), threads_cpu()
+                collections.recording = True
                 STEP_CPU.clear(), STEP_CALLS.clear()
                 if profile:
                     profile.enable()
                 if sampler:
                     sampler.recording = True
             elif command == "end":
-                lag.recording = False
+                lag.recording = collections.recording = False
                 if profile:
                     profile.disable()
                     profile.dump_stats(os.environ["NIANBAO_BENCH_PROFILE"])
@@ -186,7 +219,7 @@ async def main(settings: dict) -> None:
                 if STEP_CPU:
                     Path(os.environ["NIANBAO_BENCH_STEPS"]).write_text("\n".join(
                         f"{seconds * 1000:8.0f} ms {STEP_CALLS[name]:6d} calls  {name}" for name, seconds in STEP_CPU.most_common()))
-                print(json.dumps({"cpu": own_cpu() - started, "lag": lag.samples, "logged": counter.counts,
+                print(json.dumps({"cpu": own_cpu() - started, "lag": lag.samples, "logged": counter.counts, "gc": collections.summary(),
                                   "threads": {k: round(v, 3) for k, v in spent.most_common() if v > 0.005}}), flush=True)
             elif command in ("stop", ""):
                 break
