@@ -7,12 +7,7 @@ store, files, worker pool, clock — and run on one event loop; no face starts a
 from __future__ import annotations
 
 import argparse
-import asyncio
-import importlib
-import importlib.util
 import logging
-import pkgutil
-import signal
 import sys
 
 from .. import messages as say
@@ -23,6 +18,10 @@ log = logging.getLogger("nianbao")
 def discover_faces() -> list:
     """Every face of the installed package: a subpackage with a ``face`` module declaring FACE;
     messengers first, the web desk last (chat faces may add its machine routes first)."""
+    import importlib
+    import importlib.util
+    import pkgutil
+
     import nianbao
 
     faces = []
@@ -36,6 +35,8 @@ def discover_faces() -> list:
 def serve(config_path: str | None = None) -> int:
     """The configured faces on one office until SIGINT/SIGTERM; without a chat face configured,
     exit 2 with a message (never a demo)."""
+    import asyncio  # here, not at the top: `nianbao check` starts without the event loop's modules
+
     from ..bot.app import configure_logging
     from ..config import load_config
 
@@ -61,6 +62,9 @@ def serve(config_path: str | None = None) -> int:
 
 
 async def _serve(config, faces) -> int:
+    import asyncio
+    import signal
+
     from ..storage import Store
     from ..usecases.faces import FaceFailed
     from ..usecases.office import Office
