@@ -4,11 +4,9 @@ pool, the clock), this face's draft pipeline and the pastes being collected; and
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import AsyncIterator, Callable, Coroutine
+from typing import Callable, Coroutine
 
 from ..config import Config
 from ..drafts import Deliver, DraftPipeline
@@ -16,6 +14,7 @@ from ..drafts.pool import CheckPool
 from ..storage import Agency, FileStore, Store
 from ..storage.aio import AsyncStore
 from ..usecases.office import Office
+from ..usecases.ordering import InOrder
 from ..usecases.people import Person
 
 
@@ -34,32 +33,6 @@ class PasteBuffer:
     @property
     def text(self) -> str:
         return "\n".join(self.parts[update_id] for update_id in sorted(self.parts))
-
-
-class InOrder:
-    """One user's texts handled one at a time, in the order they arrived (updates are handled
-    concurrently). A user's lock is forgotten only when nobody holds it or waits for it: one
-    forgotten while a part still waited would let the next part start beside it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # user -> (lock, holding or waiting)
-
-    @contextlib.asynccontextmanager
-    async def turn(self, user_id: int) -> AsyncIterator[None]:
-        lock, users = self._locks.get(user_id) or (asyncio.Lock(), 0)
-        self._locks[user_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[user_id]
-            if users > 1:
-                self._locks[user_id] = (lock, users - 1)
-            else:
-                del self._locks[user_id]
-
-    def __len__(self) -> int:
-        return len(self._locks)
 
 
 @dataclass

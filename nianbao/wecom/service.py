@@ -11,6 +11,7 @@ import logging
 from typing import Coroutine
 
 from ..usecases.office import MachineRoute, Office
+from ..usecases.ordering import InOrder
 from .api import WecomApi, WecomError, Unreachable
 from .callback import Callback
 from .chat import WecomChat
@@ -42,7 +43,7 @@ class WecomService:
         self.chat = WecomChat(office, self.deliver, self.directory, self.pipeline, self.pastes)
         self.callback = Callback(self)
         self._tasks: set[asyncio.Task] = set()
-        self._queues: dict[str, asyncio.Lock] = {}
+        self.in_order = InOrder()  # one sender's messages one at a time, in the order they came
         self._loops: list[asyncio.Task] = []
         self.handling = 0  # messages being handled now
 
@@ -115,16 +116,13 @@ class WecomService:
         self.spawn(self._handle(inbound))
 
     async def _handle(self, inbound: Inbound) -> None:
-        lock = self._queues.setdefault(inbound.user, asyncio.Lock())
         try:
-            async with lock:
+            async with self.in_order.turn(inbound.user):
                 await self.chat.handle(inbound)
         except Exception:  # noqa: BLE001 - one message failing must not stop the others
             log.exception("a WeCom message could not be handled")
         finally:
             self.handling -= 1
-            if not lock.locked() and self._queues.get(inbound.user) is lock:
-                del self._queues[inbound.user]
 
     def idle(self) -> bool:
         """Nothing left to do: no message being handled, no paste being collected, the draft

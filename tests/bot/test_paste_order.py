@@ -8,7 +8,8 @@ import asyncio
 import random
 
 from bot.harness import STAFF_CHAGAN, cli_check, issue_lines, paste_parts, sample_text
-from nianbao.bot.services import InOrder, PasteBuffer
+from nianbao.bot.services import PasteBuffer
+from nianbao.usecases.ordering import InOrder
 
 
 async def test_a_part_arriving_as_the_first_is_done_waits_behind_the_one_already_waiting():
