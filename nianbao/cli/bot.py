@@ -63,6 +63,7 @@ def serve(config_path: str | None = None) -> int:
 
 async def _serve(config, faces) -> int:
     import asyncio
+    import gc
     import signal
 
     from ..storage import Store
@@ -81,7 +82,14 @@ async def _serve(config, faces) -> int:
         for face in faces:
             stops.append(await face.start(office))
 
-    starting = asyncio.ensure_future(start_all())
+    async def start_all_then_settle() -> None:
+        await start_all()
+        # everything made so far lives as long as the service: out of the collector's way, so a
+        # full collection in a burst pauses the loop for milliseconds, not tens of them
+        gc.collect()
+        gc.freeze()
+
+    starting = asyncio.ensure_future(start_all_then_settle())
     stopping = asyncio.ensure_future(stop.wait())
     try:
         await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)

@@ -161,8 +161,8 @@ async def test_a_check_that_runs_too_long_is_stopped_and_others_are_served(tmp_p
     store = Store(tmp_path / "nianbao.db")
     seed(store)
     # a report followed by 40,000 table-like lines: several seconds of work, far over the limit
-    huge = (sample_text("000") + "\n" + "\n".join(f"其他事项{i}\t{i}\t{i * 2}" for i in range(40000))).encode()
-    async with running_bot(tmp_path, store, check_timeout_seconds=1.0, check_workers=2) as env:
+    huge = (sample_text("000") + "\n" + "\n".join(f"其他事项{i}\t{i}\t{i * 2}" for i in range(90_000))).encode()
+    async with running_bot(tmp_path, store, check_timeout_seconds=0.5, check_workers=2) as env:
         for user in (STAFF_XUEZHANG, STAFF_CHAGAN):
             env.api.add_user(user)
         slow = asyncio.create_task(env.upload(STAFF_XUEZHANG, "巨大.txt", huge, count=1, timeout=60))
