@@ -9,15 +9,13 @@ draft (``title``, ``issue_date``, ``sections``, ``tables``)."""
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..validators.readers.html import is_html, is_mhtml, page_text
+from ..validators.readers.html import is_html, is_mhtml, mhtml_page, page_text
 from ..validators.template import SECTIONS, TABLES, TableSpec
 from ..validators.text import compact
 
@@ -161,16 +159,7 @@ _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 def _page(data: bytes) -> str | None:
     """The HTML of a saved page (.html, or the first HTML part of a .mht), else None."""
     if is_mhtml(data):
-        message = email.message_from_bytes(data, policy=email.policy.compat32)
-        for part in message.walk():
-            if part.get_content_type() == "text/html":
-                payload = part.get_payload(decode=True) or b""
-                charset = part.get_content_charset()
-                try:
-                    return payload.decode(charset, errors="replace") if charset else page_text(payload)
-                except LookupError:
-                    return page_text(payload)
-        return None
+        return mhtml_page(data)
     return page_text(data) if is_html(data) else None
 
 

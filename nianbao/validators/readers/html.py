@@ -69,17 +69,25 @@ def is_mhtml(data: bytes) -> bool:
     return bool(_MIME_HEADER.match(head)) and b"mime-version:" in head and b"multipart/related" in head
 
 
-def read_mhtml(data: bytes) -> Document:
-    """The first HTML part of a .mht, in the charset its part declares."""
+def mhtml_page(data: bytes) -> str | None:
+    """The text of the first HTML part of a .mht, in the charset its part declares (None: none)."""
     message = email.message_from_bytes(data, policy=email.policy.compat32)
     for part in message.walk():
         if part.get_content_type() == "text/html":
             payload = part.get_payload(decode=True) or b""
             charset = part.get_content_charset()
             try:
-                return read_html_text(payload.decode(charset, errors="replace") if charset else page_text(payload))
+                return payload.decode(charset, errors="replace") if charset else page_text(payload)
             except LookupError:
-                return read_html_text(page_text(payload))
+                return page_text(payload)
+    return None
+
+
+def read_mhtml(data: bytes) -> Document:
+    """The first HTML part of a .mht, in the charset its part declares."""
+    page = mhtml_page(data)
+    if page is not None:
+        return read_html_text(page)
     raise ReadError("corrupt_html", "这个网页文件（.mht）里没有网页正文。请把年度报告另存为 Word（.docx），或复制正文粘贴发送。")
 
 
