@@ -217,13 +217,15 @@ def _from_row(cls, row: dict[str, Any], prefix: str = "", **given: Any):
         key = prefix + name if prefix else name
         if key not in row or name in given:
             continue
-        value = row[key]
-        if kind == 1:
-            value = None if value is None else datetime.fromisoformat(value)
-        elif kind == 2:
-            value = bool(value)
-        values[name] = value
+        values[name] = _column(row[key], kind)
     return cls(**values)
+
+
+def _column(value: Any, kind: int) -> Any:
+    """A stored value as its field holds it: 1 a timestamp, 2 a flag, else as stored."""
+    if kind == 1:
+        return None if value is None else datetime.fromisoformat(value)
+    return bool(value) if kind == 2 else value
 
 
 def _reader(cls, columns: list[str], **made: Any):
@@ -236,12 +238,7 @@ def _reader(cls, columns: list[str], **made: Any):
     def make(row: tuple):
         values = {name: factory() for name, factory in made.items()}
         for name, place, kind in plan:
-            value = row[place]
-            if kind == 1:
-                value = None if value is None else datetime.fromisoformat(value)
-            elif kind == 2:
-                value = bool(value)
-            values[name] = value
+            values[name] = _column(row[place], kind)
         return cls(**values)
 
     return make

@@ -86,3 +86,8 @@ def region_within(regions: Regions, asked: str, scope: str | None) -> bool:
     """Whether region ``asked`` is ``scope`` or below it (everything is within no scope)."""
     mine, chain = region_path(scope), regions.chain(asked)
     return not mine or any(chain[i : i + len(mine)] == mine for i in range(len(chain) - len(mine) + 1))
+
+
+def region_in_scope(store, region: str, scope: str | None) -> bool:
+    """``region_within`` over the roster in ``store`` (run it in the store's threads)."""
+    return region_within(Regions.of(store.list_agencies(active_only=False)), region, scope)

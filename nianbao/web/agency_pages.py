@@ -14,7 +14,7 @@ from ..storage import Submission
 from ..validators.readers import sniff
 from ..levels import LEVELS
 from ..roles import Role
-from .common import desk_of, page, plain, require_agency, require_supervisor, url_id, viewer_of
+from .common import agency_of_url, desk_of, page, plain, require_agency, require_supervisor, url_id, viewer_of
 from .desk import Desk, Viewer
 from .overview import attachment
 from .people_pages import agency_people
@@ -169,10 +169,8 @@ async def new_invite(request: web.Request) -> web.StreamResponse:
     """A supervisor makes a staff invite code for the agency, from its page."""
     viewer = require_supervisor(request)
     desk = desk_of(request)
-    agency_id = url_id(request, "agency_id")
-    agency = await desk.run(desk.store.get_agency, agency_id)
-    if agency is None or not viewer.may_see(agency_id):  # another county's agency is not found
-        raise web.HTTPNotFound()
+    agency = await agency_of_url(request, viewer)
+    agency_id = agency.id
     outcome = await make_invite(desk.office, viewer.person, agency)
     if outcome.code is None:
         return page(request, "message.html", status=409, title="不能生成邀请码", text=plain(outcome.text))

@@ -76,3 +76,14 @@ def plain(chat_html: str) -> str:
     """A use case's answer (chat HTML, Telegram's subset) as plain text for a page (Jinja
     escapes it again)."""
     return html.unescape(re.sub(r"<[^>]+>", "", chat_html))
+
+
+async def agency_of_url(request: web.Request, viewer: Viewer):
+    """The agency the URL's ``{agency_id}`` names, if ``viewer`` may see it (another county's,
+    like one that does not exist, is "not found")."""
+    agency_id = url_id(request, "agency_id")
+    desk = desk_of(request)
+    agency = await desk.run(desk.store.get_agency, agency_id) if viewer.may_see(agency_id) else None
+    if agency is None:
+        raise web.HTTPNotFound()
+    return agency

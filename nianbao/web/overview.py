@@ -204,22 +204,17 @@ async def status_export(request: web.Request) -> web.StreamResponse:
     return attachment(data, f"{year}年度报告报送情况.csv", "text/csv")
 
 
-def _region_within(desk, region: str, scope: str | None) -> bool:
-    from ..usecases.scope import Regions, region_within
-
-    return region_within(Regions.of(desk.store.list_agencies(active_only=False)), region, scope)
-
-
 @routes.post("/export/region-report")
 async def region_report(request: web.Request) -> web.StreamResponse:
     """The region's summary report as a Word draft (recorded as the region government's report
     of the year, for next year's checks): a form button, since it writes."""
     from ..usecases.region import RegionError, build_region_report
+    from ..usecases.scope import region_in_scope
 
     viewer = require_supervisor(request)
     desk = desk_of(request)
     region = str((await request.post()).get("region") or "").strip() or viewer.region
-    if region and not await desk.run(_region_within, desk, region, viewer.region):
+    if region and not await desk.run(region_in_scope, desk.store, region, viewer.region):
         raise web.HTTPNotFound()
     try:
         made = await desk.run(build_region_report, desk.store, desk.config, desk.year(), desk.today(), region, now=desk.clock())

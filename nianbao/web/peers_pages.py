@@ -9,7 +9,7 @@ from aiohttp import web
 from ..reports.peers import FIGURE_NAMES
 from ..usecases.peers import agency_peers, county_peers, note_outlier
 from ..validators.template import LEVELS
-from .common import desk_of, page, require_supervisor, url_id
+from .common import agency_of_url, desk_of, page, require_supervisor, url_id
 
 routes = web.RouteTableDef()
 VERDICT_LABELS = {"confirmed": "已核实", "dismissed": "无需关注"}
@@ -39,10 +39,8 @@ async def agency_page(request: web.Request) -> web.StreamResponse:
 async def note(request: web.Request) -> web.StreamResponse:
     viewer = require_supervisor(request)
     desk = desk_of(request)
-    agency_id = url_id(request, "agency_id")
-    agency = await desk.run(desk.store.get_agency, agency_id)
-    if agency is None or not viewer.may_see(agency_id):
-        raise web.HTTPNotFound()
+    agency = await agency_of_url(request, viewer)
+    agency_id = agency.id
     form = await request.post()
     figure, verdict, text = str(form.get("figure") or ""), str(form.get("verdict") or ""), str(form.get("note") or "").strip()
     if figure not in FIGURE_NAMES or verdict not in VERDICT_LABELS:

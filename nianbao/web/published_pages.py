@@ -9,20 +9,16 @@ import datetime as dt
 from aiohttp import web
 
 from ..usecases.published import check_published
-from ..usecases.people import Action
-from .common import desk_of, page, require_agency, url_id
+from .common import agency_of_url, desk_of, page, require_agency, url_id
 
 routes = web.RouteTableDef()
 
 
 @routes.post("/agency/{agency_id}/published")
 async def published(request: web.Request) -> web.StreamResponse:
-    agency_id = url_id(request, "agency_id")
-    viewer = require_agency(request, agency_id)
+    viewer = require_agency(request, url_id(request, "agency_id"))
     desk = desk_of(request)
-    agency = await desk.run(desk.store.get_agency, agency_id)
-    if agency is None or not viewer.may(Action.SEE_AGENCY, agency_id):
-        raise web.HTTPNotFound()
+    agency = await agency_of_url(request, viewer)
     form = await request.post()
     upload, url = form.get("copy"), str(form.get("url") or "").strip()
     try:

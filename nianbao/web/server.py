@@ -89,16 +89,9 @@ async def start_desk(desk: Desk) -> RunningDesk:
     return RunningDesk(desk, runner, url, asyncio.get_running_loop().create_task(_recover_uploads(desk)))
 
 
-def build_desk(office: Office | Config, *args, owns_office: bool = False) -> Desk:
+def build_desk(office: Office, web_config: WebConfig | None = None, owns_office: bool = False) -> Desk:
     """The desk on the office it shares with the other faces (its own draft pipeline: uploads
-    are answered on the page, never pushed): ``build_desk(office[, web_config])``, or
-    ``build_desk(config, store[, web_config[, clock]])`` for a desk with an office of its own."""
-    if isinstance(office, Config):
-        store, *rest = args
-        web_config, clock = (list(rest) + [None, None])[:2]
-        office, owns_office = Office.open(office, store, clock), True
-    else:
-        web_config = args[0] if args else None
+    are answered on the page, never pushed); ``owns_office``: the desk alone, shutting it down."""
     pipeline = office.pipeline(QuietDeliver(), kinds=("upload",))
     return Desk(office, web_config or office.config.web, pipeline, owns_office)
 

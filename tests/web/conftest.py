@@ -22,6 +22,7 @@ from nianbao.storage import Store
 from nianbao.storage.acceptances import issue_key
 from nianbao.config import WebConfig
 from nianbao.web.app import create_app
+from nianbao.usecases.office import Office
 from nianbao.web.server import RunningDesk, build_desk, start_desk
 
 from web.harness import CHROMEDRIVER, CHROMIUM, SUPERVISOR, Clock, DeskUnderTest, one_mistake_docx, sample_docx, seed
@@ -59,7 +60,7 @@ def _seed_database(folder: Path) -> tuple[dict, dict, dict]:
     store = Store(folder / "nianbao.db")
     ids = seed(store)
     clock = Clock()
-    desk = build_desk(desk_config(folder / "nianbao.db"), store, WebConfig(host="127.0.0.1", port=0), clock)
+    desk = build_desk(Office.open(desk_config(folder / "nianbao.db"), store, clock), WebConfig(host="127.0.0.1", port=0), owns_office=True)
     site = Site(desk, store, clock, ids, server=None, new_client=None, database=str(folder / "nianbao.db"))
     drafts_of = {OWN_AGENCY: one_mistake_docx(), OTHER_AGENCY: sample_docx("004")}
 
@@ -97,7 +98,7 @@ def make_site(tmp_path: Path, aiohttp_client, request):
         store = Store(folder / "nianbao.db")
         ids = seed(store) if not seeded else dict(seeded_database[1])
         clock = Clock()
-        desk = build_desk(desk_config(folder / "nianbao.db"), store, web or WebConfig(host="127.0.0.1", port=0), clock)
+        desk = build_desk(Office.open(desk_config(folder / "nianbao.db"), store, clock), web or WebConfig(host="127.0.0.1", port=0), owns_office=True)
         secret = store.web_secret()
         app = create_app(desk, secret) if limits is None else create_app(desk, secret, limits=limits)
         client = await aiohttp_client(app)
@@ -136,7 +137,7 @@ def desk(tmp_path: Path):
 
     async def start() -> RunningDesk:
         web_config = WebConfig(host="127.0.0.1", port=0)
-        return await start_desk(build_desk(config, store, web_config, clock))
+        return await start_desk(build_desk(Office.open(config, store, clock), web_config, owns_office=True))
 
     running = asyncio.run_coroutine_threadsafe(start(), loop).result(30)
     under_test = DeskUnderTest(running.url, store, clock, running, ids, loop)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from nianbao.usecases.office import MachineRoute
+from nianbao.usecases.office import MachineRoute, Office
 from nianbao.web.app import create_app
 
 
@@ -22,7 +22,7 @@ async def test_a_machine_route_is_served_without_session_or_form_token(aiohttp_c
         return web.Response(text="success")
 
     store = Store(tmp_path / "nianbao.db")
-    desk = build_desk(Config(database=str(tmp_path / "nianbao.db")), store, WebConfig(port=0))
+    desk = build_desk(Office.open(Config(database=str(tmp_path / "nianbao.db")), store), WebConfig(port=0), owns_office=True)
     desk.office.machine_routes.append(MachineRoute("GET", "/machine/callback", callback))
     desk.office.machine_routes.append(MachineRoute("POST", "/machine/callback", callback))
     try:

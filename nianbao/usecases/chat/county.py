@@ -103,12 +103,9 @@ async def report(turn: Turn) -> None:
 
 async def _within_scope(turn: Turn, region: str) -> bool:
     """Whether ``region`` is the person's own or below it (a county supervisor asks for no city)."""
-    from ..scope import Regions, region_within
+    from ..scope import region_in_scope
 
-    def within(store) -> bool:
-        return region_within(Regions.of(store.list_agencies(active_only=False)), region, turn.person.region)
-
-    return await turn.office.db.read(within)
+    return await turn.office.db.read(region_in_scope, region, turn.person.region)
 
 
 @answers("peers")
