@@ -39,6 +39,10 @@ class RowSpec:
     def deviation_keys(self) -> frozenset[str]:
         return frozenset(label_key(x) for x in self.deviations)
 
+    @cached_property
+    def shortest_key(self) -> int:
+        return min(len(key) for key in self.keys)
+
 
 @dataclass(frozen=True)
 class Equation:
@@ -65,6 +69,12 @@ class TableSpec:
     @cached_property
     def header_keys(self) -> frozenset[str]:
         return frozenset(label_key(h) for h in self.headers)
+
+    @cached_property
+    def not_label_chars(self) -> dict[int, None]:
+        """A ``str.translate`` table that deletes every character of the rows' labels (and of
+        their known rewordings): what is left of a text is what no label of this table has."""
+        return dict.fromkeys(ord(char) for row in self.rows for key in row.keys | row.deviation_keys for char in key)
 
     @cached_property
     def anchor_keys(self) -> frozenset[str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import functools
 from dataclasses import dataclass
 
 from ..template import RowSpec, TableSpec
@@ -21,8 +23,15 @@ class LabelMatch:
     deviation: bool = False
 
 
+@functools.cache
+def _prefixes(keys: frozenset[str]) -> frozenset[str]:
+    """Every start of one of ``keys`` (the empty one and each whole key included)."""
+    return frozenset(key[:end] for key in keys for end in range(len(key) + 1))
+
+
 def _match_at(stream: list[StreamCell], i: int, limit: int, keys: frozenset[str]) -> int | None:
     """Index of the last fragment when stream[i:] joined over a few cells spells one of keys."""
+    prefixes = _prefixes(keys)
     joined = ""
     for j in range(i, min(i + MAX_LABEL_FRAGMENTS, limit)):
         fragment = stream[j].key
@@ -31,7 +40,7 @@ def _match_at(stream: list[StreamCell], i: int, limit: int, keys: frozenset[str]
         joined = joined + fragment if j > i else fragment
         if joined in keys:
             return j
-        if not any(key.startswith(joined) for key in keys):
+        if joined not in prefixes:
             return None
     return None
 
@@ -51,9 +60,10 @@ def _in_header_row(stream, i: int, header_keys: frozenset[str]) -> bool:
 
 
 def find_label(stream, start: int, limit: int, keys: frozenset[str], header_keys: frozenset[str] = frozenset()) -> LabelMatch | None:
+    prefixes = _prefixes(keys)
     for i in range(start, limit):
-        if stream[i].is_value or stream[i].heading:
-            continue
+        if stream[i].is_value or stream[i].heading or stream[i].key not in prefixes:
+            continue  # (a label, whole, in parts or cut by a page, starts with a start of a key)
         end = _match_at(stream, i, limit, keys)
         if end is not None and _in_header_row(stream, i, header_keys):
             continue
@@ -78,20 +88,60 @@ def _split_by_page(stream, i: int, limit: int, keys: frozenset[str], lookahead: 
     return False
 
 
-def _similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b).ratio()
+def _resembles(key: str):
+    """A test of whether a text is ``key`` in other words (difflib ratio >= FUZZY_THRESHOLD).
+    The matcher keeps ``key`` analysed, and the cheap upper bounds of the ratio are tried first:
+    most text in a table (or a page of anything) is nowhere near a label."""
+    matcher = difflib.SequenceMatcher(None, "", key)
+
+    def resembles(text: str) -> bool:
+        matcher.set_seq1(text)
+        return matcher.real_quick_ratio() >= FUZZY_THRESHOLD and matcher.quick_ratio() >= FUZZY_THRESHOLD and matcher.ratio() >= FUZZY_THRESHOLD
+
+    return resembles
 
 
-def find_deviating_label(stream, start: int, limit: int, spec: RowSpec, table: TableSpec) -> LabelMatch | None:
-    """The first text cell between start and limit that is the row's label in other words."""
-    for i in range(start, limit):
-        cell = stream[i]
-        if cell.is_value or cell.heading or cell.key in table.header_keys or not has_cjk(cell.key):
+class LabelCandidates:
+    """The cells of stream[start:limit] that could be one of ``table``'s labels in other words:
+    text with Chinese in it, not a heading or a column header, sharing enough characters with
+    the table's labels. Worked out once for all the rows of a table."""
+
+    def __init__(self, stream, start: int, limit: int, table: TableSpec):
+        shortest = min(row.shortest_key for row in table.rows)
+        self.cells: list[tuple[StreamCell, int]] = []  # (cell, how many of its characters labels have)
+        for cell in stream[start:limit]:
+            if cell.is_value or cell.heading or cell.key in table.header_keys or not has_cjk(cell.key):
+                continue
+            shared = len(cell.key) - len(cell.key.translate(table.not_label_chars))
+            if _may_resemble(cell.key, shared, shortest):
+                self.cells.append((cell, shared))
+        self.indices = [cell.index for cell, _ in self.cells]
+
+    def between(self, start: int, limit: int):
+        return self.cells[bisect.bisect_left(self.indices, start) : bisect.bisect_left(self.indices, limit)]
+
+
+def _may_resemble(text: str, shared: int, key_length: int) -> bool:
+    """Whether a text with ``shared`` characters found in labels can be a part of a label (all
+    its characters are) or have a ratio of FUZZY_THRESHOLD with a label of ``key_length``
+    characters (which needs FUZZY_THRESHOLD / 2 of both lengths in common)."""
+    return shared == len(text) or shared >= FUZZY_THRESHOLD / 2 * (len(text) + key_length)
+
+
+def find_deviating_label(stream, start: int, limit: int, spec: RowSpec, table: TableSpec, candidates: LabelCandidates | None = None) -> LabelMatch | None:
+    """The first text cell between start and limit that is the row's label in other words
+    (``candidates``: the table's, from a window holding start:limit)."""
+    candidates = candidates or LabelCandidates(stream, start, limit, table)
+    tests = None
+    for cell, shared in candidates.between(start, limit):
+        if cell.key in spec.deviation_keys:
+            return LabelMatch(cell.index, cell.index, cell.text, deviation=True)
+        if not _may_resemble(cell.key, shared, spec.shortest_key):
             continue
-        if cell.key in spec.deviation_keys or any(
-            _similarity(cell.key, key) >= FUZZY_THRESHOLD or (len(cell.key) >= 2 and cell.key in key) for key in spec.keys
-        ):
-            return LabelMatch(i, i, cell.text, deviation=True)
+        if tests is None:
+            tests = [(key, _resembles(key)) for key in spec.keys]
+        if any((len(cell.key) >= 2 and cell.key in key) or resembles(cell.key) for key, resembles in tests):
+            return LabelMatch(cell.index, cell.index, cell.text, deviation=True)
     return None
 
 

@@ -9,7 +9,7 @@ from ..model import MapNote, TableData
 from ..template import OLD_FORMAT_MARKERS, TABLE2, TABLE3, TABLE4, TABLE_BY_KEY, TABLES, T3_OTHER_GROUP, T3_OTHER_ITEMS, TableSpec
 from ..text import label_key
 from .order import place_in_order, table4_order, values_in_order
-from .labels import LabelMatch, anchors, find_deviating_label, find_label
+from .labels import LabelCandidates, LabelMatch, anchors, find_deviating_label, find_label
 from .stream import StreamCell
 from .values import fit_dropped_blanks, fit_values, make_cells, missing_cells, values_after
 
@@ -88,6 +88,7 @@ def map_row_table(stream, spec: TableSpec, start: int, limit: int) -> TableResul
 
 
 def _find_deviations(stream, spec: TableSpec, matches: dict[str, LabelMatch], start: int, limit: int) -> None:
+    candidates = None
     for i, row in enumerate(spec.rows):
         if row.label in matches:
             continue
@@ -95,7 +96,8 @@ def _find_deviations(stream, spec: TableSpec, matches: dict[str, LabelMatch], st
         after = [matches[r.label].start for r in spec.rows[i + 1 :] if r.label in matches]
         window_start = max(before) if before else start
         window_end = min(after) if after else limit
-        found = find_deviating_label(stream, window_start, window_end, row, spec)
+        candidates = candidates or LabelCandidates(stream, start, limit, spec)
+        found = find_deviating_label(stream, window_start, window_end, row, spec, candidates)
         if found:
             matches[row.label] = found
 
