@@ -4,10 +4,11 @@ catalogue, and what the pipeline says when a draft cannot be checked or kept."""
 from __future__ import annotations
 
 from ..storage.acceptances import issue_key  # the one definition of an issue's identity
+from ..validators.template import TABLE_BY_KEY, part_name
 from .format import SEVERITY_MARK, escape, issue_html, local_time, split_message
 
 __all__ = [
-    "issue_places", "no_issue_numbered",
+    "issue_places", "no_issue_numbered", "place", "place_lines",
     "AGENCY_QUOTA_FULL", "CHECK_CRASHED", "CHECK_TIMED_OUT", "FILE_TOO_LARGE", "GAVE_UP", "LEGACY_FORMATS",
     "MAX_FIXED_LISTED", "MISSING_END", "MISSING_START", "MISSING_TABLES", "NO_MARKUP_FOR_LEGACY", "CONVERTED_MARKUP",
     "OFF_TARGET", "PHOTO_NOT_READABLE", "RATE_LIMITED", "SHORT_TEXT", "STORAGE_UNAVAILABLE",
@@ -162,21 +163,40 @@ def fragment_let_go(characters: int) -> str:
     )
 
 
-def _where(place: dict) -> str:
-    parts = [part for part in (place.get("table"), place.get("row") and f"「{place['row']}」行", place.get("column") and f"「{place['column']}」列") if part]
-    text = " ".join(parts) or "正文"
-    if place.get("location"):
-        text += f"（{place['location']}）"
-    if place.get("found") or place.get("expected"):
-        text += f"：现为 {place.get('found') or '—'}" + (f"，应为 {place['expected']}" if place.get("expected") else "")
-    return escape(text)
+def place(issue: dict) -> str:
+    """Where an issue (or one place of it) is, as a reader of the report says it: 表、行、列
+    (表三, not the JSON key 依申请公开), or the section; every face words a place this way."""
+    parts = []
+    if issue.get("table"):
+        spec = TABLE_BY_KEY.get(issue["table"])
+        parts.append(spec.number if spec else issue["table"])
+        if issue.get("row"):
+            parts.append(f"「{issue['row']}」行")
+        if issue.get("column"):
+            parts.append(f"「{issue['column']}」列")
+    elif issue.get("section"):
+        parts.append(part_name(issue["section"]))
+    if issue.get("location"):
+        parts.append(f"（{issue['location']}）")
+    return " ".join(parts) or "全文"
+
+
+def place_lines(issue: dict) -> list[str]:
+    """Each place of an issue (each member of a grouped one), with what is there and what should be."""
+    lines = []
+    for where in issue.get("places") or [issue]:
+        text = place({**where, "section": issue.get("section")})
+        if where.get("found") or where.get("expected"):
+            text += f"：现为 {where.get('found') or '—'}" + (f"，应为 {where['expected']}" if where.get("expected") else "")
+        lines.append(text)
+    return lines
 
 
 def issue_places(issue: dict) -> str:
     """「详情 3」: every place of issue 3 (each member of a grouped one), as the clerk looks for them."""
-    places = issue.get("places") or [issue]
+    places = place_lines(issue)
     lines = [f"<b>第 {issue['number']} 项（{issue['code']}）共 {len(places)} 处</b>：{escape(issue['message'])}"]
-    lines += [f"{index}. {_where(place)}" for index, place in enumerate(places, start=1)]
+    lines += [f"{index}. {escape(line)}" for index, line in enumerate(places, start=1)]
     return "\n".join(lines)
 
 

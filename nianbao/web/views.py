@@ -7,27 +7,11 @@ from dataclasses import dataclass, field
 
 from ..drafts.review import compare, issue_key
 from ..storage import Submission
-from ..validators.template import TABLES, part_name
+from ..messages.drafts import place, place_lines
+from ..validators.template import TABLES
 
 TABLE_TITLES = {t.key: f"{t.number} {t.title}" for t in TABLES}
-TABLE_SHORT = {t.key: t.number for t in TABLES}
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
-
-
-def place(issue: dict) -> str:
-    """Where an issue is, as a reader of the report would say it: 表、行、列, or the section."""
-    parts = []
-    if issue.get("table"):
-        parts.append(TABLE_SHORT.get(issue["table"], issue["table"]))
-        if issue.get("row"):
-            parts.append(f"「{issue['row']}」行")
-        if issue.get("column"):
-            parts.append(f"「{issue['column']}」列")
-    elif issue.get("section"):
-        parts.append(part_name(issue["section"]))
-    if issue.get("location"):
-        parts.append(f"（{issue['location']}）")
-    return " ".join(parts) or "全文"
 
 
 @dataclass
@@ -47,6 +31,11 @@ class TableView:
 def _places(issue: dict) -> list[dict]:
     """Every place of an issue: each member of a grouped one (``places``), else the issue itself."""
     return issue.get("places") or [{"table": issue.get("table"), "row": issue.get("row"), "column": issue.get("column")}]
+
+
+def places_text(issue: dict) -> list[str]:
+    """Each place of an issue as a reader says it (the issue's own found/expected are on the page)."""
+    return place_lines({**issue, "places": _places(issue)})
 
 
 def table_views(submission: Submission) -> list[TableView]:
@@ -78,17 +67,6 @@ def table_views(submission: Submission) -> list[TableView]:
         ]
         views.append(TableView(key, TABLE_TITLES.get(key, key), columns, body))
     return views
-
-
-def places_text(issue: dict) -> list[str]:
-    """Each place of an issue as a reader says it, with what is there and what should be."""
-    lines = []
-    for where in _places(issue):
-        text = place({**where, "section": issue.get("section")})
-        if where.get("found") or where.get("expected"):
-            text += f"：现为 {where.get('found') or '—'}" + (f"，应为 {where['expected']}" if where.get("expected") else "")
-        lines.append(text)
-    return lines
 
 
 @dataclass

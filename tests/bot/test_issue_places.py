@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from bot.harness import STAFF_CHAGAN, SUPERVISOR, sample_text
 
+from nianbao.validators.template import TABLE_BY_KEY
+
 
 async def test_details_list_every_place_of_a_grouped_issue(env):
     review = env.text(await env.send(STAFF_CHAGAN, sample_text("003")))
@@ -17,7 +19,8 @@ async def test_details_list_every_place_of_a_grouped_issue(env):
     details = env.text(await env.send(STAFF_CHAGAN, f"详情 {grouped['number']}", count=1))
     assert f"共 {len(places)} 处" in details
     for index, place in enumerate(places, start=1):
-        assert f"{index}. {place['table']} 「{place['row']}」行" in details
+        assert f"{index}. {TABLE_BY_KEY[place['table']].number} 「{place['row']}」行" in details
+    assert grouped["places"][0]["table"] not in details  # 表三, not the JSON key 依申请公开
     shown = env.text(await env.send(SUPERVISOR, f"详情 叉干镇 {grouped['number']}", count=1))
     assert shown == details
     assert "没有第 99 项" in env.text(await env.send(STAFF_CHAGAN, "详情 99", count=1))
