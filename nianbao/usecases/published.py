@@ -16,6 +16,8 @@ import datetime as dt
 import enum
 import hashlib
 import ipaddress
+import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
@@ -229,14 +231,37 @@ async def check_published(
 # ---------------------------------------------------------------- fetching the page
 
 
-async def _public_address(host: str, port: int) -> bool:
-    """Whether every address the host name resolves to is a public one."""
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
+async def _system_resolver(host: str, port: int) -> list[str]:
+    found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(item[4][0].split("%")[0] for item in found))
+
+
+async def _address_to_use(host: str, port: int, resolve: Resolver, allow_private: bool) -> str | None:
+    """The one address the request goes to: the name is resolved once, every address it has
+    must be public (unless ``allow_private``), and the connection is made to the address that was
+    checked, so a name that resolves elsewhere a moment later (DNS rebinding) changes nothing."""
     try:
-        found = await asyncio.get_running_loop().getaddrinfo(host, port)
-    except OSError:
-        return True  # the request will fail and say so
-    addresses = {ipaddress.ip_address(item[4][0].split("%")[0]) for item in found}
-    return all(address.is_global and not address.is_multicast for address in addresses)
+        ipaddress.ip_address(host)
+        addresses = [host]
+    except ValueError:
+        try:
+            addresses = await resolve(host, port)
+        except OSError:
+            addresses = []
+    if not addresses:
+        return None
+    if not allow_private and not all(ipaddress.ip_address(a).is_global and not ipaddress.ip_address(a).is_multicast for a in addresses):
+        raise FetchError(say.PUBLISHED_URL_PRIVATE)
+    return addresses[0]
+
+
+def _pinned(parts, address: str, port: int) -> str:
+    """The URL with its host name replaced by ``address`` (the Host header and TLS name stay the host's)."""
+    netloc = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+    return parts._replace(netloc=netloc).geturl()
 
 
 def _file_name(url: str, content_type: str) -> str:
@@ -247,11 +272,12 @@ def _file_name(url: str, content_type: str) -> str:
 
 
 async def fetch_published(
-    url: str, *, max_bytes: int, timeout: float = FETCH_TIMEOUT_SECONDS, allow_private: bool = False
+    url: str, *, max_bytes: int, timeout: float = FETCH_TIMEOUT_SECONDS, allow_private: bool = False, resolve: Resolver = _system_resolver
 ) -> tuple[bytes, str]:
     """The page at ``url`` (bytes, a file name for the engine), fetched with a time and size
     limit, following at most five redirects; an address on the server's own network is refused
-    unless ``allow_private`` (the command line, run by the office itself)."""
+    unless ``allow_private`` (the command line, run by the office itself), at every hop, and the
+    connection goes to the address that was checked."""
     import httpx
 
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False) as client:
@@ -260,11 +286,14 @@ async def fetch_published(
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise FetchError(say.PUBLISHED_URL_BAD)
             port = parts.port or (443 if parts.scheme == "https" else 80)
-            if not allow_private and not await _public_address(parts.hostname, port):
-                raise FetchError(say.PUBLISHED_URL_PRIVATE)
+            address = await _address_to_use(parts.hostname, port, resolve, allow_private)
+            if address is None:
+                raise FetchError(say.published_fetch_failed(url, say.FETCH_PROBLEMS["connect"]))
+            host_header = parts.netloc.rsplit("@", 1)[-1]
             try:
                 async with asyncio.timeout(timeout):
-                    async with client.stream("GET", url) as response:
+                    request = client.stream("GET", _pinned(parts, address, port), headers={"Host": host_header}, extensions={"sni_hostname": parts.hostname})
+                    async with request as response:
                         if response.is_redirect and "location" in response.headers:
                             url = urljoin(url, response.headers["location"])
                             continue

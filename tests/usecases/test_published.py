@@ -222,3 +222,39 @@ async def test_a_page_address_is_fetched_by_the_server(office, store, agencies, 
         await fetch_published(f"{site}/slow", max_bytes=200_000, timeout=0.5, allow_private=True)
     with pytest.raises(FetchError, match="http:// 或 https://"):
         await fetch_published("file:///etc/passwd", max_bytes=200_000, allow_private=True)
+
+
+async def test_the_page_is_fetched_from_the_address_that_was_checked(aiohttp_server):
+    """A name is resolved once per hop and the connection goes to the address checked: a name
+    that would resolve to the server's own network a moment later (DNS rebinding) is never
+    asked again. Here the name exists only in the resolver given, so the page can only arrive
+    if the request went to its answer; the site still sees the name it was asked for."""
+    seen_hosts, asked = [], []
+
+    async def report(request):
+        seen_hosts.append(request.headers["Host"])
+        return web.Response(body=page(DEPARTMENT, TABLES), content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/nb.html", report)
+    server = await aiohttp_server(app)
+
+    async def resolver(host, port):
+        asked.append(host)
+        return ["127.0.0.1"] if len(asked) == 1 else ["203.0.113.9"]  # a second answer would go nowhere
+
+    body, name = await fetch_published(f"http://nianbao-site.invalid:{server.port}/nb.html", max_bytes=200_000, allow_private=True, resolve=resolver)
+    assert (body, name) == (page(DEPARTMENT, TABLES), "nb.html")
+    assert asked == ["nianbao-site.invalid"] and seen_hosts == [f"nianbao-site.invalid:{server.port}"]
+
+    async def private_after_public(host, port):
+        return ["203.0.113.9", "127.0.0.1"]
+
+    with pytest.raises(FetchError, match="内网或本机地址"):  # any private answer refuses the name
+        await fetch_published(f"http://nianbao-site.invalid:{server.port}/nb.html", max_bytes=200_000, resolve=private_after_public)
+
+    async def nothing(host, port):
+        raise OSError("no such name")
+
+    with pytest.raises(FetchError, match="nianbao-site.invalid"):
+        await fetch_published("http://nianbao-site.invalid/nb.html", max_bytes=200_000, resolve=nothing)
