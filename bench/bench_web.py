@@ -11,6 +11,11 @@ every middleware; and the desk process's CPU per request (steadier than wall tim
 With several sizes, each page's median is also given as a ratio to its median at the first size
 (one agency's page should stay flat as the county grows). Seeded databases are kept in --cache
 (default: a temporary folder) and reused by later runs of the same size.
+
+    NIANBAO_BENCH_PROFILE=/tmp/desk.prof .venv/bin/python bench/bench_web.py --agencies 5000 --only overview
+
+profiles the desk process (its event loop and every function it runs in the store's threads, each
+on its thread's CPU time) and writes the stats there for ``python -m pstats``.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import datetime as dt
 import http.client
 import json
 import os
+import pstats
 import re
 import shutil
 import sqlite3
@@ -144,20 +150,56 @@ def serve(database: str) -> None:
         config = Config(database=database, files_dir=str(Path(database).parent / "files"),
                         supervisors=frozenset({SUPERVISOR}), report_year=YEAR)
         store = Store(config.database)
-        desk = build_desk(Office.open(config, store, FixedClock()), WebConfig(host="127.0.0.1", port=0), owns_office=True)
-        running = await start_desk(desk)
+        office = Office.open(config, store, FixedClock())
         profile = cProfile.Profile(time.thread_time) if os.environ.get("NIANBAO_BENCH_PROFILE") else None
-        if profile:  # the desk's event loop (its threads' work is in desk.run, not profiled here)
+        threads = _profile_threads(office) if profile else []
+        desk = build_desk(office, WebConfig(host="127.0.0.1", port=0), owns_office=True)
+        running = await start_desk(desk)
+        if profile:  # the desk's event loop; the store's threads (``office.db.call``) in ``threads``
             profile.enable()
         print(json.dumps({"url": running.url}), flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
         if profile:
             profile.disable()
-            profile.dump_stats(os.environ["NIANBAO_BENCH_PROFILE"])
+            stats = pstats.Stats(profile)
+            for thread_profile in threads:
+                stats.add(thread_profile)
+            stats.dump_stats(os.environ["NIANBAO_BENCH_PROFILE"])
         await running.stop()
         store.close()
 
     asyncio.run(run())
+
+
+def _profile_threads(office) -> list[cProfile.Profile]:
+    """Profile every function the desk runs in the store's threads (``office.db.call``), one
+    profiler per thread (a profiler is enabled per thread); the list fills as threads work."""
+    import functools
+    import threading
+
+    profiles: list[cProfile.Profile] = []
+    local = threading.local()
+    call = office.db.call
+
+    def profiled_call(function, /, *args, **kwargs):
+        @functools.wraps(function)
+        def run(*inner, **named):
+            profile = getattr(local, "profile", None)
+            if profile is None:
+                profile = local.profile = cProfile.Profile(time.thread_time)
+                profiles.append(profile)
+            profile.enable()
+            try:
+                return function(*inner, **named)
+            finally:
+                profile.disable()
+
+        if getattr(function, "__self__", None) is not None:
+            run.__self__ = function.__self__  # the same executor as the function unwrapped
+        return call(run, *args, **kwargs)
+
+    office.db.call = profiled_call
+    return profiles
 
 
 class Desk:
