@@ -19,7 +19,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 
 from .. import messages as say
 from ..config import Config
-from .updates import http_request
+from .client import http_request
 
 log = logging.getLogger("nianbao")
 

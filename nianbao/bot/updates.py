@@ -16,20 +16,17 @@ command arguments are cut, so that whatever is stored or echoed back stays short
 
 from __future__ import annotations
 
-import functools
 import logging
-import ssl
 import time
 import unicodedata
 from collections import OrderedDict
 from typing import Any
 
-import httpx
 from telegram import Update
 from telegram.ext import Defaults, ExtBot
-from telegram.request import HTTPXRequest
 
 from .. import messages as say
+from .client import CONNECTIONS, POOL_WAIT, http_request
 
 log = logging.getLogger(__name__)
 
@@ -114,27 +111,6 @@ class TolerantBot(ExtBot):
         if endpoint == "getUpdates" and isinstance(result, list):
             return [update for update in (decodable(raw, self) for raw in result) if update is not None]
         return result
-
-
-# The Bot API connection pool, sized to the work. httpcore looks at every pooled connection on
-# every request (an idle one with two system calls, and each against all the others), so the
-# 256 connections of PTB's default, which a burst of drafts grows to dozens, cost the event loop
-# more than the requests themselves. Eight carry what Telegram lets a bot send (about 30 messages
-# a second, at a quarter of a second a round trip) and the downloads beside them; a request that
-# finds all eight busy waits its turn (POOL_WAIT) instead of failing, as the drafts queue anyway.
-CONNECTIONS = 8
-POOL_WAIT = 30.0  # seconds
-
-
-@functools.cache
-def _tls_context() -> ssl.SSLContext:
-    return httpx.create_ssl_context()  # what httpx makes for each client: it reads the CA bundle
-
-
-def http_request(**options: Any) -> HTTPXRequest:
-    """A Bot API connection pool sharing the process's one TLS context (reading the CA bundle
-    costs ~17 ms of CPU, and every bot, restart and reachability probe makes new clients)."""
-    return HTTPXRequest(**options, httpx_kwargs={"verify": _tls_context()})
 
 
 def tolerant_bot(config: Any) -> TolerantBot:
