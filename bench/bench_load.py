@@ -286,7 +286,11 @@ class ProcessSampler(threading.Thread):
         main, pss = memory(self.main)
         children = 0
         count = 0
-        for child in self.main.children(recursive=True):
+        try:
+            descendants = self.main.children(recursive=True)
+        except psutil.Error:  # one ended while they were listed
+            descendants = []
+        for child in descendants:
             try:
                 rss, child_pss = memory(child)
                 times = child.cpu_times()

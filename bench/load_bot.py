@@ -6,7 +6,10 @@ Talks to the bench over stdin/stdout, one line each way: it prints ``ready`` onc
 ``begin`` starts a measurement (this process's CPU, user + system over all its threads and by kind
 of thread, and the lag of a 10 ms timer on its event loop) and ``end`` prints it as one JSON line
 (with ``NIANBAO_BENCH_PROFILE=FILE``, a cProfile of the event loop's thread goes to FILE; with
-``NIANBAO_BENCH_SAMPLE=FILE``, where a sampler found that thread, every millisecond); ``stop`` (or the
+``NIANBAO_BENCH_SAMPLE=FILE``, where a sampler found that thread, every millisecond; with
+``NIANBAO_BENCH_PYSPY=FILE``, py-spy's raw stacks of every thread, from ``py-spy`` on the PATH or
+``NIANBAO_BENCH_PYSPY_BIN``, sampling without pausing the process; more options of ``py-spy record``
+in ``NIANBAO_BENCH_PYSPY_ARGS``, e.g. ``--gil``); ``stop`` (or the
 end of stdin) stops the bot. Warnings and errors the bot logs are counted and sent with ``end``.
 """
 
@@ -19,6 +22,9 @@ import logging
 import os
 import re
 import resource
+import shutil
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -125,6 +131,30 @@ class StackSampler(threading.Thread):
             self.library[library or "stdlib/loop"] += 1
 
 
+class PySpy:
+    """py-spy recording this process between ``begin`` and ``end`` (``NIANBAO_BENCH_PYSPY=FILE``):
+    every thread, native frames left out, in py-spy's raw format (one line per distinct stack)."""
+
+    def __init__(self, output: str) -> None:
+        self.output = output
+        self.binary = os.environ.get("NIANBAO_BENCH_PYSPY_BIN") or shutil.which("py-spy")
+        if not self.binary:
+            raise SystemExit("NIANBAO_BENCH_PYSPY needs py-spy on the PATH or NIANBAO_BENCH_PYSPY_BIN")
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [self.binary, "record", "--pid", str(os.getpid()), "--nonblocking", "--threads", "--rate", "250",
+             "--format", "raw", "--output", self.output, *os.environ.get("NIANBAO_BENCH_PYSPY_ARGS", "").split()],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGINT)
+            self.process.wait(30)
+            self.process = None
+
+
 class Collections:
     """The garbage collector's pauses (each generation's longest and total), a cause of loop lag."""
 
@@ -187,6 +217,7 @@ async def main(settings: dict) -> None:
     sampler = StackSampler(threading.main_thread().ident) if os.environ.get("NIANBAO_BENCH_SAMPLE") else None
     if sampler:
         sampler.start()
+    spy = PySpy(os.environ["NIANBAO_BENCH_PYSPY"]) if os.environ.get("NIANBAO_BENCH_PYSPY") else None
     async with running(application, poll_timeout=1):
         if os.environ.get("NIANBAO_BENCH_GC_FREEZE"):  # what a gc.freeze() once started would do (not the bot's own)
             import gc
@@ -205,8 +236,12 @@ async def main(settings: dict) -> None:
                     profile.enable()
                 if sampler:
                     sampler.recording = True
+                if spy:
+                    spy.start()
             elif command == "end":
                 lag.recording = collections.recording = False
+                if spy:
+                    spy.stop()
                 if profile:
                     profile.disable()
                     profile.dump_stats(os.environ["NIANBAO_BENCH_PROFILE"])
