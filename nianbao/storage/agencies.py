@@ -119,6 +119,11 @@ class Agencies(Connection):
             sql += " WHERE active = 1"
         return [_agency(r) for r in self._rows(sql + " ORDER BY id")]
 
+    def agency_places(self) -> list[tuple[str, str | None]]:
+        """Every agency's (name, region), deactivated ones too: all that says where regions sit
+        (``usecases.scope.Regions``), without making the whole roster's rows."""
+        return self._tuples("SELECT name, region FROM agencies ORDER BY id")[1]
+
     def level_words(self, agency_id: int | None = None) -> dict[int, str]:
         """The level of each agency as its roster wrote it (县直部门), where it was written in
         words of its own; the others are shown by their level's label. ``agency_id``: that

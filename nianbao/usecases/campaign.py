@@ -12,7 +12,7 @@ from ..reports.export import status_csv
 from ..reports.summary import AgencyEntry, Summary, summarize
 from ..states import State
 from ..storage import AgencyState, Store
-from .scope import Regions, Scope
+from .scope import GOVERNMENT, Regions, Scope
 
 __all__ = ["RegionRow", "county_rows", "county_summary", "county_csv", "region_rows", "status_picture", "state_json"]
 
@@ -120,11 +120,12 @@ def region_rows(store: Store, states: list[AgencyState], region: str | None = No
     the deepest region they all share): a city's counties. Empty when they all sit in one
     region (a county's own overview needs no grouping)."""
     listed = [state for state in states if state.state != State.INACTIVE]
-    regions = Regions.of(store.list_agencies(active_only=False))
-    top = region or _common_scope([chain for state in listed if (chain := regions.chain(state.agency.region))])
+    regions = Regions.of_places(store.agency_places())
+    chains = _Chains(regions)
+    top = region or _common_scope([chain for state in listed if (chain := chains.chain(state.agency.region))])
     groups: dict[str, list[AgencyState]] = {}
     for state in listed:
-        part = Scope(top).part_of(state.agency, regions) if top else (regions.chain(state.agency.region) or ("",))[0]
+        part = chains.part(Scope(top), state.agency) if top else (chains.chain(state.agency.region) or ("",))[0]
         groups.setdefault(part or "", []).append(state)
     if len([name for name in groups if name]) < 2:
         return []
@@ -135,6 +136,30 @@ def region_rows(store: Store, states: list[AgencyState], region: str | None = No
         )
         for name, members in groups.items()
     ]
+
+
+class _Chains:
+    """``Regions.chain`` and ``Scope.part_of`` worked out once per region, not once per agency (a
+    county's thousands of agencies sit in a handful of regions); a region's own government,
+    whose name places it, is worked out on its own."""
+
+    def __init__(self, regions: Regions) -> None:
+        self.regions = regions
+        self.chains: dict[str | None, tuple[str, ...]] = {}
+        self.parts: dict[tuple[str | None, str | None], str | None] = {}
+
+    def chain(self, region: str | None) -> tuple[str, ...]:
+        if region not in self.chains:
+            self.chains[region] = self.regions.chain(region)
+        return self.chains[region]
+
+    def part(self, scope: Scope, agency) -> str | None:
+        if GOVERNMENT.match(agency.name):
+            return scope.part_of(agency, self.regions)
+        key = (scope.region, agency.region)
+        if key not in self.parts:
+            self.parts[key] = scope.part_of(agency, self.regions)
+        return self.parts[key]
 
 
 def _common_scope(chains: list[tuple[str, ...]]) -> str | None:

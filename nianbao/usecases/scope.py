@@ -27,12 +27,20 @@ class Regions:
 
     @classmethod
     def of(cls, agencies: list[Agency]) -> "Regions":
+        return cls.of_places((agency.name, agency.region) for agency in agencies)
+
+    @classmethod
+    def of_places(cls, places) -> "Regions":
+        """From each agency's (name, region) alone (``Store.agency_places``)."""
         parents: dict[str, str] = {}
-        for agency in agencies:
-            path = region_path(agency.region)
+        paths: dict[str | None, tuple[str, ...]] = {}  # a roster has thousands of agencies in a handful of regions
+        for name, region in places:
+            path = paths.get(region)
+            if path is None:
+                path = paths[region] = region_path(region)
             for above, below in zip(path, path[1:]):
                 parents.setdefault(below, above)
-            governed = GOVERNMENT.match(agency.name)
+            governed = GOVERNMENT.match(name)
             if governed and path and path[-1] != governed.group(1):
                 parents.setdefault(governed.group(1), path[-1])
         return cls(parents)

@@ -111,3 +111,24 @@ async def test_the_region_report_in_chat_is_the_supervisors_region_only(city):
     assert "没有找到" in refused
     [city_report] = await env.send(CITY, "/report", count=1)
     assert "宿迁市" in city_report.filename
+
+
+def test_regions_read_from_the_roster_places_alone(tmp_path):
+    """``Store.agency_places`` (each agency's name and region) says where regions sit as the
+    whole roster does, a path's parents and a region's government's alike."""
+    from nianbao.usecases.campaign import _Chains
+    from nianbao.usecases.scope import Regions, Scope
+
+    with Store(tmp_path / "nianbao.db") as store:
+        for name, (level, region) in ROSTER.items():
+            store.add_agency(name, level, region=region)
+        store.add_agency("里仁乡人民政府", "township", region="宿迁市／泗阳县")
+        store.set_agency_active(store.add_agency("撤并镇人民政府", "township", region="宿迁市/宿豫区"), False)
+        whole = Regions.of(store.list_agencies(active_only=False))
+        assert Regions.of_places(store.agency_places()) == whole
+        assert whole.parents == {"沭阳县": "宿迁市", "泗阳县": "宿迁市", "宿豫区": "宿迁市"}
+        chains = _Chains(whole)  # each region worked out once, a government on its own: the same parts
+        for agency in store.list_agencies(active_only=False):
+            for scope in (Scope("宿迁市"), Scope("沭阳县"), Scope(None)):
+                assert chains.part(scope, agency) == scope.part_of(agency, whole)
+            assert chains.chain(agency.region) == whole.chain(agency.region)
