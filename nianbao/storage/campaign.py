@@ -34,6 +34,7 @@ _ISSUES_COLUMNS = _SUBMISSION_COLUMNS.replace("report_json,", "NULL AS report_js
 __all__ = ["AgencyState", "Campaign", "SetAside", "OFF_TARGET_REASONS"]
 
 OFF_TARGET_REASONS = {"S104": "其他单位的报告", "Y108": "非本年度的报告"}
+_KEPT_CAMPAIGNS = 4  # years and days whose states are kept (this year's and last year's, for the peers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +117,41 @@ class Campaign(Connection):
     ) -> list[AgencyState]:
         """Every agency's state for ``year`` (the roster's order; deactivated ones too), or one
         agency's (``agency_id``): the same computation either way. Read without the drafts' JSON
-        (``_Drafts``): a count, the times and the deciding draft per agency, and the drafts set aside."""
+        (``_Drafts``): a count, the times and the deciding draft per agency, and the drafts set aside.
+
+        Every agency's states are kept until the database changes: the overview, its sorts and
+        filters, the CSV, the workbook and the chart ask for the same states in turn. Any write
+        committed to the file since (a draft, an acceptance, an explanation, the roster, an
+        imported report; from this store or another process: ``PRAGMA data_version``), another
+        day or other deadlines, and they are worked out again."""
+        if agency_id is not None:
+            return self._campaign(year, config, today, agency_id)
+        key = (year, today, config.timezone, config.deadline(year), config.government_deadline(year))
+        version = self._data_version()
+        kept = getattr(self, "_campaigns", None)
+        if kept is None:
+            kept = self._campaigns = {}
+        found = kept.get(key)
+        if version is not None and found is not None and found[0] == version:
+            return list(found[1])
+        states = self._campaign(year, config, today, None)
+        if version is not None:
+            if len(kept) >= _KEPT_CAMPAIGNS:
+                kept.clear()
+            kept[key] = (version, tuple(states))
+        return states
+
+    def _data_version(self) -> int | None:
+        """What changes whenever a write is committed to the file by any other connection, this
+        store's writer included (read on the reader); None for a store of one connection
+        (``:memory:``), whose reads see its own uncommitted writes: nothing is kept there."""
+        if self._reader is self._conn:
+            return None
+        with self._read_lock:
+            self._live()
+            return self._reader.execute("PRAGMA data_version").fetchone()[0]
+
+    def _campaign(self, year: int, config: Config, today: dt.date, agency_id: int | None) -> list[AgencyState]:
         where, params = ("WHERE a.id = ?", [agency_id]) if agency_id is not None else ("", [])
         columns, rows = self._tuples(f"SELECT a.* FROM agencies a {where} ORDER BY a.id", params)
         agencies = list(map(_reader(Agency, columns), rows))
