@@ -12,9 +12,9 @@ import asyncio
 import datetime as dt
 import logging
 import warnings
-from typing import Awaitable, Callable, TypeVar
+from typing import Any, Awaitable, Callable, TypeVar
 
-from telegram import Bot, InputFile
+from telegram import Bot, InputFile, LinkPreviewOptions
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -27,6 +27,7 @@ T = TypeVar("T")
 ATTEMPTS = 6
 FIRST_BACKOFF = 0.5  # seconds; doubled after each failure
 MAX_WAIT = 60.0  # never sleep longer than this at once, whatever retry_after says
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # what PTB makes of disable_web_page_preview=True
 
 
 def _retry_after_seconds(error: RetryAfter) -> float:
@@ -70,11 +71,20 @@ class TelegramDeliver:
         self.bot = bot
 
     async def send_text(self, chat_id: int, text: str) -> None:
-        await self._send(lambda: self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True))
+        await self._send(lambda: self._quietly(
+            "sendMessage", chat_id=chat_id, text=text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW))
 
     async def send_document(self, chat_id: int, data: bytes, filename: str, caption: str) -> None:
-        document = InputFile(data, filename=filename)
-        await self._send(lambda: self.bot.send_document(chat_id, document, caption=caption))
+        await self._send(lambda: self._quietly("sendDocument", chat_id=chat_id, document=InputFile(data, filename=filename), caption=caption))
+
+    async def _quietly(self, endpoint: str, **params: Any) -> Any:
+        """Send as PTB's ``send_message``/``send_document`` would, without making a Message of
+        the answer when the bot can (``TolerantBot.send_quietly``): the pipeline never reads it."""
+        quietly = getattr(self.bot, "send_quietly", None)
+        if quietly is not None:
+            return await quietly(endpoint, **params)
+        send = self.bot.send_message if endpoint == "sendMessage" else self.bot.send_document
+        return await send(**params)
 
     async def notify_plainly(self, chat_id: int, text: str) -> None:
         try:

@@ -4,7 +4,7 @@ carries the secret token given to Telegram with ``setWebhook`` (compared in cons
 Without ``NIANBAO_WEBHOOK_SECRET`` a random secret is made for the run (and the log says so):
 a webhook without one would take forged updates from anyone who can reach the port, such as a
 supervisor's ``/invite`` answered into an attacker's chat. Updates are decoded like polled
-ones (``updates.decodable``): one the bot cannot read is skipped and answered 200, so Telegram
+ones (``updates.decoded``): one the bot cannot read is skipped and answered 200, so Telegram
 does not send it again and again."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from .updates import decodable
+from .updates import decoded
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +43,9 @@ async def _receive(application: Application, secret: bytes, request: web.Request
         return web.Response(status=error.status)
     except ValueError:
         return web.Response(status=400)
-    raw = decodable(data, application.bot)
-    if raw is not None:
-        await application.update_queue.put(Update.de_json(raw, application.bot))
+    update = decoded(data, application.bot)
+    if update is not None:
+        await application.update_queue.put(update)
     return web.Response()
 
 
