@@ -38,6 +38,8 @@ class Document:
     layout: str  # docx | tabbed | one_per_line | markdown | pdf
     blocks: list[DocParagraph | DocTable] = field(default_factory=list)
     hidden: list[DocParagraph] = field(default_factory=list)  # hidden text holding numbers, not read
+    # a .docx: the tree and package it was read from (readers.word_tree), for its 批注版
+    word: object | None = field(default=None, repr=False, compare=False)
 
     @property
     def paragraphs(self) -> list[DocParagraph]:

@@ -12,6 +12,7 @@ from .metadata import title_from_header
 from .model import Issue, Level, Report, Severity
 from .prior import PriorReport
 from .readers import read_document, sniff
+from .readers.word_tree import WordTree
 from ..names import same_agency
 from .page_header import header_lines
 from .repeats import find_repetition
@@ -78,7 +79,17 @@ def check_report(report: Report, level: Level | None = None, *, previous: PriorR
     return run_rules(report, Context(previous=previous, **context))
 
 
-def check_bytes(
+def check_bytes(data: bytes, source_name: str = "", **options) -> CheckResult:
+    """Read, map and check one draft. Never raises for bad input: the error is in the result.
+
+    ``options`` are ``check_keeping_word``'s: ``level``, ``today``, the deadlines, the expected
+    year and agency, and ``previous`` (the agency's report of the year before, ``PriorReport``:
+    with it the year-to-year rules Y2xx run; without it they are silent).
+    """
+    return check_keeping_word(data, source_name, **options)[0]
+
+
+def check_keeping_word(
     data: bytes,
     source_name: str = "",
     *,
@@ -89,38 +100,38 @@ def check_bytes(
     expected_year: int | None = None,
     expected_agency: str | None = None,
     previous: PriorReport | None = None,
-) -> CheckResult:
-    """Read, map and check one draft. Never raises for bad input: the error is in the result.
-
-    ``previous`` is the agency's report of the year before (``PriorReport``): with it the
-    year-to-year rules (Y2xx) run; without it they are silent.
-    """
-    result = CheckResult(source_name, hashlib.sha256(data).hexdigest(), len(data), sniff(data, source_name) if data else "empty")
+) -> tuple[CheckResult, WordTree | None]:
+    """``check_bytes``, and for a Word draft the tree and package it was read from (for its
+    批注版, written on them without a second read; None for any other input)."""
+    kind = sniff(data, source_name) if data else "empty"
+    result = CheckResult(source_name, hashlib.sha256(data).hexdigest(), len(data), kind)
     try:
-        document = read_document(data, source_name)
+        document = read_document(data, source_name, kind)
     except ReadError as error:
         result.error = error
-        return result
+        return result, None
+    word = document.word
     result.input_format = document.layout
     document, repetition = find_repetition(document)
     report = map_document(document, source_name)
     if repetition:
         report.repeated_copies, report.repetition_locator = repetition.copies, repetition.locator
     if report.title is None and document.source == "docx":
-        title_from_header(report, header_lines(data))
+        own = word is not None and document.layout == "docx"  # a converted .doc's header is not read
+        title_from_header(report, header_lines(word.package if own else data))
     if not looks_like_a_report(report):
         result.error = ReadError(
             "not_a_report",
             "这不像政府信息公开工作年度报告：没有找到报告标题、六个部分的标题或三张统计表。请发送年度报告的全文。",
         )
-        return result
+        return result, word
     result.report = report
     result.issues = check_report(
         result.report, level, today=today, deadline=deadline, government_deadline=government_deadline,
         expected_year=expected_year, expected_agency=expected_agency,
         previous=previous,
     )
-    return result
+    return result, word
 
 
 def check_text(text: str, source_name: str = "粘贴的文本", **options) -> CheckResult:

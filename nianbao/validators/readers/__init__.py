@@ -30,12 +30,13 @@ def sniff(data: bytes, filename: str = "") -> str:
     return "text"
 
 
-def read_document(data: bytes, filename: str = "") -> Document:
+def read_document(data: bytes, filename: str = "", kind: str | None = None) -> Document:
+    """``kind``: what ``sniff`` said of ``data`` already (it is not asked twice)."""
     if not data or not data.strip():
         raise ReadError("empty", "文件是空的，没有可审核的内容。")
     if len(data) > MAX_INPUT_BYTES:
         raise ReadError("too_large", f"文件超过 {MAX_INPUT_BYTES // 1024 // 1024} MB，太大了。年度报告的 .docx 通常不到 1 MB。")
-    kind = sniff(data, filename)
+    kind = kind or sniff(data, filename)
     if kind == "docx":
         return read_docx(data)
     if kind in ("ole", "rtf", "odt"):

@@ -1,17 +1,15 @@
 """Word .docx (as Word and WPS save it): paragraphs and tables read on the grid.
 
-python-docx opens the package; the body is then walked once with lxml, as a person reads it
+The package is opened once (``package``); the body is then walked once with lxml, as a person reads it
 (``word_body``: content controls, custom XML, layout tables, the table of contents, altChunk
 parts; hidden text left out, a text box read once). ``row.cells`` in python-docx recomputes the
 grid for every call and is slow on large merged tables, so merged cells are resolved here
 directly from ``w:gridSpan``/``w:vMerge``/``w:gridBefore``. A Strict Open XML package is read
-under the ordinary names (``strict``).
+under the ordinary names (``strict``). What was read from is kept on ``Document.word``
+(``word_tree``) for the marked-up copy.
 """
 
 from __future__ import annotations
-
-import io
-import zipfile
 
 from lxml import etree
 
@@ -19,78 +17,28 @@ from ..document import DocCell, DocParagraph, DocTable, Document, ReadError
 from ..model import Locator
 from ..text import squash
 from .numbering import Numbering
+from .package import Package
 from .strict import is_strict, transitional, transitional_package
-from .word_body import TXBX, W, Hidden, TocFields, blocks, drop_fallbacks, hidden_of
+from .word_body import ALT_CHUNK, MC_FALLBACK, TXBX, W, Hidden, TocFields, blocks, drop_fallbacks, hidden_of
+from .word_tree import WordTree
 
 _P, _TBL, _TR, _TC, _SDT = f"{W}p", f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}sdt"
 _T, _TAB, _BR, _CR = f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"
 _VAL = f"{W}val"
 _TCPR, _GRIDSPAN, _VMERGE, _HMERGE = f"{W}tcPr", f"{W}gridSpan", f"{W}vMerge", f"{W}hMerge"
 _GRIDBEFORE = f"{W}gridBefore"
-_MAIN_TYPES = (
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-    "application/vnd.ms-word.document.macroEnabled.main+xml",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
-)
 # no entities resolved, no network, no huge trees: hostile XML cannot expand or reach out
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
-
-MAX_UNCOMPRESSED = 64 * 1024 * 1024  # a real report's document.xml is well under 5 MB
-MAX_RATIO = 200
-
-
-def _not_word(names: set[str]) -> str:
-    """What a zip package that is not a Word document is, as its sender would call it."""
-    if "xl/workbook.xml" in names:
-        what = "这是 Excel 表格（.xlsx）"
-    elif "ppt/presentation.xml" in names:
-        what = "这是 PowerPoint 演示文稿（.pptx）"
-    elif any(name.startswith("word/") for name in names):
-        what = "这个 Word 文件缺少正文（word/document.xml），可能已损坏"
-    else:
-        what = "这是一个压缩包（.zip），不是 Word 文档"
-    return f"{what}。请发送 Word 格式（.docx）的年度报告本身，不要压缩，也不要只发统计表。"
-
-
-def check_package(data: bytes) -> zipfile.ZipFile:
-    """Refuse zip bombs and broken packages before any XML is parsed; the opened package."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise ReadError("corrupt_docx", "文件已损坏或不是有效的 Word（.docx）文档，请在 Word/WPS 中重新“另存为 .docx”后再发送。") from exc
-    names = {info.filename for info in infos}
-    if "word/document.xml" not in names:
-        raise ReadError("not_docx", _not_word(names))
-    total = sum(info.file_size for info in infos)
-    if total > MAX_UNCOMPRESSED or any(
-        info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1_000_000 for info in infos
-    ):
-        raise ReadError("too_large", "文档解压后体积异常（可能是压缩炸弹），已拒绝读取。请发送正常保存的 .docx 文件。")
-    return archive
-
-
-def main_document_part(data: bytes) -> tuple[str, bytes]:
-    """The main document part (its name and bytes), found through the package's content types and
-    relationships (python-docx's OPC reader), without parsing the other parts."""
-    from docx.opc.pkgreader import PackageReader
-
-    try:
-        reader = PackageReader.from_file(io.BytesIO(data))
-        for partname, content_type, _, blob in reader.iter_sparts():
-            if content_type in _MAIN_TYPES:
-                return str(partname), blob
-    except Exception as exc:  # python-docx raises many types for broken packages
-        raise ReadError("corrupt_docx", "无法打开这个 Word 文档（文件结构损坏）。请在 Word/WPS 中重新保存为 .docx 后再发送。") from exc
-    raise ReadError("not_docx", "这个文件不是 Word 文档（没有正文部分）。请发送 .docx 文件。")
+# elements whose presence asks for more work (read once by one walk of the tree)
+_FLAGS = (MC_FALLBACK, f"{W}moveFrom", f"{W}showingPlcHdr", TXBX, ALT_CHUNK)
 
 
 def read_docx(data: bytes, depth: int = 0) -> Document:
-    archive = check_package(data)
-    partname, xml = main_document_part(data)
+    package = Package(data)
+    partname, xml = package.main_part()
     if is_strict(xml):  # Word's "Strict Open XML": the same document under other namespace names
         data, xml = transitional_package(data), transitional(xml)
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        package = Package(data, checked=False)
     try:
         root = etree.fromstring(xml, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -98,25 +46,20 @@ def read_docx(data: bytes, depth: int = 0) -> Document:
     body = root.find(f"{W}body")
     if body is None:
         raise ReadError("corrupt_docx", "Word 文档没有正文内容。")
-    if b"Fallback" in xml:
-        drop_fallbacks(body)
-    reader = _BodyReader(Numbering.from_package(archive, _PARSER))
-    reader.hidden = hidden_of(body, _part(archive, "word/styles.xml"), _PARSER, moves=b"moveFrom" in xml, prompts=b"showingPlcHdr" in xml)
+    flags = {element.tag for element in root.iter(*_FLAGS)}
+    fallbacks = drop_fallbacks(body) if MC_FALLBACK in flags else []
+    reader = _BodyReader(Numbering.from_package(package.archive, _PARSER))
+    moves, prompts = f"{W}moveFrom" in flags, f"{W}showingPlcHdr" in flags
+    reader.hidden = hidden_of(body, package.get("word/styles.xml"), _PARSER, moves=moves, prompts=prompts)
     reader.toc = TocFields() if b"TOC" in xml or b"_Toc" in xml else None
-    reader.boxes = b"txbxContent" in xml
-    if b"altChunk" in xml:
+    reader.boxes = TXBX in flags
+    if ALT_CHUNK in flags:
         from .chunks import Chunks
 
         reader.chunks = Chunks(data, partname, _PARSER, depth)
     reader.walk(body)
-    return Document(source="docx", layout="docx", blocks=reader.blocks, hidden=reader.hidden_notes)
-
-
-def _part(archive: zipfile.ZipFile, name: str) -> bytes | None:
-    try:
-        return archive.read(name)
-    except (KeyError, zipfile.BadZipFile, ValueError, OSError):
-        return None
+    word = WordTree(package, partname, root, reader.paragraphs, reader.tables, fallbacks)
+    return Document(source="docx", layout="docx", blocks=reader.blocks, hidden=reader.hidden_notes, word=word)
 
 
 class _BodyReader:
@@ -128,14 +71,14 @@ class _BodyReader:
         self.boxes = False  # the document has text boxes
         self.blocks: list = []
         self.hidden_notes: list[DocParagraph] = []  # hidden text that holds a number, where it is
-        self.paragraph_count = 0
-        self.table_count = 0
+        self.paragraphs: list = []  # every body paragraph's w:p (a table of contents' too), by locator
+        self.tables: list = []  # every data table's w:tbl, by locator
 
     def walk(self, element) -> None:
         for kind, child in blocks(element):
             if kind == "tbl":
-                self.blocks.append(read_table(child, self.table_count, self.numbering, self.hidden, self.hidden_notes))
-                self.table_count += 1
+                self.blocks.append(read_table(child, len(self.tables), self.numbering, self.hidden, self.hidden_notes))
+                self.tables.append(child)
             elif kind == "chunk":
                 if self.chunks is not None:
                     self.blocks += self.chunks.read(child)
@@ -146,8 +89,8 @@ class _BodyReader:
                 self._add_paragraph(child, skip=in_toc)
 
     def _add_paragraph(self, p, skip: bool = False) -> None:
-        locator = Locator(source="docx", paragraph=self.paragraph_count)
-        self.paragraph_count += 1
+        locator = Locator(source="docx", paragraph=len(self.paragraphs))
+        self.paragraphs.append(p)
         if skip:  # a line of the table of contents: counted (the marked-up copy counts it), not read
             return
         hidden = self.hidden.skipped if self.hidden else _NOTHING

@@ -233,7 +233,7 @@ def read_legacy(data: bytes, filename: str = "", *, timeout: float = 60) -> Docu
             raise ReadError("legacy_word", UNREADABLE)
     label = _label(data, filename)
     document = read_docx(convert_to_docx(data, f".{label}", timeout=timeout))
-    return Document(source="docx", layout=label, blocks=document.blocks)
+    return Document(source="docx", layout=label, blocks=document.blocks, word=document.word)
 
 
 __all__ = ["convert_to_docx", "find_soffice", "is_odt", "is_rtf", "ole_kind", "read_legacy"]

@@ -92,11 +92,22 @@ def is_frame(tbl) -> bool:
     return next(tbl.iterdescendants(TBL), None) is not None
 
 
-def drop_fallbacks(root) -> None:
+def drop_fallbacks(root) -> list[tuple]:
     """A text box (and any drawing) is stored twice, as DrawingML and as its VML fallback
-    (``mc:Fallback``): only the first is read."""
+    (``mc:Fallback``): only the first is read. Returns what was taken out, (parent, position,
+    fallback) in document order, for ``restore_fallbacks``."""
+    dropped = []
     for fallback in list(root.iter(MC_FALLBACK)):
-        fallback.getparent().remove(fallback)
+        parent = fallback.getparent()
+        dropped.append((parent, parent.index(fallback), fallback))
+        parent.remove(fallback)
+    return dropped
+
+
+def restore_fallbacks(dropped: list[tuple]) -> None:
+    """Put the fallbacks ``drop_fallbacks`` took out back where they were (a nested one first)."""
+    for parent, position, fallback in reversed(dropped):
+        parent.insert(position, fallback)
 
 
 def _on(element) -> bool:
