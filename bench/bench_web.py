@@ -144,7 +144,7 @@ def serve(database: str) -> None:
     from nianbao.config import Config, WebConfig
     from nianbao.storage import Store
     from nianbao.usecases.office import Office
-    from nianbao.web.server import build_desk, start_desk
+    from nianbao.web.server import build_desk, settle, start_desk
 
     async def run() -> None:
         config = Config(database=database, files_dir=str(Path(database).parent / "files"),
@@ -155,6 +155,7 @@ def serve(database: str) -> None:
         threads = _profile_threads(office) if profile else []
         desk = build_desk(office, WebConfig(host="127.0.0.1", port=0), owns_office=True)
         running = await start_desk(desk)
+        settle()  # as ``nianbao web`` does once the desk is up
         if profile:  # the desk's event loop; the store's threads (``office.db.call``) in ``threads``
             profile.enable()
         print(json.dumps({"url": running.url}), flush=True)

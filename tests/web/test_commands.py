@@ -200,3 +200,20 @@ def test_nianbao_web_refuses_to_start_without_a_database(tmp_path):
         assert not (tmp_path / "nianbao.db").exists()
     added = run_cli("agencies", "add", "学张乡人民政府", "--level", "township", cwd=tmp_path, clean=True)
     assert added.returncode == 0 and (tmp_path / "nianbao.db").exists()  # the roster still creates it
+
+
+def test_nianbao_web_settles_what_starting_made_out_of_the_collectors_way():
+    """``nianbao web`` freezes what starting made, as ``nianbao serve`` does: a full collection
+    while a page works out thousands of agencies' rows walks what the page made."""
+    import gc
+    import inspect
+
+    from nianbao.web import server
+
+    source = inspect.getsource(server._serve_alone)
+    assert source.index("settle()") > source.index("start_desk(desk)")  # once the desk is up
+    try:
+        server.settle()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
