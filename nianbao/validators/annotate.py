@@ -7,9 +7,11 @@ cells of one habit) are shaded, in a fill of this program's own, so the clerk fi
 a further place that is a paragraph gets a short comment instead. Only comment markers and that
 cell shading are added to the body: no text, paragraph or table changes.
 
-Locators are counted by ``readers.docx``; ``body_map.BodyMap`` walks python-docx's XML the same
-way so that a locator maps back to its ``w:p`` or ``w:tc`` element (and an element back to a
-locator).
+The copy is written on the tree the reader read the draft from (``readers.word_tree``: the check
+and its 批注版 parse the file once), where the reader's lists map each locator back to its ``w:p``
+or ``w:tc`` (``body_map``); the comments part is added as python-docx adds it and the package
+written once, untouched parts copied byte for byte (``comments_part``). python-docx only reads a
+copy back (``read_comments``).
 """
 
 from __future__ import annotations
@@ -20,25 +22,29 @@ import math
 import re
 from dataclasses import dataclass
 
-import docx
-from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml import OxmlElement
+from lxml import etree
 
-from .engine import CheckResult, check_bytes
-from .model import Issue, Locator, Report
-from .readers import sniff
 from .body_map import BodyMap
-from .readers.docx import _P, _TC, W
-from .readers.strict import package_is_strict, transitional_package
-from .own_comments import DEFAULT_AUTHOR, DEFAULT_INITIALS, remove_own_comments, remove_own_shading, shade
-from .render import issue_line
+from .comments_part import CommentedCopy
+from .document import ReadError
+from .engine import CheckResult, check_keeping_word
+from .model import Issue, Locator, Report
+from .own_comments import DEFAULT_AUTHOR, DEFAULT_INITIALS, remove_own_shading, shade
+from .readers import sniff
+from .readers.docx import _P, _TC, W, read_docx
 from .readers.legacy import convert_to_docx
+from .readers.strict import package_is_strict, transitional_package
+from .readers.word_tree import WordTree
+from .render import issue_line
 
 _RANGE_START, _REFERENCE, _ID = f"{W}commentRangeStart", f"{W}commentReference", f"{W}id"
 # Runs a comment may be anchored on. Runs of tracked insertions (w:ins) are left out: a comment
 # reference placed inside one would vanish when the insertion is rejected.
-_ANCHOR_RUNS = "./w:r | ./w:hyperlink/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r | ./w:sdt/w:sdtContent/w:r"
-_CELL_PARAGRAPHS = "./w:p | ./w:sdt/w:sdtContent/w:p | ./w:customXml/w:p"
+_NS = {"w": W[1:-1]}
+_ANCHOR_RUNS = etree.XPath("./w:r | ./w:hyperlink/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r | ./w:sdt/w:sdtContent/w:r", namespaces=_NS)
+_CELL_PARAGRAPHS = etree.XPath("./w:p | ./w:sdt/w:sdtContent/w:p | ./w:customXml/w:p", namespaces=_NS)
+_R, _RPR, _RSTYLE, _VAL = f"{W}r", f"{W}rPr", f"{W}rStyle", f"{W}val"
+_RANGE_END = f"{W}commentRangeEnd"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NUMBER = re.compile(r"^(\d+)\. ")
 
@@ -75,14 +81,19 @@ def annotate_docx(
     are kept), so the copy holds exactly the current issues, however often it goes back and forth.
     ``converted``: ``data`` is the .docx LibreOffice made of the .doc/.wps/.rtf/.odt checked."""
     _require_annotatable(data, result, converted)
-    document = _open(data)
-    remove_own_comments(document)
-    remove_own_shading(document.element.body)
-    body = BodyMap(document.element.body)
+    return _annotated(_word_of(data), result, author, initials)
+
+
+def _annotated(word: WordTree, result: CheckResult, author: str = DEFAULT_AUTHOR, initials: str = DEFAULT_INITIALS) -> bytes:
+    """``annotate_docx`` on the tree the check read (it is marked up in place)."""
+    copy = CommentedCopy(word)
+    copy.remove_own()
+    remove_own_shading(word.body)
+    body = BodyMap(word.body, word.paragraphs, word.tables)
     groups: dict[object, list[int]] = {}  # anchor element (w:tc or w:p) -> comment ids
 
     def comment(anchor, text: str) -> None:
-        groups.setdefault(anchor, []).append(document.comments.add_comment(text, author=author, initials=initials).comment_id)
+        groups.setdefault(anchor, []).append(copy.add(text, author, initials))
 
     for issue in result.issues:
         anchor = _anchor(issue, body, result.report)
@@ -94,9 +105,7 @@ def annotate_docx(
             comment(element, f"（见第{issue.number}条）")
     for anchor, comment_ids in groups.items():
         _mark(anchor, comment_ids)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return copy.save()
 
 
 def _further_places(issue: Issue, body: BodyMap, anchor) -> list:
@@ -131,41 +140,44 @@ def is_clean_copy(result: CheckResult) -> bool:
     return result.error is None and not result.issues
 
 
-def clean_copy(data: bytes, result: CheckResult) -> bytes | None:
+def clean_copy(data: bytes, result: CheckResult, word: WordTree | None = None) -> bytes | None:
     """A returned 批注版 whose issues are all fixed, without this program's old comments; None
-    when the draft carries none of them (nothing to clean) or cannot be opened."""
+    when the draft carries none of them (nothing to clean) or cannot be opened. ``word``: the
+    tree the check read ``data`` from (else it is read again)."""
     if not is_clean_copy(result) or result.input_format != "docx" or sniff(data) != "docx":
         return None
-    document = _open(data)
-    if not remove_own_comments(document) + remove_own_shading(document.element.body):
+    word = word or _word_of(data)
+    copy = CommentedCopy(word)
+    if not copy.remove_own() + remove_own_shading(word.body):
         return None
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return copy.save()
 
 
 def check_and_annotate(data: bytes, source_name: str = "", **options) -> tuple[CheckResult, bytes | None]:
     """Check a draft and, when it is a .docx with issues, mark it up as well (one call, so a
-    worker process does both). A returned 批注版 with no issue left comes back as a clean copy
-    (``is_clean_copy(result)`` tells the two apart)."""
-    result = check_bytes(data, source_name, **options)
+    worker process does both; the copy is written on the tree the check read). A returned
+    批注版 with no issue left comes back as a clean copy (``is_clean_copy(result)`` tells the
+    two apart)."""
+    result, word = check_keeping_word(data, source_name, **options)
     try:
         if result.error is None and result.issues and result.input_format in CONVERTED_FORMATS:
             # a .doc/.wps/.rtf/.odt was read from LibreOffice's .docx of it: mark that copy up
-            converted = convert_to_docx(data, f".{result.input_format}")
-            return result, annotate_docx(converted, result, converted=True)
+            if word is None:
+                converted = convert_to_docx(data, f".{result.input_format}")
+                return result, annotate_docx(converted, result, converted=True)
+            return result, _annotated(word, result)
         if is_clean_copy(result):
-            return result, clean_copy(data, result)
-        if not can_annotate(data, result):
+            return result, clean_copy(data, result, word)
+        if not can_annotate(data, result) or word is None:
             return result, None
-        return result, annotate_docx(data, result)
-    except Exception:  # noqa: BLE001 - python-docx is stricter than our reader (a .docm, a broken
+        return result, _annotated(word, result)
+    except Exception:  # noqa: BLE001 - a package the copy cannot be written into (a .docm, a broken
         return result, None  # comments part): the review stands without the marked-up copy
 
 
 def read_comments(data: bytes) -> list[AnchoredComment]:
     """The comments of a .docx in the order their ranges start in the body (unanchored last)."""
-    document = _open(data)
+    document = _python_docx(data)
     body = BodyMap(document.element.body)
     starts = {}
     for position, marker in enumerate(body.element.iter(_RANGE_START, _REFERENCE)):
@@ -194,13 +206,27 @@ def _require_annotatable(data: bytes, result: CheckResult, converted: bool = Fal
         raise ValueError("the check result belongs to another file than the one to annotate")
 
 
-def _open(data: bytes):
-    if package_is_strict(data):  # Strict Open XML: marked up under the ordinary names (Word opens both)
+def _python_docx(data: bytes):
+    """The .docx opened by python-docx (which reads copies back independently of the writer)."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    if package_is_strict(data):  # Strict Open XML: read under the ordinary names (Word opens both)
         data = transitional_package(data)
     try:
         return docx.Document(io.BytesIO(data))
     except (ValueError, PackageNotFoundError) as exc:  # e.g. a macro-enabled document or a template
         raise ValueError(f"not a Word .docx document (only .docx can carry the comments): {exc}") from exc
+
+
+def _word_of(data: bytes) -> WordTree:
+    """The tree of a .docx as the reader reads it (its locators are the reader's)."""
+    try:
+        word = read_docx(data).word
+    except ReadError as exc:
+        raise ValueError(f"not a Word .docx document (only .docx can carry the comments): {exc.code}") from exc
+    assert isinstance(word, WordTree)
+    return word
 
 
 # ---------------------------------------------------------------- anchoring
@@ -228,23 +254,27 @@ def _locator_from_tables(issue: Issue, report: Report) -> Locator | None:
 
 
 def _mark(anchor, comment_ids: list[int]) -> None:
-    """Comment ranges over the anchor's runs: starts and references both in issue order."""
+    """Comment ranges over the anchor's runs: starts and references both in issue order (as
+    python-docx's ``insert_comment_range_start_above`` and ``..._end_and_reference_below``)."""
     first, last = _anchor_runs(anchor)
     for comment_id in comment_ids:
-        first.insert_comment_range_start_above(comment_id)
+        first.addprevious(first.makeelement(_RANGE_START, {_ID: str(comment_id)}))
     for comment_id in reversed(comment_ids):  # each lands right after the last run
-        last.insert_comment_range_end_and_reference_below(comment_id)
+        reference = last.makeelement(_R, {})
+        etree.SubElement(etree.SubElement(reference, _RPR), _RSTYLE, {_VAL: "CommentReference"})
+        etree.SubElement(reference, _REFERENCE, {_ID: str(comment_id)})
+        last.addnext(reference)
+        last.addnext(last.makeelement(_RANGE_END, {_ID: str(comment_id)}))
 
 
 def _anchor_runs(anchor) -> tuple:
     """The first and last run of a paragraph or cell; an empty one gets an empty run (a blank
     cell is a typical mistake and must still carry its comment)."""
-    paragraphs = [anchor] if anchor.tag == _P else anchor.xpath(_CELL_PARAGRAPHS)
-    runs = [r for p in paragraphs for r in p.xpath(_ANCHOR_RUNS)]
+    paragraphs = [anchor] if anchor.tag == _P else _CELL_PARAGRAPHS(anchor)
+    runs = [r for p in paragraphs for r in _ANCHOR_RUNS(p)]
     if runs:
         return runs[0], runs[-1]
     if not paragraphs:  # a cell without a paragraph (invalid, but tolerated by the reader)
-        paragraphs = [OxmlElement("w:p")]
-        anchor.append(paragraphs[0])
-    run = paragraphs[0].add_r()
+        paragraphs = [etree.SubElement(anchor, _P)]
+    run = etree.SubElement(paragraphs[0], _R)
     return run, run

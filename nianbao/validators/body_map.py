@@ -1,15 +1,15 @@
 """Locators and the Word elements they name, both ways, for the marked-up copy.
 
-The body is walked by ``readers.word_body.blocks`` exactly as the reader walks it (content
-controls, custom XML, layout tables, the table of contents counted), so a locator the reader
-gave names the same ``w:p`` or ``w:tc`` here, and an element maps back to its locator.
+The paragraphs and tables are the reader's own (``WordTree``), or the body is walked by
+``readers.word_body.blocks`` exactly as the reader walks it (content controls, custom XML, layout
+tables, the table of contents counted), so a locator the reader gave names the same ``w:p`` or
+``w:tc`` here, and an element maps back to its locator. A table's grid is worked out only when a
+locator names one of its cells.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from docx.oxml import OxmlElement
 
 from .model import Locator, Report
 from .readers.docx import _GRIDBEFORE, _GRIDSPAN, _HMERGE, _P, _TC, _TR, _VAL, _VMERGE, _cell_text, _val, paragraph_text
@@ -17,25 +17,39 @@ from .readers.word_body import blocks
 
 
 class BodyMap:
-    """Body paragraphs and table cells, counted exactly as ``readers.docx`` counts them."""
+    """Body paragraphs and table cells, counted exactly as ``readers.docx`` counts them: the
+    reader's own lists (``WordTree``), or the body walked again."""
 
-    def __init__(self, body) -> None:
+    def __init__(self, body, paragraphs: list | None = None, tables: list | None = None) -> None:
         self.element = body
-        self.paragraphs: list = []
-        self.tables: list[TableGrid] = []
-        for kind, child in blocks(body):
-            if kind == "tbl":
-                self.tables.append(TableGrid(child, len(self.tables)))
-            elif kind != "chunk":
-                self.paragraphs.append(child)
-        self._paragraph_index = {p: i for i, p in enumerate(self.paragraphs)}
+        if paragraphs is None or tables is None:
+            paragraphs, tables = [], []
+            for kind, child in blocks(body):
+                if kind == "tbl":
+                    tables.append(child)
+                elif kind != "chunk":
+                    paragraphs.append(child)
+        self.paragraphs: list = paragraphs
+        self._tbls = tables
+        self._grids: dict[int, TableGrid] = {}
+        self._paragraph_index: dict | None = None
+
+    @property
+    def tables(self) -> list[TableGrid]:
+        return [self._grid(index) for index in range(len(self._tbls))]
+
+    def _grid(self, index: int) -> TableGrid:
+        """A table's grid, worked out when a locator first needs it."""
+        if index not in self._grids:
+            self._grids[index] = TableGrid(self._tbls[index], index)
+        return self._grids[index]
 
     def element_at(self, locator: Locator | None):
         """The w:tc or w:p a locator names, or None when it names nothing in this body."""
         if locator is None or locator.source != "docx":
             return None
         if locator.table is not None:
-            table = self.tables[locator.table] if 0 <= locator.table < len(self.tables) else None
+            table = self._grid(locator.table) if 0 <= locator.table < len(self._tbls) else None
             return table.cell(locator.grid_row, locator.grid_col) if table else None
         if locator.paragraph is not None and 0 <= locator.paragraph < len(self.paragraphs):
             return self.paragraphs[locator.paragraph]
@@ -51,10 +65,10 @@ class BodyMap:
         found = next(with_text, None)
         if found is None and self.paragraphs:
             found = self.paragraphs[0]
-        if found is None and self.tables:
-            found = self.tables[0].cell(None, None)
+        if found is None and self._tbls:
+            found = self._grid(0).cell(None, None)
         if found is None:
-            found = OxmlElement("w:p")
+            found = self.element.makeelement(_P, {})
             self.element.insert(0, found)
         return found
 
@@ -66,10 +80,15 @@ class BodyMap:
                     locator = table.locator_of(ancestor)
                     if locator is not None:
                         return locator, _cell_text(ancestor)
-            elif ancestor.tag == _P and ancestor in self._paragraph_index:
-                index = self._paragraph_index[ancestor]
+            elif ancestor.tag == _P and ancestor in self._paragraphs_by_element():
+                index = self._paragraphs_by_element()[ancestor]
                 return Locator(source="docx", paragraph=index), paragraph_text(ancestor).strip()
         return None, ""
+
+    def _paragraphs_by_element(self) -> dict:
+        if self._paragraph_index is None:
+            self._paragraph_index = {p: i for i, p in enumerate(self.paragraphs)}
+        return self._paragraph_index
 
 
 @dataclass(slots=True)

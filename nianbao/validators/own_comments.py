@@ -7,27 +7,30 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
 from .readers.docx import _P, W
 from .render import ISSUE_HEAD_OPENING
 
 DEFAULT_AUTHOR = "年报审核助手"
 DEFAULT_INITIALS = "审核"
-_ID = f"{W}id"
+_ID, _AUTHOR = f"{W}id", f"{W}author"
 
 _OWN_TEXT = ISSUE_HEAD_OPENING
 _OWN_NOTE = re.compile(r"^（见第\d+条")  # the short comment at a further place of an issue
 # the fills this program shades a further place of an issue with, by severity (uncommon on purpose)
 OWN_FILLS = {"error": "FAD4D4", "warning": "FCEFC7", "info": "DCEBF9"}
-_SHD, _TCPR, _FILL = f"{W}shd", f"{W}tcPr", f"{W}fill"
+_SHD, _TCPR, _FILL, _VAL, _COLOR = f"{W}shd", f"{W}tcPr", f"{W}fill", f"{W}val", f"{W}color"
 # tcPr children that come after w:shd in the schema (Word refuses them out of order)
 _AFTER_SHD = {f"{W}{name}" for name in ("noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge", "tcPrChange")}
 _PLAIN_FILLS = {"", "AUTO", "FFFFFF"}
+_COMMENT = f"{W}comment"
 _COMMENT_MARKERS = (f"{W}commentRangeStart", f"{W}commentRangeEnd", f"{W}commentReference")
 # parts Word and WPS add beside comments.xml, keyed by the comment paragraph's w14:paraId
-_COMMENT_SIDE_PARTS = ("commentsExtended.xml", "commentsIds.xml", "commentsExtensible.xml")
+COMMENT_SIDE_PARTS = ("commentsExtended.xml", "commentsIds.xml", "commentsExtensible.xml")
 _PARA_ID = "{http://schemas.microsoft.com/office/word/2010/wordml}paraId"
+# what a comment's text is made of, as python-docx's ``Comment.text`` reads it
+_R, _HYPERLINK, _T = f"{W}r", f"{W}hyperlink", f"{W}t"
+_RUN_TEXT = {f"{W}t": None, f"{W}tab": "\t", f"{W}ptab": "\t", f"{W}cr": "\n", f"{W}noBreakHyphen": "-"}
+_BR, _BR_TYPE = f"{W}br", f"{W}type"
 
 
 def own_comment(author: str, text: str) -> bool:
@@ -36,14 +39,31 @@ def own_comment(author: str, text: str) -> bool:
     return author == DEFAULT_AUTHOR and bool(_OWN_TEXT.match(text) or _OWN_NOTE.match(text))
 
 
+def comment_text(comment) -> str:
+    """A w:comment's text as python-docx gives it: its paragraphs' runs (hyperlinks' too) joined,
+    paragraphs by line breaks."""
+    lines = []
+    for p in comment.iterchildren(_P):
+        parts = []
+        for child in p.iterchildren(_R, _HYPERLINK):
+            for run in (child,) if child.tag == _R else child.iterchildren(_R):
+                parts += [_run_piece(node) for node in run.iterchildren(*_RUN_TEXT, _BR)]
+        lines.append("".join(parts))
+    return "\n".join(lines)
+
+
+def _run_piece(node) -> str:
+    if node.tag == _BR:
+        return "\n" if node.get(_BR_TYPE, "textWrapping") == "textWrapping" else ""
+    piece = _RUN_TEXT[node.tag]
+    return (node.text or "") if piece is None else piece
+
+
 def shade(tc, severity: str) -> bool:
     """Shade a cell as a further place of an issue; False (untouched) when it has a fill of its own."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     properties = tc.find(_TCPR)
     if properties is None:
-        properties = OxmlElement("w:tcPr")
+        properties = tc.makeelement(_TCPR, {})
         tc.insert(0, properties)
     current = properties.find(_SHD)
     if current is not None:
@@ -51,7 +71,7 @@ def shade(tc, severity: str) -> bool:
         if fill not in _PLAIN_FILLS and fill not in OWN_FILLS.values():
             return False
         properties.remove(current)
-    shd = OxmlElement("w:shd", {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): OWN_FILLS[severity]})
+    shd = tc.makeelement(_SHD, {_VAL: "clear", _COLOR: "auto", _FILL: OWN_FILLS[severity]})
     after = next((child for child in properties if child.tag in _AFTER_SHD), None)
     if after is not None:
         after.addprevious(shd)
@@ -68,24 +88,20 @@ def remove_own_shading(body) -> int:
     return len(own)
 
 
-def remove_own_comments(document) -> int:
-    """Remove the comments this program added earlier (and their markers in the body); people's
-    own comments stay. Returns how many were removed."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    if not any(rel.reltype == RT.COMMENTS for rel in document.part.rels.values()):
-        return 0
-    own = [c for c in document.comments if own_comment(c.author or "", c.text or "")]
+def remove_own_comments(comments, body, side_parts: list) -> int:
+    """Remove the comments this program added earlier from the comments part's tree ``comments``
+    (and their markers from ``body``, their entries from the trees of ``side_parts``, Word's
+    commentsExtended/Ids/Extensible); people's own comments stay. How many were removed."""
+    own = [c for c in comments.iterchildren(_COMMENT) if own_comment(c.get(_AUTHOR) or "", comment_text(c))]
     if not own:
         return 0
-    ids = {str(c.comment_id) for c in own}
+    ids = {c.get(_ID) for c in own}
     para_ids = set()
-    for comment in own:
-        element = comment._comment_elm
+    for element in own:
         para_ids |= {p.get(_PARA_ID) for p in element.iter(_P) if p.get(_PARA_ID)}
         element.getparent().remove(element)
-    _remove_markers(document.element.body, ids)
-    _remove_side_entries(document, para_ids)
+    _remove_markers(body, ids)
+    _remove_side_entries(side_parts, para_ids)
     return len(own)
 
 
@@ -95,23 +111,20 @@ def _remove_markers(body, ids: set[str]) -> None:
             continue
         parent = marker.getparent()
         parent.remove(marker)
-        if parent.tag == f"{W}r" and all(child.tag == f"{W}rPr" for child in parent):
+        if parent.tag == _R and all(child.tag == f"{W}rPr" for child in parent):
             parent.getparent().remove(parent)  # the run that only held the reference
 
 
-def _remove_side_entries(document, para_ids: set[str]) -> None:
+def _remove_side_entries(side_parts: list, para_ids: set[str]) -> None:
     """Entries of the removed comments in commentsExtended/Ids/Extensible (Word's threading
-    and dates), matched by paragraph id, then by the durable id that commentsIds maps it to."""
+    and dates), matched by paragraph id, then by the durable id that commentsIds maps it to
+    (``side_parts``: (part name, tree), commentsIds first)."""
     if not para_ids:
         return
-    parts = [p for p in document.part.package.iter_parts() if str(p.partname).rsplit("/", 1)[-1] in _COMMENT_SIDE_PARTS]
     keys = set(para_ids)
-    for part in sorted(parts, key=lambda p: not str(p.partname).endswith("commentsIds.xml")):  # ids first
-        root = part._element if hasattr(part, "_element") else etree.fromstring(part.blob)
+    for _, root in side_parts:
         for entry in list(root):
             values = set(entry.attrib.values())
             if values & keys:
                 keys |= values  # a durable id found beside a paragraph id
                 root.remove(entry)
-        if not hasattr(part, "_element"):
-            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
