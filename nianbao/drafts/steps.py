@@ -1,7 +1,13 @@
 """The pipeline's steps that touch the store and the stored files, each done in one go in the
 store's threads (``await db.write(step, ...)``): a draft goes through a handful of these instead of
 a thread hop per statement, which the event loop pays for on every draft of a burst. Each takes
-the store first, as ``AsyncStore`` wants."""
+the store first, as ``AsyncStore`` wants.
+
+Stored files are content-addressed, so two drafts with the same bytes share one file. A step that
+puts a file and writes the row that needs it does both in one store transaction, and so does the
+step that looks whether a file is still needed and deletes it: the one cannot fall between the
+other's two halves (the copy of an unreadable draft deleted while the same bytes from someone
+else were being kept, which failed that draft or lost its copy)."""
 
 from __future__ import annotations
 
@@ -24,13 +30,15 @@ def stored_bytes(store: Store, files: FileStore, agency_id: int) -> int:
 def journal(store: Store, files: FileStore, data: bytes | None, update_id: int | None, **entry: Any) -> tuple[InboxEntry, bool]:
     """The draft written to the journal before any work, with its bytes kept when they came with
     it: (entry, created)."""
-    sha256 = files.put(data) if data is not None else None
-    return store.journal_draft(update_id, sha256=sha256, **entry)
+    with store.transaction():
+        sha256 = files.put(data) if data is not None else None
+        return store.journal_draft(update_id, sha256=sha256, **entry)
 
 
 def keep(store: Store, files: FileStore, review: ReviewService, update_id: int, data: bytes, now: dt.datetime, agency: Agency | None) -> dict:
     """A downloaded draft's bytes kept (so a crash does not download it again); its check's options."""
-    store.inbox_file_stored(update_id, files.put(data))
+    with store.transaction():
+        store.inbox_file_stored(update_id, files.put(data))
     return review.check_options(store, now, agency)
 
 
@@ -47,8 +55,8 @@ def decide(
     """The reply decided once: the submission recorded (and compared with the last one), the
     review's messages and the 批注版 kept, all written into the journal; the entry as it now is."""
     name = entry.file_name or say.UNNAMED_FILE
-    marked_up = files.put(result.marked_up) if result.marked_up is not None else None
-    with store.transaction():  # the submission and the reply decided for it: one commit
+    with store.transaction():  # the submission and the reply decided for it (and its 批注版 kept): one commit
+        marked_up = files.put(result.marked_up) if result.marked_up is not None else None
         recorded = review.record(
             store, agency=agency, user_id=entry.user_id, file_name=name, result=result, now=entry.received_at,
             update_id=entry.update_id, source=source,
@@ -74,5 +82,6 @@ def answered(store: Store, files: FileStore, update_id: int, now: dt.datetime, p
     of it nobody needs (unreadable, or a supervisor's test) deleted: they must not fill the disk
     or count against the agency's quota, whichever face it came through."""
     store.inbox_answered(update_id, now=now, parts_sent=parts_sent)
-    for sha256 in store.disposable_copies(update_id):
-        files.delete(sha256)
+    with store.transaction():  # nothing keeps the same bytes while they are looked at and deleted
+        for sha256 in store.disposable_copies(update_id):
+            files.delete(sha256)

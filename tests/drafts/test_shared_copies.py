@@ -1,0 +1,74 @@
+"""Two drafts with the same bytes share one stored file. The copy of an unreadable draft is deleted
+once it is answered, unless something else needs the same bytes: that look and that delete cannot
+fall between another draft's keeping of the same bytes and its journal row naming them (which
+failed that draft with "storage unavailable", or left it without its copy)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from pathlib import Path
+
+from nianbao.config import Config
+from nianbao.drafts import steps
+from nianbao.drafts.checked import check_draft
+from nianbao.drafts.review import ReviewService
+from nianbao.storage import FileStore, Store
+
+NOW = dt.datetime(2025, 1, 15, 2, 0, tzinfo=dt.timezone.utc)
+STAFF_A, STAFF_B = 1001, 1002
+BLANK = b" \n\n\t  \n"  # unreadable: its copy is not kept once answered
+SHA = hashlib.sha256(BLANK).hexdigest()
+
+
+class PausingFiles(FileStore):
+    """A FileStore whose ``put`` of ``BLANK`` stops right after finding the file there (before it
+    touches it), until told to go on."""
+
+    def __init__(self, root) -> None:
+        super().__init__(root)
+        self.found, self.go_on = threading.Event(), threading.Event()
+        self.pause = False
+
+    def path(self, sha256: str) -> Path:
+        files = self
+
+        class Pausing(type(Path())):
+            def exists(self) -> bool:
+                there = super().exists()
+                if there and files.pause and sha256 == SHA:
+                    files.found.set()
+                    files.go_on.wait(5)
+                return there
+
+        return Pausing(super().path(sha256))
+
+
+def test_an_answered_copy_is_not_deleted_while_the_same_bytes_are_kept(tmp_path):
+    store = Store(tmp_path / "nianbao.db")
+    agency = store.get_agency(store.add_agency("学张乡人民政府", "township"))
+    config = Config(database=str(tmp_path / "nianbao.db"), report_year=2024)
+    files, review = PausingFiles(config.files_path), ReviewService(config)
+    for update_id, user in ((1, STAFF_A), (2, STAFF_B)):
+        steps.journal(store, files, None, update_id, chat_id=user, user_id=user, kind="document", file_id=f"f{update_id}",
+                      file_name="空白.txt", now=NOW)
+    # A: kept, checked (unreadable) and decided; its copy is the one file of these bytes
+    steps.keep(store, files, review, 1, BLANK, NOW, agency)
+    entry = steps.decide(store, files, review, config, store.get_inbox(1), agency, check_draft(BLANK, "空白.txt"), "chat")
+    # B keeps the same bytes; it stops inside put, having found the file there
+    files.pause = True
+    keeping = threading.Thread(target=steps.keep, args=(store, files, review, 2, BLANK, NOW, agency))
+    keeping.start()
+    assert files.found.wait(5)
+    # meanwhile A is answered: its copy is not needed once answered, unless B needs the same bytes
+    answering = threading.Thread(target=steps.answered, args=(store, files, 1, NOW, len(entry.reply)))
+    answering.start()
+    answering.join(0.3)
+    files.go_on.set()
+    keeping.join(5)
+    answering.join(5)
+    assert not keeping.is_alive() and not answering.is_alive()
+    assert store.get_inbox(1).state == "answered" and store.get_inbox(2).sha256 == SHA
+    assert files.get(SHA) == BLANK  # B's copy is there for its check, or a retry after a crash
+    store.close()
