@@ -120,27 +120,27 @@ class DraftPipeline(Jobs):
 
     # ------------------------------------------------------------ entry points
 
-    async def receive(self, arrival: Arrival, data: bytes | None = None) -> None:
+    async def receive(self, arrival: Arrival, data: bytes | None = None, *, agency=_UNKNOWN) -> None:
         """A new draft, answered through ``deliver``: ``data`` now (a paste), or downloaded by
-        ``file_id`` once it is journalled."""
+        ``file_id`` once it is journalled. ``agency``: the sender's, when the face has just
+        looked it up (else ``agency_of`` is asked)."""
         async with self.working():
-            await self._receive(replace(arrival, file_name=clean_file_name(arrival.file_name, say.UNNAMED_FILE)), data)
+            await self._receive(replace(arrival, file_name=clean_file_name(arrival.file_name, say.UNNAMED_FILE)), data, agency)
 
-    async def _receive(self, arrival: Arrival, data: bytes | None) -> None:
+    async def _receive(self, arrival: Arrival, data: bytes | None, agency) -> None:
         try:
-            size = len(data) if data is not None else arrival.size or 0
-            agency = await self.agency_of(arrival.sender.user_id)
-            refusal = await self._over_quota(agency, size)
+            if agency is _UNKNOWN:
+                agency = await self.agency_of(arrival.sender.user_id)
+            entry, created, refusal = await self._admit(arrival, data, agency)
             if refusal:  # refused before anything is written: nothing of it is kept
                 await self.deliver.send_text(arrival.sender.chat_id, refusal)
                 return
-            entry = await self._journal(arrival, data)
         except STORAGE_FAILURES:
             log.warning("could not journal draft %s", arrival.journal_id, exc_info=True)
             await self.deliver.send_text(arrival.sender.chat_id, say.STORAGE_UNAVAILABLE)
             return
         if entry is not None and self.claim(entry.update_id):
-            await self.process(entry, data, new=True, agency=agency)
+            await self.process(entry, data, new=True, agency=agency, counted=created)
 
     async def submit_draft(self, sender: Sender, agency: Agency | None, file_name: str, data: bytes) -> list[dict]:
         """A draft answered at once (a web desk): journal, check, record, and return the reply
@@ -151,10 +151,9 @@ class DraftPipeline(Jobs):
 
     async def _submit(self, sender: Sender, agency: Agency | None, file_name: str, data: bytes) -> list[dict]:
         try:
-            refusal = await self._over_quota(agency, len(data))
+            entry, _, refusal = await self._admit(Arrival(sender, "upload", file_name), data, agency)
             if refusal:
                 return [{"text": refusal}]
-            entry = await self._journal(Arrival(sender, "upload", file_name), data)
             if entry is None:  # pragma: no cover - a fresh id is never a duplicate
                 return []
             self.claim(entry.update_id)
@@ -164,7 +163,7 @@ class DraftPipeline(Jobs):
                     await self._mark_failed(entry, "rate limited")
                     return [{"text": refusal}]
                 async with self.in_flight:
-                    entry = await self._check_and_decide(entry, data, agency)
+                    entry = await self._check_and_decide(entry, data, agency, counted=True)
                 await self.db.write(steps.answered, self.files, entry.update_id, self.clock())
                 return entry.reply
             finally:
@@ -173,17 +172,21 @@ class DraftPipeline(Jobs):
             log.warning("storage failed on an uploaded draft", exc_info=True)
             return [{"text": say.STORAGE_UNAVAILABLE}]
 
-    async def process(self, entry: InboxEntry, data: bytes | None = None, *, new: bool = False, agency=_UNKNOWN) -> None:
+    async def process(
+        self, entry: InboxEntry, data: bytes | None = None, *, new: bool = False, agency=_UNKNOWN, counted: bool = False
+    ) -> None:
         """Check one journalled draft (claimed with ``claim``) and answer it. The reply is decided
         once, when the draft is checked, and kept in the journal: a later delivery retry sends
         exactly that, from where it stopped. ``new``: just journalled (``entry`` is as it was
-        written, and ``agency`` the sender's), and counted against the sender's limit."""
+        written, and ``agency`` the sender's), and counted against the sender's limit;
+        ``counted``: written by ``steps.admit`` just now, with this first attempt counted."""
         try:
             if not new:
                 entry = await self.db.get_inbox(entry.update_id)  # fresh, now it is ours
             if entry is None or not entry.pending:
                 return  # finished meanwhile
-            refusal = new and not entry.attempts and entry.state == "received" and self._over_rate_limit(entry.user_id)
+            fresh = counted or not entry.attempts and entry.state == "received"
+            refusal = new and fresh and self._over_rate_limit(entry.user_id)
             if refusal:  # a draft started before a restart is not a new one
                 await self.db.inbox_failed(entry.update_id, "rate limited", now=self.clock())
                 await self.deliver.send_text(entry.chat_id, refusal)
@@ -192,7 +195,7 @@ class DraftPipeline(Jobs):
                 if entry.reply is None:
                     if agency is _UNKNOWN:
                         agency = await self.agency_of(entry.user_id)
-                    entry = await self._check_and_decide(entry, data, agency)
+                    entry = await self._check_and_decide(entry, data, agency, counted=counted)
                 await self._deliver(entry)
         except DeliveryFailed:
             log.warning("could not deliver the review of draft %s; it stays in the journal", entry.update_id)
@@ -211,18 +214,26 @@ class DraftPipeline(Jobs):
 
     # ------------------------------------------------------------ the steps
 
-    async def _journal(self, arrival: Arrival, data: bytes | None) -> InboxEntry | None:
+    async def _admit(self, arrival: Arrival, data: bytes | None, agency: Agency | None) -> tuple[InboxEntry | None, bool, str | None]:
         """Write the draft to the journal before any work, so a crash cannot lose it (with its
-        bytes, when they came with it). None when a redelivered draft was already answered."""
-        entry, created = await self.db.write(
-            steps.journal, self.files, data, arrival.journal_id, chat_id=arrival.sender.chat_id,
-            user_id=arrival.sender.user_id, kind=arrival.kind, file_id=arrival.file_id, file_name=arrival.file_name,
-            now=self.clock(),
+        bytes, when they came with it), unless its agency's quota refuses it first (a supervisor's
+        test draft belongs to no agency and is not kept): (entry, created, what to tell the sender
+        when refused). The entry is None when a redelivered draft was already answered."""
+        size = len(data) if data is not None else arrival.size or 0
+        limit = self.config.agency_quota_mb * 1024 * 1024
+        entry, created, used = await self.db.write(
+            steps.admit, self.files, data, arrival.journal_id, quota=(agency.id, size, limit) if agency else None,
+            chat_id=arrival.sender.chat_id, user_id=arrival.sender.user_id, kind=arrival.kind, file_id=arrival.file_id,
+            file_name=arrival.file_name, now=self.clock(),
         )
+        if used is not None:
+            log.warning("agency %s is over its storage quota: %d + %d bytes", agency.id, used, size)
+            mb = 1024 * 1024
+            return None, False, say.AGENCY_QUOTA_FULL.format(used=used / mb, size=size / mb, limit=self.config.agency_quota_mb)
         if not created and not entry.pending:
             log.info("draft %s was already answered; ignored", entry.update_id)
-            return None
-        return entry
+            return None, False, None
+        return entry, created, None
 
     def _over_rate_limit(self, user_id: int) -> str | None:
         """Count the draft against its sender's limit; over it, what to tell them."""
@@ -232,27 +243,18 @@ class DraftPipeline(Jobs):
         window = say.duration(self.config.rate_window_seconds)
         return say.RATE_LIMITED.format(seconds=wait, limit=self.config.drafts_per_user, window=window)
 
-    async def _over_quota(self, agency: Agency | None, size: int) -> str | None:
-        """What to tell the sender when the agency's stored drafts and this one exceed its quota
-        (a supervisor's test draft belongs to no agency and is not kept)."""
-        if agency is None:
-            return None
-        used = await self.db.read(steps.stored_bytes, self.files, agency.id)
-        limit = self.config.agency_quota_mb * 1024 * 1024
-        if used + size <= limit:
-            return None
-        log.warning("agency %s is over its storage quota: %d + %d bytes", agency.id, used, size)
-        mb = 1024 * 1024
-        return say.AGENCY_QUOTA_FULL.format(used=used / mb, size=size / mb, limit=self.config.agency_quota_mb)
-
-    async def _check_and_decide(self, entry: InboxEntry, data: bytes | None, agency: Agency | None) -> InboxEntry:
-        """Check the draft, record the submission, and write the reply into the journal."""
+    async def _check_and_decide(self, entry: InboxEntry, data: bytes | None, agency: Agency | None, *, counted: bool = False) -> InboxEntry:
+        """Check the draft, record the submission, and write the reply into the journal; its
+        attempt counted first, unless ``counted`` already."""
         name, now = entry.file_name or say.UNNAMED_FILE, entry.received_at
         courtesy = self._courtesy(entry.chat_id) if data is None else None
         try:
             if data is None:
-                await self.db.inbox_attempt(entry.update_id)
+                if not counted:
+                    await self.db.inbox_attempt(entry.update_id)
                 data, options = await self._draft_bytes(entry, agency)
+            elif counted:
+                options = await self.db.read(self.review.check_options, now, agency)
             else:
                 options = await self.db.write(steps.attempt, self.review, entry.update_id, now, agency)
             result = await self._run_check(data, name, options)

@@ -12,6 +12,7 @@ else were being kept, which failed that draft or lost its copy)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from .. import messages as say
@@ -33,6 +34,26 @@ def journal(store: Store, files: FileStore, data: bytes | None, update_id: int |
     with store.transaction():
         sha256 = files.put(data) if data is not None else None
         return store.journal_draft(update_id, sha256=sha256, **entry)
+
+
+def admit(
+    store: Store, files: FileStore, data: bytes | None, update_id: int | None, *, quota: tuple[int, int, int] | None,
+    **entry: Any,
+) -> tuple[InboxEntry | None, bool, int | None]:
+    """A new draft, in one go: refused when its agency's stored drafts and it would exceed the
+    quota (``quota``: agency id, the draft's size, the limit in bytes; nothing written then), else
+    journalled (``journal``) and, when it is new, its first attempt counted, as the pipeline goes
+    straight on to it: (entry, created, bytes the agency uses when refused)."""
+    if quota is not None:
+        agency_id, size, limit = quota
+        used = stored_bytes(store, files, agency_id)
+        if used + size > limit:
+            return None, False, used
+    with store.transaction():
+        found, created = journal(store, files, data, update_id, **entry)
+        if created:
+            found = replace(found, attempts=store.inbox_attempt(found.update_id))
+    return found, created, None
 
 
 def keep(store: Store, files: FileStore, review: ReviewService, update_id: int, data: bytes, now: dt.datetime, agency: Agency | None) -> dict:

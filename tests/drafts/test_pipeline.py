@@ -87,13 +87,14 @@ async def test_a_reply_that_could_not_be_delivered_is_sent_by_recovery_exactly_o
     await pipeline.receive(Arrival(Sender(STAFF, STAFF), "document", "年报.txt", journal_id=500, file_id="file-1"))
     entry = store.get_inbox(500)
     assert entry.state == "checked" and entry.reply and face.sent == []  # decided, kept, not sent
+    assert entry.attempts == 1  # its one check, counted with the journal entry
     face.failing = False
     await pipeline.recover()
     for _ in range(100):
         await asyncio.sleep(0.05)
         if store.get_inbox(500).state == "answered":
             break
-    assert store.get_inbox(500).state == "answered"
+    assert store.get_inbox(500).state == "answered" and store.get_inbox(500).attempts == 1  # a delivery retry is no attempt
     assert [chat for chat, _ in face.sent] == [STAFF] and "审核结果" in face.sent[0][1]
     assert len(store.list_submissions(store.find_agency("学张乡").id)) == 1
 

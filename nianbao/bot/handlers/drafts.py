@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 
 from ... import messages as say
 from ...drafts import Arrival, Sender
+from ...roles import Role
 from ...usecases.chat import answer_text
 from ...usecases.chat.published import CAPTION_WORD, published_file
 from ...usecases.intake import looks_like_report, too_large
@@ -24,9 +25,11 @@ async def _is_bound(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await _is_bound(update, context):
-        return
     services = services_of(context)
+    person = await services.person(update.effective_user.id)
+    if person.role is None:
+        await reply(update, say.NOT_BOUND)
+        return
     document = update.effective_message.document
     refusal = too_large(services.office, document.file_size or 0)
     if refusal:
@@ -39,7 +42,9 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         person = await person_of_update(update, context)
         await send_replies(update, await published_file(services.office, TelegramFace(context.bot), person, data, name))
         return
-    await services.pipeline.receive(Arrival(sender, "document", name, journal_id=update.update_id, file_id=document.file_id, size=document.file_size))
+    known = {"agency": person.agency} if person.role is Role.STAFF else {}  # staff answer for the agency they are bound to
+    arrival = Arrival(sender, "document", name, journal_id=update.update_id, file_id=document.file_id, size=document.file_size)
+    await services.pipeline.receive(arrival, **known)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
