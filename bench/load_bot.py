@@ -5,11 +5,13 @@ the simulated users stay in the bench's process, as Telegram is elsewhere): the 
 Talks to the bench over stdin/stdout, one line each way: it prints ``ready`` once polling; then
 ``begin`` starts a measurement (this process's CPU, user + system over all its threads and by kind
 of thread, and the lag of a 10 ms timer on its event loop) and ``end`` prints it as one JSON line
-(with ``NIANBAO_BENCH_PROFILE=FILE``, a cProfile of the event loop's thread goes to FILE; with
-``NIANBAO_BENCH_SAMPLE=FILE``, where a sampler found that thread, every millisecond; with
-``NIANBAO_BENCH_PYSPY=FILE``, py-spy's raw stacks of every thread, from ``py-spy`` on the PATH or
-``NIANBAO_BENCH_PYSPY_BIN``, sampling without pausing the process; more options of ``py-spy record``
-in ``NIANBAO_BENCH_PYSPY_ARGS``, e.g. ``--gil``); ``stop`` (or the
+(what start-up made is frozen out of the garbage collector's way, as ``nianbao serve`` does;
+``NIANBAO_BENCH_GC_FREEZE=0`` leaves it). Profiles of the burst: with ``NIANBAO_BENCH_PROFILE=FILE``,
+a cProfile of the event loop's thread goes to FILE; with ``NIANBAO_BENCH_SAMPLE=FILE``, where a
+sampler found that thread, every millisecond; with ``NIANBAO_BENCH_PYSPY=FILE``, py-spy's raw stacks
+of every thread (``py-spy`` on the PATH or ``NIANBAO_BENCH_PYSPY_BIN``; its sampling options
+``--nonblocking --rate 250`` unless ``NIANBAO_BENCH_PYSPY_ARGS`` gives others, e.g. ``--gil --rate
+500``, whose stacks are exact but pause the bot). ``stop`` (or the
 end of stdin) stops the bot. Warnings and errors the bot logs are counted and sent with ``end``.
 """
 
@@ -144,8 +146,8 @@ class PySpy:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [self.binary, "record", "--pid", str(os.getpid()), "--nonblocking", "--threads", "--rate", "250",
-             "--format", "raw", "--output", self.output, *os.environ.get("NIANBAO_BENCH_PYSPY_ARGS", "").split()],
+            [self.binary, "record", "--pid", str(os.getpid()), "--threads", "--format", "raw", "--output", self.output,
+             *(os.environ.get("NIANBAO_BENCH_PYSPY_ARGS") or "--nonblocking --rate 250").split()],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def stop(self) -> None:
@@ -219,7 +221,7 @@ async def main(settings: dict) -> None:
         sampler.start()
     spy = PySpy(os.environ["NIANBAO_BENCH_PYSPY"]) if os.environ.get("NIANBAO_BENCH_PYSPY") else None
     async with running(application, poll_timeout=1):
-        if os.environ.get("NIANBAO_BENCH_GC_FREEZE"):  # what a gc.freeze() once started would do (not the bot's own)
+        if os.environ.get("NIANBAO_BENCH_GC_FREEZE", "1") != "0":  # as nianbao serve does once started (0: not)
             import gc
 
             gc.collect()
