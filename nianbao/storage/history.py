@@ -9,6 +9,7 @@ from typing import Any
 
 from .connection import Connection, _check_int, _dumps, _ts, writes
 from ..validators.identities import summability
+from .figures import figures_json
 from .models import NotFound, StoredReport, _tables
 
 
@@ -30,6 +31,7 @@ class History(Connection):
         """Keep an earlier year's tables for an agency (one per agency and year; replaced).
         Returns True when a report for that year was already there."""
         _check_int("year", year)
+        tables_json = _dumps(tables)
         with self._tx() as conn:
             if not self._fetch(conn, "SELECT 1 AS x FROM agencies WHERE id = ?", (agency_id,)):
                 raise NotFound(f"agency {agency_id} not found")
@@ -38,11 +40,14 @@ class History(Connection):
             )
             conn.execute(
                 "INSERT INTO prior_reports (agency_id, year, source, file_name, sha256, tables_json, imported_at,"
-                " sum_problem, sum_problem_zeros) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agency_id, year) DO UPDATE SET"
+                " sum_problem, sum_problem_zeros, figures_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (agency_id, year) DO UPDATE SET"
                 " source = excluded.source, file_name = excluded.file_name, sha256 = excluded.sha256,"
                 " tables_json = excluded.tables_json, imported_at = excluded.imported_at,"
-                " sum_problem = excluded.sum_problem, sum_problem_zeros = excluded.sum_problem_zeros",
-                (agency_id, year, source, file_name, sha256, _dumps(tables), _ts(now), *summability(tables)),
+                " sum_problem = excluded.sum_problem, sum_problem_zeros = excluded.sum_problem_zeros,"
+                " figures_json = excluded.figures_json",
+                (agency_id, year, source, file_name, sha256, tables_json, _ts(now), *summability(tables),
+                 figures_json(json.loads(tables_json))),
             )
         return replaced
 

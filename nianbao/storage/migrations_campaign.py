@@ -1,5 +1,5 @@
 """Migrations from v10 on (see ``migrations`` for the rules: append, never edit or reorder):
-the campaign state's columns, a supervisor's scope, publications, outlier notes."""
+the campaign state's columns, a supervisor's scope, publications, outlier notes, the figures kept for the sum."""
 
 from __future__ import annotations
 
@@ -138,3 +138,39 @@ def m0014_people_and_roster_words(db: Database) -> None:
         """
     )
     db.execute("ALTER TABLE agencies ADD COLUMN level_word TEXT")
+
+
+@migrations()
+def m0015_figures_for_the_sum(db: Database) -> None:
+    """v15: each report's figures as the county's sum reads them (``storage.figures``: every
+    standard cell's number, in the template's order), kept beside it so that summing thousands of
+    agencies no longer opens each report's JSON: a draft's in ``submission_figures`` (a small row
+    of its own: read for every agency, never through the drafts' large rows), an imported
+    report's in ``prior_reports.figures_json``. A draft's figures go when its report does (the
+    trigger: a purged draft is summed as it now reads, without tables)."""
+    import json
+
+    from .figures import figures_json
+
+    db.execute(
+        """
+        CREATE TABLE submission_figures (
+            submission_id   INTEGER PRIMARY KEY REFERENCES submissions(id) ON DELETE CASCADE,
+            figures_json    TEXT    NOT NULL
+        )
+        """
+    )
+    db.execute(
+        "CREATE TRIGGER submission_figures_go_with_the_report AFTER UPDATE OF report_json ON submissions"
+        " WHEN NEW.report_json IS NULL BEGIN DELETE FROM submission_figures WHERE submission_id = NEW.id; END"
+    )
+    db.execute("ALTER TABLE prior_reports ADD COLUMN figures_json TEXT")
+    for submission_id, report_json in db.execute("SELECT id, report_json FROM submissions WHERE report_json IS NOT NULL").fetchall():
+        kept = figures_json((json.loads(report_json) or {}).get("tables"))
+        if kept is not None:
+            db.execute("INSERT INTO submission_figures (submission_id, figures_json) VALUES (?, ?)", (submission_id, kept))
+    for agency_id, year, tables_json in db.execute("SELECT agency_id, year, tables_json FROM prior_reports").fetchall():
+        db.execute(
+            "UPDATE prior_reports SET figures_json = ? WHERE agency_id = ? AND year = ?",
+            (figures_json(json.loads(tables_json)), agency_id, year),
+        )

@@ -7,7 +7,8 @@ from typing import Any
 
 from .connection import Connection, _check_int, _dumps, _ts, writes
 from ..validators.identities import summability
-from .models import _SUBMISSION_COLUMNS, _SUMMARY_COLUMNS, NotFound, Submission, SubmissionIn, _submission
+from .figures import figures_json
+from .models import _SUBMISSION_COLUMNS, _SUMMARY_COLUMNS, NotFound, Submission, SubmissionIn, _submission, _tables
 
 
 class Submissions(Connection):
@@ -28,6 +29,7 @@ class Submissions(Connection):
             raise ValueError("input_format is required")
         issues_json = _dumps(list(sub.issues) if sub.issues is not None else [])
         report_json = _dumps(sub.report) if sub.report is not None else None
+        figures = figures_json(_tables(report_json))  # what the county's sum reads of it, as stored
         received_at = _ts(sub.received_at if sub.received_at is not None else now)
         if not sub.parsed:
             sum_problem, sum_problem_zeros = None, None
@@ -77,6 +79,8 @@ class Submissions(Connection):
                     sum_problem_zeros,
                 ),
             )
+            if figures is not None:
+                conn.execute("INSERT INTO submission_figures (submission_id, figures_json) VALUES (?, ?)", (cur.lastrowid, figures))
             return int(cur.lastrowid)  # type: ignore[arg-type]
 
     def get_submission(self, submission_id: int) -> Submission | None:

@@ -14,12 +14,14 @@ from .model import Locator
 class DocParagraph:
     text: str
     locator: Locator
+    squashed: str | None = field(default=None, repr=False, compare=False)  # text.squashed_text's, once
 
 
 @dataclass(slots=True)
 class DocCell:
     text: str
     locator: Locator
+    squashed: str | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(slots=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .document import DocParagraph, DocTable, Document
 from .model import Locator
-from .text import squash
+from .text import squashed_text
 
 MIN_BLOCKS = 5  # a copy this short is not a report
 
@@ -21,8 +21,8 @@ class Repetition:
 
 def _signature(block) -> str:
     if isinstance(block, DocTable):
-        return "\x00".join(squash(cell.text) for row in block.rows for cell in row)
-    return squash(block.text)
+        return "\x00".join(squashed_text(cell) for row in block.rows for cell in row)
+    return squashed_text(block)
 
 
 def find_repetition(document: Document) -> tuple[Document, Repetition | None]:

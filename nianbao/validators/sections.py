@@ -48,11 +48,12 @@ def _numeral(numbering: str) -> str | None:
     return core if core in CN_NUMERALS else None
 
 
-def classify_heading(text: str) -> tuple[str, str] | None:
+def classify_heading(text: str, squashed: str | None = None) -> tuple[str, str] | None:
     """(section number, numbering as written) when the line is a section heading: the standard
     title (a slip or two allowed) under any numbering that does not name another number, or a
-    reworded title under the section's own 「五、」 when it still says what the section is about."""
-    squashed = squash(text)
+    reworded title under the section's own 「五、」 when it still says what the section is about.
+    ``squashed``: ``squash(text)`` where it is known already."""
+    squashed = squash(text) if squashed is None else squashed
     if len(squashed) > 40:
         return None
     match = _NUMBERING.match(squashed)
@@ -92,7 +93,7 @@ def find_headings(stream) -> dict[str, Heading]:
             continue  # a heading in a table stands alone in its row (a title row, or a PDF's line above the table)
         if len(cell.key) > 40:
             continue
-        found = classify_heading(cell.text)
+        found = classify_heading(cell.text, cell.squashed)
         if not found:
             continue
         number, numbering = found

@@ -35,6 +35,16 @@ def compact(text: str) -> str:
     return _WHITESPACE.sub("", text)
 
 
+def squashed_text(item) -> str:
+    """``squash`` of a paragraph's or cell's text, worked out once per document item (the
+    repetition check and the mapper both ask); blank and plain-digit text is its own squash."""
+    squashed = item.squashed
+    if squashed is None:
+        plain = item.text.strip()
+        squashed = item.squashed = plain if not plain or (plain.isascii() and plain.isdigit()) else squash(item.text)
+    return squashed
+
+
 def strip_ordinal(text: str) -> str:
     return ORDINAL.sub("", text, count=1)
 

@@ -9,6 +9,7 @@ import difflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from nianbao.validators.document import DocCell
 from nianbao.validators.mapper.labels import FUZZY_THRESHOLD, LabelMatch, find_deviating_label, find_label
 from nianbao.validators.mapper.stream import _stream_cell
 from nianbao.validators.model import Locator
@@ -66,7 +67,7 @@ def label_like(draw) -> str:
 
 
 def stream_of(texts: list[str], rows: list[int | None]):
-    return [_stream_cell(i, text, Locator(line=i + 1), row) for i, (text, row) in enumerate(zip(texts, rows))]
+    return [_stream_cell(i, DocCell(text, Locator(line=i + 1)), row) for i, (text, row) in enumerate(zip(texts, rows))]
 
 
 @SETTINGS

@@ -1,16 +1,18 @@
 """Step 1: flatten the document into one stream of cells in reading order.
 
 Table cells know their row; paragraphs have none, which is how text copied one cell per line
-arrives. Each cell is normalised once (its comparable key, whether it holds a value).
+arrives. Each cell is normalised once (``text.squashed_text``, shared with the repetition check;
+its comparable key, whether it holds a value).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..document import DocParagraph, DocTable, Document
+from ..document import DocCell, DocParagraph, DocTable, Document
 from ..model import Locator
-from ..text import key_of_squashed, squash, squashed_is_value
+from ..text import key_of_squashed, squashed_is_value, squashed_text
+
 
 @dataclass(slots=True)
 class StreamCell:
@@ -23,16 +25,18 @@ class StreamCell:
     is_value: bool = False
     heading: bool = False  # a section heading (never a row label)
     blank: bool = False
+    squashed: str = ""  # the text squashed (text.squash)
 
 
-def _stream_cell(index: int, text: str, locator: Locator, row_id: int | None, paragraph=None) -> StreamCell:
+def _stream_cell(index: int, item: DocParagraph | DocCell, row_id: int | None, paragraph=None) -> StreamCell:
+    text = item.text
     plain = text.strip()
     if not plain or (plain.isascii() and plain.isdigit()):  # most cells: skip normalisation
-        return StreamCell(index, text, plain, locator, row_id, paragraph, True, blank=not plain)
-    squashed = squash(text)
+        return StreamCell(index, text, plain, item.locator, row_id, paragraph, True, blank=not plain, squashed=plain)
+    squashed = squashed_text(item)
     key = key_of_squashed(squashed)
     is_value = (len(squashed) <= 16 or squashed.endswith(")")) and squashed_is_value(squashed)  # 「33（含…）」
-    return StreamCell(index, text, key, locator, row_id, paragraph, is_value, blank=not squashed)
+    return StreamCell(index, text, key, item.locator, row_id, paragraph, is_value, blank=not squashed, squashed=squashed)
 
 
 def build_stream(document: Document) -> list[StreamCell]:
@@ -43,7 +47,7 @@ def build_stream(document: Document) -> list[StreamCell]:
             for row in block.rows:
                 row_id += 1
                 for cell in row:
-                    stream.append(_stream_cell(len(stream), cell.text, cell.locator, row_id))
+                    stream.append(_stream_cell(len(stream), cell, row_id))
         else:
-            stream.append(_stream_cell(len(stream), block.text, block.locator, None, block))
+            stream.append(_stream_cell(len(stream), block, None, block))
     return stream
