@@ -59,6 +59,23 @@ class Locator:
         return ""
 
 
+_SHARED: dict[tuple, Locator] = {}
+_SHARED_MAX = 100_000
+
+
+def shared_locator(source: str, table: int | None = None, grid_row: int | None = None, grid_col: int | None = None, paragraph: int | None = None) -> Locator:
+    """``Locator(source=…, table=…, grid_row=…, grid_col=…, paragraph=…)``, one value for each
+    place: a reader makes one for every cell of every document, and the same cell of the same
+    table comes again in the next document (a Locator is frozen, so it can be shared)."""
+    key = (source, table, grid_row, grid_col, paragraph)
+    found = _SHARED.get(key)
+    if found is None:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()
+        found = _SHARED[key] = Locator(source=source, paragraph=paragraph, table=table, grid_row=grid_row, grid_col=grid_col)  # type: ignore[arg-type]
+    return found
+
+
 class Cell(BaseModel):
     model_config = ConfigDict(frozen=True)
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 from lxml import etree
 
 from ..document import DocCell, DocParagraph, DocTable, Document, ReadError
-from ..model import Locator
+from ..model import Locator, shared_locator
 from ..text import squash
 from .numbering import Numbering
 from .package import Package
 from .strict import is_strict, transitional, transitional_package
-from .word_body import ALT_CHUNK, MC_FALLBACK, TXBX, W, Hidden, TocFields, blocks, drop_fallbacks, hidden_of
+from .word_body import ALT_CHUNK, FIELD_MARKS, MC_FALLBACK, TXBX, W, Hidden, StyledToc, TocFields, blocks, drop_fallbacks, hidden_of, toc_reader
 from .word_tree import WordTree
 
 _P, _TBL, _TR, _TC, _SDT = f"{W}p", f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}sdt"
@@ -46,12 +46,13 @@ def read_docx(data: bytes, depth: int = 0) -> Document:
     body = root.find(f"{W}body")
     if body is None:
         raise ReadError("corrupt_docx", "Word 文档没有正文内容。")
-    flags = {element.tag for element in root.iter(*_FLAGS)}
+    found = list(root.iter(*_FLAGS, *FIELD_MARKS))
+    flags = {element.tag for element in found}
     fallbacks = drop_fallbacks(body) if MC_FALLBACK in flags else []
     reader = _BodyReader(Numbering.from_package(package.archive, _PARSER))
     moves, prompts = f"{W}moveFrom" in flags, f"{W}showingPlcHdr" in flags
     reader.hidden = hidden_of(body, package.get("word/styles.xml"), _PARSER, moves=moves, prompts=prompts)
-    reader.toc = TocFields() if b"TOC" in xml or b"_Toc" in xml else None
+    reader.toc = toc_reader(xml, [element for element in found if element.tag in FIELD_MARKS])
     reader.boxes = TXBX in flags
     if ALT_CHUNK in flags:
         from .chunks import Chunks
@@ -66,7 +67,7 @@ class _BodyReader:
     def __init__(self, numbering: Numbering | None = None) -> None:
         self.numbering = numbering
         self.hidden: Hidden | None = None
-        self.toc: TocFields | None = None
+        self.toc: TocFields | StyledToc | None = None
         self.chunks = None
         self.boxes = False  # the document has text boxes
         self.blocks: list = []
@@ -89,7 +90,7 @@ class _BodyReader:
                 self._add_paragraph(child, skip=in_toc)
 
     def _add_paragraph(self, p, skip: bool = False) -> None:
-        locator = Locator(source="docx", paragraph=len(self.paragraphs))
+        locator = shared_locator("docx", paragraph=len(self.paragraphs))
         self.paragraphs.append(p)
         if skip:  # a line of the table of contents: counted (the marked-up copy counts it), not read
             return
@@ -170,7 +171,7 @@ def read_table(tbl, index: int, numbering: Numbering | None = None, hidden: Hidd
     def close_cell() -> None:
         if skip:
             return
-        locator = Locator(source="docx", table=index, grid_row=row_no, grid_col=column)
+        locator = shared_locator("docx", index, row_no, column)
         cells.append(DocCell("".join(parts).strip(), locator))
         if unseen and notes is not None and any(ch.isdigit() for ch in "".join(unseen)):
             notes.append(DocParagraph("".join(unseen).strip(), locator))

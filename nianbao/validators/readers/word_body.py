@@ -196,6 +196,43 @@ def hidden_of(root, styles_xml: bytes | None, parser, moves: bool = False, promp
     return hidden or None
 
 
+def toc_styled(p) -> bool:
+    """The paragraph has a table-of-contents entry's style (``TOC1``, ``toc 2``, ``目录1``)."""
+    for properties in p.iterchildren(_PPR):
+        for style in properties.iterchildren(_PSTYLE):
+            return bool(_TOC_STYLE.match(style.get(_VAL) or ""))
+    return False
+
+
+FIELD_MARKS = (_FLDCHAR, _INSTR, _FLDSIMPLE, _HYPERLINK)  # what makes a TOC entry other than its style
+
+
+class StyledToc:
+    """``TocFields`` for a document with no field, no simple field and no link to a ``_Toc``
+    bookmark (told by ``FIELD_MARKS``): there an entry can only be a paragraph with a TOC
+    style, and as before only in a document whose XML names a TOC at all (``TOC``, ``_Toc``:
+    looked for once a styled paragraph asks)."""
+
+    def __init__(self, xml: bytes) -> None:
+        self.xml = xml
+        self.named: bool | None = None
+
+    def entry(self, p) -> bool:
+        if not toc_styled(p):
+            return False
+        if self.named is None:
+            self.named = b"TOC" in self.xml or b"_Toc" in self.xml
+        return self.named
+
+
+def toc_reader(xml: bytes, marks) -> "TocFields | StyledToc | None":
+    """What finds the table of contents' entries: ``marks`` are the ``FIELD_MARKS`` elements
+    of the document (a hyperlink counts only when it links to a ``_Toc`` bookmark)."""
+    if any(mark.tag != _HYPERLINK or (mark.get(f"{W}anchor") or "").startswith("_Toc") for mark in marks):
+        return TocFields() if b"TOC" in xml or b"_Toc" in xml else None
+    return StyledToc(xml)
+
+
 class TocFields:
     """Paragraphs of an automatic table of contents (Word's and WPS's 目录 without a content
     control): styled as TOC entries, or ending in a page number after a tab while inside a TOC
