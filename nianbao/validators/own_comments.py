@@ -22,6 +22,7 @@ _SHD, _TCPR, _FILL, _VAL, _COLOR = f"{W}shd", f"{W}tcPr", f"{W}fill", f"{W}val",
 # tcPr children that come after w:shd in the schema (Word refuses them out of order)
 _AFTER_SHD = {f"{W}{name}" for name in ("noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge", "tcPrChange")}
 _PLAIN_FILLS = {"", "AUTO", "FFFFFF"}
+_OWN = frozenset(OWN_FILLS.values())
 _COMMENT = f"{W}comment"
 _COMMENT_MARKERS = (f"{W}commentRangeStart", f"{W}commentRangeEnd", f"{W}commentReference")
 # parts Word and WPS add beside comments.xml, keyed by the comment paragraph's w14:paraId
@@ -82,7 +83,7 @@ def shade(tc, severity: str) -> bool:
 
 def remove_own_shading(body) -> int:
     """Remove the shading this program gave cells in an earlier 批注版; how many."""
-    own = [shd for shd in body.iter(_SHD) if shd.getparent().tag == _TCPR and (shd.get(_FILL) or "").upper() in OWN_FILLS.values()]
+    own = [shd for shd in body.iter(_SHD) if (shd.get(_FILL) or "").upper() in _OWN and shd.getparent().tag == _TCPR]
     for shd in own:
         shd.getparent().remove(shd)
     return len(own)
