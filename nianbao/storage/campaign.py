@@ -27,6 +27,7 @@ from ..config import Config
 from ..states import DONE_STATES, STATE_LABELS, Source, State, accepted_label
 from .acceptances import holding, issue_key, key_text
 from .connection import Connection
+from .figures import Figures, cells_from_json, cells_of
 from .models import _SUBMISSION_COLUMNS, _SUMMARY_COLUMNS, Agency, Submission, _dt, _reader, _submission, _tables
 
 _ISSUES_COLUMNS = _SUBMISSION_COLUMNS.replace("report_json,", "NULL AS report_json,")
@@ -238,6 +239,45 @@ class Campaign(Connection):
                 if row["agency_id"] in wanted:
                     tables[row["agency_id"]] = json.loads(row["tables_json"])
         return tables
+
+    def figures_of(self, states: list[AgencyState]) -> dict[int, Figures]:
+        """What ``tables_of`` gives, as the county's sum reads it: each state's figures kept when
+        its report was stored (``storage.figures``), with whether they can be summed as they are
+        (its ``sum_problem``), by agency id; a report kept under another order of cells is read
+        from its tables again."""
+        figures: dict[int, Figures] = {}
+        drafts = {s.deciding.id: s for s in states if s.deciding is not None and s.deciding.parsed and s.source != Source.IMPORTED}
+        ids = list(drafts)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for draft, kept in self._tuples(
+                f"SELECT submission_id, figures_json FROM submission_figures WHERE submission_id IN ({marks})", chunk
+            )[1]:
+                cells = cells_from_json(kept)
+                if cells is None:
+                    row = self._one("SELECT report_json FROM submissions WHERE id = ?", (draft,))
+                    tables = _tables(row["report_json"]) if row else None
+                    cells = cells_of(tables) if tables else None
+                if cells is not None:
+                    state = drafts[draft]
+                    figures[state.agency.id] = Figures(cells, state.deciding.sum_problem)
+        wanted = {s.agency.id for s in states if s.source == Source.IMPORTED}
+        for year in {s.year for s in states if s.source == Source.IMPORTED}:
+            for row in self._rows(
+                "SELECT agency_id, figures_json, sum_problem FROM prior_reports WHERE year = ? AND source = 'imported'", (year,)
+            ):
+                if row["agency_id"] not in wanted:
+                    continue
+                cells = cells_from_json(row["figures_json"])
+                if cells is None:
+                    tables = json.loads(self._one(
+                        "SELECT tables_json FROM prior_reports WHERE agency_id = ? AND year = ?", (row["agency_id"], year)
+                    )["tables_json"])
+                    cells = cells_of(tables) if tables else None
+                if cells is not None:
+                    figures[row["agency_id"]] = Figures(cells, row["sum_problem"])
+        return figures
 
     # ------------------------------------------------------------------ deciding
 
