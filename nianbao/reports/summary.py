@@ -9,7 +9,8 @@ noted), never a zero. Agencies whose latest draft has errors are left out unless
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -27,6 +28,7 @@ from ..validators.template import (
     TABLES,
 )
 from ..states import STATE_LABELS as SUBMISSION_STATE_LABELS
+from ..storage.figures import CELLS, INDEX, Figures
 from ..validators.identities import complete_tables, identity_breaks, number, zero_filled
 from .money import figure_text
 
@@ -35,6 +37,7 @@ __all__ = [
     "STATE_LABELS",
     "AgencyEntry",
     "AgencyLine",
+    "Figures",
     "Summary",
     "summarize",
     "summary_text",
@@ -80,6 +83,7 @@ class AgencyEntry:
     left_out: str | None = None  # why it is not summed whatever its state (another year, an older copy)
     accepted: int = 0  # errors accepted by a supervisor (passing with them: 通过（含 N 项已确认）)
     blanks_as_zero: bool = False  # a supervisor accepted its blank cells as 0: summed as 0, and marked
+    figures: Figures | None = None  # its tables' figures as kept when stored (``Store.figures_of``), read instead of ``tables``
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ class AgencyLine:
     derived: tuple[CellKey, ...] = ()  # blank cells derived from the identities (included agencies only)
     values: Mapping[CellKey, Decimal] = field(default_factory=dict)  # the cells summed for this agency
     zeroed: tuple[CellKey, ...] = ()  # blank cells summed as 0 because a supervisor accepted them
+    cells: tuple = field(default=(), repr=False, compare=False)  # ``values`` in the order of CELLS, None where missing
 
 
 @dataclass(frozen=True)
@@ -139,11 +144,8 @@ def _cell(tables: Tables | None, table: str, row: str, column: str) -> Any:
         return None
 
 
-def _standard_cells() -> Iterable[CellKey]:
-    for spec in TABLES:
-        for row in spec.rows:
-            for column in row.columns:
-                yield spec.key, row.label, column
+# every cell an identity names: a blank one among them is derived (or makes the tables incomplete)
+_IN_IDENTITIES = operator.itemgetter(*sorted({INDEX[(spec.key, row, column)] for spec in TABLES for eq in spec.equations for _, row, column in eq.terms}))
 
 
 def _verdict(entry: AgencyEntry, include_errors: bool) -> str | None:
@@ -154,40 +156,95 @@ def _verdict(entry: AgencyEntry, include_errors: bool) -> str | None:
         return STATE_LABELS["errors"]
     if entry.state not in SUMMED_STATES:
         return STATE_LABELS.get(entry.state, UNKNOWN_STATE)
-    if not entry.tables:
+    if entry.figures is None and not entry.tables:
         return NO_TABLES
     return None
 
 
 def _line(entry: AgencyEntry, include_errors: bool) -> AgencyLine:
-    """Summed only when its tables satisfy the identities (blank cells derived from them first)."""
+    """Summed only when its tables satisfy the identities (blank cells derived from them first).
+    Figures kept when the report was stored are summed as they are when nothing is left to derive
+    (whether they satisfy the identities was worked out then); else the identities are asked."""
     reason = _verdict(entry, include_errors)
     if reason is not None:
         return AgencyLine(entry, False, reason)
-    tables, zeroed = zero_filled(entry.tables) if entry.blanks_as_zero else (entry.tables, ())
+    kept = entry.figures
+    if kept is None:
+        return _worked_out(entry, entry.tables)
+    if entry.blanks_as_zero or (kept.problem is None and None in _IN_IDENTITIES(kept.cells)):
+        return _worked_out(entry, _tables_of(kept.cells))
+    if kept.problem is not None:
+        return AgencyLine(entry, False, kept.problem)
+    cells = kept.cells
+    missing = tuple(key for key, value in zip(CELLS, cells) if value is None) if None in cells else ()
+    return AgencyLine(entry, True, None, missing, (), _Values(cells), (), cells)
+
+
+def _worked_out(entry: AgencyEntry, tables: Tables | None) -> AgencyLine:
+    """An entry's line from its tables and the identities: blanks derived, or taken as 0 where a
+    supervisor accepted them."""
+    tables, zeroed = zero_filled(tables) if entry.blanks_as_zero else (tables, ())
     completion = complete_tables(tables, number)
     if completion.problem is not None:
         return AgencyLine(entry, False, completion.problem)
-    values = {key: number(_cell(tables, *key)) for key in _standard_cells()}
+    values = {key: number(_cell(tables, *key)) for key in CELLS}
     values = {key: value for key, value in {**values, **completion.values}.items() if value is not None}
-    missing = tuple(key for key in _standard_cells() if key not in values)
-    return AgencyLine(entry, True, None, missing, completion.derived, values, zeroed)
+    missing = tuple(key for key in CELLS if key not in values)
+    return AgencyLine(entry, True, None, missing, completion.derived, values, zeroed, tuple(map(values.get, CELLS)))
 
 
-def _empty() -> dict[str, dict[str, dict[str, Any]]]:
-    return {spec.key: {row.label: {c: None for c in row.columns} for row in spec.rows} for spec in TABLES}
+def _tables_of(cells: tuple) -> dict[str, dict[str, dict[str, Any]]]:
+    tables: dict[str, dict[str, dict[str, Any]]] = {}
+    for (table, row, column), value in zip(CELLS, cells):
+        tables.setdefault(table, {}).setdefault(row, {})[column] = value
+    return tables
+
+
+class _Values(Mapping):
+    """A line's summed cells (``AgencyLine.values``: cell -> Decimal) over its kept figures: a
+    Decimal is made when a cell is asked for, not 200 for each of 5,000 agencies."""
+
+    __slots__ = ("_cells",)
+
+    def __init__(self, cells: tuple) -> None:
+        self._cells = cells
+
+    def __getitem__(self, key: CellKey) -> Decimal:
+        place = INDEX.get(key)
+        value = None if place is None else self._cells[place]
+        if value is None:
+            raise KeyError(key)
+        return number(value)
+
+    def __iter__(self) -> Iterator[CellKey]:
+        return (key for key, value in zip(CELLS, self._cells) if value is not None)
+
+    def __len__(self) -> int:
+        return len(self._cells) - self._cells.count(None)
+
+
+def _empty(fill: Any = None) -> dict[str, dict[str, dict[str, Any]]]:
+    return {spec.key: {row.label: {c: fill for c in row.columns} for row in spec.rows} for spec in TABLES}
+
+
+def _added(values: list) -> Number:
+    """One cell's numbers added up: whole numbers as they are, else exactly as Decimals."""
+    if set(map(type, values)) == {int}:
+        return sum(values)
+    return _plain(sum(map(number, values), Decimal(0)))
 
 
 def summarize(entries: Iterable[AgencyEntry], include_errors: bool = False, *, year: int | None = None) -> Summary:
     """Sum the three tables cell by cell over the agencies that passed (and, with
     ``include_errors``, those with errors). Cells without a number are skipped and noted."""
     lines = tuple(_line(entry, include_errors) for entry in entries)
-    totals, contributors = _empty(), _empty()
-    for key in _standard_cells():
-        table, row, column = key
-        values = [line.values[key] for line in lines if line.included and key in line.values]
-        totals[table][row][column] = _plain(sum(values, Decimal(0))) if values else None
-        contributors[table][row][column] = len(values)
+    totals, contributors = _empty(), _empty(0)
+    columns = zip(*(line.cells for line in lines if line.included))  # one cell of every included agency at a time
+    for (table, row, column), values in zip(CELLS, columns):
+        present = [value for value in values if value is not None]
+        if present:
+            totals[table][row][column] = _added(present)
+        contributors[table][row][column] = len(present)
     return Summary(totals, contributors, lines, include_errors, year, tuple(identity_breaks(totals, number)))
 
 

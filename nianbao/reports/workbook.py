@@ -18,7 +18,9 @@ from ..levels import LEVELS
 from ..states import STATES, state_label
 from ..validators.template import TABLE2, TABLE3, TABLE4, TABLES
 from .layout import GridCell, TableGrid, table_grid
-from .summary import KEY_FIGURES, STATE_LABELS, AgencyLine, Summary, _cell, _plain, _scope_line, breaks_warning, number
+from ..storage.figures import INDEX, cells_of
+from ..validators.identities import number
+from .summary import KEY_FIGURES, STATE_LABELS, AgencyLine, Summary, _plain, _scope_line, breaks_warning
 from .money import figure_value
 
 __all__ = ["AGENCY_HEADERS", "AGENCY_SHEET", "GRID_TOP", "SHEET_NAMES", "summary_workbook"]
@@ -159,9 +161,28 @@ def _explanation(line: AgencyLine) -> str | None:
     return "；".join(notes) or None
 
 
+KEY_PLACES = tuple(INDEX[(table, row, column)] for _, table, row, column in KEY_FIGURES)  # in the order of CELLS
+
+
+def _key_figures(line: AgencyLine) -> list[Any]:
+    """The line's key figures as the sheet keeps them: summed as summed, else as its report has them."""
+    entry = line.entry
+    if line.included:
+        cells = line.cells
+    else:
+        cells = entry.figures.cells if entry.figures is not None else cells_of(entry.tables)
+    return [_shown(cells[place]) for place in KEY_PLACES]
+
+
+def _shown(value: Any) -> Any:
+    """A figure as a sheet keeps it (``money.figure_value``): a whole number as it is."""
+    if value is None or type(value) is int:
+        return value
+    return figure_value(_plain(number(value)))
+
+
 def _agency_row(index: int, line: AgencyLine) -> list[Any]:
     entry = line.entry
-    figures = [line.values.get((t, r, c)) if line.included else number(_cell(entry.tables, t, r, c)) for _, t, r, c in KEY_FIGURES]
     return [
         index,
         entry.name,
@@ -174,7 +195,7 @@ def _agency_row(index: int, line: AgencyLine) -> list[Any]:
         _explanation(line),
         entry.file_name,
         _received(entry.received_at),
-        *(figure_value(_plain(f)) if f is not None else None for f in figures),
+        *_key_figures(line),
     ]
 
 

@@ -31,11 +31,11 @@ def county_summary(
     also those whose drafts still have errors): the same agencies in, the same reasons out, as
     every other window says."""
     states = county_rows(store, config, year, today, within)
-    tables, words = store.tables_of(states), store.level_words()
-    return summarize([_entry(state, tables.get(state.agency.id), config, words) for state in states], include_errors, year=year)
+    figures, words = store.figures_of(states), store.level_words()  # each report's figures as kept when stored
+    return summarize([_entry(state, figures.get(state.agency.id), config, words) for state in states], include_errors, year=year)
 
 
-def _entry(state: AgencyState, tables, config: Config, level_words: dict[int, str]) -> AgencyEntry:
+def _entry(state: AgencyState, figures, config: Config, level_words: dict[int, str]) -> AgencyEntry:
     deciding = state.deciding if state.source != "imported" else None
     left_out = None
     if state.state in (State.PASSING, State.IMPORTED, State.INACTIVE) and not state.counted:
@@ -43,7 +43,7 @@ def _entry(state: AgencyState, tables, config: Config, level_words: dict[int, st
     return AgencyEntry(
         name=state.agency.name,
         state=state.state.value,
-        tables=tables,
+        figures=figures,
         level=level_words.get(state.agency.id) or state.agency.level,  # the roster's own word (县直部门)
         region=state.agency.region,
         error_count=state.errors,

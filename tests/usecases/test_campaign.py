@@ -124,6 +124,49 @@ def test_one_agency_alone_is_the_same_as_in_the_county(store, clean_tables):
         assert store.agency_state(state.agency.id, 2024, CONFIG, dt.date(2025, 2, 10)) == state
 
 
+@pytest.mark.parametrize("include_errors", [False, True])
+def test_the_county_is_summed_from_the_figures_kept_as_from_the_reports(store, clean_tables, include_errors):
+    """``county_summary`` reads each report's figures as kept when it was stored: the same sums,
+    lines and reasons as summing the reports' tables (``tables_of``)."""
+    from dataclasses import replace
+
+    from nianbao.reports.summary import summarize
+    from nianbao.usecases.campaign import _entry
+
+    blank = {"code": "C101", "severity": "error", "number": 1, "table": "依申请公开", "column": "科研机构", "message": "空白"}
+    zeroed = store.add_agency("桑墟镇人民政府", "乡镇")
+    draft = _draft(store, zeroed, _blanked(clean_tables), errors=1, issues=[blank])
+    store.accept_issue(zeroed, 2024, ("C101", "依申请公开", None, "科研机构", None), code="C101", message="空白",
+                       submission_id=draft, reason="同意按0汇总", by=9001)
+    derived = copy.deepcopy(clean_tables)
+    derived["依申请公开"]["总计"]["总计"] = None  # a blank the identities give
+    broken = copy.deepcopy(clean_tables)
+    broken["依申请公开"]["总计"]["总计"] += 1
+    for name, tables, errors in (("甲镇", clean_tables, 0), ("乙镇", derived, 0), ("丙镇", broken, 0), ("丁镇", clean_tables, 2),
+                                 ("戊镇", _blanked(clean_tables), 0), ("己镇", {}, 0)):
+        _draft(store, store.add_agency(name, "乡镇"), tables, errors=errors)
+    store.save_prior_report(store.add_agency("邮件镇", "乡镇"), 2024, clean_tables, file_name="邮件镇.pdf", now=FEB_10)
+    _draft(store, store.add_agency("扫描镇", "乡镇"), None, parsed=False)
+    gone = store.add_agency("撤并乡", "乡镇")
+    _draft(store, gone, clean_tables)
+    store.set_agency_active(gone, False)
+
+    today = dt.date(2025, 2, 10)
+    summary = county_summary(store, CONFIG, 2024, today, include_errors)
+    states = county_rows(store, CONFIG, 2024, today)
+    tables, words = store.tables_of(states), store.level_words()
+    entries = [replace(_entry(state, None, CONFIG, words), tables=tables.get(state.agency.id)) for state in states]
+    expected = summarize(entries, include_errors, year=2024)
+    assert summary.tables == expected.tables and summary.contributors == expected.contributors
+    assert [(l.entry.name, l.included, l.reason, l.missing, l.derived, dict(l.values), l.zeroed) for l in summary.lines] == [
+        (l.entry.name, l.included, l.reason, l.missing, l.derived, dict(l.values), l.zeroed) for l in expected.lines]
+    reasons = {line.entry.name: line.reason for line in summary.lines}
+    assert reasons["乙镇"] is None and reasons["丙镇"] == "统计表勾稽关系不成立"
+    assert reasons["己镇"] == "统计表不完整（空白单元格无法按勾稽关系推出）"  # the state's word: no tables to sum
+    assert {line.entry.name for line in summary.lines if line.derived} == {"乙镇"}
+    assert {line.entry.name for line in summary.lines if line.zeroed} == {"桑墟镇人民政府"}
+
+
 def test_every_action_is_its_own_and_the_check_tells_people_apart():
     """One check for every face: staff only for their agency, supervisors within their scope."""
     from nianbao.roles import Role
