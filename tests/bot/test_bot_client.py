@@ -8,10 +8,13 @@ import socket
 
 import aiohttp
 import pytest
+import httpx
 from telegram import Bot, InputFile, LinkPreviewOptions
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-from nianbao.bot.client import BotApiClient, http_request
+from nianbao.bot.client import BotApiClient, http_request, multipart
 from nianbao.devtools import LocalBotApi
 
 ZHANG = 1001
@@ -97,3 +100,15 @@ def test_proxies_from_the_environment_as_httpx_took_them(monkeypatch) -> None:
     client = BotApiClient()
     assert client._proxy("https://api.telegram.org/botX/getMe") == "http://proxy.county.lan:3128"
     assert client._proxy("http://127.0.0.1:8081/botX/getMe") is None
+
+
+@pytest.mark.parametrize("filename", ["年报-001-1_审核批注.docx", 'a"b\\c\r\nd.docx'])
+def test_a_file_goes_out_byte_for_byte_as_httpx_sent_it(filename: str) -> None:
+    data = RequestData([RequestParameter.from_input(name, value) for name, value in (
+        ("chat_id", ZHANG), ("document", InputFile(b"PK\x03\x04" + bytes(range(256)), filename=filename)), ("caption", "共 3 条批注\n请查收"),
+    )])
+    ours, content_type = multipart(data, boundary="b0undary")
+    theirs = httpx.Request("POST", "https://api.telegram.org/botX/sendDocument", data=data.json_parameters, files=data.multipart_data,
+                           headers={"Content-Type": content_type})
+    assert content_type == "multipart/form-data; boundary=b0undary"
+    assert ours == theirs.read()
