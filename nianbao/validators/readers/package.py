@@ -1,14 +1,17 @@
 """A .docx package opened once per check: the zip refused early when it is a bomb or not a Word
-document, the parts its relationships reach (walked as python-docx's OPC reader walks them, with
-its own relationship and content-type parsing, but without decompressing every part) and the
-main document part. The reader, the page header and the marked-up copy share one ``Package``.
+document, the parts its relationships reach (walked as python-docx's OPC reader walks them, but
+without decompressing every part) and the main document part. The reader, the page header and
+the marked-up copy share one ``Package``.
 """
 
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
 from functools import cached_property
+
+from lxml import etree
 
 from ..document import ReadError
 
@@ -76,18 +79,10 @@ class Package:
         """(partname, content type) of every part the relationships reach, in python-docx's
         order; ``ReadError`` when python-docx could not open the package (a relationship to a
         missing part, a part without content type, broken relationship XML)."""
-        from docx.opc.packuri import PACKAGE_URI
-        from docx.opc.pkgreader import PackageReader, _ContentTypeMap
-
-        members = _Members(self.archive, self.names)
         try:
-            content_types = _ContentTypeMap.from_xml(members.content_types_xml)
-            relationships = PackageReader._srels_for(members, PACKAGE_URI)
-            parts = PackageReader._load_serialized_parts(members, relationships, content_types)
-        except Exception as exc:  # python-docx raises many types for broken packages
+            return _walk(self.archive, self.names)
+        except Exception as exc:  # what python-docx's OPC reader raises for a broken package
             raise ReadError("corrupt_docx", BROKEN) from exc
-        return [(str(part.partname), part.content_type) for part in parts]
-
     def main_part(self) -> tuple[str, bytes]:
         """The main document part: its name and bytes."""
         for partname, content_type in self.parts:
@@ -102,26 +97,55 @@ class Package:
         return next((kind for name, kind in self.parts if name == partname), None)
 
 
-class _Members:
-    """What python-docx's ``PackageReader`` asks of a physical package, over the zip already
-    open: relationship parts and content types are read, a part is only looked up (its bytes
-    are read where they are used)."""
+_TYPES, _RELS = "{http://schemas.openxmlformats.org/package/2006/content-types}", "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_OPC_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
-    def __init__(self, archive: zipfile.ZipFile, names: set[str]) -> None:
-        self.archive = archive
-        self.names = names
 
-    @property
-    def content_types_xml(self) -> bytes:
-        return self.archive.read("[Content_Types].xml")
+def _walk(archive: zipfile.ZipFile, names: set[str]) -> list[tuple[str, str]]:
+    """python-docx's ``PackageReader`` walk (``_walk_phys_parts``): every relationship from the
+    package down, depth first, external targets and parts seen before skipped; a part must be
+    in the zip and have a content type (an Override by partname, else a Default by extension,
+    both without regard to case). The parts' own bytes are not read."""
+    types = _root(archive.read("[Content_Types].xml"), f"{_TYPES}Types")
+    overrides = {o.get("PartName").lower(): o.get("ContentType") for o in types.iterchildren(f"{_TYPES}Override")}
+    defaults = {d.get("Extension").lower(): d.get("ContentType") for d in types.iterchildren(f"{_TYPES}Default")}
+    found: list[tuple[str, str]] = []
+    visited: set[str] = set()
 
-    def rels_xml_for(self, source_uri) -> bytes | None:
+    def relationships(source: str) -> list[str]:
+        """The internal targets of ``source``'s relationships, as partnames."""
+        folder, name = posixpath.split(source)
         try:
-            return self.archive.read(source_uri.rels_uri.membername)
+            xml = archive.read(posixpath.join(folder, "_rels", f"{name}.rels")[1:])
         except KeyError:
-            return None
+            return []
+        rels = _root(xml, f"{_RELS}Relationships")
+        return [posixpath.abspath(posixpath.join(folder, rel.get("Target"))) for rel in rels.iterchildren(f"{_RELS}Relationship") if rel.get("TargetMode", "Internal") != "External"]
 
-    def blob_for(self, pack_uri) -> bytes:
-        if pack_uri.membername not in self.names:
-            raise KeyError(f"There is no item named {pack_uri.membername!r} in the archive")
-        return b""
+    def visit(targets: list[str]) -> None:
+        for partname in targets:
+            if partname in visited:
+                continue
+            visited.add(partname)
+            below = relationships(partname)
+            if partname[1:] not in names:
+                raise KeyError(f"There is no item named {partname[1:]!r} in the archive")
+            extension = posixpath.splitext(partname)[1]
+            extension = (extension[1:] if extension.startswith(".") else extension).lower()
+            if partname.lower() in overrides:
+                found.append((partname, overrides[partname.lower()]))
+            elif extension in defaults:
+                found.append((partname, defaults[extension]))
+            else:
+                raise KeyError(f"no content type for partname {partname!r} in [Content_Types].xml")
+            visit(below)
+
+    visit(relationships("/"))
+    return found
+
+
+def _root(xml: bytes, tag: str):
+    root = etree.fromstring(xml, _OPC_PARSER)
+    if root.tag != tag:
+        raise ValueError(f"{root.tag} is not {tag}")
+    return root
