@@ -167,50 +167,48 @@ def read_table(tbl, index: int, numbering: Numbering | None = None, hidden: Hidd
     column = span = 0
     skip = False
     row_no = -1
-
-    def close_cell() -> None:
-        if skip:
-            return
-        locator = shared_locator("docx", index, row_no, column)
-        cells.append(DocCell("".join(parts).strip(), locator))
-        if unseen and notes is not None and any(ch.isdigit() for ch in "".join(unseen)):
-            notes.append(DocParagraph("".join(unseen).strip(), locator))
-
+    t_tag, p_tag, tc_tag, tr_tag, val = _T, _P, _TC, _TR, _VAL  # (locals: this loop sees every cell)
     open_cell = False
     for element in tbl.iter(_TR, _TC, _GRIDBEFORE, _GRIDSPAN, _VMERGE, _HMERGE, _P, _T):
         tag = element.tag
-        if tag == _T:
+        if tag == t_tag:
             if skipped and element.getparent() in skipped:
                 if element.getparent() in noted:
                     unseen.append(element.text or "")
             else:
                 parts.append(element.text or "")
-        elif tag == _P:
+        elif tag == p_tag:
             if parts:
                 parts.append("\n")
             if numbering is not None:
                 parts.append(numbering.label(element))
-        elif tag == _TC:
-            if open_cell:
-                close_cell()
-                column += span
-            open_cell, parts, unseen, span, skip = True, [], [], 1, False
+        elif tag == tc_tag or tag == tr_tag:
+            if open_cell and not skip:  # the cell before ends
+                locator = shared_locator("docx", index, row_no, column)
+                cells.append(DocCell("".join(parts).strip(), locator))
+                if unseen and notes is not None and any(ch.isdigit() for ch in "".join(unseen)):
+                    notes.append(DocParagraph("".join(unseen).strip(), locator))
+            if tag == tc_tag:
+                if open_cell:
+                    column += span
+                open_cell, parts, unseen, span, skip = True, [], [], 1, False
+            else:  # a new row
+                if row_no >= 0:
+                    rows.append(cells)
+                row_no, cells, column, open_cell = row_no + 1, [], 0, False
         elif tag == _GRIDSPAN:
             span = _val(element, 1)
         elif tag == _VMERGE:
-            skip = element.get(_VAL, "continue") == "continue"
+            skip = element.get(val, "continue") == "continue"
         elif tag == _HMERGE:  # Word 97's horizontal merge: the continuation belongs to the cell on its left
-            skip = skip or element.get(_VAL, "continue") == "continue"
-        elif tag == _GRIDBEFORE:
+            skip = skip or element.get(val, "continue") == "continue"
+        else:  # gridBefore
             column = _val(element, 0)
-        else:  # a new row
-            if open_cell:
-                close_cell()
-            if row_no >= 0:
-                rows.append(cells)
-            row_no, cells, column, open_cell = row_no + 1, [], 0, False
-    if open_cell:
-        close_cell()
+    if open_cell and not skip:
+        locator = shared_locator("docx", index, row_no, column)
+        cells.append(DocCell("".join(parts).strip(), locator))
+        if unseen and notes is not None and any(ch.isdigit() for ch in "".join(unseen)):
+            notes.append(DocParagraph("".join(unseen).strip(), locator))
     if row_no >= 0:
         rows.append(cells)
     return DocTable(index, rows, Locator(source="docx", table=index))
