@@ -59,6 +59,7 @@ class Locator:
         return ""
 
 
+_new, _set = object.__new__, object.__setattr__
 _SHARED: dict[tuple, Locator] = {}
 _SHARED_MAX = 100_000
 
@@ -85,6 +86,18 @@ class Cell(BaseModel):
     number: Decimal | None = None  # parsed value, None for blank or non-numeric
     found: bool = True  # False when the row (and so the cell) was not found at all
     locator: Locator | None = None
+
+    @classmethod
+    def read(cls, row: str, column: str, raw: str, number: Decimal | None = None, locator: Locator | None = None, found: bool = True, given: frozenset[str] = frozenset()) -> Cell:
+        """The cell ``Cell(row=…, column=…, …)`` makes, for values the mapper made of the right
+        types already (the template's labels, the text read, ``cell_number``'s value, a
+        reader's Locator): not validated a second time. ``given``: the fields the call names."""
+        cell = _new(cls)
+        _set(cell, "__dict__", {"row": row, "column": column, "raw": raw, "number": number, "found": found, "locator": locator})
+        _set(cell, "__pydantic_fields_set__", set(given))
+        _set(cell, "__pydantic_extra__", None)
+        _set(cell, "__pydantic_private__", None)
+        return cell
 
     @property
     def blank(self) -> bool:

@@ -60,16 +60,21 @@ def fit_dropped_blanks(values: list[StreamCell], spec: RowSpec) -> list[StreamCe
     return [filled[0], *([None] * (len(spec.columns) - 2)), filled[1]]
 
 
+_BLANK = frozenset({"row", "column", "raw", "locator"})
+_READ = frozenset({"row", "column", "raw", "number", "locator"})
+_MISSING = frozenset({"row", "column", "found"})
+
+
 def make_cells(spec: RowSpec, values: list[StreamCell | None], fallback: Locator | None) -> dict[str, Cell]:
     cells = {}
     for column, value in zip(spec.columns, values):
         if value is None:
-            cells[column] = Cell(row=spec.label, column=column, raw="", locator=fallback)
+            cells[column] = Cell.read(spec.label, column, "", locator=fallback, given=_BLANK)
         else:
             raw = value.text.strip()
-            cells[column] = Cell(row=spec.label, column=column, raw=raw, number=cell_number(raw), locator=value.locator)
+            cells[column] = Cell.read(spec.label, column, raw, cell_number(raw), value.locator, given=_READ)
     return cells
 
 
 def missing_cells(spec: RowSpec) -> dict[str, Cell]:
-    return {c: Cell(row=spec.label, column=c, found=False) for c in spec.columns}
+    return {c: Cell.read(spec.label, c, "", found=False, given=_MISSING) for c in spec.columns}
