@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
-from ..names import squash  # noqa: F401  (one definition, below the engine)
+from .. import names
 from .numerals import chinese_number
+
+# names.squash (one definition, below the engine), remembered for the last texts: a paragraph is
+# squashed by the mapper and again by several rules (NFKC of a long paragraph is the costly part)
+squash = lru_cache(maxsize=1024)(names.squash)
 
 CN_NUMERALS = "一二三四五六七八九十"
 _WHITESPACE = re.compile(r"[\s\u3000\u00a0\u2000-\u200b\ufeff]+")

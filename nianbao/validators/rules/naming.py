@@ -126,20 +126,20 @@ def other_agencies(report: Report, sender: str) -> dict[str, list]:
         own = {region + unit} | ({squash(report.agency)} if report.agency else set())
     else:
         return {}
-    bodies = [(s, w, p) for s, w, p in places(report) if p.locator != report.title_locator and not _is_title_or_signature(p.text)]
+    bodies = [(s, w, p, compact(p.text)) for s, w, p in places(report) if p.locator != report.title_locator and not _is_title_or_signature(p.text)]
     names = {
         name
-        for _, _, paragraph in bodies
-        for found in pattern.findall(compact(paragraph.text))
+        for _, _, _, text in bodies
+        for found in pattern.findall(text)
         if _plausible(name := _trim(found), kind) and not any(_same(name, mine) for mine in own)
     }
+    sentences = [(section, where, paragraph, sentence) for section, where, paragraph, text in bodies for sentence in _SENTENCE.findall(text)] if names else []
     mentions: dict[str, list] = {}
     for name in sorted(names, key=len):  # 「目前策勒乡」 is 策勒乡 when 策勒乡 stands alone too
         if any(shorter in name for shorter in mentions):
             continue
-        for section, where, paragraph in bodies:
-            for sentence in _SENTENCE.findall(compact(paragraph.text)):
-                mentions.setdefault(name, []).extend([(section, where, paragraph, sentence)] * sentence.count(name))
+        for mention in sentences:
+            mentions.setdefault(name, []).extend([mention] * mention[3].count(name))
     return {name: found for name, found in mentions.items() if found}
 
 
