@@ -28,7 +28,7 @@ from .body_map import BodyMap
 from .comments_part import CommentedCopy
 from .document import ReadError
 from .engine import CheckResult, check_keeping_word
-from .model import Issue, Locator, Report
+from .model import Issue, Locator, Place, Report
 from .own_comments import DEFAULT_AUTHOR, DEFAULT_INITIALS, remove_own_shading, shade
 from .readers import sniff
 from .readers.docx import _P, _TC, W, read_docx
@@ -96,8 +96,9 @@ def _annotated(word: WordTree, result: CheckResult, author: str = DEFAULT_AUTHOR
         groups.setdefault(anchor, []).append(copy.add(text, author, initials))
 
     for issue in result.issues:
-        anchor = _anchor(issue, body, result.report)
-        further = _further_places(issue, body, anchor)
+        places = issue.all_places()
+        anchor = _anchor(issue, body, result.report, places)
+        further = _further_places(places, body, anchor)
         shaded = [e for e in further if e.tag == _TC and shade(e, issue.severity.value)]
         noted = [e for e in further if e not in shaded]
         comment(anchor, comment_text(issue) + _places_note(len(further) + 1, len(shaded), len(noted), issue.number))
@@ -108,10 +109,10 @@ def _annotated(word: WordTree, result: CheckResult, author: str = DEFAULT_AUTHOR
     return copy.save()
 
 
-def _further_places(issue: Issue, body: BodyMap, anchor) -> list:
-    """The elements of the issue's places after its first, each once (not the anchor)."""
+def _further_places(places: list[Place], body: BodyMap, anchor) -> list:
+    """The elements of an issue's places after its first, each once (not the anchor)."""
     seen, found = {anchor}, []
-    for place in issue.all_places()[1:]:
+    for place in places[1:]:
         element = body.element_at(place.locator)
         if element is not None and element not in seen:
             seen.add(element)
@@ -232,9 +233,9 @@ def _word_of(data: bytes) -> WordTree:
 # ---------------------------------------------------------------- anchoring
 
 
-def _anchor(issue: Issue, body: BodyMap, report: Report):
+def _anchor(issue: Issue, body: BodyMap, report: Report, places: list[Place] | None = None):
     """The element of the issue's first place, else of its own locator, else of its table's cell."""
-    for locator in (issue.all_places()[0].locator, issue.locator, _locator_from_tables(issue, report)):
+    for locator in ((places or issue.all_places())[0].locator, issue.locator, _locator_from_tables(issue, report)):
         found = body.element_at(locator)
         if found is not None:
             return found

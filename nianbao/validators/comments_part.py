@@ -188,6 +188,13 @@ def _comment_paragraph(comment):
 def _add_run(paragraph, text: str) -> None:
     """A run of ``text`` as python-docx writes it: a tab is a w:tab, a line break a w:br."""
     run = etree.SubElement(paragraph, _R)
+    if "\t" not in text and "\r" not in text:  # the common case: one w:t
+        if text:
+            t = etree.SubElement(run, _T)
+            t.text = text
+            if len(text.strip()) < len(text):
+                t.set(_SPACE, "preserve")
+        return
     pending: list[str] = []
 
     def flush() -> None:

@@ -37,8 +37,9 @@ def marked_with_python_docx(data: bytes, result: CheckResult, author: str = DEFA
         groups.setdefault(anchor, []).append(document.comments.add_comment(text, author=author, initials=initials).comment_id)
 
     for issue in result.issues:
-        anchor = _anchor(issue, body, result.report)
-        further = _further_places(issue, body, anchor)
+        places = issue.all_places()
+        anchor = _anchor(issue, body, result.report, places)
+        further = _further_places(places, body, anchor)
         shaded = [e for e in further if e.tag == _TC and shade(e, issue.severity.value)]
         noted = [e for e in further if e not in shaded]
         comment(anchor, comment_text(issue) + _places_note(len(further) + 1, len(shaded), len(noted), issue.number))
