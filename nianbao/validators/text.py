@@ -35,8 +35,10 @@ def strip_artifacts(text: str) -> str:
     return _BOOKMARK.sub("", text)
 
 
+@lru_cache(maxsize=1024)
 def compact(text: str) -> str:
-    """Drop white space but keep the characters as written (for text shown back to the user)."""
+    """Drop white space but keep the characters as written (for text shown back to the user);
+    remembered for the last texts, as ``squash`` (several rules read each paragraph this way)."""
     return _WHITESPACE.sub("", text)
 
 

@@ -78,8 +78,11 @@ def _whole_blank_columns(spec, cells) -> list[str]:
     if len(spec.rows) < GROUP_MIN:
         return []
     columns = []
+    by_column: dict[str, list] = {}
+    for cell in cells:
+        by_column.setdefault(cell.column, []).append(cell)
     for column in _columns(spec):
-        column_cells = [cell for cell in cells if cell.column == column]
+        column_cells = by_column.get(column, [])
         if len(column_cells) >= GROUP_MIN and all(cell.blank for cell in column_cells):
             columns.append(column)
     return columns

@@ -173,6 +173,8 @@ def date_late(report: Report, context: Context):
 def garbled_date(report: Report, context: Context):
     """「20231月1日」「〔202130号」之类是编辑时删掉了「年」字或括号。"""
     for section, where, paragraph in places(report):
+        if "月" not in paragraph.text and "〔" not in paragraph.text:
+            continue  # (every garbled form holds one or the other)
         match = _GARBLED_DATE.search(compact(paragraph.text))
         if match:
             yield Finding(params={"where": where}, section=section, found=match.group(0), locator=paragraph.locator)
