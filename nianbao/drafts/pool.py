@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import gc
 import logging
 import multiprocessing
 import os
@@ -93,6 +94,10 @@ def _name_the_parent() -> None:
 
 
 def _start_worker(megabytes: int, bot_pid: int) -> None:
+    # the engine the forkserver imported lives as long as the worker: out of the garbage
+    # collector's way, so that the full collections a burst of checks sets off walk only what
+    # the checks made (they cost the worker ~0.2 ms a draft)
+    gc.freeze()
     if megabytes:
         limit = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

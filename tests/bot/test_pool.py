@@ -35,6 +35,14 @@ def _raise_unpicklable() -> None:
     lxml.etree.fromstring(b"<a>")  # XMLSyntaxError carries an error log that does not pickle
 
 
+def _frozen_and_engine_tracked() -> tuple[int, bool]:
+    import gc
+
+    from nianbao.validators import engine
+
+    return gc.get_freeze_count(), gc.is_tracked(engine.__dict__) and any(o is engine.__dict__ for o in gc.get_objects())
+
+
 def _start_grandchild_and_hang(pid_file: str) -> None:
     import subprocess
 
@@ -135,6 +143,11 @@ async def test_a_pool_broken_while_idle_is_replaced_before_the_next_check(pool, 
     await asyncio.sleep(0.5)
     text = next(iter(sample_texts.values()))
     assert (await pool.run(check_bytes, text.encode(), "x.txt")).report is not None
+
+
+async def test_a_worker_keeps_the_engine_out_of_the_collectors_way(pool):
+    frozen, engine_collected = await pool.run(_frozen_and_engine_tracked)
+    assert frozen > 10_000 and not engine_collected  # frozen at start: a full collection does not walk it
 
 
 async def test_no_check_runs_after_shutdown(pool):
