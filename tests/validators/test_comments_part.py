@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import pickle
+import shutil
+import subprocess
 import zipfile
 
 import docx
@@ -235,3 +237,25 @@ def test_the_check_result_carries_no_tree(sample_docx):
     assert not any(value is word for value in vars(result).values())
     again = pickle.loads(pickle.dumps(result))
     assert again.issues == result.issues and len(pickle.dumps(result)) < 100_000
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_opens_a_real_reports_copy_with_its_text_boxes(pingtan, tmp_path):
+    """A real report with a text box (its fallback written back), a person's comment and an old
+    批注版's marks: LibreOffice exports it to PDF with every comment."""
+    from pdfminer.pdftypes import resolve1
+    import pdfplumber
+
+    draft = with_a_persons_comment(check_and_annotate(HABITS["title_in_a_text_box"][0](*pingtan), "box.docx")[1])
+    result, marked = check_and_annotate(draft, "box.docx")
+    source = tmp_path / "marked.docx"
+    source.write_bytes(marked)
+    export = 'pdf:writer_pdf_Export:{"ExportNotes":{"type":"boolean","value":"true"}}'
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", export, "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )
+    with pdfplumber.open(tmp_path / "marked.pdf") as pdf:
+        notes = [a for page in pdf.pages for a in (resolve1(page.page_obj.attrs.get("Annots")) or []) if resolve1(a).get("Contents")]
+        assert "年度报告" in "".join(page.extract_text() or "" for page in pdf.pages[:2])
+    assert len(notes) == len(read_comments(marked)) == len(result.issues) + 1

@@ -286,3 +286,19 @@ def test_at_most_two_conversions_run_at_once(monkeypatch, tmp_path):
         running_now += 1 if line == "start" else -1
         most = max(most, running_now)
     assert most == legacy.MAX_PARALLEL == 2
+
+
+@needs_soffice
+def test_a_doc_is_marked_up_on_the_converted_copy_it_was_read_from(legacy_drafts):
+    """The 批注版 of a .doc is written on the tree the check read from LibreOffice's .docx of it
+    (no second conversion, no second read), with the comments python-docx wrote there before."""
+    from python_docx_marking import marked_with_python_docx
+
+    from nianbao.validators.annotate import check_and_annotate, read_comments
+
+    name, drafts = next(iter(legacy_drafts.items()))
+    result, marked = check_and_annotate(drafts["doc"], "报告.doc")
+    assert result.input_format == "doc" and result.issues and marked is not None
+    oracle = marked_with_python_docx(convert_to_docx(drafts["doc"], ".doc"), result)  # the conversion kept, not redone
+    assert read_comments(marked) == read_comments(oracle)
+    assert sorted(c.number for c in read_comments(marked) if c.number) == [i.number for i in result.issues]
