@@ -98,3 +98,29 @@ def test_a_report_without_fields_gets_the_styled_reader():
     xml = document_xml(made.title_in_a_text_box((OUTSIDE / "pingtan_2024.docx").read_bytes(), b""))
     root = etree.fromstring(xml, _PARSER)
     assert isinstance(toc_reader(xml, list(root.iter(*FIELD_MARKS))), StyledToc)
+
+
+def test_the_tables_holding_a_table_are_those_is_frame_finds(sample_docx):
+    """``table_holders`` from the document's tables (before the fallbacks are set aside) names
+    exactly the tables ``is_frame`` finds holding one by looking through them (after)."""
+    from test_annotate import _tricky_docx
+
+    from nianbao.validators.readers.word_body import TBL, is_frame, table_holders
+
+    box = f'<w:r><mc:AlternateContent xmlns:mc="{made.MC}"><mc:Choice Requires="wps"><w:t>框</w:t></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r>'
+    two_cells = "<w:tr><w:tc><w:p/></w:tc><w:tc><w:p>{}</w:p></w:tc></w:tr>"
+    in_a_fallback = body(f"<w:tbl>{two_cells.format(box)}{two_cells.format('')}</w:tbl>", PLAIN)
+    xmls = [document_xml(d) for d in (*sample_docx.values(), _tricky_docx())] + [in_a_fallback]
+    if (OUTSIDE / "pingtan_2024.docx").exists():
+        data, page = (OUTSIDE / "pingtan_2024.docx").read_bytes(), (OUTSIDE / "src" / "pingtan_2024.html").read_bytes()
+        xmls += [document_xml(HABITS[h][0](data, page)) for h in ("report_in_a_frame", "table3_in_a_frame", "content_controls", "custom_xml", "title_in_a_text_box")]
+    holding = 0
+    for xml in xmls:
+        root = etree.fromstring(xml, _PARSER)
+        tables = list(root.iter(TBL))
+        drop_fallbacks(root)
+        holders = table_holders(tables, root)
+        for table in root.iter(TBL):
+            assert is_frame(table, holders) == is_frame(table)
+            holding += next(table.iterdescendants(TBL), None) is not None
+    assert holding >= 3  # frames, a table in a content control's cell

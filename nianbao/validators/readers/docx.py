@@ -19,7 +19,9 @@ from ..text import squash
 from .numbering import Numbering
 from .package import Package
 from .strict import is_strict, transitional, transitional_package
-from .word_body import ALT_CHUNK, FIELD_MARKS, MC_FALLBACK, TXBX, W, Hidden, StyledToc, TocFields, blocks, drop_fallbacks, hidden_of, toc_reader
+from .word_body import (
+    ALT_CHUNK, FIELD_MARKS, MC_FALLBACK, TXBX, VANISH, W, Hidden, StyledToc, TocFields, blocks, drop_fallbacks, hidden_of, table_holders, toc_reader,
+)  # fmt: skip
 from .word_tree import WordTree
 
 _P, _TBL, _TR, _TC, _SDT = f"{W}p", f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}sdt"
@@ -46,12 +48,13 @@ def read_docx(data: bytes, depth: int = 0) -> Document:
     body = root.find(f"{W}body")
     if body is None:
         raise ReadError("corrupt_docx", "Word 文档没有正文内容。")
-    found = list(root.iter(*_FLAGS, *FIELD_MARKS))
+    found = list(root.iter(*_FLAGS, *FIELD_MARKS, VANISH, _TBL))
     flags = {element.tag for element in found}
     fallbacks = drop_fallbacks(body) if MC_FALLBACK in flags else []
     reader = _BodyReader(Numbering.from_package(package.archive, _PARSER))
     moves, prompts = f"{W}moveFrom" in flags, f"{W}showingPlcHdr" in flags
-    reader.hidden = hidden_of(body, package.get("word/styles.xml"), _PARSER, moves=moves, prompts=prompts)
+    reader.hidden = hidden_of(body, package.get("word/styles.xml"), _PARSER, moves=moves, prompts=prompts, vanish=VANISH in flags)
+    reader.holders = table_holders([element for element in found if element.tag == _TBL], root)
     reader.toc = toc_reader(xml, [element for element in found if element.tag in FIELD_MARKS])
     reader.boxes = TXBX in flags
     if ALT_CHUNK in flags:
@@ -70,13 +73,14 @@ class _BodyReader:
         self.toc: TocFields | StyledToc | None = None
         self.chunks = None
         self.boxes = False  # the document has text boxes
+        self.holders: set | None = None  # the tables holding a table (word_body.table_holders)
         self.blocks: list = []
         self.hidden_notes: list[DocParagraph] = []  # hidden text that holds a number, where it is
         self.paragraphs: list = []  # every body paragraph's w:p (a table of contents' too), by locator
         self.tables: list = []  # every data table's w:tbl, by locator
 
     def walk(self, element) -> None:
-        for kind, child in blocks(element):
+        for kind, child in blocks(element, holders=self.holders):
             if kind == "tbl":
                 self.blocks.append(read_table(child, len(self.tables), self.numbering, self.hidden, self.hidden_notes))
                 self.tables.append(child)

@@ -42,16 +42,17 @@ _TOC_STYLE = re.compile(r"^(toc|TOC|目录)\s?\d$")
 _OFF = ("0", "false", "off")
 
 
-def blocks(element, toc: bool = False) -> Iterator[tuple[str, object]]:
-    """("p" | "toc", w:p), ("tbl", w:tbl) or ("chunk", w:altChunk) in reading order."""
+def blocks(element, toc: bool = False, holders: set | None = None) -> Iterator[tuple[str, object]]:
+    """("p" | "toc", w:p), ("tbl", w:tbl) or ("chunk", w:altChunk) in reading order.
+    ``holders``: the tables that hold another table, where they are known (``table_holders``)."""
     for child in element.iterchildren():
         tag = child.tag
         if tag == P:
             yield ("toc" if toc else "p"), child
         elif tag == TBL:
-            if is_frame(child):
+            if is_frame(child, holders):
                 for tc in frame_cells(child):
-                    yield from blocks(tc, toc)
+                    yield from blocks(tc, toc, holders)
             else:
                 yield "tbl", child
         elif tag == SDT:
@@ -59,11 +60,23 @@ def blocks(element, toc: bool = False) -> Iterator[tuple[str, object]]:
             if content is not None:
                 gallery = child.find(_GALLERY)
                 in_toc = toc or (gallery is not None and "content" in (gallery.get(_VAL) or "").lower())
-                yield from blocks(content, in_toc)
+                yield from blocks(content, in_toc, holders)
         elif tag == CUSTOM_XML:
-            yield from blocks(child, toc)
+            yield from blocks(child, toc, holders)
         elif tag == ALT_CHUNK:
             yield "chunk", child
+
+
+def table_holders(tables, root) -> set:
+    """The tables that hold another table, from every w:tbl of the document (``tables``; those
+    no longer under ``root``, set aside with a fallback, left out): what ``is_frame`` would find
+    looking through each table, without looking through it."""
+    holders = set()
+    for table in tables:
+        chain = list(table.iterancestors())
+        if chain and chain[-1] is root:
+            holders.update(ancestor for ancestor in chain if ancestor.tag == TBL)
+    return holders
 
 
 def _children(element, tag: str):
@@ -84,11 +97,13 @@ def frame_cells(tbl):
         yield from _children(tr, TC)
 
 
-def is_frame(tbl) -> bool:
+def is_frame(tbl, holders: set | None = None) -> bool:
     """A layout table: it holds another table, or it is a single cell."""
     rows = list(_children(tbl, TR))
     if len(rows) == 1 and len(list(_children(rows[0], TC))) == 1:
         return True
+    if holders is not None:
+        return tbl in holders
     return next(tbl.iterdescendants(TBL), None) is not None
 
 
@@ -181,16 +196,19 @@ class Hidden:
         return bool(self.runs or self.marks or self.moved)
 
 
-def hidden_of(root, styles_xml: bytes | None, parser, moves: bool = False, prompts: bool = False) -> Hidden | None:
+def hidden_of(root, styles_xml: bytes | None, parser, moves: bool = False, prompts: bool = False, vanish: bool | None = None) -> Hidden | None:
     """The document's hidden runs (and those moved away, or a content control's prompt), or None
-    when there are none (most documents: no work)."""
+    when there are none (most documents: no work). ``vanish``: whether the document has a
+    w:vanish at all, where that is known already."""
     styles = None
     if styles_xml and b"vanish" in styles_xml:
         try:
             styles = etree.fromstring(styles_xml, parser)
         except etree.XMLSyntaxError:
             styles = None
-    if styles is None and not moves and not prompts and next(root.iter(_VANISH), None) is None:
+    if vanish is None:
+        vanish = next(root.iter(_VANISH), None) is not None
+    if styles is None and not moves and not prompts and not vanish:
         return None
     hidden = Hidden(root, styles, moves, prompts)
     return hidden or None
@@ -205,6 +223,7 @@ def toc_styled(p) -> bool:
 
 
 FIELD_MARKS = (_FLDCHAR, _INSTR, _FLDSIMPLE, _HYPERLINK)  # what makes a TOC entry other than its style
+VANISH = _VANISH
 
 
 class StyledToc:
