@@ -251,12 +251,13 @@ class DraftPipeline(Jobs):
         try:
             if data is None:
                 if not counted:
-                    await self.db.inbox_attempt(entry.update_id)
+                    entry = replace(entry, attempts=await self.db.inbox_attempt(entry.update_id))
                 data, options = await self._draft_bytes(entry, agency)
             elif counted:
                 options = await self.db.read(self.review.check_options, now, agency)
             else:
-                options = await self.db.write(steps.attempt, self.review, entry.update_id, now, agency)
+                attempts, options = await self.db.write(steps.attempt, self.review, entry.update_id, now, agency)
+                entry = replace(entry, attempts=attempts)
             result = await self._run_check(data, name, options)
         finally:
             if courtesy is not None:

@@ -63,10 +63,9 @@ def keep(store: Store, files: FileStore, review: ReviewService, update_id: int, 
     return review.check_options(store, now, agency)
 
 
-def attempt(store: Store, review: ReviewService, update_id: int, now: dt.datetime, agency: Agency | None) -> dict:
-    """One more attempt at a draft counted (before its check); its check's options."""
-    store.inbox_attempt(update_id)
-    return review.check_options(store, now, agency)
+def attempt(store: Store, review: ReviewService, update_id: int, now: dt.datetime, agency: Agency | None) -> tuple[int, dict]:
+    """One more attempt at a draft counted (before its check): the attempts now, and its check's options."""
+    return store.inbox_attempt(update_id), review.check_options(store, now, agency)
 
 
 def decide(
@@ -74,7 +73,8 @@ def decide(
     result: CheckedDraft, source: str,
 ) -> InboxEntry:
     """The reply decided once: the submission recorded (and compared with the last one), the
-    review's messages and the 批注版 kept, all written into the journal; the entry as it now is."""
+    review's messages and the 批注版 kept, all written into the journal; the entry as it now is
+    (made here, not read back: the draft is this process's, claimed, and nothing else writes it)."""
     name = entry.file_name or say.UNNAMED_FILE
     with store.transaction():  # the submission and the reply decided for it (and its 批注版 kept): one commit
         marked_up = files.put(result.marked_up) if result.marked_up is not None else None
@@ -95,7 +95,7 @@ def decide(
                 "caption": say.CLEAN_COPY_CAPTION if clean else say.MARKED_UP_CAPTION.format(count=len(result.issues)),
             })
         store.inbox_checked(entry.update_id, recorded.submission_id, parts)
-    return store.get_inbox(entry.update_id)
+    return replace(entry, state="checked", submission_id=recorded.submission_id, reply=parts, sha256=entry.sha256 or result.sha256)
 
 
 def answered(store: Store, files: FileStore, update_id: int, now: dt.datetime, parts_sent: int | None = None) -> None:
