@@ -58,10 +58,11 @@ def map_row_table(stream, spec: TableSpec, start: int, limit: int) -> TableResul
         following = [i for i in ordered if i > match.end]
         values = values_after(stream, match, min([limit, *following]))
         fitted, surplus = fit_values(values, len(row.columns))
-        dropped = fit_dropped_blanks(values, row) if None in fitted else None
+        dropped = fit_dropped_blanks(values, row) if _gaps(fitted) else None
         fitted = dropped or fitted
+        gaps = _gaps(fitted)
         locator = stream[match.start].locator
-        if None in fitted and not dropped and stream[match.start].row_id is None:
+        if gaps and not dropped and stream[match.start].row_id is None:
             data.rows[row.label] = missing_cells(row)  # a short row without known columns: do not guess
         else:
             data.rows[row.label] = make_cells(row, fitted, locator)
@@ -70,8 +71,8 @@ def map_row_table(stream, spec: TableSpec, start: int, limit: int) -> TableResul
             notes.append(MapNote(kind="label_deviation", table=spec.key, row=row.label, found_text=match.text.strip(), expected_text=row.printed, locator=locator))
         if surplus:
             notes.append(MapNote(kind="extra_values", table=spec.key, row=row.label, count=surplus, locator=locator))
-        if None in fitted and not dropped:
-            notes.append(MapNote(kind="missing_values", table=spec.key, row=row.label, count=fitted.count(None), locator=locator))
+        if gaps and not dropped:
+            notes.append(MapNote(kind="missing_values", table=spec.key, row=row.label, count=gaps, locator=locator))
     if matches:
         first = min(m.start for m in matches.values())
         data.found = True
@@ -85,6 +86,11 @@ def map_row_table(stream, spec: TableSpec, start: int, limit: int) -> TableResul
         if in_order:
             return TableResult(place_in_order(spec, in_order), [], (span[0], in_order[-1].index))
     return TableResult(data, notes, span)
+
+
+def _gaps(fitted: list) -> int:
+    """The values a row lacks (``fitted.count(None)``, without comparing each StreamCell to None)."""
+    return sum(value is None for value in fitted)
 
 
 def _find_deviations(stream, spec: TableSpec, matches: dict[str, LabelMatch], start: int, limit: int) -> None:
@@ -145,8 +151,8 @@ def map_table4(stream, start: int, limit: int) -> TableResult:
     locator = stream[anchor.start].locator
     if surplus:
         notes.append(MapNote(kind="extra_values", table=spec.key, count=surplus, locator=locator))
-    if None in fitted:
-        notes.append(MapNote(kind="missing_values", table=spec.key, count=fitted.count(None), locator=locator))
+    if _gaps(fitted):
+        notes.append(MapNote(kind="missing_values", table=spec.key, count=_gaps(fitted), locator=locator))
     offset = 0
     for row in spec.rows:
         data.rows[row.label] = make_cells(row, fitted[offset : offset + len(row.columns)], locator)

@@ -12,7 +12,9 @@ from .stream import StreamCell
 def _segment_after(stream, index: int, limit: int) -> list[StreamCell]:
     row_id = stream[index].row_id
     segment = []
-    for cell in stream[index + 1 : limit]:
+    stop = min(limit, len(stream)) if limit >= 0 else max(len(stream) + limit, 0)  # stream[index + 1 : limit]
+    for k in range(index + 1, stop):  # (not a copy of that slice: a row ends long before the limit)
+        cell = stream[k]
         if row_id is not None and cell.row_id != row_id:
             break
         segment.append(cell)
