@@ -61,7 +61,7 @@ class Locator:
 
 _new, _set = object.__new__, object.__setattr__
 _SHARED: dict[tuple, Locator] = {}
-_SHARED_MAX = 100_000
+_SHARED_MAX = 20_000  # a report has a few thousand places; a hostile table cannot grow it without bound
 
 
 def shared_locator(source: str, table: int | None = None, grid_row: int | None = None, grid_col: int | None = None, paragraph: int | None = None) -> Locator:
