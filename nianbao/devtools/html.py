@@ -33,6 +33,7 @@ _ENTITY_TYPES = {
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY_RE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]+));")
 _SPACES = " \t\r\n\v\f"
+_PLAIN = re.compile(r"[^<&>]+")
 
 
 def _decode_entity(text: str, pos: int) -> tuple[str, int] | None:
@@ -79,11 +80,15 @@ class _HtmlParser:
                 pos = self._tag(pos)
             elif char == "&":
                 pos = self._ampersand(pos)
-            else:
-                if char == ">" and self.strict:
+            elif char == ">":
+                if self.strict:
                     self._fail(f'Unescaped ">" at byte offset {self._byte(pos)}')
                 self._emit(char)
                 pos += 1
+            else:  # plain text up to the next markup character, emitted at once
+                end = _PLAIN.match(self.src, pos).end()
+                self._emit(self.src[pos:end])
+                pos = end
         if self.stack:
             self._fail(f'Can\'t find end tag corresponding to start tag "{self.stack[-1].name}"')
         self.entities.sort(key=lambda e: (e["offset"], -e["length"]))
