@@ -34,12 +34,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def register_handlers(application: Application) -> None:
-    for declared in COMMANDS:
-        application.add_handler(CommandHandler(declared.name, command_callback(declared.name)))
-    # drafts do not block the update queue: a supervisor's /status is answered during a burst
     # only new messages: an edited message is not a new draft
     new = filters.UpdateType.MESSAGE
+    # drafts do not block the update queue: a supervisor's /status is answered during a burst;
+    # first, as no command is a file: a burst of drafts is not asked of every command handler
     application.add_handler(MessageHandler(new & filters.Document.ALL, on_document, block=False))
+    for declared in COMMANDS:
+        application.add_handler(CommandHandler(declared.name, command_callback(declared.name)))
     application.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, on_text))
     application.add_handler(MessageHandler(new & filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(new & ~filters.COMMAND, on_other))
