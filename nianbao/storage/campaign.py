@@ -31,6 +31,8 @@ from .figures import Figures, cells_from_json, cells_of
 from .models import _SUBMISSION_COLUMNS, _SUMMARY_COLUMNS, Agency, Submission, _dt, _reader, _submission, _tables
 
 _ISSUES_COLUMNS = _SUBMISSION_COLUMNS.replace("report_json,", "NULL AS report_json,")
+_ID = 0  # where a deciding draft's row (``_SUMMARY_COLUMNS``) has its id
+assert _SUMMARY_COLUMNS.split(",")[_ID].strip() == "id"
 
 __all__ = ["AgencyState", "Campaign", "SetAside", "OFF_TARGET_REASONS"]
 
@@ -59,6 +61,23 @@ class _Drafts:
     first_clean: dt.datetime | None = None
     last_at: dt.datetime | None = None
     set_aside: list[SetAside] = field(default_factory=list)
+
+
+def _drafts(rows: list | None, summary) -> _Drafts:
+    """An agency's ``_Drafts`` from its rows as ``Campaign._draft_rows`` read them."""
+    drafts = _Drafts()
+    if rows is None:
+        return drafts
+    counts, deciding, set_aside = rows
+    if counts is not None:
+        drafts.own, drafts.last_at, drafts.first_clean = counts[1], _dt(counts[2]), _dt(counts[3])
+    if deciding is not None:
+        drafts.deciding = summary(deciding)
+    for _, submission_id, received_at, file_name, reason in set_aside:
+        received = _dt(received_at)
+        drafts.set_aside.append(SetAside(submission_id, received, file_name, OFF_TARGET_REASONS.get(reason or "", "其他单位或非本年度的报告")))
+        drafts.last_at = max(drafts.last_at or received, received)
+    return drafts
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +145,7 @@ class Campaign(Connection):
         imported report; from this store or another process: ``PRAGMA data_version``), another
         day or other deadlines, and they are worked out again."""
         if agency_id is not None:
-            return self._campaign(year, config, today, agency_id)
+            return self._campaign(year, config, today, agency_id)[0]
         key = (year, today, config.timezone, config.deadline(year), config.government_deadline(year))
         version = self._data_version()
         kept = getattr(self, "_campaigns", None)
@@ -135,11 +154,11 @@ class Campaign(Connection):
         found = kept.get(key)
         if version is not None and found is not None and found[0] == version:
             return list(found[1])
-        states = self._campaign(year, config, today, None)
+        states, standing = self._campaign(year, config, today, None, found[2] if found is not None else None)
         if version is not None:
             if len(kept) >= _KEPT_CAMPAIGNS:
                 kept.clear()
-            kept[key] = (version, tuple(states))
+            kept[key] = (version, tuple(states), standing)
         return states
 
     def _data_version(self) -> int | None:
@@ -152,14 +171,20 @@ class Campaign(Connection):
             self._live()
             return self._reader.execute("PRAGMA data_version").fetchone()[0]
 
-    def _campaign(self, year: int, config: Config, today: dt.date, agency_id: int | None) -> list[AgencyState]:
+    def _campaign(
+        self, year: int, config: Config, today: dt.date, agency_id: int | None, kept: dict | None = None
+    ) -> tuple[list[AgencyState], dict]:
+        """The states, and what each stood on (by agency id: the rows read for it, and its state).
+        ``kept``: the same from the last time for this year, day and deadlines: an agency whose
+        rows read as they did then keeps its state (a draft arriving works out its agency's state
+        again, not 5,000); one with acceptances in force is always worked out again (whether they
+        hold depends on its drafts' issues, not read here)."""
         where, params = ("WHERE a.id = ?", [agency_id]) if agency_id is not None else ("", [])
         columns, rows = self._tuples(f"SELECT a.* FROM agencies a {where} ORDER BY a.id", params)
-        agencies = list(map(_reader(Agency, columns), rows))
-        if not agencies:
-            return []
+        if not rows:
+            return [], {}
         only = "AND agency_id = ?" if agency_id is not None else ""
-        drafts = self._drafts_of(year, only, [year, *params])
+        drafts, summary = self._draft_rows(year, only, [year, *params])
         imported = {
             row["agency_id"]: row
             for row in self._rows(
@@ -176,24 +201,46 @@ class Campaign(Connection):
             )
         }
         in_force = self.active_acceptances(year, agency_id=agency_id)
-        return [
-            self._decide(agency, year, config, today, drafts.get(agency.id) or _Drafts(), imported.get(agency.id),
-                         explained.get(agency.id, 0), in_force.get(agency.id))
-            for agency in agencies
-        ]
+        issues = self._issue_rows([read[1][_ID] for found, read in drafts.items() if found in in_force and read[1] is not None])
+        agency_of, place = _reader(Agency, columns), columns.index("id")
+        states, standing = [], {}
+        for row in rows:
+            found = row[place]
+            acceptances = in_force.get(found)
+            read = (row, drafts.get(found), imported.get(found), explained.get(found, 0), acceptances)
+            before = kept.get(found) if kept is not None and not acceptances else None
+            if before is not None and before[0] == read:
+                state = before[1]
+            else:
+                state = self._decide(agency_of(row), year, config, today, _drafts(drafts.get(found), summary), imported.get(found),
+                                     explained.get(found, 0), acceptances, issues)
+            standing[found] = (read, state)
+            states.append(state)
+        return states, standing
 
-    def _drafts_of(self, year: int, only: str, params: list) -> dict[int, "_Drafts"]:
-        """What the state needs of each agency's drafts of ``year``, by agency id: three reads of
-        the ``submissions_standing`` index (never the reports' JSON)."""
-        drafts: dict[int, _Drafts] = defaultdict(_Drafts)
-        for row in self._rows(
+    def _issue_rows(self, ids: list[int]) -> dict[int, dict]:
+        """These drafts with their issues (not their reports), by id: the deciding drafts of the
+        agencies with acceptances in force, read at once, not one agency at a time."""
+        found: dict[int, dict] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.update((row["id"], row) for row in self._rows(f"SELECT {_ISSUES_COLUMNS} FROM submissions WHERE id IN ({marks})", chunk))
+        return found
+
+    def _draft_rows(self, year: int, only: str, params: list) -> tuple[dict[int, list], Any]:
+        """What the state needs of each agency's drafts of ``year``, as read, by agency id: the
+        count and times of its own drafts, its deciding draft's row, the rows of the drafts set
+        aside (three reads of the ``submissions_standing`` index, never the reports' JSON); and
+        how a deciding draft's row is made a ``Submission``."""
+        drafts: dict[int, list] = defaultdict(lambda: [None, None, []])
+        for row in self._tuples(
             "SELECT agency_id, COUNT(*) AS own, MAX(received_at) AS last_own,"
             " MIN(CASE WHEN parsed = 1 AND error_count = 0 THEN received_at END) AS first_clean"
             f" FROM submissions WHERE year = ? AND off_target = 0 {only} GROUP BY agency_id",
             params,
-        ):
-            found = drafts[row["agency_id"]]
-            found.own, found.last_at, found.first_clean = row["own"], _dt(row["last_own"]), _dt(row["first_clean"])
+        )[1]:
+            drafts[row[0]][0] = row
         # The latest readable draft of its own report, else its latest one: with one max() in an
         # aggregate, SQLite takes the other columns from the row that has it (the order of ids
         # that arrived at the same microsecond decides, as everywhere else).
@@ -202,21 +249,16 @@ class Campaign(Connection):
             f" FROM submissions WHERE year = ? AND off_target = 0 {only} GROUP BY agency_id",
             params,
         )
-        summary = _reader(Submission, columns, issues=list, report=lambda: None)
+        place = columns.index("agency_id")
         for row in rows:
-            deciding = summary(row)
-            drafts[deciding.agency_id].deciding = deciding
-        for row in self._rows(
-            "SELECT id, agency_id, received_at, file_name, off_target_reason FROM submissions"
+            drafts[row[place]][1] = row
+        for row in self._tuples(
+            "SELECT agency_id, id, received_at, file_name, off_target_reason FROM submissions"
             f" WHERE year = ? AND off_target = 1 {only} ORDER BY received_at DESC, id DESC",
             params,
-        ):
-            found = drafts[row["agency_id"]]
-            received = _dt(row["received_at"])
-            reason = OFF_TARGET_REASONS.get(row["off_target_reason"] or "", "其他单位或非本年度的报告")
-            found.set_aside.append(SetAside(row["id"], received, row["file_name"], reason))
-            found.last_at = max(found.last_at or received, received)
-        return drafts
+        )[1]:
+            drafts[row[0]][2].append(row)
+        return dict(drafts), _reader(Submission, columns, issues=list, report=lambda: None)
 
     def agency_state(self, agency_id: int, year: int, config: Config, today: dt.date) -> AgencyState | None:
         found = self.campaign(year, config, today, agency_id=agency_id)
@@ -281,14 +323,14 @@ class Campaign(Connection):
 
     # ------------------------------------------------------------------ deciding
 
-    def _decide(self, agency, year, config, today, drafts: "_Drafts", imported, explained, acceptances) -> AgencyState:
+    def _decide(self, agency, year, config, today, drafts: "_Drafts", imported, explained, acceptances, issues=None) -> AgencyState:
         deadline = config.deadline_for(year, agency.level)
         base = dict(
             agency=agency, year=year, deadline=deadline, drafts=drafts.own, set_aside=tuple(drafts.set_aside),
             explained=explained, last_at=drafts.last_at,
         )
         deciding = drafts.deciding
-        accepted = self._accepted(deciding, acceptances) if deciding and deciding.parsed and deciding.error_count else 0
+        accepted = self._accepted(deciding, acceptances, issues) if deciding and deciding.parsed and deciding.error_count else 0
         passing = deciding is not None and deciding.parsed and deciding.error_count == accepted
         if passing:
             first_clean = drafts.first_clean or deciding.received_at
@@ -328,14 +370,15 @@ class Campaign(Connection):
             fields.update(counted=False, not_counted=STATE_LABELS[state], late_days=0, blanks_as_zero=False)
         return AgencyState(state=state, **base, **fields)
 
-    def _accepted(self, deciding: Submission, acceptances) -> int:
+    def _accepted(self, deciding: Submission, acceptances, issues: dict[int, dict] | None = None) -> int:
         """How many of the deciding draft's errors a supervisor accepted (and still hold). The
         agency's earlier drafts are read only when an acceptance was made on one of them (whether
-        it still holds depends on them); one made on the deciding draft holds while its issue is there."""
+        it still holds depends on them); one made on the deciding draft holds while its issue is
+        there. ``issues``: drafts with their issues already read, by id."""
         if not acceptances:
             return 0
         if all((a.submission_id or deciding.id) >= deciding.id for a in acceptances if a.active):
-            row = self._one(f"SELECT {_ISSUES_COLUMNS} FROM submissions WHERE id = ?", (deciding.id,))
+            row = (issues or {}).get(deciding.id) or self._one(f"SELECT {_ISSUES_COLUMNS} FROM submissions WHERE id = ?", (deciding.id,))
             drafts = [_submission(row)] if row else []
         else:
             rows = self._rows(  # list_submissions(limit=200) with the issues but not the reports' JSON

@@ -111,3 +111,55 @@ def test_a_store_of_one_connection_keeps_nothing():
             _draft(store, agency)
             assert _by_name(store)["甲镇"].state == "passing"  # its own uncommitted write, as it reads it
         assert _by_name(store)["甲镇"].state == "passing"
+
+
+def test_a_draft_works_out_its_agencys_state_again_and_keeps_the_others(county):
+    store, ids = county
+    before = _by_name(store)
+    _draft(store, ids["乙镇"])
+    after = _by_name(store)
+    assert after["乙镇"] is not before["乙镇"] and after["乙镇"].state == "passing"
+    assert after["丙镇"] is before["丙镇"]  # nothing of its own changed: the state it had
+    assert after == _fresh(store)
+
+
+def test_the_kept_states_are_the_states_worked_out_afresh_whatever_happens(tmp_path):
+    """Random drafts (readable or not, another agency's or year's), acceptances and revocations,
+    explanations, imported reports, the roster changed, old reports purged, another day: after
+    each, every agency's state is what it would be worked out alone from the database."""
+    import random
+
+    rng = random.Random(20250131)
+    with Store(tmp_path / "nianbao.db") as store:
+        ids = [store.add_agency(f"第{n}镇", "township") for n in range(6)]
+        days, acceptances = [TODAY, dt.date(2025, 1, 25), dt.date(2025, 4, 2)], []
+        for step in range(240):
+            agency = rng.choice(ids)
+            latest = store.latest_submission(agency, 2024)
+            action = rng.choice([0, 1, 2, 3, 3, 4, 4, 5, 6, 7, 8, 9])
+            when = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(hours=step * 7)
+            if action <= 2:
+                parsed, off_target = rng.random() > 0.15, rng.choice([None, None, None, "S104", "Y108"])
+                store.add_submission(SubmissionIn(
+                    agency_id=agency, year=2024, input_format="docx", parsed=parsed, error_count=rng.choice([0, 1]) if parsed else 0,
+                    issues=[ERROR, WARNING] if parsed else [], report={"tables": {}} if parsed else None, received_at=when,
+                    off_target=off_target is not None, off_target_reason=off_target,
+                ))  # fmt: skip
+            elif action == 3 and latest is not None and latest.error_count:
+                acceptances.append(store.accept_issue(agency, 2024, KEY, code="T101", message="不等", submission_id=latest.id,
+                                                      reason="已核实", by=9001, now=when))
+            elif action == 4 and acceptances:
+                store.revoke_acceptance(acceptances.pop(rng.randrange(len(acceptances))).id, by=9001, reason="撤回", now=when)
+            elif action == 5 and latest is not None:
+                store.explain_issue(agency, 2024, (f"W{rng.randrange(3)}", None, None, None, None), submission_id=latest.id,
+                                    text="说明", by=9001, now=when)
+            elif action == 6:
+                store.set_agency_active(agency, rng.random() < 0.7)
+            elif action == 7:
+                store.set_agency_level(agency, rng.choice(["township", "government", "县直部门"]))
+            elif action == 8:
+                store.save_prior_report(agency, 2024, rng.choice([{}, {"主动公开": {}}]), file_name=f"{step}.pdf", now=when)
+            else:
+                store.purge_rows(when - dt.timedelta(days=rng.randrange(1, 20)))
+            today = rng.choice(days)
+            assert _by_name(store, today) == _fresh(store, today), step
