@@ -1,6 +1,8 @@
 """The county summary as an .xlsx workbook: one sheet per standard table laid out like the
 official one (merged headers, sums as numbers), and a per-agency sheet. Every sheet prints
-landscape on A4, fitted to the page width, with its header rows repeated on each page."""
+landscape on A4, fitted to the page width, with its header rows repeated on each page. The
+per-agency sheet's rows (one an agency: 5,000 in a large county) are written as the sheet's XML
+at once (``xlsx_rows``), what openpyxl would write for them cell by cell."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from ..storage.figures import INDEX, cells_of
 from ..validators.identities import number
 from .summary import KEY_FIGURES, STATE_LABELS, AgencyLine, Summary, _plain, _scope_line, breaks_warning
 from .money import figure_value
+from .xlsx_rows import rows_xml, splice_rows
 
 __all__ = ["AGENCY_HEADERS", "AGENCY_SHEET", "GRID_TOP", "SHEET_NAMES", "summary_workbook"]
 
@@ -199,16 +202,9 @@ def _agency_row(index: int, line: AgencyLine) -> list[Any]:
     ]
 
 
-def _styled(ws, value: Any, style: NamedStyle) -> Cell:
-    """A cell of the per-agency sheet made with its named style (``cell.style = name`` looks the
-    style up by name, cell by cell); a sender's text starting with "=" stays text (``_no_formulas``)."""
-    cell = Cell(ws, value=value, style_array=style.as_tuple())
-    if cell.data_type == "f":
-        cell.data_type = "s"
-    return cell
-
-
-def _agency_sheet(wb: Workbook, summary: Summary, year: int | None, styles: dict[str, NamedStyle], scope: str) -> None:
+def _agency_sheet(wb: Workbook, summary: Summary, year: int | None, styles: dict[str, NamedStyle], scope: str) -> bytes:
+    """The per-agency sheet, its agencies' rows apart: they are written as the sheet's XML
+    (``xlsx_rows``), to be put below its header row once the workbook is saved."""
     ws = wb.create_sheet(AGENCY_SHEET)
     headers = AGENCY_HEADERS + tuple(h for h, *_ in KEY_FIGURES)
     prefix = f"{year}年度 " if year else ""
@@ -216,9 +212,14 @@ def _agency_sheet(wb: Workbook, summary: Summary, year: int | None, styles: dict
     _note(ws, 2, scope + " 红色：报告有错误；灰色：未报送或无法读取。", len(headers))
     for c, text in enumerate(headers, start=1):
         ws.cell(GRID_TOP, c, text).style = "表头"
-    for i, line in enumerate(summary.lines, start=1):  # appended below the header row, GRID_TOP + i
-        kind = "有错误" if line.entry.state == "errors" else "未计入" if not line.included and line.entry.state != "passing" else "单元格"
-        ws.append([_styled(ws, value, styles[_style(kind, c in (2, 9, 10))]) for c, value in enumerate(_agency_row(i, line), start=1)])
+    ids = {}  # each style's id in the workbook, as its cells would have it
+    for name in {_style(kind, left) for kind in ROW_KINDS for left in (True, False)}:
+        ids[name] = Cell(ws, style_array=styles[name].as_tuple()).style_id
+    columns = {kind: [ids[_style(kind, c in (2, 9, 10))] for c in range(1, len(headers) + 1)] for kind in ROW_KINDS}
+    rows = (
+        (_agency_row(i, line), columns[_row_kind(line)]) for i, line in enumerate(summary.lines, start=1)
+    )  # below the header row, GRID_TOP + i
+    body = rows_xml(GRID_TOP + 1, rows)
     _agency_totals(ws, summary, GRID_TOP + len(summary.lines) + 1, len(AGENCY_HEADERS))
     widths = (6, 28, 14, 12, 10, 8, 8, 9, 30, 24, 17) + (12,) * len(KEY_FIGURES)
     for c, width in enumerate(widths, start=1):
@@ -226,6 +227,15 @@ def _agency_sheet(wb: Workbook, summary: Summary, year: int | None, styles: dict
     ws.freeze_panes = ws.cell(GRID_TOP + 1, 3)
     _print_setup(ws, f"{GRID_TOP}:{GRID_TOP}")
     ws.auto_filter.ref = f"A{GRID_TOP}:{get_column_letter(len(headers))}{GRID_TOP + len(summary.lines)}"
+    return body
+
+
+ROW_KINDS = ("有错误", "未计入", "单元格")
+
+
+def _row_kind(line: AgencyLine) -> str:
+    """有错误 (filled red), 未计入 (grey: not submitted, unreadable, …), else 单元格."""
+    return "有错误" if line.entry.state == "errors" else "未计入" if not line.included and line.entry.state != "passing" else "单元格"
 
 
 def _agency_totals(ws, summary: Summary, row: int, offset: int) -> None:
@@ -246,12 +256,12 @@ def summary_workbook(summary: Summary, year: int | None = None) -> bytes:
     note = _scope_note(summary, scope)
     for spec in TABLES:
         _table_sheet(wb, summary, table_grid(spec.key), year, note)
-    _agency_sheet(wb, summary, year, styles, scope)
+    rows = _agency_sheet(wb, summary, year, styles, scope)
     wb.properties.title = f"{year or ''}政府信息公开工作年度报告汇总"
     out = io.BytesIO()
-    _no_formulas(wb.worksheets[:-1])  # the per-agency sheet's cells are made as text (``_styled``)
+    _no_formulas(wb.worksheets)  # the agencies' rows are written with text as text (``xlsx_rows``)
     wb.save(out)
-    return out.getvalue()
+    return splice_rows(out.getvalue(), wb[AGENCY_SHEET].path, GRID_TOP + len(summary.lines) + 1, rows)
 
 
 def _no_formulas(worksheets) -> None:
