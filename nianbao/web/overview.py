@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
 
+import aiohttp_jinja2
 from aiohttp import web
+from markupsafe import Markup
 from pypinyin import lazy_pinyin
 
 from ..levels import LEVELS
@@ -123,6 +125,21 @@ def select(rows: list[Row], query) -> list[Row]:
     return sorted(rows, key=key, reverse=descending)
 
 
+def rows_html(env, rows: list[Row]) -> Markup:
+    """The rows of the overview's table, each as ``overview_row.html`` renders it, rendered once
+    for each row's content and kept: sorting, filtering and reloading 5,000 agencies renders only
+    the rows whose agency changed (a row is its agency's state, as every window shows it)."""
+    row = env.get_template("overview_row.html").module.row
+    return Markup("".join([_row_html(row, r) for r in rows]))
+
+
+@lru_cache(maxsize=32_768)  # a large roster's rows, and the rows they were before their last changes
+def _row_html(macro, row: Row) -> str:
+    """A row as ``macro`` renders it: equal rows render alike (a row holds all it shows; its time
+    is in the desk's own time zone, one per desk, and each desk has its own macro)."""
+    return str(macro(row))
+
+
 def sort_words(query) -> str:
     sort = query.get("sort") or "state"
     words = SORT_WORDS.get(sort.lstrip("-"), SORT_WORDS["state"])
@@ -154,7 +171,7 @@ async def overview(request: web.Request) -> web.StreamResponse:
     return page(
         request,
         "overview.html",
-        rows=select(rows, request.query),
+        rows=rows_html(aiohttp_jinja2.get_env(request.app), select(rows, request.query)),
         total=len(rows),
         counts=counts,
         state_labels=STATE_LABELS,
