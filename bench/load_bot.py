@@ -76,7 +76,7 @@ def count_steps() -> None:
                 STEP_CALLS[name] += 1
         return wrapper
 
-    for name in ("journal", "keep", "attempt", "decide", "answered", "stored_bytes"):
+    for name in ("admit", "journal", "keep", "attempt", "decide", "answered", "stored_bytes"):
         setattr(steps, name, counted(f"steps.{name}", getattr(steps, name)))
     for name in ("record", "check_options"):
         setattr(ReviewService, name, counted(f"review.{name}", getattr(ReviewService, name)))
