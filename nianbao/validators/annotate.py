@@ -145,8 +145,8 @@ def clean_copy(data: bytes, result: CheckResult, word: WordTree | None = None) -
     """A returned 批注版 whose issues are all fixed, without this program's old comments; None
     when the draft carries none of them (nothing to clean) or cannot be opened. ``word``: the
     tree the check read ``data`` from (else it is read again)."""
-    if not is_clean_copy(result) or result.input_format != "docx" or sniff(data) != "docx":
-        return None
+    if not is_clean_copy(result) or result.input_format != "docx" or (word is None and sniff(data) != "docx"):
+        return None  # (a tree the check read as .docx: its bytes are one, no need to sniff them again)
     word = word or _word_of(data)
     copy = CommentedCopy(word)
     if not copy.remove_own() + remove_own_shading(word.body):
@@ -169,7 +169,7 @@ def check_and_annotate(data: bytes, source_name: str = "", **options) -> tuple[C
             return result, _annotated(word, result)
         if is_clean_copy(result):
             return result, clean_copy(data, result, word)
-        if not can_annotate(data, result) or word is None:
+        if word is None or result.error is not None or not result.issues or result.input_format != "docx":  # can_annotate (read as .docx)
             return result, None
         return result, _annotated(word, result)
     except Exception:  # noqa: BLE001 - a package the copy cannot be written into (a .docm, a broken
