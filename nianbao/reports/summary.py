@@ -145,7 +145,9 @@ def _cell(tables: Tables | None, table: str, row: str, column: str) -> Any:
 
 
 # every cell an identity names: a blank one among them is derived (or makes the tables incomplete)
-_IN_IDENTITIES = operator.itemgetter(*sorted({INDEX[(spec.key, row, column)] for spec in TABLES for eq in spec.equations for _, row, column in eq.terms}))
+_IN_IDENTITIES = operator.itemgetter(
+    *sorted({INDEX[(spec.key, row, column)] for spec in TABLES for equation in spec.equations for _, row, column in equation.terms})
+)
 
 
 def _verdict(entry: AgencyEntry, include_errors: bool) -> str | None:

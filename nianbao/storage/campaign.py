@@ -75,7 +75,8 @@ def _drafts(rows: list | None, summary) -> _Drafts:
         drafts.deciding = summary(deciding)
     for _, submission_id, received_at, file_name, reason in set_aside:
         received = _dt(received_at)
-        drafts.set_aside.append(SetAside(submission_id, received, file_name, OFF_TARGET_REASONS.get(reason or "", "其他单位或非本年度的报告")))
+        why = OFF_TARGET_REASONS.get(reason or "", "其他单位或非本年度的报告")
+        drafts.set_aside.append(SetAside(submission_id, received, file_name, why))
         drafts.last_at = max(drafts.last_at or received, received)
     return drafts
 
@@ -225,7 +226,8 @@ class Campaign(Connection):
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
-            found.update((row["id"], row) for row in self._rows(f"SELECT {_ISSUES_COLUMNS} FROM submissions WHERE id IN ({marks})", chunk))
+            rows = self._rows(f"SELECT {_ISSUES_COLUMNS} FROM submissions WHERE id IN ({marks})", chunk)
+            found.update((row["id"], row) for row in rows)
         return found
 
     def _draft_rows(self, year: int, only: str, params: list) -> tuple[dict[int, list], Any]:
