@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from .readers.docx import _P, W
 from .render import ISSUE_HEAD_OPENING
 
@@ -27,6 +29,7 @@ _COMMENT = f"{W}comment"
 _COMMENT_MARKERS = (f"{W}commentRangeStart", f"{W}commentRangeEnd", f"{W}commentReference")
 # parts Word and WPS add beside comments.xml, keyed by the comment paragraph's w14:paraId
 COMMENT_SIDE_PARTS = ("commentsExtended.xml", "commentsIds.xml", "commentsExtensible.xml")
+_SIDE_IDS = {"paraId", "durableId"}  # what ties an entry to its comment (not done="0", which most share)
 _PARA_ID = "{http://schemas.microsoft.com/office/word/2010/wordml}paraId"
 # what a comment's text is made of, as python-docx's ``Comment.text`` reads it
 _R, _HYPERLINK, _T = f"{W}r", f"{W}hyperlink", f"{W}t"
@@ -125,7 +128,7 @@ def _remove_side_entries(side_parts: list, para_ids: set[str]) -> None:
     keys = set(para_ids)
     for _, root in side_parts:
         for entry in list(root):
-            values = set(entry.attrib.values())
+            values = {value for name, value in entry.attrib.items() if etree.QName(name).localname in _SIDE_IDS}
             if values & keys:
                 keys |= values  # a durable id found beside a paragraph id
                 root.remove(entry)

@@ -94,7 +94,7 @@ def _remove_own_comments(document) -> int:
         for part in sorted(parts, key=lambda p: not str(p.partname).endswith("commentsIds.xml")):
             root = part._element if hasattr(part, "_element") else etree.fromstring(part.blob)
             for entry in list(root):
-                values = set(entry.attrib.values())
+                values = {v for n, v in entry.attrib.items() if etree.QName(n).localname in ("paraId", "durableId")}  # not done="0"
                 if values & keys:
                     keys |= values
                     root.remove(entry)
