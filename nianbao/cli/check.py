@@ -19,7 +19,9 @@ if TYPE_CHECKING:  # the engine is imported when a command needs it: `nianbao in
     from ..validators.engine import CheckResult
 
 
-def _check_file(path: Path, args) -> CheckResult:
+def _check_file(path: Path, args, *, annotate: bool = False) -> tuple[CheckResult, bytes | None]:
+    """The check of one file and, with ``annotate``, its 批注版 (or clean copy) made on the tree
+    the check read, in the same pass."""
     from ..validators.engine import CheckResult, check_bytes
 
     try:
@@ -29,11 +31,15 @@ def _check_file(path: Path, args) -> CheckResult:
 
         result = CheckResult(str(path), "", 0, "missing")
         result.error = ReadError("unreadable_file", say.cannot_open_file(path, os_problem(exc)))
-        return result
-    return check_bytes(
-        data, str(path), level=args.level, deadline=args.deadline, government_deadline=args.government_deadline,
-        expected_year=args.year, previous=_previous(args),
+        return result, None
+    options = dict(
+        level=args.level, deadline=args.deadline, government_deadline=args.government_deadline, expected_year=args.year, previous=_previous(args)
     )
+    if annotate:
+        from ..validators.annotate import check_and_annotate
+
+        return check_and_annotate(data, str(path), **options)
+    return check_bytes(data, str(path), **options), None
 
 
 def _previous(args):
@@ -62,21 +68,20 @@ def _previous_year_notice(result: CheckResult, args) -> None:
         print(say.previous_other_year(previous.year, result.report.year), file=sys.stderr)
 
 
-def _annotate(path: Path, result: CheckResult, target: str) -> None:
-    from ..validators.annotate import annotate_docx, can_annotate, clean_copy
+def _save_annotated(result: CheckResult, marked: bytes | None, target: str) -> None:
+    from ..validators.annotate import CONVERTED_FORMATS, is_clean_copy
 
-    data = path.read_bytes()
-    clean = clean_copy(data, result)  # a returned 批注版 with every issue fixed
-    if clean is not None:
-        Path(target).write_bytes(clean)
+    if marked is not None and is_clean_copy(result):  # a returned 批注版 with every issue fixed
+        Path(target).write_bytes(marked)
         print(say.clean_copy_saved(target), file=sys.stderr)
-        return
-    if not can_annotate(data, result):
+    elif marked is not None:
+        Path(target).write_bytes(marked)
+        print(say.annotated_saved(target, len(result.issues)), file=sys.stderr)
+        if result.input_format in CONVERTED_FORMATS:
+            print(say.converted_annotated(result.input_format), file=sys.stderr)
+    else:
         nothing_to_mark = result.error is None and not result.issues
         print(say.NOT_ANNOTATED_NO_ISSUES if nothing_to_mark else say.NOT_ANNOTATED_NOT_DOCX, file=sys.stderr)
-        return
-    Path(target).write_bytes(annotate_docx(data, result))
-    print(say.annotated_saved(target, len(result.issues)), file=sys.stderr)
 
 
 def _same_file(one: Path, other: Path) -> bool:
@@ -115,14 +120,14 @@ def cmd_check(args) -> int:
         return 2
     checked = 0
     for path in files:
-        result = _check_file(path, args)
+        result, marked = _check_file(path, args, annotate=bool(args.annotate))
         if skipped_as_stray(path, result.error and result.error.code, in_folders):
             continue
         checked += 1
         _previous_year_notice(result, args)
         worst = max(worst, result.exit_code())
         if args.annotate:
-            _annotate(path, result, args.annotate)
+            _save_annotated(result, marked, args.annotate)
         if args.json:
             if result.error and single:
                 print(summary_line(result), file=sys.stderr)

@@ -10,7 +10,7 @@ __all__ = [
     "NO_FILES_TO_CHECK", "NO_FILES_TO_IMPORT", "NO_READ_PERMISSION",
     "NO_REPORTS_TO_SUM", "NO_TOKEN_MESSAGE", "WEB_ONLY", "REACH_NO_TOKEN", "REACH_TOKEN_REJECTED",
     "agency_added_to_roster", "agency_in_roster", "agency_level_set", "agency_name_ambiguous",
-    "agency_not_in_roster", "agency_renamed", "agency_switched", "annotate_over_input", "annotated_saved", "bad_date",
+    "agency_not_in_roster", "agency_renamed", "agency_switched", "annotate_over_input", "annotated_saved", "bad_date", "converted_annotated",
     "cannot_add_agency", "cannot_open_file", "cannot_read", "chart_saved", "clean_copy_saved",
     "cli_member_removed", "cli_not_a_member", "days_not_a_number", "days_out_of_range",
     "history_counts", "history_failed", "history_imported", "import_ambiguous", "import_not_in_roster",
@@ -167,6 +167,10 @@ def annotate_over_input(target, draft) -> str:
 
 def annotated_saved(target, count: int) -> str:
     return f"已生成批注版：{target}（{count} 条批注）"
+
+
+def converted_annotated(kind: str) -> str:
+    return f"（原文件是 .{kind}：批注版是转换成的 .docx 副本，转换可能改变了少量版式，请核对后在这份 .docx 上修改。）"
 
 
 def history_failed(file_name: str, problem: str) -> str:
