@@ -56,6 +56,19 @@ def _total(*parts: float | None) -> float | None:
     return None if any(part is None for part in parts) else sum(parts)
 
 
+MIN_UPLOAD_RATE = 16 * 1024  # bytes a second: the slowest upload still waited for
+
+
+def _whole_request(pool, connect, write, read, body: bytes | None) -> float | None:
+    """A bound on the whole call, as PTB's timeouts add up: none for a download (a slow but
+    steady file is read as long as no read waits ``read`` seconds, as httpx did), and for an
+    upload time for its body at MIN_UPLOAD_RATE too (aiohttp has no timeout per write)."""
+    if body is None:
+        return None
+    total = _total(pool, connect, write, read)
+    return None if total is None else total + len(body) / MIN_UPLOAD_RATE
+
+
 class BotApiClient(BaseRequest):
     """A ``telegram.request.BaseRequest`` on an ``aiohttp.ClientSession`` (see the module's doc).
     The session is made in the running loop on first use and closed by ``shutdown``."""
@@ -121,9 +134,6 @@ class BotApiClient(BaseRequest):
         read = _timeout(read_timeout, self._read)
         write = _timeout(write_timeout, self._media_write if files else self._write)
         connect, pool = _timeout(connect_timeout, self._connect), _timeout(pool_timeout, self._pool)
-        timeout = aiohttp.ClientTimeout(
-            total=_total(pool, connect, write, read), connect=_total(pool, connect), sock_connect=connect, sock_read=read
-        )
         headers = {"User-Agent": self.USER_AGENT}
         body: Any = None
         if files:
@@ -131,6 +141,9 @@ class BotApiClient(BaseRequest):
         elif request_data is not None:
             body = json.dumps(request_data.parameters, separators=(",", ":")).encode()
             headers["Content-Type"] = "application/json"
+        timeout = aiohttp.ClientTimeout(
+            total=_whole_request(pool, connect, write, read, body), connect=_total(pool, connect), sock_connect=connect, sock_read=read
+        )
         try:
             session = self._open()
             proxy = self._proxy(url)
@@ -138,8 +151,8 @@ class BotApiClient(BaseRequest):
                 return response.status, await response.read()
         except asyncio.TimeoutError as error:
             raise TimedOut from error
-        except aiohttp.ClientError as error:  # its message may name the URL, with the token in it
-            raise NetworkError(f"aiohttp.{type(error).__name__}: {_TOKEN_IN_URL.sub('/bot…', str(error))}") from error
+        except (aiohttp.ClientError, ValueError) as error:  # its message (and traceback) may name the URL, token and all
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {_TOKEN_IN_URL.sub('/bot…', str(error))}") from None
 
 
 _FORM_ESCAPES = {'"': "%22", "\\": "\\\\", **{chr(c): f"%{c:02X}" for c in range(0x20) if c != 0x1B}}

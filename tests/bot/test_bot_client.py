@@ -4,10 +4,12 @@ errors the delivery retries on, without the token."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import traceback
 
-import aiohttp
 import pytest
+from aiohttp import web
 import httpx
 from telegram import Bot, InputFile, LinkPreviewOptions
 from telegram.request import RequestData
@@ -79,8 +81,36 @@ async def test_no_server_is_a_network_error_that_does_not_show_the_token() -> No
             await client.post(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe")
     finally:
         await client.shutdown()
-    assert TOKEN not in str(caught.value)
-    assert isinstance(caught.value.__cause__, aiohttp.ClientError)
+    assert TOKEN not in str(caught.value) and "ClientConnectorError" in str(caught.value)
+    assert TOKEN not in "".join(traceback.format_exception(caught.value))  # nothing chained that names the URL
+
+
+async def test_a_slow_but_steady_download_is_not_cut_short(aiohttp_server) -> None:
+    """A draft trickling in on a slow line (a piece every 0.3 s) is read whole however long it
+    takes in all, as long as no single read waits the read timeout; a line gone silent is a timeout."""
+
+    async def trickle(request):
+        response = web.StreamResponse()
+        await response.prepare(request)
+        for _ in range(8):
+            await response.write(b"x" * 1000)
+            await asyncio.sleep(0.3)
+        if request.path.endswith("silent"):
+            await asyncio.sleep(3)
+        await response.write_eof()
+        return response
+
+    app = web.Application()
+    app.router.add_get("/file/bot{token}/{name}", trickle)
+    server = await aiohttp_server(app)
+    client = BotApiClient(read_timeout=1, write_timeout=0.1, connect_timeout=0.1, pool_timeout=0.1)
+    try:
+        status, body = await client.do_request(f"http://127.0.0.1:{server.port}/file/bot{TOKEN}/draft.docx", "GET")
+        assert (status, len(body)) == (200, 8000)  # 2.4 s in all, well over the 1.3 s the timeouts add up to
+        with pytest.raises(TimedOut):
+            await client.do_request(f"http://127.0.0.1:{server.port}/file/bot{TOKEN}/silent", "GET")
+    finally:
+        await client.shutdown()
 
 
 async def test_shutdown_then_a_new_session_on_next_use(api: LocalBotApi) -> None:
