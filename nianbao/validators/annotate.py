@@ -88,7 +88,7 @@ def _annotated(word: WordTree, result: CheckResult, author: str = DEFAULT_AUTHOR
     """``annotate_docx`` on the tree the check read (it is marked up in place)."""
     copy = CommentedCopy(word)
     copy.remove_own()
-    remove_own_shading(word.body)
+    remove_own_shading(*word.marked_parts)
     body = BodyMap(word.body, word.paragraphs, word.tables)
     groups: dict[object, list[int]] = {}  # anchor element (w:tc or w:p) -> comment ids
 
@@ -149,7 +149,7 @@ def clean_copy(data: bytes, result: CheckResult, word: WordTree | None = None) -
         return None  # (a tree the check read as .docx: its bytes are one, no need to sniff them again)
     word = word or _word_of(data)
     copy = CommentedCopy(word)
-    if not copy.remove_own() + remove_own_shading(word.body):
+    if not copy.remove_own() + remove_own_shading(*word.marked_parts):
         return None
     return copy.save()
 

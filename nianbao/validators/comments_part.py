@@ -105,7 +105,8 @@ class CommentedCopy:
             return 0
         side = [(_member(name), None) for name, _ in self.word.package.parts if posixpath.basename(name) in COMMENT_SIDE_PARTS]
         side = [(name, self._tree(name)) for name, _ in sorted(side, key=lambda part: not part[0].endswith("commentsIds.xml"))]
-        removed = remove_own_comments(self.comments, self.word.body, side)
+        body, *fallbacks = self.word.marked_parts
+        removed = remove_own_comments(self.comments, body, side, tuple(fallbacks))
         if removed:
             self.changed |= {self.comments_name, *(name for name, _ in side)}
         return removed

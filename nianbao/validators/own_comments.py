@@ -84,15 +84,16 @@ def shade(tc, severity: str) -> bool:
     return True
 
 
-def remove_own_shading(body) -> int:
-    """Remove the shading this program gave cells in an earlier 批注版; how many."""
-    own = [shd for shd in body.iter(_SHD) if (shd.get(_FILL) or "").upper() in _OWN and shd.getparent().tag == _TCPR]
+def remove_own_shading(body, *more) -> int:
+    """Remove the shading this program gave cells in an earlier 批注版 (in ``body`` and any
+    ``more`` trees: the text boxes' fallbacks set aside); how many."""
+    own = [shd for root in (body, *more) for shd in root.iter(_SHD) if (shd.get(_FILL) or "").upper() in _OWN and shd.getparent().tag == _TCPR]
     for shd in own:
         shd.getparent().remove(shd)
     return len(own)
 
 
-def remove_own_comments(comments, body, side_parts: list) -> int:
+def remove_own_comments(comments, body, side_parts: list, more: tuple = ()) -> int:
     """Remove the comments this program added earlier from the comments part's tree ``comments``
     (and their markers from ``body``, their entries from the trees of ``side_parts``, Word's
     commentsExtended/Ids/Extensible); people's own comments stay. How many were removed."""
@@ -104,7 +105,8 @@ def remove_own_comments(comments, body, side_parts: list) -> int:
     for element in own:
         para_ids |= {p.get(_PARA_ID) for p in element.iter(_P) if p.get(_PARA_ID)}
         element.getparent().remove(element)
-    _remove_markers(body, ids)
+    for root in (body, *more):  # (``more``: the text boxes' fallbacks set aside)
+        _remove_markers(root, ids)
     _remove_side_entries(side_parts, para_ids)
     return len(own)
 

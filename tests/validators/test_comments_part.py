@@ -260,3 +260,37 @@ def test_libreoffice_opens_a_real_reports_copy_with_its_text_boxes(pingtan, tmp_
         notes = [a for page in pdf.pages for a in (resolve1(page.page_obj.attrs.get("Annots")) or []) if resolve1(a).get("Contents")]
         assert "年度报告" in "".join(page.extract_text() or "" for page in pdf.pages[:2])
     assert len(notes) == len(read_comments(marked)) == len(result.issues) + 1
+
+
+def _with_old_marks_in_a_text_box(marked: bytes) -> bytes:
+    """A 批注版 as Word saves it back when a comment sits in a text box: the comment's markers
+    in the box's DrawingML and again in its VML fallback (mc:Fallback)."""
+    source = zipfile.ZipFile(io.BytesIO(marked))
+    xml = source.read("word/document.xml").decode()
+    first = xml.split('commentReference w:id="', 1)[1].split('"', 1)[0]
+    marks = f'<w:commentRangeStart w:id="{first}"/><w:r><w:t>框</w:t></w:r><w:commentRangeEnd w:id="{first}"/><w:r><w:commentReference w:id="{first}"/></w:r>'
+    box = (
+        '<w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        f'<mc:Choice Requires="wps"><w:t>框</w:t></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p>{marks}</w:p></w:txbxContent></w:pict></mc:Fallback>'
+        "</mc:AlternateContent></w:r>"
+    )
+    xml = xml.replace("</w:p>", box + "</w:p>", 1)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, xml.encode() if info.filename == "word/document.xml" else source.read(info.filename))
+    return out.getvalue()
+
+
+def test_old_marks_in_a_text_boxs_fallback_go_too(sample_texts):
+    _, marked = check_and_annotate(two_mistakes_draft(sample_texts), "初稿.docx")
+    returned = _with_old_marks_in_a_text_box(marked)
+    _, again = check_and_annotate(returned, "二稿.docx")
+    xml = zipfile.ZipFile(io.BytesIO(again)).read("word/document.xml").decode()
+    fallback = xml.split("<mc:Fallback>", 1)[1].split("</mc:Fallback>", 1)[0]
+    assert "框" in fallback and "comment" not in fallback  # the box kept, the old markers gone
+    references = [part.split('"', 1)[0] for part in xml.split('commentReference w:id="')[1:]]
+    assert len(references) == len(set(references)) == len(read_comments(again))  # no id used twice
+    fixed = replace_in_document(replace_in_document(returned, *HEADING), *CELL)
+    result, clean = check_and_annotate(fixed, "定稿.docx")
+    assert result.issues == [] and "comment" not in zipfile.ZipFile(io.BytesIO(clean)).read("word/document.xml").decode()

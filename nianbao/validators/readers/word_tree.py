@@ -28,6 +28,12 @@ class WordTree:
     def body(self):
         return self.root.find(f"{W}body")
 
+    @property
+    def marked_parts(self) -> list:
+        """The body and the fallbacks set aside: where a 批注版's marks may be (Word writes a
+        comment in a text box into its fallback too)."""
+        return [self.body, *(fallback for _, _, fallback in self.fallbacks)]
+
     def restore(self) -> None:
         """The tree as the file has it again (the fallbacks the reader set aside put back)."""
         restore_fallbacks(self.fallbacks)
