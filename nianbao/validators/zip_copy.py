@@ -35,7 +35,10 @@ def write_package(package: Package, changed: dict[str, bytes], level: int = LEVE
     chunks: list = []
     entries: list[_Entry] = []
     offset = 0
+    read = {info.filename: info for info in package.infos}  # of a name given twice, zipfile reads the last
     for info in package.infos:
+        if read[info.filename] is not info:
+            continue  # (an odd or hostile zip: one copy of a name, the one that was read)
         if info.filename in changed:
             entry, data = _deflated(info.filename, changed.pop(info.filename), level, info)
         else:

@@ -89,3 +89,26 @@ def test_a_package_too_large_for_a_plain_zip_is_refused():
             archive.writestr(f"{k}", b"")
     with pytest.raises(ValueError, match="too large"):
         write_package(Package(out.getvalue(), checked=False), {})
+
+
+def test_a_name_given_twice_is_written_once_as_it_was_read(sample_texts):
+    """An odd or hostile zip holding word/document.xml twice: zipfile (and so the check) reads
+    the last; the 批注版 holds that one, marked, and no stale copy beside it."""
+    import warnings
+
+    from fixtures.roundtrip import two_mistakes_draft
+
+    from nianbao.validators.annotate import check_and_annotate, read_comments
+
+    draft = zipfile.ZipFile(io.BytesIO(two_mistakes_draft(sample_texts)))
+    twice = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(twice, "w", zipfile.ZIP_DEFLATED) as target:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
+        target.writestr("word/document.xml", b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>')
+        for info in draft.infolist():
+            target.writestr(info, draft.read(info.filename))
+    result, marked = check_and_annotate(twice.getvalue(), "两份正文.docx")
+    assert result.error is None and len(result.issues) == 2 and marked is not None
+    names = [info.filename for info in zipfile.ZipFile(io.BytesIO(marked)).infolist()]
+    assert names.count("word/document.xml") == 1
+    assert [c.locator is not None for c in read_comments(marked)] == [True, True]
