@@ -134,3 +134,7 @@ def _remove_side_entries(side_parts: list, para_ids: set[str]) -> None:
             if values & keys:
                 keys |= values  # a durable id found beside a paragraph id
                 root.remove(entry)
+                continue
+            for name, value in list(entry.attrib.items()):
+                if etree.QName(name).localname == "paraIdParent" and value in keys:
+                    del entry.attrib[name]  # a person's reply to a removed comment: a comment of its own now

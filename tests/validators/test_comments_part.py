@@ -294,3 +294,21 @@ def test_old_marks_in_a_text_boxs_fallback_go_too(sample_texts):
     fixed = replace_in_document(replace_in_document(returned, *HEADING), *CELL)
     result, clean = check_and_annotate(fixed, "定稿.docx")
     assert result.issues == [] and "comment" not in zipfile.ZipFile(io.BytesIO(clean)).read("word/document.xml").decode()
+
+
+def test_a_persons_reply_to_an_old_comment_stays_as_a_comment_of_its_own(sample_texts, template_path):
+    name, text = next(iter(sample_texts.items()))
+    first, _ = marked_both_ways(build_docx(content_from_sample(text, f"{name}.txt"), template=template_path))
+    returned = with_word_side_parts(with_a_persons_comment(first))
+    source = zipfile.ZipFile(io.BytesIO(returned))
+    extended = source.read("word/commentsExtended.xml").decode()
+    last = extended.rsplit("<w15:commentEx ", 1)
+    replied = last[0] + '<w15:commentEx w15:paraIdParent="00000001" ' + last[1]  # the person answers the first old comment
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, replied.encode() if info.filename == "word/commentsExtended.xml" else source.read(info.filename))
+    _, marked = check_and_annotate(out.getvalue(), "二稿.docx")
+    [entry] = etree.fromstring(zipfile.ZipFile(io.BytesIO(marked)).read("word/commentsExtended.xml"))
+    assert [etree.QName(name).localname for name in entry.attrib] == ["paraId", "done"]  # no parent that is gone
+    assert "张三" in [c.author for c in read_comments(marked)]
