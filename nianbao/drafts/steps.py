@@ -44,12 +44,12 @@ def admit(
     quota (``quota``: agency id, the draft's size, the limit in bytes; nothing written then), else
     journalled (``journal``) and, when it is new, its first attempt counted, as the pipeline goes
     straight on to it: (entry, created, bytes the agency uses when refused)."""
-    if quota is not None:
-        agency_id, size, limit = quota
-        used = stored_bytes(store, files, agency_id)
-        if used + size > limit:
-            return None, False, used
-    with store.transaction():
+    with store.transaction():  # (the quota looked at inside it: two drafts at once cannot both squeeze under it)
+        if quota is not None:
+            agency_id, size, limit = quota
+            used = stored_bytes(store, files, agency_id)
+            if used + size > limit:
+                return None, False, used
         found, created = journal(store, files, data, update_id, **entry)
         if created:
             found = replace(found, attempts=store.inbox_attempt(found.update_id))
