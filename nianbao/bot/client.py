@@ -59,12 +59,14 @@ def _total(*parts: float | None) -> float | None:
 MIN_UPLOAD_RATE = 16 * 1024  # bytes a second: the slowest upload still waited for
 
 
-def _whole_request(pool, connect, write, read, body: bytes | None) -> float | None:
-    """A bound on the whole call, as PTB's timeouts add up: none for a download (a slow but
-    steady file is read as long as no read waits ``read`` seconds, as httpx did), and for an
-    upload time for its body at MIN_UPLOAD_RATE too (aiohttp has no timeout per write)."""
-    if body is None:
+def _whole_request(pool, connect, write, read, upload: bytes | None) -> float | None:
+    """A bound on the whole call only for an upload (aiohttp has no timeout per write): PTB's
+    timeouts added up, and time for its body at MIN_UPLOAD_RATE. Other calls are bounded per
+    step as httpx bounded them (a connection, each read), so a slow but steady download is
+    read whole."""
+    if upload is None:
         return None
+    body = upload
     total = _total(pool, connect, write, read)
     return None if total is None else total + len(body) / MIN_UPLOAD_RATE
 
@@ -142,7 +144,7 @@ class BotApiClient(BaseRequest):
             body = json.dumps(request_data.parameters, separators=(",", ":")).encode()
             headers["Content-Type"] = "application/json"
         timeout = aiohttp.ClientTimeout(
-            total=_whole_request(pool, connect, write, read, body), connect=_total(pool, connect), sock_connect=connect, sock_read=read
+            total=_whole_request(pool, connect, write, read, body if files else None), connect=_total(pool, connect), sock_connect=connect, sock_read=read
         )
         try:
             session = self._open()
