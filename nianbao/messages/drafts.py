@@ -176,10 +176,9 @@ def place(issue: dict) -> str:
             parts.append(f"「{issue['column']}」列")
     elif issue.get("section"):
         parts.append(part_name(issue["section"]))
-    where = " ".join(parts)
     if issue.get("location"):
-        where += f"（{issue['location']}）"
-    return where or "全文"
+        parts.append(f"（{issue['location']}）")
+    return " ".join(parts) or "全文"
 
 
 def place_lines(issue: dict) -> list[str]:
