@@ -253,7 +253,7 @@ async def _address_to_use(host: str, port: int, resolve: Resolver, allow_private
             addresses = []
     if not addresses:
         return None
-    if not allow_private and not all(ipaddress.ip_address(a).is_global and not ipaddress.ip_address(a).is_multicast for a in addresses):
+    if not allow_private and not all(ip.is_global and not ip.is_multicast for ip in map(ipaddress.ip_address, addresses)):
         raise FetchError(say.PUBLISHED_URL_PRIVATE)
     return addresses[0]
 
