@@ -63,6 +63,14 @@ class _Drafts:
     set_aside: list[SetAside] = field(default_factory=list)
 
 
+def _id_chunks(ids: list[int], size: int = 500):
+    """``ids`` in runs short enough for one ``IN (…)`` (SQLite's limit on bound parameters), each
+    with its placeholders."""
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        yield chunk, ", ".join("?" * len(chunk))
+
+
 def _drafts(rows: list | None, summary) -> _Drafts:
     """An agency's ``_Drafts`` from its rows as ``Campaign._draft_rows`` read them."""
     drafts = _Drafts()
@@ -223,9 +231,7 @@ class Campaign(Connection):
         """These drafts with their issues (not their reports), by id: the deciding drafts of the
         agencies with acceptances in force, read at once, not one agency at a time."""
         found: dict[int, dict] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
+        for chunk, marks in _id_chunks(ids):
             rows = self._rows(f"SELECT {_ISSUES_COLUMNS} FROM submissions WHERE id IN ({marks})", chunk)
             found.update((row["id"], row) for row in rows)
         return found
@@ -271,9 +277,7 @@ class Campaign(Connection):
         report's (what the county sum adds up)."""
         tables: dict[int, dict[str, Any]] = {}
         drafts = [s.deciding.id for s in states if s.deciding is not None and s.deciding.parsed and s.source != Source.IMPORTED]
-        for start in range(0, len(drafts), 500):
-            chunk = drafts[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
+        for chunk, marks in _id_chunks(drafts):
             for row in self._rows(f"SELECT agency_id, report_json FROM submissions WHERE id IN ({marks})", chunk):
                 tables[row["agency_id"]] = _tables(row["report_json"])
         years = {s.year for s in states if s.source == Source.IMPORTED}
@@ -291,10 +295,7 @@ class Campaign(Connection):
         from its tables again."""
         figures: dict[int, Figures] = {}
         drafts = {s.deciding.id: s for s in states if s.deciding is not None and s.deciding.parsed and s.source != Source.IMPORTED}
-        ids = list(drafts)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
+        for chunk, marks in _id_chunks(list(drafts)):
             for draft, kept in self._tuples(
                 f"SELECT submission_id, figures_json FROM submission_figures WHERE submission_id IN ({marks})", chunk
             )[1]:
