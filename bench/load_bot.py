@@ -222,10 +222,9 @@ async def main(settings: dict) -> None:
     spy = PySpy(os.environ["NIANBAO_BENCH_PYSPY"]) if os.environ.get("NIANBAO_BENCH_PYSPY") else None
     async with running(application, poll_timeout=1):
         if os.environ.get("NIANBAO_BENCH_GC_FREEZE", "1") != "0":  # as nianbao serve does once started (0: not)
-            import gc
+            from nianbao.usecases.faces import settle
 
-            gc.collect()
-            gc.freeze()
+            settle()
         print("ready", flush=True)
         started, threads = own_cpu(), threads_cpu()
         while True:

@@ -63,11 +63,10 @@ def serve(config_path: str | None = None) -> int:
 
 async def _serve(config, faces) -> int:
     import asyncio
-    import gc
     import signal
 
     from ..storage import Store
-    from ..usecases.faces import FaceFailed
+    from ..usecases.faces import FaceFailed, settle
     from ..usecases.office import Office
 
     stop = asyncio.Event()
@@ -84,10 +83,7 @@ async def _serve(config, faces) -> int:
 
     async def start_all_then_settle() -> None:
         await start_all()
-        # everything made so far lives as long as the service: out of the collector's way, so a
-        # full collection in a burst pauses the loop for milliseconds, not tens of them
-        gc.collect()
-        gc.freeze()
+        settle()
 
     starting = asyncio.ensure_future(start_all_then_settle())
     stopping = asyncio.ensure_future(stop.wait())

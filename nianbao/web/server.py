@@ -5,7 +5,6 @@ Telegram."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import signal
 import sys
@@ -16,6 +15,7 @@ from aiohttp import web
 from ..config import Config, WebConfig
 from ..drafts import RecipientGone
 from ..storage import Store
+from ..usecases.faces import settle
 from ..usecases.office import Office
 from . import texts
 from .app import create_app
@@ -112,14 +112,6 @@ def run_web(config: Config) -> int:
     finally:
         store.close()
     return 0
-
-
-def settle() -> None:
-    """What starting made lives as long as the desk: out of the garbage collector's way (as
-    ``nianbao serve`` does once its faces are up), so that a full collection while a page works
-    out thousands of agencies' rows walks what the page made, not the whole process."""
-    gc.collect()
-    gc.freeze()
 
 
 async def _serve_alone(desk: Desk) -> None:
