@@ -1,0 +1,181 @@
+"""What ``bench_load.py`` watches: the bot's messages in every chat (``Monitor``, each stamped with the
+time it was seen) and the bot's processes (``ProcessSampler``: RSS, PSS and CPU time)."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import resource
+import threading
+import time
+from dataclasses import dataclass
+
+import psutil
+
+from nianbao.devtools import LocalBotApi, SentMessage
+
+POLL = 0.01  # seconds between two looks at every chat
+MEMORY_PERIOD = 0.1  # seconds between two RSS samples
+PSS_EVERY = 10  # PSS (a walk of every page table) only every tenth sample: it costs kernel time
+
+TAG = re.compile(r"<[^>]*>")
+UNREADABLE_NAME = re.compile(r"无法审核「(.*)」")
+CONTINUATION = re.compile(r"^\d+\. ")  # a later part of a split reply starts with a numbered line
+
+
+# ---------------------------------------------------------------- watching the chats
+
+
+@dataclass
+class Arrival:
+    at: float
+    kind: str  # review, unreadable, document, photo, status, continuation, other
+    name: str | None  # the draft named in "无法审核「…」", or the marked-up file's name
+    text: str
+
+
+def classify(message: SentMessage, at: float) -> Arrival:
+    if message.method == "sendPhoto":
+        return Arrival(at, "photo", None, message.text or "")
+    if message.is_file:
+        return Arrival(at, "document", message.filename, message.text or "")
+    text = html.unescape(TAG.sub("", message.text or "")).lstrip("❗ ")
+    if text.startswith("审核结果"):
+        return Arrival(at, "review", None, text)
+    if text.startswith("无法审核"):
+        named = UNREADABLE_NAME.search(text.split("\n", 1)[0])
+        return Arrival(at, "unreadable", named[1] if named else None, text)
+    if "年度报告报送情况" in text.split("\n", 1)[0]:
+        return Arrival(at, "status", None, text)
+    if CONTINUATION.match(text):
+        return Arrival(at, "continuation", None, text)
+    return Arrival(at, "other", None, text)
+
+
+class Monitor:
+    """Stamps every bot message with the time it was first seen (polling every POLL seconds: a
+    dict lookup per chat, cheap for the event loop the bot shares)."""
+
+    def __init__(self, api: LocalBotApi, chats: list[int], counted: list[int]):
+        self.api = api
+        self.seen = {chat: api.message_count(chat) for chat in chats}
+        self.arrivals: dict[int, list[Arrival]] = {chat: [] for chat in chats}
+        self.counted = set(counted)
+        self.answers = 0  # reviews and "无法审核" seen so far in the counted chats
+
+    def poll(self) -> None:
+        now = time.perf_counter()
+        for chat, seen in self.seen.items():
+            count = self.api.message_count(chat)
+            if count > seen:
+                for message in self.api.sent_to(chat)[seen - count :]:
+                    arrival = classify(message, now)
+                    self.arrivals[chat].append(arrival)
+                    self.answers += chat in self.counted and arrival.kind in ("review", "unreadable")
+                self.seen[chat] = count
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self.poll()
+            await asyncio.sleep(POLL)
+        self.poll()
+
+
+# ---------------------------------------------------------------- memory and CPU
+
+
+class ProcessSampler(threading.Thread):
+    """RSS and CPU time of the bot's process and its descendants, every MEMORY_PERIOD seconds;
+    the peaks are those between ``begin()`` and ``end()`` (the burst)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(name="process-sampler", daemon=True)
+        self.main = psutil.Process(pid)
+        self.halt = threading.Event()
+        self.lock = threading.Lock()  # sample() also runs in the event loop (children_cpu)
+        self.recording = False
+        self.samples = 0
+        self.peak_main = 0
+        self.peak_total = 0  # main + descendants, at the same sample
+        self.peak_child = 0  # the largest single descendant
+        self.peak_children_sum = 0
+        self.peak_pss_total = 0  # main + descendants, proportional set size (shared pages split)
+        self.most_children = 0
+        self.cpu: dict[int, float] = {}  # descendant pid -> user + system seconds, last seen
+
+    def run(self) -> None:
+        while not self.halt.wait(MEMORY_PERIOD):
+            self.sample()
+
+    def sample(self) -> None:
+        with self.lock:
+            self._sample()
+
+    def begin(self) -> None:
+        self.recording = True
+        self.sample()
+
+    def end(self) -> None:
+        self.sample()
+        self.recording = False
+
+    def _sample(self) -> None:
+        self.samples += 1
+        with_pss = self.samples % PSS_EVERY == 0
+
+        def memory(process: psutil.Process) -> tuple[int, int]:
+            if with_pss:
+                info = process.memory_full_info()
+                return info.rss, info.pss
+            return process.memory_info().rss, 0
+
+        main, pss = memory(self.main)
+        children = 0
+        count = 0
+        try:
+            descendants = self.main.children(recursive=True)
+        except psutil.Error:  # one ended while they were listed
+            descendants = []
+        for child in descendants:
+            try:
+                rss, child_pss = memory(child)
+                times = child.cpu_times()
+            except psutil.Error:
+                continue  # it ended meanwhile
+            count += 1
+            children += rss
+            pss += child_pss
+            self.cpu[child.pid] = times.user + times.system
+            if self.recording:
+                self.peak_child = max(self.peak_child, rss)
+        if not self.recording:
+            return
+        self.peak_main = max(self.peak_main, main)
+        self.peak_children_sum = max(self.peak_children_sum, children)
+        self.peak_total = max(self.peak_total, main + children)
+        self.peak_pss_total = max(self.peak_pss_total, pss)
+        self.most_children = max(self.most_children, count)
+
+    def children_cpu(self) -> float:
+        self.sample()
+        return sum(self.cpu.values())
+
+    def main_cpu(self) -> float:
+        times = self.main.cpu_times()
+        return times.user + times.system
+
+    def stop(self) -> None:
+        self.halt.set()
+        self.join()
+
+
+def machine_busy_cpu() -> float:
+    """CPU seconds the whole machine spent busy (all processes, all CPUs) since boot."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
