@@ -42,9 +42,10 @@ duplicated, right user and file name, readable exactly when expected); every jou
 'answered'; every /status during the burst got its text within 1 s and its chart.
 
 Memory: a thread samples the RSS of the bot's process and of its descendants (the forkserver,
-the check workers, the resource tracker) every 100 ms. Summed RSS counts pages shared between forked processes more
-than once, so it overstates their total; the summed PSS (shared pages divided among the processes
-sharing them, sampled once a second) is also printed.
+the check workers, the resource tracker) every 100 ms during the burst, straight from /proc. Summed
+RSS counts pages shared between forked processes more than once, so it overstates their total; the
+summed PSS (shared pages divided among the processes sharing them, sampled once a second) is also
+printed.
 """
 
 from __future__ import annotations
@@ -378,7 +379,7 @@ async def run_burst(args, drafts: list[Draft], users: list[int], warm_kinds: lis
                 lone, lone_updates = await lone_drafts(api, store, monitor, users[: args.lone], warm_kinds, args.timeout)
                 lone_cpu = (sampler.main_cpu() - lone_cpu) / max(1, len(lone))
                 journal_rows = sum(store.inbox_counts().values())
-                rss_before = sampler.main.memory_info().rss
+                rss_before = sampler.main_rss()
                 seen = {user: len(monitor.arrivals[user]) for user in users}
 
                 sampler.begin()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import os
 import re
 import resource
 import threading
@@ -85,13 +86,70 @@ class Monitor:
 # ---------------------------------------------------------------- memory and CPU
 
 
+PAGE = os.sysconf("SC_PAGE_SIZE")
+TICKS = os.sysconf("SC_CLK_TCK")
+HAS_CHILDREN_FILES = os.path.exists(f"/proc/self/task/{threading.get_native_id()}/children")
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb", buffering=0) as file:
+        return file.read()
+
+
+def descendants(pid: int) -> list[int]:
+    """The process's descendants: from the kernel's list of each thread's children
+    (``/proc/PID/task/TID/children``), a few small reads instead of psutil's look at every
+    process on the machine; psutil where the kernel has no such list."""
+    if not HAS_CHILDREN_FILES:
+        try:
+            return [child.pid for child in psutil.Process(pid).children(recursive=True)]
+        except psutil.Error:  # it ended, or one ended while they were listed
+            return []
+    found, parents = [], [pid]
+    while parents:
+        parent = parents.pop()
+        try:
+            threads = os.listdir(f"/proc/{parent}/task")
+        except OSError:  # it ended meanwhile
+            continue
+        for thread in threads:
+            try:
+                children = [int(child) for child in _read(f"/proc/{parent}/task/{thread}/children").split()]
+            except OSError:
+                continue
+            found += children
+            parents += children
+    return found
+
+
+def rss(pid: int) -> int:
+    """Resident set size in bytes (``/proc/PID/statm``, as psutil reads it)."""
+    return int(_read(f"/proc/{pid}/statm").split()[1]) * PAGE
+
+
+def pss(pid: int) -> int:
+    """Proportional set size in bytes (``smaps_rollup``, or ``smaps`` summed, as psutil reads it)."""
+    try:
+        lines = _read(f"/proc/{pid}/smaps_rollup").splitlines()
+    except (FileNotFoundError, ProcessLookupError):
+        lines = _read(f"/proc/{pid}/smaps").splitlines()
+    return sum(int(line.split()[1]) for line in lines if line.startswith(b"Pss:")) * 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds (``/proc/PID/stat``'s utime and stime, as psutil reads them)."""
+    fields = _read(f"/proc/{pid}/stat").rpartition(b")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
 class ProcessSampler(threading.Thread):
-    """RSS and CPU time of the bot's process and its descendants, every MEMORY_PERIOD seconds;
-    the peaks are those between ``begin()`` and ``end()`` (the burst)."""
+    """RSS and CPU time of the bot's process and its descendants, every MEMORY_PERIOD seconds
+    between ``begin()`` and ``end()`` (the burst), and their peaks; PSS every PSS_EVERY samples.
+    Read straight from /proc: the bench's own CPU is taken from the bot's machine."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(name="process-sampler", daemon=True)
-        self.main = psutil.Process(pid)
+        self.pid = pid
         self.halt = threading.Event()
         self.lock = threading.Lock()  # sample() also runs in the event loop (children_cpu)
         self.recording = False
@@ -106,7 +164,8 @@ class ProcessSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.halt.wait(MEMORY_PERIOD):
-            self.sample()
+            if self.recording:  # outside the burst only begin() and children_cpu() look
+                self.sample()
 
     def sample(self) -> None:
         with self.lock:
@@ -123,38 +182,29 @@ class ProcessSampler(threading.Thread):
     def _sample(self) -> None:
         self.samples += 1
         with_pss = self.samples % PSS_EVERY == 0
-
-        def memory(process: psutil.Process) -> tuple[int, int]:
-            if with_pss:
-                info = process.memory_full_info()
-                return info.rss, info.pss
-            return process.memory_info().rss, 0
-
-        main, pss = memory(self.main)
+        main = rss(self.pid)
+        total_pss = pss(self.pid) if with_pss else 0
         children = 0
         count = 0
-        try:
-            descendants = self.main.children(recursive=True)
-        except psutil.Error:  # one ended while they were listed
-            descendants = []
-        for child in descendants:
+        for child in descendants(self.pid):
             try:
-                rss, child_pss = memory(child)
-                times = child.cpu_times()
-            except psutil.Error:
+                child_rss = rss(child)
+                child_pss = pss(child) if with_pss else 0
+                seconds = cpu_seconds(child)
+            except OSError:
                 continue  # it ended meanwhile
             count += 1
-            children += rss
-            pss += child_pss
-            self.cpu[child.pid] = times.user + times.system
+            children += child_rss
+            total_pss += child_pss
+            self.cpu[child] = seconds
             if self.recording:
-                self.peak_child = max(self.peak_child, rss)
+                self.peak_child = max(self.peak_child, child_rss)
         if not self.recording:
             return
         self.peak_main = max(self.peak_main, main)
         self.peak_children_sum = max(self.peak_children_sum, children)
         self.peak_total = max(self.peak_total, main + children)
-        self.peak_pss_total = max(self.peak_pss_total, pss)
+        self.peak_pss_total = max(self.peak_pss_total, total_pss)
         self.most_children = max(self.most_children, count)
 
     def children_cpu(self) -> float:
@@ -162,8 +212,10 @@ class ProcessSampler(threading.Thread):
         return sum(self.cpu.values())
 
     def main_cpu(self) -> float:
-        times = self.main.cpu_times()
-        return times.user + times.system
+        return cpu_seconds(self.pid)
+
+    def main_rss(self) -> int:
+        return rss(self.pid)
 
     def stop(self) -> None:
         self.halt.set()
