@@ -163,7 +163,7 @@ class DraftPipeline(Jobs):
                     await self._mark_failed(entry, "rate limited")
                     return [{"text": refusal}]
                 async with self.in_flight:
-                    entry = await self._check_and_decide(entry, data, agency, counted=True)
+                    entry, _ = await self._check_and_decide(entry, data, agency, counted=True)
                 await self.db.write(steps.answered, self.files, entry.update_id, self.clock())
                 return entry.reply
             finally:
@@ -192,11 +192,12 @@ class DraftPipeline(Jobs):
                 await self.deliver.send_text(entry.chat_id, refusal)
                 return
             async with self.in_flight:
+                made: dict[str, bytes] = {}
                 if entry.reply is None:
                     if agency is _UNKNOWN:
                         agency = await self.agency_of(entry.user_id)
-                    entry = await self._check_and_decide(entry, data, agency, counted=counted)
-                await self._deliver(entry)
+                    entry, made = await self._check_and_decide(entry, data, agency, counted=counted)
+                await self._deliver(entry, made)
         except DeliveryFailed:
             log.warning("could not deliver the review of draft %s; it stays in the journal", entry.update_id)
         except RecipientGone:
@@ -243,16 +244,21 @@ class DraftPipeline(Jobs):
         window = say.duration(self.config.rate_window_seconds)
         return say.RATE_LIMITED.format(seconds=wait, limit=self.config.drafts_per_user, window=window)
 
-    async def _check_and_decide(self, entry: InboxEntry, data: bytes | None, agency: Agency | None, *, counted: bool = False) -> InboxEntry:
+    async def _check_and_decide(
+        self, entry: InboxEntry, data: bytes | None, agency: Agency | None, *, counted: bool = False
+    ) -> tuple[InboxEntry, dict[str, bytes]]:
         """Check the draft, record the submission, and write the reply into the journal; its
-        attempt counted first, unless ``counted`` already."""
+        attempt counted first, unless ``counted`` already. Also the 批注版 just made, by its hash
+        (delivered from memory, not read back from the disk)."""
         name, now = entry.file_name or say.UNNAMED_FILE, entry.received_at
         courtesy = self._courtesy(entry.chat_id) if data is None else None
+        downloaded = None
         try:
             if data is None:
                 if not counted:
                     entry = replace(entry, attempts=await self.db.inbox_attempt(entry.update_id))
-                data, options = await self._draft_bytes(entry, agency)
+                data, downloaded = await self._draft_bytes(entry)
+                options = await self.db.read(self.review.check_options, now, agency)
             elif counted:
                 options = await self.db.read(self.review.check_options, now, agency)
             else:
@@ -263,7 +269,9 @@ class DraftPipeline(Jobs):
             if courtesy is not None:
                 courtesy.cancel()
         source = SOURCE_OF_KIND.get(entry.kind, Source.CHAT)
-        return await self.db.write(steps.decide, self.files, self.review, self.config, entry, agency, result, source)
+        entry = await self.db.write(steps.decide, self.files, self.review, self.config, entry, agency, result, source, downloaded)
+        made = {part["document"]: result.marked_up for part in entry.reply if "document" in part} if result.marked_up else {}
+        return entry, made
 
     def _courtesy(self, chat_id: int) -> asyncio.TimerHandle:
         """The face's "typing…" once the download and the check have taken WORKING_AFTER seconds
@@ -271,15 +279,15 @@ class DraftPipeline(Jobs):
         the check answers."""
         return asyncio.get_running_loop().call_later(WORKING_AFTER, lambda: self.spawn(self.deliver.working(chat_id)))
 
-    async def _draft_bytes(self, entry: InboxEntry, agency: Agency | None) -> tuple[bytes, dict]:
-        """The draft's bytes, from our own copy or downloaded (again, after a crash) by the face
-        and kept; and the options of its check."""
+    async def _draft_bytes(self, entry: InboxEntry) -> tuple[bytes, bytes | None]:
+        """The draft's bytes, from our own copy or downloaded by the face (again, after a crash):
+        (bytes, the same when downloaded: ``steps.decide`` keeps them once the draft is recorded)."""
         if entry.sha256:
             stored = await asyncio.to_thread(self.files.get, entry.sha256)
             if stored is not None:
-                return stored, await self.db.read(self.review.check_options, entry.received_at, agency)
+                return stored, None
         data = await self.deliver.download(entry.file_id)
-        return data, await self.db.write(steps.keep, self.files, self.review, entry.update_id, data, entry.received_at, agency)
+        return data, data
 
     async def _run_check(self, data: bytes, file_name: str, options: dict) -> CheckedDraft:
         """The check and, for a .docx with issues, the draft marked up with a comment per issue
@@ -296,13 +304,14 @@ class DraftPipeline(Jobs):
         log.warning("check of %r failed: %s", file_name, error.code)
         return CheckedDraft.failed(file_name, hashlib.sha256(data).hexdigest(), len(data), error)
 
-    async def _deliver(self, entry: InboxEntry) -> None:
-        """Send the journalled reply from the first part not yet delivered, then mark it answered."""
+    async def _deliver(self, entry: InboxEntry, made: dict[str, bytes] | None = None) -> None:
+        """Send the journalled reply from the first part not yet delivered, then mark it answered
+        (``made``: documents of it still in memory, by hash)."""
         parts = entry.reply or []
         for number, part in enumerate(parts, start=1):
             if number <= entry.parts_sent:
                 continue
-            await self._send_part(entry.chat_id, part)
+            await self._send_part(entry.chat_id, part, made or {})
             if number == len(parts):
                 break  # recorded with the answer, below
             try:
@@ -315,11 +324,11 @@ class DraftPipeline(Jobs):
         except STORAGE_FAILURES:  # the user has the review; only the bookkeeping is behind
             log.warning("could not mark draft %s answered", entry.update_id, exc_info=True)
 
-    async def _send_part(self, chat_id: int, part: dict) -> None:
+    async def _send_part(self, chat_id: int, part: dict, made: dict[str, bytes]) -> None:
         if "text" in part:
             await self.deliver.send_text(chat_id, part["text"])
             return
-        data = await asyncio.to_thread(self.files.get, part["document"])
+        data = made.get(part["document"]) or await asyncio.to_thread(self.files.get, part["document"])
         if data is None:
             log.warning("the marked-up copy %s is gone; not sent", part["document"])
             return

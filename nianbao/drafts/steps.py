@@ -56,13 +56,6 @@ def admit(
     return found, created, None
 
 
-def keep(store: Store, files: FileStore, review: ReviewService, update_id: int, data: bytes, now: dt.datetime, agency: Agency | None) -> dict:
-    """A downloaded draft's bytes kept (so a crash does not download it again); its check's options."""
-    with store.transaction():
-        store.inbox_file_stored(update_id, files.put(data))
-    return review.check_options(store, now, agency)
-
-
 def attempt(store: Store, review: ReviewService, update_id: int, now: dt.datetime, agency: Agency | None) -> tuple[int, dict]:
     """One more attempt at a draft counted (before its check): the attempts now, and its check's options."""
     return store.inbox_attempt(update_id), review.check_options(store, now, agency)
@@ -70,13 +63,19 @@ def attempt(store: Store, review: ReviewService, update_id: int, now: dt.datetim
 
 def decide(
     store: Store, files: FileStore, review: ReviewService, config: Config, entry: InboxEntry, agency: Agency | None,
-    result: CheckedDraft, source: str,
+    result: CheckedDraft, source: str, downloaded: bytes | None = None,
 ) -> InboxEntry:
     """The reply decided once: the submission recorded (and compared with the last one), the
     review's messages and the 批注版 kept, all written into the journal; the entry as it now is
-    (made here, not read back: the draft is this process's, claimed, and nothing else writes it)."""
+    (made here, not read back: the draft is this process's, claimed, and nothing else writes it).
+
+    ``downloaded``: the draft's bytes when they were fetched for this check and are not on disk
+    yet. They are kept here, with the row naming them, only when the draft is an agency's and
+    could be read: the copies nobody needs (``disposable_copies``) are never written at all. (A
+    crash before this point downloads the draft again; the face's file id outlives a restart.)"""
     name = entry.file_name or say.UNNAMED_FILE
-    with store.transaction():  # the submission and the reply decided for it (and its 批注版 kept): one commit
+    with store.transaction():  # the submission and the reply decided for it (its copies kept): one commit
+        kept = files.put(downloaded) if downloaded is not None and agency is not None and result.error is None else None
         marked_up = files.put(result.marked_up) if result.marked_up is not None else None
         recorded = review.record(
             store, agency=agency, user_id=entry.user_id, file_name=name, result=result, now=entry.received_at,
@@ -94,15 +93,15 @@ def decide(
                 "filename": (say.CLEAN_COPY_FILE if clean else say.MARKED_UP_FILE).format(stem=stem),
                 "caption": say.CLEAN_COPY_CAPTION if clean else say.MARKED_UP_CAPTION.format(count=len(result.issues)),
             })
-        store.inbox_checked(entry.update_id, recorded.submission_id, parts)
-    return replace(entry, state="checked", submission_id=recorded.submission_id, reply=parts, sha256=entry.sha256 or result.sha256)
+        store.inbox_checked(entry.update_id, recorded.submission_id, parts, sha256=kept)
+    return replace(entry, state="checked", submission_id=recorded.submission_id, reply=parts, sha256=entry.sha256 or kept)
 
 
 def answered(store: Store, files: FileStore, update_id: int, now: dt.datetime, parts_sent: int | None = None) -> None:
     """The draft answered (with its last part, when it has one, recorded as sent), and the copies
     of it nobody needs (unreadable, or a supervisor's test) deleted: they must not fill the disk
     or count against the agency's quota, whichever face it came through."""
-    store.inbox_answered(update_id, now=now, parts_sent=parts_sent)
-    with store.transaction():  # nothing keeps the same bytes while they are looked at and deleted
+    with store.transaction():  # one commit; nothing keeps the same bytes while they are looked at and deleted
+        store.inbox_answered(update_id, now=now, parts_sent=parts_sent)
         for sha256 in store.disposable_copies(update_id):
             files.delete(sha256)

@@ -48,10 +48,6 @@ class Journal(Connection):
         return _inbox(row) if row else None
 
     @writes
-    def inbox_file_stored(self, update_id: int, sha256: str) -> None:
-        self._update_inbox(update_id, "sha256 = ?", (sha256,))
-
-    @writes
     def inbox_attempt(self, update_id: int) -> int:
         """Count one more attempt at checking and answering; return the count."""
         with self._tx() as conn:
@@ -60,11 +56,14 @@ class Journal(Connection):
         return row[0] if row else 0
 
     @writes
-    def inbox_checked(self, update_id: int, submission_id: int | None, reply: list[Any] | None = None) -> None:
-        """The draft is checked and recorded; ``reply`` is what to send (kept for retries)."""
+    def inbox_checked(
+        self, update_id: int, submission_id: int | None, reply: list[Any] | None = None, *, sha256: str | None = None
+    ) -> None:
+        """The draft is checked and recorded; ``reply`` is what to send (kept for retries);
+        ``sha256``: its copy, kept just now."""
         self._update_inbox(
-            update_id, "state = 'checked', submission_id = ?, reply_json = ?",
-            (submission_id, _dumps(reply) if reply is not None else None), pending_only=True,
+            update_id, "state = 'checked', submission_id = ?, reply_json = ?, sha256 = COALESCE(?, sha256)",
+            (submission_id, _dumps(reply) if reply is not None else None, sha256), pending_only=True,
         )
 
     @writes

@@ -50,15 +50,17 @@ def test_an_answered_copy_is_not_deleted_while_the_same_bytes_are_kept(tmp_path)
     agency = store.get_agency(store.add_agency("学张乡人民政府", "township"))
     config = Config(database=str(tmp_path / "nianbao.db"), report_year=2024)
     files, review = PausingFiles(config.files_path), ReviewService(config)
-    for update_id, user in ((1, STAFF_A), (2, STAFF_B)):
-        steps.journal(store, files, None, update_id, chat_id=user, user_id=user, kind="document", file_id=f"f{update_id}",
-                      file_name="空白.txt", now=NOW)
-    # A: kept, checked (unreadable) and decided; its copy is the one file of these bytes
-    steps.keep(store, files, review, 1, BLANK, NOW, agency)
-    entry = steps.decide(store, files, review, config, store.get_inbox(1), agency, check_draft(BLANK, "空白.txt"), "chat")
-    # B keeps the same bytes; it stops inside put, having found the file there
+
+    def upload(update_id: int, user: int):  # a web desk's draft: its bytes kept with its journal row
+        return steps.admit(store, files, BLANK, update_id, quota=None, chat_id=user, user_id=user, kind="upload",
+                           file_name="空白.txt", now=NOW)
+
+    # A: uploaded, checked (unreadable) and decided; its copy is the one file of these bytes
+    entry, _, _ = upload(1, STAFF_A)
+    entry = steps.decide(store, files, review, config, entry, agency, check_draft(BLANK, "空白.txt"), "web")
+    # B uploads the same bytes; it stops inside put, having found the file there
     files.pause = True
-    keeping = threading.Thread(target=steps.keep, args=(store, files, review, 2, BLANK, NOW, agency))
+    keeping = threading.Thread(target=upload, args=(2, STAFF_B))
     keeping.start()
     assert files.found.wait(5)
     # meanwhile A is answered: its copy is not needed once answered, unless B needs the same bytes
@@ -71,4 +73,23 @@ def test_an_answered_copy_is_not_deleted_while_the_same_bytes_are_kept(tmp_path)
     assert not keeping.is_alive() and not answering.is_alive()
     assert store.get_inbox(1).state == "answered" and store.get_inbox(2).sha256 == SHA
     assert files.get(SHA) == BLANK  # B's copy is there for its check, or a retry after a crash
+    store.close()
+
+
+def test_a_downloaded_draft_nobody_needs_is_never_written(tmp_path):
+    """An unreadable chat draft is answered without its bytes ever reaching the disk (nothing to
+    delete, nothing counted against the quota); once B's copy of the same bytes is kept, A's
+    answer leaves it there."""
+    store = Store(tmp_path / "nianbao.db")
+    agency = store.get_agency(store.add_agency("学张乡人民政府", "township"))
+    config = Config(database=str(tmp_path / "nianbao.db"), report_year=2024)
+    files, review = FileStore(config.files_path), ReviewService(config)
+    entry, _, _ = steps.admit(store, files, None, 1, quota=None, chat_id=STAFF_A, user_id=STAFF_A, kind="document",
+                              file_id="f1", file_name="空白.txt", now=NOW)
+    decided = steps.decide(store, files, review, config, entry, agency, check_draft(BLANK, "空白.txt"), "chat", BLANK)
+    assert decided.sha256 is None and files.get(SHA) is None and steps.stored_bytes(store, files, agency.id) == 0
+    upload, _, _ = steps.admit(store, files, BLANK, 2, quota=None, chat_id=STAFF_B, user_id=STAFF_B, kind="upload",
+                               file_name="空白.txt", now=NOW)
+    steps.answered(store, files, 1, NOW, len(decided.reply))
+    assert store.get_inbox(1).state == "answered" and files.get(SHA) == BLANK  # B, still pending, needs it
     store.close()

@@ -21,9 +21,9 @@ def test_journal_is_idempotent_and_tracks_the_life_of_a_draft(store: Store) -> N
     again, created = store.journal_draft(7, chat_id=1, user_id=1, kind="document", file_id="OTHER", now=T0)
     assert not created and again.file_id == "F"
     assert store.inbox_attempt(7) == 1
-    store.inbox_file_stored(7, "ab" * 32)
-    store.inbox_checked(7, None, reply=[{"text": "<b>审核结果</b>"}, {"document": "ab" * 32, "filename": "批注.docx"}])
-    assert store.get_inbox(7).reply[1]["filename"] == "批注.docx" and store.get_inbox(7).state == "checked"
+    store.inbox_checked(7, None, reply=[{"text": "<b>审核结果</b>"}, {"document": "ab" * 32, "filename": "批注.docx"}], sha256="cd" * 32)
+    checked = store.get_inbox(7)
+    assert checked.reply[1]["filename"] == "批注.docx" and checked.state == "checked" and checked.sha256 == "cd" * 32
     assert [e.update_id for e in store.pending_drafts()] == [7]
     assert store.pending_drafts(max_attempts=1) == []
     store.inbox_answered(7, now=T0)
