@@ -4,7 +4,6 @@ from the simulated users' state with Telegram's limits and error wording."""
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -17,8 +16,6 @@ from .files import StoredFile
 from .html import EntityParseError, ParsedText, parse_html
 from .users import SimulatedUsers, commands_key
 from .wire import ApiError, Params, Upload, bad_request, bool_param, int_param, json_param, str_param
-
-logger = logging.getLogger("nianbao.devtools")
 
 MAX_UPDATES_PER_CALL = 100
 _BOT_COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
@@ -271,12 +268,6 @@ class BotApiMethods(SimulatedUsers):
             reply_markup=markup,
         ))
         return message
-
-    def _record(self, chat: Chat, sent: SentMessage) -> None:
-        chat.log.append(sent)
-        chat.last_message_at = asyncio.get_running_loop().time()
-        logger.debug("bot -> %s: %r", chat.id, sent)
-        self._signal()
 
     async def _send_message(self, params: Params, _uploads: dict) -> dict[str, Any]:
         chat = self._target_chat(params)

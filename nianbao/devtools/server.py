@@ -17,7 +17,8 @@ bodies, and ``GET {base_file_url}{token}/{file_path}`` for downloads), so a real
         await api.user_sends_text(1001, "/start")
         replies = await api.wait_for_replies(1001)
 
-Simulated users live in the same process (``user_sends_text`` and friends, in ``users.py``).
+Simulated users live in the same process (``user_sends_text`` and friends, in ``users.py``);
+``watch_sent`` tells a watcher of each message the bot sends, as the server records it.
 
 Deliberate behaviour worth knowing:
 

@@ -68,6 +68,7 @@ class SimulatedUsers:
         self._allowed_updates: list[str] | None = None
         self._files = FileStore(max_stored_bytes)
         self._cursors: dict[int, int] = {}
+        self._sent_watchers: list[Callable[[SentMessage], None]] = []
         self._commands: dict[str, list[dict[str, str]]] = {}
         self._callback_queries: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self.callback_answers: deque[dict[str, Any]] = deque(maxlen=1000)
@@ -244,6 +245,32 @@ class SimulatedUsers:
         self._signal()
 
     # ------------------------------------------------------------------ observing the bot
+
+    def watch_sent(self, watcher: Callable[[SentMessage], None]) -> Callable[[], None]:
+        """Call ``watcher(message)`` for every message the bot sends or edits from now on, in
+        any chat, at the moment the server records it (before it answers the call and wakes
+        whatever waits): a time taken there is the message's own, without polling the chats.
+        Returns a function that stops the watching. A watcher that raises is logged; the
+        message stays sent."""
+        self._sent_watchers.append(watcher)
+
+        def stop() -> None:
+            if watcher in self._sent_watchers:
+                self._sent_watchers.remove(watcher)
+
+        return stop
+
+    def _record(self, chat: Chat, sent: SentMessage) -> None:
+        """The bot sent (or edited) ``sent`` in ``chat``: log it, tell the watchers, wake the waiters."""
+        chat.log.append(sent)
+        chat.last_message_at = asyncio.get_running_loop().time()
+        logger.debug("bot -> %s: %r", chat.id, sent)
+        for watcher in tuple(self._sent_watchers):
+            try:
+                watcher(sent)
+            except Exception:
+                logger.exception("a watcher of sent messages failed on %r", sent)
+        self._signal()
 
     def sent_to(self, chat_id: int) -> list[SentMessage]:
         """Everything the bot sent (and edited) in this chat, oldest first."""

@@ -77,6 +77,28 @@ async def test_inline_button_callback_and_edit(api: LocalBotApi, echo_bot) -> No
     assert api.callback_answers[-1]["text"] == "已处理"
 
 
+async def test_watch_sent_sees_each_message_as_it_is_recorded(api: LocalBotApi, bot: Bot, caplog) -> None:
+    api.add_user(ZHANG)
+    seen = []
+    stop = api.watch_sent(lambda message: seen.append((message.method, message.text, api.message_count(ZHANG))))
+    sent = await bot.send_message(ZHANG, "<b>第一条</b>", parse_mode="HTML")
+    assert seen == [("sendMessage", "<b>第一条</b>", 1)]  # recorded, and told before the call was answered
+    await bot.edit_message_text("改过", ZHANG, sent.message_id)
+    await bot.send_document(ZHANG, b"x", filename="a.txt", caption="附件")
+    assert seen[1:] == [("editMessageText", "改过", 2), ("sendDocument", "附件", 3)]
+    stop()
+    await bot.send_message(ZHANG, "没人看")
+    assert len(seen) == 3
+
+    def broken(message) -> None:
+        raise RuntimeError("watcher bug")
+
+    api.watch_sent(broken)
+    await bot.send_message(ZHANG, "照样发出")  # the bot's call still succeeds
+    assert api.sent_to(ZHANG)[-1].text == "照样发出"
+    assert any("a watcher of sent messages failed" in r.getMessage() and r.exc_info for r in caplog.records)
+
+
 # --------------------------------------------------------------------------- Telegram's rules
 
 
