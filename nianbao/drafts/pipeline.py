@@ -131,7 +131,7 @@ class DraftPipeline(Jobs):
         try:
             if agency is _UNKNOWN:
                 agency = await self.agency_of(arrival.sender.user_id)
-            entry, created, refusal = await self._admit(arrival, data, agency)
+            entry, created, refusal, options = await self._admit(arrival, data, agency)
             if refusal:  # refused before anything is written: nothing of it is kept
                 await self.deliver.send_text(arrival.sender.chat_id, refusal)
                 return
@@ -140,7 +140,7 @@ class DraftPipeline(Jobs):
             await self.deliver.send_text(arrival.sender.chat_id, say.STORAGE_UNAVAILABLE)
             return
         if entry is not None and self.claim(entry.update_id):
-            await self.process(entry, data, new=True, agency=agency, counted=created)
+            await self.process(entry, data, new=True, agency=agency, counted=created, options=options)
 
     async def submit_draft(self, sender: Sender, agency: Agency | None, file_name: str, data: bytes) -> list[dict]:
         """A draft answered at once (a web desk): journal, check, record, and return the reply
@@ -151,7 +151,7 @@ class DraftPipeline(Jobs):
 
     async def _submit(self, sender: Sender, agency: Agency | None, file_name: str, data: bytes) -> list[dict]:
         try:
-            entry, _, refusal = await self._admit(Arrival(sender, "upload", file_name), data, agency)
+            entry, _, refusal, options = await self._admit(Arrival(sender, "upload", file_name), data, agency)
             if refusal:
                 return [{"text": refusal}]
             if entry is None:  # pragma: no cover - a fresh id is never a duplicate
@@ -163,7 +163,7 @@ class DraftPipeline(Jobs):
                     await self._mark_failed(entry, "rate limited")
                     return [{"text": refusal}]
                 async with self.in_flight:
-                    entry, _ = await self._check_and_decide(entry, data, agency, counted=True)
+                    entry, _ = await self._check_and_decide(entry, data, agency, counted=True, options=options)
                 await self.db.write(steps.answered, self.files, entry.update_id, self.clock())
                 return entry.reply
             finally:
@@ -173,13 +173,15 @@ class DraftPipeline(Jobs):
             return [{"text": say.STORAGE_UNAVAILABLE}]
 
     async def process(
-        self, entry: InboxEntry, data: bytes | None = None, *, new: bool = False, agency=_UNKNOWN, counted: bool = False
+        self, entry: InboxEntry, data: bytes | None = None, *, new: bool = False, agency=_UNKNOWN, counted: bool = False,
+        options: dict | None = None,
     ) -> None:
         """Check one journalled draft (claimed with ``claim``) and answer it. The reply is decided
         once, when the draft is checked, and kept in the journal: a later delivery retry sends
         exactly that, from where it stopped. ``new``: just journalled (``entry`` is as it was
         written, and ``agency`` the sender's), and counted against the sender's limit;
-        ``counted``: written by ``steps.admit`` just now, with this first attempt counted."""
+        ``counted``: written by ``steps.admit`` just now, with this first attempt counted (and
+        ``options``, its check's options, worked out then)."""
         try:
             if not new:
                 entry = await self.db.get_inbox(entry.update_id)  # fresh, now it is ours
@@ -196,7 +198,7 @@ class DraftPipeline(Jobs):
                 if entry.reply is None:
                     if agency is _UNKNOWN:
                         agency = await self.agency_of(entry.user_id)
-                    entry, made = await self._check_and_decide(entry, data, agency, counted=counted)
+                    entry, made = await self._check_and_decide(entry, data, agency, counted=counted, options=options)
                 await self._deliver(entry, made)
         except DeliveryFailed:
             log.warning("could not deliver the review of draft %s; it stays in the journal", entry.update_id)
@@ -215,26 +217,29 @@ class DraftPipeline(Jobs):
 
     # ------------------------------------------------------------ the steps
 
-    async def _admit(self, arrival: Arrival, data: bytes | None, agency: Agency | None) -> tuple[InboxEntry | None, bool, str | None]:
+    async def _admit(
+        self, arrival: Arrival, data: bytes | None, agency: Agency | None
+    ) -> tuple[InboxEntry | None, bool, str | None, dict | None]:
         """Write the draft to the journal before any work, so a crash cannot lose it (with its
         bytes, when they came with it), unless its agency's quota refuses it first (a supervisor's
         test draft belongs to no agency and is not kept): (entry, created, what to tell the sender
-        when refused). The entry is None when a redelivered draft was already answered."""
+        when refused, its check's options). The entry is None when a redelivered draft was already
+        answered."""
         size = len(data) if data is not None else arrival.size or 0
         limit = self.config.agency_quota_mb * 1024 * 1024
-        entry, created, used = await self.db.write(
-            steps.admit, self.files, data, arrival.journal_id, quota=(agency.id, size, limit) if agency else None,
+        entry, created, used, options = await self.db.write(
+            steps.admit_to_check, self.files, self.review, agency, data, arrival.journal_id, quota=(agency.id, size, limit) if agency else None,
             chat_id=arrival.sender.chat_id, user_id=arrival.sender.user_id, kind=arrival.kind, file_id=arrival.file_id,
             file_name=arrival.file_name, now=self.clock(),
         )
         if used is not None:
             log.warning("agency %s is over its storage quota: %d + %d bytes", agency.id, used, size)
             mb = 1024 * 1024
-            return None, False, say.AGENCY_QUOTA_FULL.format(used=used / mb, size=size / mb, limit=self.config.agency_quota_mb)
+            return None, False, say.AGENCY_QUOTA_FULL.format(used=used / mb, size=size / mb, limit=self.config.agency_quota_mb), None
         if not created and not entry.pending:
             log.info("draft %s was already answered; ignored", entry.update_id)
-            return None, False, None
-        return entry, created, None
+            return None, False, None, None
+        return entry, created, None, options
 
     def _over_rate_limit(self, user_id: int) -> str | None:
         """Count the draft against its sender's limit; over it, what to tell them."""
@@ -245,11 +250,13 @@ class DraftPipeline(Jobs):
         return say.RATE_LIMITED.format(seconds=wait, limit=self.config.drafts_per_user, window=window)
 
     async def _check_and_decide(
-        self, entry: InboxEntry, data: bytes | None, agency: Agency | None, *, counted: bool = False
+        self, entry: InboxEntry, data: bytes | None, agency: Agency | None, *, counted: bool = False,
+        options: dict | None = None,
     ) -> tuple[InboxEntry, dict[str, bytes]]:
         """Check the draft, record the submission, and write the reply into the journal; its
-        attempt counted first, unless ``counted`` already. Also the 批注版 just made, by its hash
-        (delivered from memory, not read back from the disk)."""
+        attempt counted first, unless ``counted`` already (``options``: its check's, when already
+        worked out). Also the 批注版 just made, by its hash (delivered from memory, not read back
+        from the disk)."""
         name, now = entry.file_name or say.UNNAMED_FILE, entry.received_at
         courtesy = self._courtesy(entry.chat_id) if data is None else None
         downloaded = None
@@ -258,9 +265,9 @@ class DraftPipeline(Jobs):
                 if not counted:
                     entry = replace(entry, attempts=await self.db.inbox_attempt(entry.update_id))
                 data, downloaded = await self._draft_bytes(entry)
-                options = await self.db.read(self.review.check_options, now, agency)
+                options = options or await self.db.read(self.review.check_options, now, agency)
             elif counted:
-                options = await self.db.read(self.review.check_options, now, agency)
+                options = options or await self.db.read(self.review.check_options, now, agency)
             else:
                 attempts, options = await self.db.write(steps.attempt, self.review, entry.update_id, now, agency)
                 entry = replace(entry, attempts=attempts)

@@ -56,6 +56,17 @@ def admit(
     return found, created, None
 
 
+def admit_to_check(
+    store: Store, files: FileStore, review: ReviewService, agency: Agency | None, data: bytes | None, update_id: int | None,
+    **admission: Any,
+) -> tuple[InboxEntry | None, bool, int | None, dict | None]:
+    """``admit``, and when the draft is in, its check's options worked out in the same trip to the
+    store's thread: (entry, created, bytes used when refused, options)."""
+    found, created, used = admit(store, files, data, update_id, **admission)
+    options = review.check_options(store, found.received_at, agency) if found is not None else None
+    return found, created, used, options
+
+
 def attempt(store: Store, review: ReviewService, update_id: int, now: dt.datetime, agency: Agency | None) -> tuple[int, dict]:
     """One more attempt at a draft counted (before its check): the attempts now, and its check's options."""
     return store.inbox_attempt(update_id), review.check_options(store, now, agency)
