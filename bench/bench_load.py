@@ -27,8 +27,9 @@ bomb). Every file name is unique, so an answer that names its file can be attrib
 While the burst runs the supervisor sends /status (1 s in, then every 2 s until the burst is
 over) and the times to its text reply and to its chart (a photo) are measured.
 
-Measured: one monitor task polls the message count of every chat every POLL seconds and stamps
-each new bot message with the time it was seen. A draft's latency runs from just before its
+Measured: the Bot API server tells a monitor of each bot message as it records it
+(``LocalBotApi.watch_sent``), and the monitor stamps the message with that time (exact: nothing
+polls). A draft's latency runs from just before its
 upload to its first reply: "无法审核「name」" names the draft; a review ("审核结果…") does not, so
 within one chat reviews are paired with that user's readable drafts in upload order (all uploads
 of the burst are queued within a few milliseconds, so the pairing hardly matters). The marked-up
@@ -68,7 +69,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from common import FIRST_STAFF, NOW, SUPERVISOR, YEAR, percentile, seed_staff
-from load_watch import POLL, Arrival, Monitor, ProcessSampler, machine_busy_cpu, own_cpu
+from load_watch import ANSWERS, Arrival, Monitor, ProcessSampler, machine_busy_cpu, own_cpu
 
 from fixtures.docx_builder import build_docx, content_from_sample, find_samples_dir  # noqa: E402
 from fixtures.hostile import MB, zip_bomb  # noqa: E402
@@ -271,17 +272,13 @@ async def ask_status(api: LocalBotApi, monitor: Monitor, origin: float, timeout:
     sent_at = time.perf_counter()
     probe = StatusProbe(sent_at - origin, monitor.answers)
     await api.user_sends_text(SUPERVISOR, "/status")
-    while time.perf_counter() - sent_at < timeout:
-        await asyncio.sleep(POLL)
-        new = monitor.arrivals[SUPERVISOR][since:]
-        texts = [a for a in new if a.kind in ("status", "continuation")]
-        photos = [a for a in new if a.kind == "photo"]
-        if texts and probe.text_latency is None:
-            probe.text_latency = texts[0].at - sent_at
-        if photos:
-            probe.photo_latency = photos[0].at - sent_at
-            probe.text_parts = len(texts)
-            break
+    photo = await monitor.first(SUPERVISOR, since, ("photo",), sent_at + timeout)  # the text comes first
+    texts = [a for a in monitor.arrivals[SUPERVISOR][since:] if a.kind in ("status", "continuation")]
+    if texts:
+        probe.text_latency = texts[0].at - sent_at
+    if photo is not None:
+        probe.photo_latency = photo.at - sent_at
+        probe.text_parts = len([a for a in texts if a.at <= photo.at])
     return probe
 
 
@@ -326,7 +323,7 @@ def floor_cpu(drafts: list[Draft], agency_name: str, runs: int = 3) -> float:
     return sum(cost[d.kind.name] for d in drafts)
 
 
-async def lone_drafts(api: LocalBotApi, store: Store, monitor: "Monitor", users: list[int], kinds: list[Kind], timeout: float) -> tuple[list[float], set[int]]:
+async def lone_drafts(api: LocalBotApi, store: Store, monitor: Monitor, users: list[int], kinds: list[Kind], timeout: float) -> tuple[list[float], set[int]]:
     """A draft on the idle bot, answered before the next: seconds from upload to its first reply."""
     loop = asyncio.get_running_loop()
     latencies, update_ids = [], set()
@@ -336,11 +333,10 @@ async def lone_drafts(api: LocalBotApi, store: Store, monitor: "Monitor", users:
         seen = len(monitor.arrivals[user])
         sent_at = time.perf_counter()
         update_ids.add(await api.user_sends_document(user, f"单独一稿-{number + 1}{kind.suffix}", kind.data))
-        while not [a for a in monitor.arrivals[user][seen:] if a.kind in ("review", "unreadable")]:
-            if time.perf_counter() - sent_at > timeout:
-                raise SystemExit("a lone draft was not answered")
-            await asyncio.sleep(POLL / 2)
-        latencies.append(next(a.at for a in monitor.arrivals[user][seen:] if a.kind in ("review", "unreadable")) - sent_at)
+        answer = await monitor.first(user, seen, ANSWERS, sent_at + timeout)
+        if answer is None:
+            raise SystemExit("a lone draft was not answered")
+        latencies.append(answer.at - sent_at)
         await wait_for_inbox(store, rows, loop.time() + timeout)
         await asyncio.sleep(0.2)  # the marked-up copy, and the bot idle again
     return latencies, update_ids
@@ -370,8 +366,6 @@ async def run_burst(args, drafts: list[Draft], users: list[int], warm_kinds: lis
             try:
                 await bot.ready()
                 monitor = Monitor(api, [*users, SUPERVISOR], counted=users)
-                stop_monitor = asyncio.Event()
-                monitor_task = asyncio.create_task(monitor.run(stop_monitor))
                 journal_rows, idle_status = 0, None
                 if not args.no_warmup:
                     journal_rows, idle_status = await warm_up(api, store, monitor, warm_kinds, args.timeout)
@@ -410,8 +404,7 @@ async def run_burst(args, drafts: list[Draft], users: list[int], warm_kinds: lis
                     print(f"the journal still holds pending drafts after {args.timeout:.0f} s", file=sys.stderr)
 
                 await asyncio.sleep(args.quiet)  # anything sent after the answers is caught too
-                stop_monitor.set()
-                await monitor_task
+                monitor.stop()
                 pending_updates = api.pending_update_count
             finally:
                 bot.stop()

@@ -1,5 +1,6 @@
 """What ``bench_load.py`` watches: the bot's messages in every chat (``Monitor``, each stamped with the
-time it was seen) and the bot's processes (``ProcessSampler``: RSS, PSS and CPU time)."""
+time the Bot API server recorded it) and the bot's processes (``ProcessSampler``: RSS, PSS and CPU
+time)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,13 @@ import psutil
 
 from nianbao.devtools import LocalBotApi, SentMessage
 
-POLL = 0.01  # seconds between two looks at every chat
 MEMORY_PERIOD = 0.1  # seconds between two RSS samples
 PSS_EVERY = 10  # PSS (a walk of every page table) only every tenth sample: it costs kernel time
 
 TAG = re.compile(r"<[^>]*>")
 UNREADABLE_NAME = re.compile(r"无法审核「(.*)」")
 CONTINUATION = re.compile(r"^\d+\. ")  # a later part of a split reply starts with a numbered line
+ANSWERS = ("review", "unreadable")  # what answers a draft
 
 
 # ---------------------------------------------------------------- watching the chats
@@ -55,32 +56,43 @@ def classify(message: SentMessage, at: float) -> Arrival:
 
 
 class Monitor:
-    """Stamps every bot message with the time it was first seen (polling every POLL seconds: a
-    dict lookup per chat, cheap for the event loop the bot shares)."""
+    """Stamps every bot message in the watched chats with the time the Bot API server recorded it
+    (``LocalBotApi.watch_sent``: exact, and nothing polls the chats), and wakes whoever waits for
+    one in its chat (``first``)."""
 
     def __init__(self, api: LocalBotApi, chats: list[int], counted: list[int]):
-        self.api = api
-        self.seen = {chat: api.message_count(chat) for chat in chats}
         self.arrivals: dict[int, list[Arrival]] = {chat: [] for chat in chats}
         self.counted = set(counted)
         self.answers = 0  # reviews and "无法审核" seen so far in the counted chats
+        self._waiting: dict[int, asyncio.Event] = {}  # chat -> set at its next arrival
+        self.stop = api.watch_sent(self._sent)
 
-    def poll(self) -> None:
-        now = time.perf_counter()
-        for chat, seen in self.seen.items():
-            count = self.api.message_count(chat)
-            if count > seen:
-                for message in self.api.sent_to(chat)[seen - count :]:
-                    arrival = classify(message, now)
-                    self.arrivals[chat].append(arrival)
-                    self.answers += chat in self.counted and arrival.kind in ("review", "unreadable")
-                self.seen[chat] = count
+    def _sent(self, message: SentMessage) -> None:
+        at = time.perf_counter()
+        arrivals = self.arrivals.get(message.chat_id)
+        if arrivals is None:
+            return
+        arrival = classify(message, at)
+        arrivals.append(arrival)
+        self.answers += message.chat_id in self.counted and arrival.kind in ANSWERS
+        if (waiting := self._waiting.pop(message.chat_id, None)) is not None:
+            waiting.set()
 
-    async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            self.poll()
-            await asyncio.sleep(POLL)
-        self.poll()
+    async def first(self, chat: int, since: int, kinds: tuple[str, ...], deadline: float) -> Arrival | None:
+        """The first arrival in ``chat`` from index ``since`` on whose kind is one of ``kinds``,
+        waiting for it until ``deadline`` (``time.perf_counter()``); None if none came by then."""
+        arrivals = self.arrivals[chat]
+        while True:
+            found = next((arrival for arrival in arrivals[since:] if arrival.kind in kinds), None)
+            remaining = deadline - time.perf_counter()
+            if found is not None or remaining <= 0:
+                return found
+            since = len(arrivals)
+            waiting = self._waiting.setdefault(chat, asyncio.Event())
+            try:
+                await asyncio.wait_for(waiting.wait(), remaining)
+            except TimeoutError:
+                pass
 
 
 # ---------------------------------------------------------------- memory and CPU
