@@ -4,11 +4,12 @@ multipart bodies with uploads) and JSON responses."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from aiohttp import web
+from aiohttp import hdrs, web
+
+from .forms import Upload, read_form
 
 MB = 1024 * 1024
 
@@ -37,15 +38,6 @@ class ApiError(Exception):
 
 def bad_request(reason: str) -> ApiError:
     return ApiError(400, f"Bad Request: {reason}")
-
-
-@dataclass
-class Upload:
-    """A file part of a multipart request."""
-
-    filename: str
-    data: bytes
-    mime_type: str | None
 
 
 def int_param(params: Params, name: str, default: int | None = None) -> int | None:
@@ -90,12 +82,16 @@ def error_response(error: ApiError) -> web.Response:
 
 async def read_params(request: web.Request, max_upload_bytes: int) -> tuple[Params, dict[str, Upload]]:
     """Merge query string and body (JSON, urlencoded or multipart) into params/uploads."""
-    params: Params = dict(request.query)
+    params: Params = dict(request.query) if request.query_string else {}
     uploads: dict[str, Upload] = {}
-    if request.content_type == "application/json":
+    content_type = request.headers.get(hdrs.CONTENT_TYPE, "")
+    mime_type = content_type.partition(";")[0].strip().lower()  # as aiohttp's request.content_type
+    if mime_type == "application/json":
         params.update(await _read_json_body(request))
-    elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        await _read_form(request, params, uploads, max_upload_bytes)
+    elif mime_type == "multipart/form-data":
+        await _read_multipart(request, content_type, params, uploads, max_upload_bytes)
+    elif mime_type == "application/x-www-form-urlencoded":
+        await _read_form(request, params)
     return params, uploads
 
 
@@ -112,16 +108,26 @@ async def _read_json_body(request: web.Request) -> Params:
     return body
 
 
-async def _read_form(request: web.Request, params: Params, uploads: dict[str, Upload], max_upload_bytes: int) -> None:
+async def _read_form(request: web.Request, params: Params) -> None:
     try:
         form = await request.post()
     except web.HTTPRequestEntityTooLarge:
         raise ApiError(413, "Request Entity Too Large") from None
-    for name, value in form.items():
-        if isinstance(value, web.FileField):
-            data = value.file.read()
-            if len(data) > max_upload_bytes:
+    params.update(form.items())
+
+
+async def _read_multipart(request: web.Request, content_type: str, params: Params, uploads: dict[str, Upload],
+                          max_upload_bytes: int) -> None:
+    """The body read whole (bounded by the server's client_max_size), then cut into its parts
+    (``forms.read_form``: each as aiohttp's ``request.post()`` makes it)."""
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise ApiError(413, "Request Entity Too Large") from None
+    for name, value in await read_form(content_type, body):
+        if isinstance(value, Upload):
+            if len(value.data) > max_upload_bytes:
                 raise ApiError(413, "Request Entity Too Large")
-            uploads[name] = Upload(value.filename or name, data, value.content_type)
+            uploads[name] = value
         else:
             params[name] = value
