@@ -34,6 +34,10 @@ _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY_RE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]+));")
 _SPACES = " \t\r\n\v\f"
 _PLAIN = re.compile(r"[^<&>]+")
+_SPACE_RUN = re.compile(r"[ \t\r\n\v\f]*")
+_NAME = re.compile(r"[^ \t\r\n\v\f>]*")  # a tag's name: up to a space or ">"
+_ATTRIBUTE_NAME = re.compile(r"[^ \t\r\n\v\f=>]*")
+_NOT_PLAIN_UTF16 = re.compile("[\ud800-\udfff\U00010000-\U0010FFFF]")  # two code units, or none
 
 
 def _decode_entity(text: str, pos: int) -> tuple[str, int] | None:
@@ -51,6 +55,8 @@ def _decode_entity(text: str, pos: int) -> tuple[str, int] | None:
 
 
 def utf16_len(text: str) -> int:
+    if text.isascii() or not _NOT_PLAIN_UTF16.search(text):
+        return len(text)
     return len(text.encode("utf-16-le")) // 2
 
 
@@ -106,14 +112,10 @@ class _HtmlParser:
         self.offset += utf16_len(text)
 
     def _skip_spaces(self, pos: int) -> int:
-        while pos < len(self.src) and self.src[pos] in _SPACES:
-            pos += 1
-        return pos
+        return _SPACE_RUN.match(self.src, pos).end()
 
     def _scan_name(self, pos: int) -> int:
-        while pos < len(self.src) and self.src[pos] not in _SPACES and self.src[pos] != ">":
-            pos += 1
-        return pos
+        return _NAME.match(self.src, pos).end()
 
     def _ampersand(self, pos: int) -> int:
         decoded = _decode_entity(self.src, pos)
@@ -147,23 +149,20 @@ class _HtmlParser:
 
     def _attributes(self, tag: str, begin: int, pos: int) -> tuple[str, int]:
         argument = ""
-        unclosed = f"Unclosed start tag at byte offset {self._byte(begin)}"
         while True:
             pos = self._skip_spaces(pos)
             if pos >= len(self.src):
-                self._fail(unclosed)
+                self._fail(f"Unclosed start tag at byte offset {self._byte(begin)}")
             if self.src[pos] == ">":
                 return argument, pos
-            name_start = pos
-            while pos < len(self.src) and self.src[pos] not in _SPACES + "=>":
-                pos += 1
+            name_start, pos = pos, _ATTRIBUTE_NAME.match(self.src, pos).end()
             name = self.src[name_start:pos].lower()
             if not name:
                 where = f"at byte offset {self._byte(begin)}"
                 self._fail(f'Empty attribute name in the tag "{tag}" {where}')
             pos = self._skip_spaces(pos)
             if pos >= len(self.src):
-                self._fail(unclosed)
+                self._fail(f"Unclosed start tag at byte offset {self._byte(begin)}")
             if self.src[pos] != "=":
                 if tag == "blockquote" and name == "expandable":
                     argument = "expandable"
@@ -174,7 +173,7 @@ class _HtmlParser:
                 )
             value, pos = self._attribute_value(self._skip_spaces(pos + 1), tag, begin)
             if pos >= len(self.src):
-                self._fail(unclosed)
+                self._fail(f"Unclosed start tag at byte offset {self._byte(begin)}")
             argument = _tag_argument(tag, name, value, argument)
 
     def _attribute_value(self, pos: int, tag: str, begin: int) -> tuple[str, int]:

@@ -21,6 +21,8 @@ ZHANG = 1001
         ("多余</b>", "Unexpected end tag at byte offset 6"),
         ('<span class="x">s</span>', 'Tag "span" must have class "tg-spoiler"'),
         ("A & B", 'Unescaped "&"'),
+        ('甲<a href="x"', "Unclosed start tag at byte offset 3"),
+        ("😀<a href=x ", "Unclosed start tag at byte offset 4"),
     ],
 )
 async def test_bad_html_is_rejected(api: LocalBotApi, bot: Bot, html: str, reason: str) -> None:
