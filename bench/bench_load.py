@@ -179,7 +179,9 @@ class StatusProbe:
     text_parts: int = 0
 
 
-@dataclass
+# No repr: asyncio.run puts its main task in a SIGINT handler and, restoring the handler on the
+# way out, Python 3.11's signal.getsignal formats that task with its result (~0.3 s for a Run).
+@dataclass(repr=False)
 class Run:
     drafts: list[Draft]
     probes: list[StatusProbe]
