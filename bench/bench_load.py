@@ -232,10 +232,12 @@ class BotProcess:
         self.send("end")
         return json.loads(await self._line())
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
+        """Stop the bot, the Bot API server answering meanwhile (blocking the loop here held the
+        bot's last long poll until its client gave up, ~5 s)."""
         try:
             self.send("stop")
-            self.process.wait(30)
+            await asyncio.to_thread(self.process.wait, 30)
         except (OSError, subprocess.TimeoutExpired):
             self.process.kill()
 
@@ -409,7 +411,7 @@ async def run_burst(args, drafts: list[Draft], users: list[int], warm_kinds: lis
                 monitor.stop()
                 pending_updates = api.pending_update_count
             finally:
-                bot.stop()
+                await bot.stop()
                 sampler.stop()
 
         arrivals = {user: found[seen.get(user, 0):] for user, found in monitor.arrivals.items()}
