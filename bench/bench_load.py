@@ -29,12 +29,12 @@ over) and the times to its text reply and to its chart (a photo) are measured.
 
 Measured: the Bot API server tells a monitor of each bot message as it records it
 (``LocalBotApi.watch_sent``), and the monitor stamps the message with that time (exact: nothing
-polls). A draft's latency runs from just before its
-upload to its first reply: "无法审核「name」" names the draft; a review ("审核结果…") does not, so
-within one chat reviews are paired with that user's readable drafts in upload order (all uploads
-of the burst are queued within a few milliseconds, so the pairing hardly matters). The marked-up
-.docx that follows a .docx review is named after the draft. The burst is over when the inbox
-(the bot's journal) holds no pending draft; after a quiet period every chat is read.
+polls). A draft's latency runs from just before its upload to its first reply: "无法审核「name」"
+names the draft; a review ("审核结果…") does not, so within one chat reviews are paired with that
+user's readable drafts in upload order (all uploads of the burst are queued within a few
+milliseconds, so the pairing hardly matters). The marked-up .docx that follows a .docx review is
+named after the draft. The burst is over when the inbox (the bot's journal) holds no pending
+draft; after a quiet period every chat is read.
 
 Checked (non-zero exit status otherwise): every draft got exactly one answer (a review or
 "无法审核") and the marked-up .docx exactly when its submission is a .docx with issues; no other
