@@ -3,9 +3,13 @@ interpreter takes down one worker, never the bot, and several drafts are checked
 (the engine is pure Python, so threads would share one core).
 
 Workers are forked from a forkserver that has already imported the engine, so starting or
-replacing one is cheap. Each worker has an address-space limit. At most ``workers`` checks are
-handed to the executor at once (the others wait here), so the time limit counts only the check
-itself, never time spent queueing behind other drafts. A check that overruns its limit gets the
+replacing one is cheap. Each worker has an address-space limit. Each worker has its next check
+waiting for it in the executor (``QUEUED_PER_WORKER``; the others wait here): a worker that
+finishes one starts the next at once, instead of waiting for the bot's event loop and two of the
+executor's threads to hand it over (a few milliseconds each time, a third of a worker's day in a
+burst). The time limit still counts only the check itself, never time spent queueing behind
+other drafts: a queued check's clock starts when a check before it ends (``_Turns``). A check
+that overruns its limit gets the
 whole pool replaced (``ProcessPoolExecutor`` cannot cancel one running task): its workers and
 everything they started (a LibreOffice conversion) are killed. The other checks that were
 running in it run again, each on its own in a one-off worker, so that a crash is blamed only
@@ -29,6 +33,8 @@ import os
 import resource
 import signal
 import threading
+import weakref
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -39,6 +45,7 @@ log = logging.getLogger(__name__)
 PRELOAD = ["nianbao.drafts.lifeline", "nianbao.drafts.checked"]  # the engine, the 批注版 and the slim result
 PARENT_ENV = "NIANBAO_POOL_PARENT"  # the bot's pid, for the forkserver (see lifeline.py)
 PR_SET_PDEATHSIG = 1
+QUEUED_PER_WORKER = 1  # checks handed to the executor beyond those running, per worker
 
 
 class CheckFailed(Exception):
@@ -116,6 +123,34 @@ def _call(function: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
         raise WorkerError(f"{type(error).__name__}: {error}") from None
 
 
+class _Turns:
+    """Which of the checks handed to one executor hold a worker. The executor starts them in the
+    order they were handed over, each as a worker comes free; a check handed over while every
+    worker is busy is queued, and its turn comes when a check before it ends."""
+
+    def __init__(self, workers: int) -> None:
+        self.free = workers
+        self.queued: deque[asyncio.Event] = deque()
+
+    def take(self) -> asyncio.Event | None:
+        """None: a worker is free, the check starts now; else an event set when its turn comes."""
+        if self.free > 0 and not self.queued:
+            self.free -= 1
+            return None
+        turn = asyncio.Event()
+        self.queued.append(turn)
+        return turn
+
+    def give_back(self, turn: asyncio.Event | None) -> None:
+        """A check ended (``turn``: what ``take`` gave it): its worker goes to the next one queued."""
+        if turn is not None and not turn.is_set():  # it ended while still queued: it held no worker
+            self.queued.remove(turn)
+        elif self.queued:
+            self.queued.popleft().set()
+        else:
+            self.free += 1
+
+
 class CheckPool:
     def __init__(self, workers: int, *, timeout: float = 120, memory_mb: int = 2048) -> None:
         self.workers = max(1, workers)
@@ -123,15 +158,18 @@ class CheckPool:
         self.memory_mb = memory_mb
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(PRELOAD)
+        self._turns: weakref.WeakKeyDictionary[ProcessPoolExecutor, _Turns] = weakref.WeakKeyDictionary()
         self._executor = self._new_executor()
         self._slots: asyncio.Semaphore | None = None  # created in the running loop
         self._closed = False
         self.restarts = 0
 
     def _new_executor(self, workers: int | None = None) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
+        executor = ProcessPoolExecutor(
             workers or self.workers, mp_context=self._context, initializer=_start_worker, initargs=(self.memory_mb, os.getpid())
         )
+        self._turns[executor] = _Turns(workers or self.workers)
+        return executor
 
     async def run(self, function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         """Run ``function(*args, **kwargs)`` in a worker.
@@ -142,7 +180,7 @@ class CheckPool:
         if self._closed:
             raise CheckFailed("the pool is shut down")
         if self._slots is None:
-            self._slots = asyncio.Semaphore(self.workers)
+            self._slots = asyncio.Semaphore(self.workers * (1 + QUEUED_PER_WORKER))
         _name_the_parent()
         async with self._slots:
             executor = self._usable_executor()
@@ -168,8 +206,12 @@ class CheckPool:
         return self._executor
 
     async def _await(self, executor: ProcessPoolExecutor, function, args: tuple, kwargs: dict) -> Any:
+        turns = self._turns[executor]
+        turn = turns.take()
         try:
             future = asyncio.get_running_loop().run_in_executor(executor, _call, function, args, kwargs)
+            if turn is not None:  # queued: its clock starts when a worker comes free for it
+                await _first_of(future, turn)
             return await asyncio.wait_for(future, self.timeout)
         except asyncio.TimeoutError:
             if executor is self._executor:
@@ -177,6 +219,8 @@ class CheckPool:
             raise CheckTimedOut from None
         except (MemoryError, WorkerError) as error:
             raise CheckFailed(str(error) or "out of memory") from None
+        finally:
+            turns.give_back(turn)
 
     def _lost_to_replacement(self, executor: ProcessPoolExecutor) -> bool:
         """A BrokenProcessPool always is; a CancelledError only when the pool cancelled our
@@ -197,6 +241,18 @@ class CheckPool:
     def shutdown(self) -> None:
         self._closed = True
         _kill_workers(self._executor)
+
+
+async def _first_of(future: asyncio.Future, turn: asyncio.Event) -> None:
+    """Wait until ``future`` is done or ``turn`` is set; cancelled, cancel ``future`` too."""
+    waiting = asyncio.ensure_future(turn.wait())
+    try:
+        await asyncio.wait((future, waiting), return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        future.cancel()
+        raise
+    finally:
+        waiting.cancel()
 
 
 def _kill_workers(executor: ProcessPoolExecutor) -> None:

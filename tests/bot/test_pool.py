@@ -98,6 +98,18 @@ async def test_time_waiting_for_a_worker_does_not_count_against_the_limit(pool):
     assert results == [None] * 12 and pool.restarts == 0
 
 
+async def test_a_check_queued_for_a_busy_worker_is_timed_from_its_start():
+    # the second check waits in the executor for the only worker (its next task, handed over
+    # beforehand): 0.7 + 0.5 of the limit since it was handed over, 0.5 since it started
+    pool = CheckPool(1, timeout=TIMEOUT, memory_mb=1024)
+    try:
+        await pool.run(time.sleep, 0)  # the worker started
+        results = await asyncio.gather(pool.run(time.sleep, TIMEOUT * 0.7), pool.run(time.sleep, TIMEOUT * 0.5), return_exceptions=True)
+        assert results == [None, None] and pool.restarts == 0
+    finally:
+        pool.shutdown()
+
+
 async def test_checks_in_flight_when_the_pool_is_replaced_are_retried(pool):
     results = await asyncio.gather(pool.run(_hang), *[pool.run(time.sleep, 0.3) for _ in range(9)], return_exceptions=True)
     assert isinstance(results[0], CheckTimedOut) and results[1:] == [None] * 9
