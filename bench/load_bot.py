@@ -76,13 +76,13 @@ def count_steps() -> None:
                 STEP_CALLS[name] += 1
         return wrapper
 
-    for name in ("admit", "journal", "keep", "attempt", "decide", "answered", "stored_bytes"):
+    for name in ("admit", "admit_to_check", "journal", "attempt", "decide", "answered", "stored_bytes"):
         setattr(steps, name, counted(f"steps.{name}", getattr(steps, name)))
     for name in ("record", "check_options"):
         setattr(ReviewService, name, counted(f"review.{name}", getattr(ReviewService, name)))
     for name in ("member_agency", "get_member", "get_agency", "get_inbox", "inbox_attempt", "inbox_part_sent", "journal_draft",
                  "add_submission", "latest_submission", "inbox_checked", "inbox_answered", "disposable_copies",
-                 "inbox_file_stored", "prior_report", "inbox_counts", "campaign", "agency_stored_drafts"):
+                 "prior_report", "inbox_counts", "campaign", "agency_stored_drafts"):
         setattr(Store, name, counted(f"store.{name}", getattr(Store, name)))
 
 
