@@ -37,7 +37,10 @@ __all__ = ["Arrival", "DELIVERY_GIVE_UP", "DraftPipeline", "MAX_ATTEMPTS", "Send
 
 log = logging.getLogger(__name__)
 
-MAX_DRAFTS_IN_FLIGHT = 16  # downloaded and waiting for a check; commands never wait behind them
+# downloaded and waiting for a check, or being checked; commands never wait behind them. A reply
+# being delivered holds no place: Telegram's flood control may hold it back for a minute, and the
+# checks of the drafts behind it must not wait for that
+MAX_DRAFTS_IN_FLIGHT = 16
 WORKING_AFTER = 1.0  # seconds of download and check before the sender is shown "typing…"
 STORAGE_FAILURES = (sqlite3.Error, StorageError, OSError)
 SOURCE_OF_KIND = {"document": Source.CHAT, "paste": Source.CHAT, "upload": Source.WEB}
@@ -193,13 +196,13 @@ class DraftPipeline(Jobs):
                 await self.db.inbox_failed(entry.update_id, "rate limited", now=self.clock())
                 await self.deliver.send_text(entry.chat_id, refusal)
                 return
-            async with self.in_flight:
-                made: dict[str, bytes] = {}
-                if entry.reply is None:
+            made: dict[str, bytes] = {}
+            if entry.reply is None:
+                async with self.in_flight:
                     if agency is _UNKNOWN:
                         agency = await self.agency_of(entry.user_id)
                     entry, made = await self._check_and_decide(entry, data, agency, counted=counted, options=options)
-                await self._deliver(entry, made)
+            await self._deliver(entry, made)
         except DeliveryFailed:
             log.warning("could not deliver the review of draft %s; it stays in the journal", entry.update_id)
         except RecipientGone:
