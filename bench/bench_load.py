@@ -13,10 +13,12 @@ one reported as the idle baseline) starts the workers and the chart code first. 
 on the idle bot, a few times (a .docx and a .txt in turn, each answered before the next): upload
 to first reply.
 
-The floor, measured in this process before the burst (the same machine, the same moment): the CPU
-a draft cannot do without, per kind of file, the check and the 批注版 (``check_and_annotate``, as
-a worker runs it) and its database write (``ReviewService.record`` on a scratch database); summed
-over the burst's drafts and divided by the CPUs, the shortest the burst could take.
+The floor, measured in this process just before the bot starts and again just after it stops
+(the same machine, the same minute; the two are averaged, since a shared virtual machine's speed
+drifts by a tenth or more between runs): the CPU a draft cannot do without, per kind of file, the
+check and the 批注版 (``check_and_annotate``, as a worker runs it) and its database write
+(``ReviewService.record`` on a scratch database); summed over the burst's drafts and divided by
+the CPUs, the shortest the burst could take.
 
 The burst: every draft is queued before the bot's next getUpdates returns (``user_sends_document``
 never yields to the event loop), in rounds (each agency's first draft, then each one's second,
@@ -189,6 +191,7 @@ class Run:
     lone: list[float]  # a lone draft on the idle bot: seconds from upload to first reply
     lone_cpu: float  # the bot's CPU seconds a lone draft (the 0.2 s between two lone drafts included)
     floor_cpu: float  # seconds of CPU the burst's drafts cannot do without (see the module's doc)
+    floors: tuple[float, float]  # ... measured before the bot started and after it stopped (floor_cpu: their mean)
     arrivals: dict[int, list[Arrival]]  # from the start of the burst
     queued_in: float  # seconds to queue every upload
     burst_start: float
@@ -413,12 +416,13 @@ async def run_burst(args, drafts: list[Draft], users: list[int], warm_kinds: lis
             finally:
                 await bot.stop()
                 sampler.stop()
+        floor_after = floor_cpu(drafts, "负载测试第001乡人民政府")
 
         arrivals = {user: found[seen.get(user, 0):] for user, found in monitor.arrivals.items()}
         burst_chats = [arrival for user in users for arrival in arrivals[user]]
         burst_end = max((a.at for a in burst_chats), default=time.perf_counter())
         run = Run(
-            drafts, probes, idle_status, lone, lone_cpu, floor, arrivals, queued_in, burst_start, burst_end,
+            drafts, probes, idle_status, lone, lone_cpu, (floor + floor_after) / 2, (floor, floor_after), arrivals, queued_in, burst_start, burst_end,
             bot_cpu, workers_cpu, server_cpu, others_cpu, measured["lag"], Counter(measured["logged"]), measured["threads"], measured["gc"], rss_before,
             pending_updates, lone_updates,
         )
@@ -565,7 +569,8 @@ def report(args, run: Run, sampler: ProcessSampler, started: float) -> int:
     rows = [
         ("drafts answered / sent", f"{len(answered)} / {len(run.drafts)}  ({len(answered) - unreadable} reviews, {unreadable} 无法审核, {len(marked_up)} marked-up .docx)"),
         ("uploads queued in", f"{run.queued_in * 1000:7.0f} ms"),
-        ("floor (check + 批注版 + write, CPU)", f"{run.floor_cpu:7.2f} s  = {run.floor_cpu / len(run.drafts) * 1000:.1f} ms a draft; / {cpus} CPUs = {floor_wall:.2f} s"),
+        ("floor (check + 批注版 + write, CPU)", f"{run.floor_cpu:7.2f} s  = {run.floor_cpu / len(run.drafts) * 1000:.1f} ms a draft; / {cpus} CPUs = {floor_wall:.2f} s"
+                                                 f"  (before the bot {run.floors[0]:.2f} s, after {run.floors[1]:.2f} s)"),
         ("wall time (first upload -> last reply)", f"{wall:7.2f} s  ({wall / floor_wall:.2f}x the floor)"),
         ("throughput", f"{len(answered) / wall if wall > 0 else 0:7.1f} drafts/s"),
         ("upload -> first reply, all", spread(latencies) + f"   p95 = {p95 / floor_wall:.2f}x the floor"),
