@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 
 import pytest
 
 from nianbao.config import Config
 from nianbao.drafts.pool import CheckPool
-from nianbao.drafts import Arrival, DeliveryFailed, DraftPipeline, RateLimiter, Sender
+from nianbao.drafts import Arrival, DeliveryFailed, DraftPipeline, RateLimiter, Sender, steps
 from nianbao.storage import FileStore, Store
 from nianbao.storage.aio import AsyncStore
 
@@ -106,3 +107,48 @@ def test_the_pipeline_knows_no_telegram():
     probe = "import sys, nianbao.drafts, nianbao.storage.aio; print(sorted(m for m in sys.modules if m.split('.')[0] == 'telegram'))"
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+async def test_a_draft_interrupted_before_it_is_recorded_is_downloaded_again_and_kept_once(desk, sample_texts):
+    """A chat draft's copy is written only with its submission (``steps.decide``): interrupted
+    before that (a crash during its check), nothing of it is on disk and the journal still holds
+    it; recovery downloads it again, keeps it with its submission (counted against the agency's
+    quota) and answers it once."""
+    pipeline, face, store = desk
+    text = next(t for name, t in sample_texts.items() if name.startswith("000")).encode()
+    sha = hashlib.sha256(text).hexdigest()
+    face.uploads["file-2"] = text
+    downloads, download = [], face.download
+
+    async def counted_download(file_id: str) -> bytes:
+        downloads.append(file_id)
+        return await download(file_id)
+
+    face.download = counted_download
+    stalled, run_check = asyncio.Event(), pipeline._run_check
+
+    async def check_that_never_ends(*args):
+        pipeline._run_check = run_check  # the next one (recovery's) runs
+        stalled.set()
+        await asyncio.Event().wait()
+
+    pipeline._run_check = check_that_never_ends
+    receiving = asyncio.ensure_future(pipeline.receive(Arrival(Sender(STAFF, STAFF), "document", "年报.txt", journal_id=600, file_id="file-2")))
+    await asyncio.wait_for(stalled.wait(), 10)
+    receiving.cancel()  # the process "dies" while the draft is being checked
+    await asyncio.gather(receiving, return_exceptions=True)
+    agency = store.find_agency("学张乡")
+    entry = store.get_inbox(600)
+    assert entry.state == "received" and entry.sha256 is None and entry.attempts == 1 and downloads == ["file-2"]
+    assert pipeline.files.get(sha) is None and store.list_submissions(agency.id) == []
+
+    await pipeline.recover()
+    for _ in range(200):
+        if store.get_inbox(600).state == "answered":
+            break
+        await asyncio.sleep(0.05)
+    entry = store.get_inbox(600)
+    assert entry.state == "answered" and entry.attempts == 2 and entry.sha256 == sha and downloads == ["file-2"] * 2
+    assert pipeline.files.get(sha) == text and steps.stored_bytes(store, pipeline.files, agency.id) == len(text)
+    assert [s.update_id for s in store.list_submissions(agency.id)] == [600]
+    assert [chat for chat, _ in face.sent] == [STAFF] and "审核结果" in face.sent[0][1]

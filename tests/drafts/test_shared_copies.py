@@ -17,19 +17,20 @@ from nianbao.drafts.review import ReviewService
 from nianbao.storage import FileStore, Store
 
 NOW = dt.datetime(2025, 1, 15, 2, 0, tzinfo=dt.timezone.utc)
-STAFF_A, STAFF_B = 1001, 1002
+STAFF_A, STAFF_B, SUPERVISOR = 1001, 1002, 9001
 BLANK = b" \n\n\t  \n"  # unreadable: its copy is not kept once answered
 SHA = hashlib.sha256(BLANK).hexdigest()
 
 
 class PausingFiles(FileStore):
-    """A FileStore whose ``put`` of ``BLANK`` stops right after finding the file there (before it
-    touches it), until told to go on."""
+    """A FileStore whose ``put`` of ``BLANK`` (or of the bytes hashed ``target``) stops right after
+    finding the file there (before it touches it), until told to go on."""
 
-    def __init__(self, root) -> None:
+    def __init__(self, root, target: str = SHA) -> None:
         super().__init__(root)
         self.found, self.go_on = threading.Event(), threading.Event()
         self.pause = False
+        self.target = target
 
     def path(self, sha256: str) -> Path:
         files = self
@@ -37,7 +38,7 @@ class PausingFiles(FileStore):
         class Pausing(type(Path())):
             def exists(self) -> bool:
                 there = super().exists()
-                if there and files.pause and sha256 == SHA:
+                if there and files.pause and sha256 == files.target:
                     files.found.set()
                     files.go_on.wait(5)
                 return there
@@ -92,4 +93,39 @@ def test_a_downloaded_draft_nobody_needs_is_never_written(tmp_path):
                                file_name="空白.txt", now=NOW)
     steps.answered(store, files, 1, NOW, len(decided.reply))
     assert store.get_inbox(1).state == "answered" and files.get(SHA) == BLANK  # B, still pending, needs it
+    store.close()
+
+
+def test_a_copy_a_decision_is_keeping_is_not_deleted_by_another_drafts_answer(tmp_path, sample_texts):
+    """A downloaded draft's copy is kept by ``steps.decide`` with the submission that needs it, in
+    one transaction: a supervisor's test of the same bytes answered meanwhile (its copy not needed
+    once answered) cannot delete the file between the two."""
+    store = Store(tmp_path / "nianbao.db")
+    agency = store.get_agency(store.add_agency("学张乡人民政府", "township"))
+    config = Config(database=str(tmp_path / "nianbao.db"), report_year=2024)
+    text = next(t for name, t in sample_texts.items() if name.startswith("000")).encode()
+    sha = hashlib.sha256(text).hexdigest()
+    files, review = PausingFiles(config.files_path, target=sha), ReviewService(config)
+    # A: a supervisor's pasted test draft, its bytes kept with its journal row, checked and decided
+    test, _, _ = steps.admit(store, files, text, 1, quota=None, chat_id=SUPERVISOR, user_id=SUPERVISOR, kind="paste",
+                             file_name="粘贴.txt", now=NOW)
+    test = steps.decide(store, files, review, config, test, None, check_draft(text, "粘贴.txt"), "chat")
+    assert test.submission_id is None and files.get(sha) == text
+    # B: an agency's chat draft of the same bytes, downloaded and readable; its decision stops in put, the file found
+    draft, _, _ = steps.admit(store, files, None, 2, quota=None, chat_id=STAFF_B, user_id=STAFF_B, kind="document",
+                              file_id="f2", file_name="年报.txt", now=NOW)
+    result = check_draft(text, "年报.txt")
+    files.pause = True
+    deciding = threading.Thread(target=steps.decide, args=(store, files, review, config, draft, agency, result, "chat", text))
+    deciding.start()
+    assert files.found.wait(5)
+    answering = threading.Thread(target=steps.answered, args=(store, files, 1, NOW, len(test.reply)))
+    answering.start()
+    answering.join(0.3)
+    files.go_on.set()
+    deciding.join(5)
+    answering.join(5)
+    assert not deciding.is_alive() and not answering.is_alive()
+    assert store.get_inbox(1).state == "answered" and store.get_inbox(2).sha256 == sha
+    assert files.get(sha) == text and steps.stored_bytes(store, files, agency.id) == len(text)
     store.close()
