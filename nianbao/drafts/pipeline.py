@@ -37,9 +37,10 @@ __all__ = ["Arrival", "DELIVERY_GIVE_UP", "DraftPipeline", "MAX_ATTEMPTS", "Send
 
 log = logging.getLogger(__name__)
 
-# downloaded and waiting for a check, or being checked; commands never wait behind them. A reply
-# being delivered holds no place: Telegram's flood control may hold it back for a minute, and the
-# checks of the drafts behind it must not wait for that
+# being downloaded, waiting for a check, or being checked; commands never wait behind them. A
+# reply being delivered holds no place: Telegram's flood control may hold it back for a minute, and
+# the checks of the drafts behind it must not wait for that. (Replies being delivered are bounded by
+# the face: the bot handles at most ``concurrent_updates`` updates at once.)
 MAX_DRAFTS_IN_FLIGHT = 16
 WORKING_AFTER = 1.0  # seconds of download and check before the sender is shown "typing…"
 STORAGE_FAILURES = (sqlite3.Error, StorageError, OSError)

@@ -9,11 +9,11 @@ finishes one starts the next at once, instead of waiting for the bot's event loo
 executor's threads to hand it over (a few milliseconds each time, a third of a worker's day in a
 burst). The time limit still counts only the check itself, never time spent queueing behind
 other drafts: a queued check's clock starts when a check before it ends (``_Turns``). A check
-that overruns its limit gets the
-whole pool replaced (``ProcessPoolExecutor`` cannot cancel one running task): its workers and
-everything they started (a LibreOffice conversion) are killed. The other checks that were
-running in it run again, each on its own in a one-off worker, so that a crash is blamed only
-on the draft that causes it.
+that overruns its limit gets the whole pool replaced (``ProcessPoolExecutor`` cannot cancel one
+running task): its workers and everything they started (a LibreOffice conversion) are killed.
+The other checks that were running in it run again, each on its own in a one-off worker in one
+of the new pool's places (never more checks at once than workers), so that a crash is blamed
+only on the draft that causes it; those that were still waiting for a worker go to the new pool.
 
 None of these processes outlives the bot, even when it is killed with SIGKILL (the OOM killer)
 outside systemd: the forkserver asks Linux for SIGKILL when the bot dies (``lifeline``), each
@@ -175,22 +175,37 @@ class CheckPool:
         """Run ``function(*args, **kwargs)`` in a worker.
 
         If the pool breaks under it (another check crashed its worker, or a worker was killed),
-        the check runs again on its own in a one-off worker: a check that crashes there too is
-        the culprit, and only it is reported as failed."""
+        a check that was running runs again on its own in a one-off worker, once one of the new
+        pool's places is free (no more checks run at once than there are workers): a check that
+        crashes there too is the culprit, and only it is reported as failed. A check that was
+        still waiting for a worker cannot be the culprit; it goes to the new pool."""
         if self._closed:
             raise CheckFailed("the pool is shut down")
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.workers * (1 + QUEUED_PER_WORKER))
         _name_the_parent()
         async with self._slots:
-            executor = self._usable_executor()
-            try:
-                return await self._await(executor, function, args, kwargs)
-            except (BrokenProcessPool, asyncio.CancelledError):
-                if not self._lost_to_replacement(executor):
-                    self._replace(executor, "a check was cancelled")  # stop the worker still running it
-                    raise
-                self._replace(executor, "a worker died")
+            while True:
+                executor = self._usable_executor()
+                started: list[bool] = []
+                try:
+                    return await self._await(executor, function, args, kwargs, started)
+                except (BrokenProcessPool, asyncio.CancelledError):
+                    if not self._lost_to_replacement(executor):
+                        self._replace(executor, "a check was cancelled")  # stop the worker still running it
+                        raise
+                    self._replace(executor, "a worker died")
+                if started[0]:
+                    return await self._alone(function, args, kwargs)
+
+    async def _alone(self, function, args: tuple, kwargs: dict) -> Any:
+        """A check that was running in a pool that broke, again in a one-off worker of its own, in
+        one of the new pool's places (its time limit starts when it has one)."""
+        turns = self._turns[self._usable_executor()]
+        turn = turns.take()
+        try:
+            if turn is not None:
+                await turn.wait()
             alone = self._new_executor(workers=1)
             try:
                 return await self._await(alone, function, args, kwargs)
@@ -198,6 +213,8 @@ class CheckPool:
                 raise CheckFailed("the worker died") from None
             finally:
                 _kill_workers(alone)
+        finally:
+            turns.give_back(turn)
 
     def _usable_executor(self) -> ProcessPoolExecutor:
         """The pool, replaced first if it broke while idle (a worker killed from outside)."""
@@ -205,7 +222,11 @@ class CheckPool:
             self._replace(self._executor, "the pool broke while idle")
         return self._executor
 
-    async def _await(self, executor: ProcessPoolExecutor, function, args: tuple, kwargs: dict) -> Any:
+    async def _await(
+        self, executor: ProcessPoolExecutor, function, args: tuple, kwargs: dict, started: list[bool] | None = None
+    ) -> Any:
+        """The check in ``executor``, timed from when it has a worker (``started`` is told whether
+        it had one when it ended)."""
         turns = self._turns[executor]
         turn = turns.take()
         try:
@@ -220,6 +241,8 @@ class CheckPool:
         except (MemoryError, WorkerError) as error:
             raise CheckFailed(str(error) or "out of memory") from None
         finally:
+            if started is not None:
+                started.append(turn is None or turn.is_set())
             turns.give_back(turn)
 
     def _lost_to_replacement(self, executor: ProcessPoolExecutor) -> bool:

@@ -162,11 +162,6 @@ def _most_at_once(spans: list[tuple[float, float]]) -> int:
     return most
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (review of dd77cd5): the checks waiting in a broken pool for a worker (QUEUED_PER_WORKER) are "
-    "retried each in a one-off worker as well, all at once: up to 2 x workers checks share the cores, "
-    "each timed by the wall clock"
-))
 async def test_after_a_crash_no_more_checks_run_at_once_than_there_are_workers():
     # 2 workers: the crash and one check running, two waiting for a worker; the crash breaks the pool
     pool = CheckPool(2, timeout=20, memory_mb=1024)
