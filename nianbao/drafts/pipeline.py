@@ -194,7 +194,7 @@ class DraftPipeline(Jobs):
             fresh = counted or not entry.attempts and entry.state == "received"
             refusal = new and fresh and self._over_rate_limit(entry.user_id)
             if refusal:  # a draft started before a restart is not a new one
-                await self.db.inbox_failed(entry.update_id, "rate limited", now=self.clock())
+                await self.db.write(steps.failed, self.files, entry.update_id, "rate limited", self.clock())
                 await self.deliver.send_text(entry.chat_id, refusal)
                 return
             made: dict[str, bytes] = {}
@@ -347,7 +347,7 @@ class DraftPipeline(Jobs):
 
     async def _mark_failed(self, entry: InboxEntry, note: str) -> None:
         try:
-            await self.db.inbox_failed(entry.update_id, note, now=self.clock())
+            await self.db.write(steps.failed, self.files, entry.update_id, note, self.clock())
         except STORAGE_FAILURES:
             log.warning("could not mark draft %s failed", entry.update_id, exc_info=True)
 

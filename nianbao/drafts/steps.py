@@ -116,3 +116,13 @@ def answered(store: Store, files: FileStore, update_id: int, now: dt.datetime, p
         store.inbox_answered(update_id, now=now, parts_sent=parts_sent)
         for sha256 in store.disposable_copies(update_id):
             files.delete(sha256)
+
+
+def failed(store: Store, files: FileStore, update_id: int, note: str, now: dt.datetime) -> None:
+    """The draft given up on (refused by the rate limit, its sender gone, attempts used up), and
+    the copies of it nobody needs deleted, as for an answered one: a refused upload or paste must
+    not stay on the disk until the retention period ends."""
+    with store.transaction():
+        store.inbox_failed(update_id, note, now=now)
+        for sha256 in store.disposable_copies(update_id):
+            files.delete(sha256)

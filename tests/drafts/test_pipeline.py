@@ -152,3 +152,18 @@ async def test_a_draft_interrupted_before_it_is_recorded_is_downloaded_again_and
     assert pipeline.files.get(sha) == text and steps.stored_bytes(store, pipeline.files, agency.id) == len(text)
     assert [s.update_id for s in store.list_submissions(agency.id)] == [600]
     assert [chat for chat, _ in face.sent] == [STAFF] and "审核结果" in face.sent[0][1]
+
+
+async def test_a_draft_refused_by_the_rate_limit_leaves_nothing_on_the_disk(desk, sample_texts):
+    pipeline, face, store = desk
+    agency = store.find_agency("学张乡")
+    text = next(t for name, t in sample_texts.items() if name.startswith("000"))
+    for number in range(2):  # drafts_per_user=2: both checked and kept
+        await pipeline.submit_draft(Sender(STAFF, STAFF), agency, f"第{number}稿.txt", f"{text}\n{number}".encode())
+    uploaded, pasted = f"{text}\n上传".encode(), f"{text}\n粘贴".encode()
+    refused = await pipeline.submit_draft(Sender(STAFF, STAFF), agency, "三稿.txt", uploaded)
+    assert "发送得太频繁" in refused[0]["text"]
+    await pipeline.receive(Arrival(Sender(STAFF, STAFF), "paste", "粘贴的文本", journal_id=900), pasted, agency=agency)
+    assert "发送得太频繁" in face.sent[-1][1] and store.get_inbox(900).state == "failed"
+    kept = {path.name for path in pipeline.files.root.glob("??/*")}
+    assert len(kept) == 2 and hashlib.sha256(uploaded).hexdigest() not in kept and hashlib.sha256(pasted).hexdigest() not in kept
