@@ -79,8 +79,7 @@ def test_an_answered_copy_is_not_deleted_while_the_same_bytes_are_kept(tmp_path)
 
 def test_a_downloaded_draft_nobody_needs_is_never_written(tmp_path):
     """An unreadable chat draft is answered without its bytes ever reaching the disk (nothing to
-    delete, nothing counted against the quota); once B's copy of the same bytes is kept, A's
-    answer leaves it there."""
+    delete, nothing counted against the quota)."""
     store = Store(tmp_path / "nianbao.db")
     agency = store.get_agency(store.add_agency("学张乡人民政府", "township"))
     config = Config(database=str(tmp_path / "nianbao.db"), report_year=2024)
@@ -89,10 +88,8 @@ def test_a_downloaded_draft_nobody_needs_is_never_written(tmp_path):
                               file_id="f1", file_name="空白.txt", now=NOW)
     decided = steps.decide(store, files, review, config, entry, agency, check_draft(BLANK, "空白.txt"), "chat", BLANK)
     assert decided.sha256 is None and files.get(SHA) is None and steps.stored_bytes(store, files, agency.id) == 0
-    upload, _, _ = steps.admit(store, files, BLANK, 2, quota=None, chat_id=STAFF_B, user_id=STAFF_B, kind="upload",
-                               file_name="空白.txt", now=NOW)
     steps.answered(store, files, 1, NOW, len(decided.reply))
-    assert store.get_inbox(1).state == "answered" and files.get(SHA) == BLANK  # B, still pending, needs it
+    assert store.get_inbox(1).state == "answered" and not any(files.root.glob("??/*"))
     store.close()
 
 
