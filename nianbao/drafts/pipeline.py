@@ -225,14 +225,14 @@ class DraftPipeline(Jobs):
         self, arrival: Arrival, data: bytes | None, agency: Agency | None
     ) -> tuple[InboxEntry | None, bool, str | None, dict | None]:
         """Write the draft to the journal before any work, so a crash cannot lose it (with its
-        bytes, when they came with it), unless its agency's quota refuses it first (a supervisor's
-        test draft belongs to no agency and is not kept): (entry, created, what to tell the sender
-        when refused, its check's options). The entry is None when a redelivered draft was already
-        answered."""
+        bytes, when they came with it; drafts arriving at once share a commit), unless its
+        agency's quota refuses it first (a supervisor's test draft belongs to no agency and is not
+        kept): (entry, created, what to tell the sender when refused, its check's options). The
+        entry is None when a redelivered draft was already answered."""
         size = len(data) if data is not None else arrival.size or 0
         limit = self.config.agency_quota_mb * 1024 * 1024
-        entry, created, used, options = await self.db.write(
-            steps.admit_to_check, self.files, self.review, agency, data, arrival.journal_id, quota=(agency.id, size, limit) if agency else None,
+        entry, created, used, options = await self.db.together(steps.admit_to_check)(
+            self.files, self.review, agency, data, arrival.journal_id, quota=(agency.id, size, limit) if agency else None,
             chat_id=arrival.sender.chat_id, user_id=arrival.sender.user_id, kind=arrival.kind, file_id=arrival.file_id,
             file_name=arrival.file_name, now=self.clock(),
         )

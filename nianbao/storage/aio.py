@@ -8,6 +8,7 @@ behind it, and a burst of drafts does not queue ``/status`` behind the drafts' b
     db = AsyncStore(store)
     member = await db.get_member(user_id)            # any Store method, same arguments
     png = await db.report(status_picture, config, year, today)  # function(store, ...) in a thread
+    entry = await db.together(step)(data)            # a write whose calls at one moment share a commit
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class AsyncStore:
         self._reads = ThreadPoolExecutor(readers, thread_name_prefix="store-read")
         self._writes = ThreadPoolExecutor(writers, thread_name_prefix="store-write")
         self._reports = ThreadPoolExecutor(reporters, thread_name_prefix="store-report")
+        self._together: dict[Callable[..., Any], Together] = {}
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         method = getattr(self.store, name)
@@ -61,6 +63,13 @@ class AsyncStore:
         """``function(store, *args)`` in the reporters' threads (a supervisor's view: reads and work)."""
         return await self._run(self._reports, function, args, kwargs)
 
+    def together(self, function: Callable[..., Any]) -> "Together":
+        """``function(store, ...)`` as a write whose calls, when many come at once, go to the store
+        together (``Together``)."""
+        if function not in self._together:
+            self._together[function] = Together(self, function)
+        return self._together[function]
+
     async def _run(self, executor: ThreadPoolExecutor, function, args, kwargs) -> Any:
         call = partial(function, self.store, *args, **kwargs)
         return await asyncio.get_running_loop().run_in_executor(executor, call)
@@ -68,3 +77,63 @@ class AsyncStore:
     def shutdown(self) -> None:
         for executor in (self._reads, self._writes, self._reports):
             executor.shutdown(wait=False, cancel_futures=True)
+
+
+class Together:
+    """Group commit for one write step. The calls made while a batch of them is being written wait
+    for it, then go to the writers' threads together: one trip, one transaction, one commit (one
+    sync of the journal to the disk), each call in a savepoint of its own, so one that raises
+    fails alone (a failing commit fails them all). Each call returns once its write is committed,
+    as with ``AsyncStore.write``. When drafts arrive by the hundred, their admissions take a few
+    commits instead of hundreds, and the writers' queue stays short for the drafts already being
+    checked; a call on a quiet store is written at once."""
+
+    def __init__(self, db: AsyncStore, function: Callable[..., Any]) -> None:
+        self.db, self.function = db, function
+        self._waiting: list[tuple[tuple, dict, asyncio.Future]] = []
+        self._writing = False
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        future = asyncio.get_running_loop().create_future()
+        self._waiting.append((args, kwargs, future))
+        if not self._writing:
+            self._writing = True
+            asyncio.get_running_loop().call_soon(self._next_batch)  # the calls made in this turn of the loop join it
+        return await future
+
+    def _next_batch(self) -> None:
+        batch, self._waiting = self._waiting, []
+        if not batch:
+            self._writing = False
+            return
+        calls = [(args, kwargs) for args, kwargs, _ in batch]
+        written = asyncio.ensure_future(self.db.write(_each_in_a_savepoint, self.function, calls))
+        written.add_done_callback(lambda done: self._settle(batch, done))
+
+    def _settle(self, batch: list[tuple[tuple, dict, asyncio.Future]], done: asyncio.Future) -> None:
+        error = asyncio.CancelledError() if done.cancelled() else done.exception()
+        for number, (_, _, future) in enumerate(batch):
+            if future.done():  # its caller was cancelled (its write stands, as with ``write``)
+                continue
+            if error is not None:
+                future.set_exception(error)
+                continue
+            failed, value = done.result()[number]
+            if failed:
+                future.set_exception(value)
+            else:
+                future.set_result(value)
+        self._next_batch()
+
+
+def _each_in_a_savepoint(store: Store, function: Callable[..., Any], calls: list[tuple[tuple, dict]]) -> list[tuple[bool, Any]]:
+    """``function(store, *args, **kwargs)`` for each call, in one transaction: (raised, result or error) each."""
+    results: list[tuple[bool, Any]] = []
+    with store.transaction():
+        for args, kwargs in calls:
+            try:
+                with store.transaction():
+                    results.append((False, function(store, *args, **kwargs)))
+            except Exception as error:  # noqa: BLE001 - this call's failure is its caller's alone
+                results.append((True, error))
+    return results

@@ -1,0 +1,50 @@
+"""Group commit (``AsyncStore.together``): drafts journalled at the same moment share one commit,
+each is written exactly as on its own, and one that fails fails alone."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from nianbao.storage import Store
+from nianbao.storage.aio import AsyncStore
+
+
+def journal(store: Store, update_id: int) -> int:
+    if update_id == 1013:
+        raise ValueError("this one is refused")
+    entry, created = store.journal_draft(update_id, chat_id=update_id, user_id=update_id, kind="document", file_id=f"f{update_id}")
+    return entry.update_id
+
+
+@pytest.fixture
+async def db(store: Store):
+    commits: list[str] = []
+    store._conn.set_trace_callback(lambda sql: commits.append(sql) if sql.strip().upper() == "COMMIT" else None)
+    aio = AsyncStore(store)
+    yield aio, commits
+    aio.shutdown()
+
+
+async def test_writes_made_at_once_share_a_commit_and_each_is_answered_with_its_own(db, store):
+    aio, commits = db
+    results = await asyncio.gather(*[aio.together(journal)(update_id) for update_id in range(1, 101)])
+    assert results == list(range(1, 101))
+    assert store.inbox_counts() == {"received": 100} and len(commits) == 1
+
+
+async def test_one_that_fails_fails_alone(db, store):
+    aio, commits = db
+    results = await asyncio.gather(*[aio.together(journal)(update_id) for update_id in (12, 1013, 14)], return_exceptions=True)
+    assert results[0] == 12 and isinstance(results[1], ValueError) and results[2] == 14
+    assert [entry.update_id for entry in store.pending_drafts()] == [12, 14] and len(commits) == 1
+
+
+async def test_calls_made_while_a_batch_is_written_go_in_the_next_one(db, store):
+    aio, commits = db
+    first = asyncio.ensure_future(aio.together(journal)(1))
+    await asyncio.sleep(0)  # the first batch (one call) is on its way to the writers' thread
+    later = [asyncio.ensure_future(aio.together(journal)(update_id)) for update_id in range(2, 51)]
+    assert await first == 1 and await asyncio.gather(*later) == list(range(2, 51))
+    assert store.inbox_counts() == {"received": 50} and len(commits) == 2
