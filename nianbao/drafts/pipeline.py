@@ -23,7 +23,7 @@ from ..config import Config
 from .pool import CheckFailed, CheckPool, CheckTimedOut
 from ..names import clean_file_name
 from ..states import Source
-from ..storage import Agency, FileStore, InboxEntry, StorageError
+from ..storage import Agency, FileStore, InboxEntry, StorageError, Store
 from ..storage.aio import AsyncStore
 from ..validators.document import ReadError
 from .checked import CheckedDraft, check_draft
@@ -168,7 +168,7 @@ class DraftPipeline(Jobs):
                     return [{"text": refusal}]
                 async with self.in_flight:
                     entry, _ = await self._check_and_decide(entry, data, agency, counted=True, options=options)
-                await self.db.write(steps.answered, self.files, entry.update_id, self.clock())
+                await self.db.together(steps.answered)(self.files, entry.update_id, self.clock())
                 return entry.reply
             finally:
                 self.in_progress.discard(entry.update_id)
@@ -280,7 +280,7 @@ class DraftPipeline(Jobs):
             if courtesy is not None:
                 courtesy.cancel()
         source = SOURCE_OF_KIND.get(entry.kind, Source.CHAT)
-        entry = await self.db.write(steps.decide, self.files, self.review, self.config, entry, agency, result, source, downloaded)
+        entry = await self.db.together(steps.decide)(self.files, self.review, self.config, entry, agency, result, source, downloaded)
         made = {part["document"]: result.marked_up for part in entry.reply if "document" in part} if result.marked_up else {}
         return entry, made
 
@@ -326,12 +326,12 @@ class DraftPipeline(Jobs):
             if number == len(parts):
                 break  # recorded with the answer, below
             try:
-                await self.db.inbox_part_sent(entry.update_id, number)
+                await self.db.together(Store.inbox_part_sent)(entry.update_id, number)
             except STORAGE_FAILURES:
                 log.warning("could not record the progress of draft %s", entry.update_id, exc_info=True)
         try:
             last = len(parts) if len(parts) > entry.parts_sent else None
-            await self.db.write(steps.answered, self.files, entry.update_id, self.clock(), last)
+            await self.db.together(steps.answered)(self.files, entry.update_id, self.clock(), last)
         except STORAGE_FAILURES:  # the user has the review; only the bookkeeping is behind
             log.warning("could not mark draft %s answered", entry.update_id, exc_info=True)
 
