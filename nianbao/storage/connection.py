@@ -5,8 +5,8 @@ conversions every area shares (UTC timestamps, JSON, argument checks)."""
 from __future__ import annotations
 
 import enum
+import itertools
 import json
-import secrets
 import os
 import sqlite3
 import threading
@@ -23,6 +23,8 @@ from sqlite_utils import Database
 from .migrations import apply_migrations
 from .migrations import schema_version as _schema_version
 from .models import StorageError
+
+_SAVEPOINTS = itertools.count()
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -177,7 +179,7 @@ class Connection:
         with self._lock:
             conn = self._live()
             if conn.in_transaction:
-                name = f"sp_{secrets.token_hex(6)}"
+                name = f"sp_{next(_SAVEPOINTS)}"  # unique among those open: the writer's lock is held
                 conn.execute(f"SAVEPOINT {name}")
                 try:
                     yield conn
