@@ -14,6 +14,7 @@ behind it, and a burst of drafts does not queue ``/status`` behind the drafts' b
 from __future__ import annotations
 
 import asyncio
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, Callable
@@ -27,7 +28,7 @@ class AsyncStore:
         self._reads = ThreadPoolExecutor(readers, thread_name_prefix="store-read")
         self._writes = ThreadPoolExecutor(writers, thread_name_prefix="store-write")
         self._reports = ThreadPoolExecutor(reporters, thread_name_prefix="store-report")
-        self._together: dict[Callable[..., Any], Together] = {}
+        self._together: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Callable[..., Any], Together]] = weakref.WeakKeyDictionary()
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         method = getattr(self.store, name)
@@ -65,10 +66,11 @@ class AsyncStore:
 
     def together(self, function: Callable[..., Any]) -> "Together":
         """``function(store, ...)`` as a write whose calls, when many come at once, go to the store
-        together (``Together``)."""
-        if function not in self._together:
-            self._together[function] = Together(self, function)
-        return self._together[function]
+        together (``Together``; called in a coroutine: each event loop has its own batches)."""
+        batches = self._together.setdefault(asyncio.get_running_loop(), {})
+        if function not in batches:
+            batches[function] = Together(self, function)
+        return batches[function]
 
     async def _run(self, executor: ThreadPoolExecutor, function, args, kwargs) -> Any:
         call = partial(function, self.store, *args, **kwargs)

@@ -48,3 +48,17 @@ async def test_calls_made_while_a_batch_is_written_go_in_the_next_one(db, store)
     later = [asyncio.ensure_future(aio.together(journal)(update_id)) for update_id in range(2, 51)]
     assert await first == 1 and await asyncio.gather(*later) == list(range(2, 51))
     assert store.inbox_counts() == {"received": 50} and len(commits) == 2
+
+
+async def test_each_event_loop_has_its_own_batches(db, store):
+    """A desk on its own loop and the bot on another may share the store: neither's calls are
+    settled on the other's loop."""
+    aio, _ = db
+
+    async def from_another_loop() -> list[int]:
+        return await asyncio.gather(*[aio.together(journal)(update_id) for update_id in range(100, 150)])
+
+    other = asyncio.get_running_loop().run_in_executor(None, asyncio.run, asyncio.wait_for(from_another_loop(), 30))
+    here = await asyncio.wait_for(asyncio.gather(*[aio.together(journal)(update_id) for update_id in range(1, 51)]), 30)
+    assert here == list(range(1, 51)) and await other == list(range(100, 150))
+    assert store.inbox_counts() == {"received": 100}
