@@ -26,24 +26,21 @@ def attribute_replies(run: Run) -> list[str]:
     for draft in run.drafts:
         by_user.setdefault(draft.user_id, []).append(draft)
     for user, drafts in by_user.items():
-        by_name = {d.file_name: d for d in drafts}
-        by_marked_up = {marked_up_name(d.file_name): d for d in drafts}
+        named = {  # an answer that names its draft: the drafts by that name, the time it sets, what it is
+            "unreadable": ({d.file_name: d for d in drafts}, "replied_at", "无法审核 for"),
+            "document": ({marked_up_name(d.file_name): d for d in drafts}, "marked_up_at", "document"),
+        }
         reviews = []
         for arrival in run.arrivals[user]:
             if arrival.kind == "review":
                 reviews.append(arrival)
-            elif arrival.kind == "unreadable":
+            elif arrival.kind in named:
+                by_name, stamp, what = named[arrival.kind]
                 draft = by_name.get(arrival.name)
-                if draft is None or draft.replied_at is not None:
-                    problems.append(f"user {user}: unexpected or repeated 无法审核 for {arrival.name!r}")
+                if draft is None or getattr(draft, stamp) is not None:
+                    problems.append(f"user {user}: unexpected or repeated {what} {arrival.name!r}")
                 else:
-                    draft.replied_at = arrival.at
-            elif arrival.kind == "document":
-                draft = by_marked_up.get(arrival.name)
-                if draft is None or draft.marked_up_at is not None:
-                    problems.append(f"user {user}: unexpected or repeated document {arrival.name!r}")
-                else:
-                    draft.marked_up_at = arrival.at
+                    setattr(draft, stamp, arrival.at)
             elif arrival.kind != "continuation":
                 problems.append(f"user {user}: unexpected message {arrival.text[:80]!r}")
         waiting = [d for d in drafts if d.replied_at is None]

@@ -269,12 +269,10 @@ class DraftPipeline(Jobs):
                 if not counted:
                     entry = replace(entry, attempts=await self.db.inbox_attempt(entry.update_id))
                 data, downloaded = await self._draft_bytes(entry)
-                options = options or await self.db.read(self.review.check_options, now, agency)
-            elif counted:
-                options = options or await self.db.read(self.review.check_options, now, agency)
-            else:
+            elif not counted:
                 attempts, options = await self.db.write(steps.attempt, self.review, entry.update_id, now, agency)
                 entry = replace(entry, attempts=attempts)
+            options = options or await self.db.read(self.review.check_options, now, agency)
             result = await self._run_check(data, name, options)
         finally:
             if courtesy is not None:

@@ -114,8 +114,7 @@ def answered(store: Store, files: FileStore, update_id: int, now: dt.datetime, p
     or count against the agency's quota, whichever face it came through."""
     with store.transaction():  # one commit; nothing keeps the same bytes while they are looked at and deleted
         store.inbox_answered(update_id, now=now, parts_sent=parts_sent)
-        for sha256 in store.disposable_copies(update_id):
-            files.delete(sha256)
+        _delete_disposable_copies(store, files, update_id)
 
 
 def failed(store: Store, files: FileStore, update_id: int, note: str, now: dt.datetime) -> None:
@@ -124,5 +123,9 @@ def failed(store: Store, files: FileStore, update_id: int, note: str, now: dt.da
     not stay on the disk until the retention period ends."""
     with store.transaction():
         store.inbox_failed(update_id, note, now=now)
-        for sha256 in store.disposable_copies(update_id):
-            files.delete(sha256)
+        _delete_disposable_copies(store, files, update_id)
+
+
+def _delete_disposable_copies(store: Store, files: FileStore, update_id: int) -> None:
+    for sha256 in store.disposable_copies(update_id):
+        files.delete(sha256)

@@ -46,6 +46,22 @@ class PausingFiles(FileStore):
         return Pausing(super().path(sha256))
 
 
+def answered_while_kept(files: PausingFiles, keep, answer) -> None:
+    """``keep`` run until it stops inside put, having found the file there; ``answer`` started
+    meanwhile (it waits for the keeper's transaction); then both let finish."""
+    files.pause = True
+    keeping = threading.Thread(target=keep)
+    keeping.start()
+    assert files.found.wait(5)
+    answering = threading.Thread(target=answer)
+    answering.start()
+    answering.join(0.3)
+    files.go_on.set()
+    keeping.join(5)
+    answering.join(5)
+    assert not keeping.is_alive() and not answering.is_alive()
+
+
 def test_an_answered_copy_is_not_deleted_while_the_same_bytes_are_kept(tmp_path):
     store = Store(tmp_path / "nianbao.db")
     agency = store.get_agency(store.add_agency("学张乡人民政府", "township"))
@@ -59,19 +75,9 @@ def test_an_answered_copy_is_not_deleted_while_the_same_bytes_are_kept(tmp_path)
     # A: uploaded, checked (unreadable) and decided; its copy is the one file of these bytes
     entry, _, _ = upload(1, STAFF_A)
     entry = steps.decide(store, files, review, config, entry, agency, check_draft(BLANK, "空白.txt"), "web")
-    # B uploads the same bytes; it stops inside put, having found the file there
-    files.pause = True
-    keeping = threading.Thread(target=upload, args=(2, STAFF_B))
-    keeping.start()
-    assert files.found.wait(5)
-    # meanwhile A is answered: its copy is not needed once answered, unless B needs the same bytes
-    answering = threading.Thread(target=steps.answered, args=(store, files, 1, NOW, len(entry.reply)))
-    answering.start()
-    answering.join(0.3)
-    files.go_on.set()
-    keeping.join(5)
-    answering.join(5)
-    assert not keeping.is_alive() and not answering.is_alive()
+    # B uploads the same bytes, stopping inside put; meanwhile A is answered: its copy is not
+    # needed once answered, unless B needs the same bytes
+    answered_while_kept(files, lambda: upload(2, STAFF_B), lambda: steps.answered(store, files, 1, NOW, len(entry.reply)))
     assert store.get_inbox(1).state == "answered" and store.get_inbox(2).sha256 == SHA
     assert files.get(SHA) == BLANK  # B's copy is there for its check, or a retry after a crash
     store.close()
@@ -112,17 +118,8 @@ def test_a_copy_a_decision_is_keeping_is_not_deleted_by_another_drafts_answer(tm
     draft, _, _ = steps.admit(store, files, None, 2, quota=None, chat_id=STAFF_B, user_id=STAFF_B, kind="document",
                               file_id="f2", file_name="年报.txt", now=NOW)
     result = check_draft(text, "年报.txt")
-    files.pause = True
-    deciding = threading.Thread(target=steps.decide, args=(store, files, review, config, draft, agency, result, "chat", text))
-    deciding.start()
-    assert files.found.wait(5)
-    answering = threading.Thread(target=steps.answered, args=(store, files, 1, NOW, len(test.reply)))
-    answering.start()
-    answering.join(0.3)
-    files.go_on.set()
-    deciding.join(5)
-    answering.join(5)
-    assert not deciding.is_alive() and not answering.is_alive()
+    answered_while_kept(files, lambda: steps.decide(store, files, review, config, draft, agency, result, "chat", text),
+                        lambda: steps.answered(store, files, 1, NOW, len(test.reply)))
     assert store.get_inbox(1).state == "answered" and store.get_inbox(2).sha256 == sha
     assert files.get(sha) == text and steps.stored_bytes(store, files, agency.id) == len(text)
     store.close()
