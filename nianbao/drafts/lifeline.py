@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import signal
 
-from .pool import PARENT_ENV, die_with_parent
+from .worker import PARENT_ENV, die_with_parent
 
 
 def _tie_to_bot() -> None:

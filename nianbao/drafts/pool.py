@@ -2,50 +2,54 @@
 interpreter takes down one worker, never the bot, and several drafts are checked in parallel
 (the engine is pure Python, so threads would share one core).
 
-Workers are forked from a forkserver that has already imported the engine, so starting or
-replacing one is cheap. Each worker has an address-space limit. Each worker has its next check
-waiting for it in the executor (``QUEUED_PER_WORKER``; the others wait here): a worker that
-finishes one starts the next at once, instead of waiting for the bot's event loop and two of the
-executor's threads to hand it over (a few milliseconds each time, a third of a worker's day in a
-burst). The time limit still counts only the check itself, never time spent queueing behind
-other drafts: a queued check's clock starts when a check before it ends (``_Turns``). A check
-that overruns its limit gets the whole pool replaced (``ProcessPoolExecutor`` cannot cancel one
-running task): its workers and everything they started (a LibreOffice conversion) are killed.
-The other checks that were running in it run again, each on its own in a one-off worker in one
-of the new pool's places (never more checks at once than workers), so that a crash is blamed
-only on the draft that causes it; those that were still waiting for a worker go to the new pool.
+Each worker is a process with two pipes of its own, one for checks and one for their outcomes
+(``worker.serve``); the bot reads and writes them on its event loop, with no thread and no lock in
+between (``ProcessPoolExecutor`` needs two threads of its own and a wake-up of the loop from
+them for every check: a third of the bot's own work on a draft in a burst). Workers are forked
+from a forkserver that has already imported the engine, so starting or replacing one is cheap,
+and each has an address-space limit.
+
+A worker runs one check at a time, and has its next check waiting in its pipe
+(``QUEUED_PER_WORKER``; the others wait here): a worker that finishes one starts the next at once,
+instead of waiting for the bot's event loop to hand it over. The time limit counts only the check
+itself, never time spent queueing: a check's clock starts when the one before it in its worker
+ends. Since the bot knows which check each worker is running:
+- a check that overruns its limit gets its worker killed, with everything the worker started (a
+  LibreOffice conversion); the check waiting in that worker's pipe goes to another worker;
+- a worker that dies under a check (a crash, the OOM killer, someone's ``kill``) is replaced and
+  the check runs once more in another worker: a check that kills its worker twice is reported as
+  failed, and no other check is ever blamed for it;
+- a check whose caller is cancelled is dropped if it has not started, and stops its worker if it
+  has (one handed over to a worker but not started yet runs, and its outcome is dropped).
 
 None of these processes outlives the bot, even when it is killed with SIGKILL (the OOM killer)
 outside systemd: the forkserver asks Linux for SIGKILL when the bot dies (``lifeline``), each
 worker for SIGTERM when the forkserver dies, and a worker ending that way first kills what it
-started (a LibreOffice conversion runs in its own session). The resource tracker then ends by
-itself: it stops when the last process holding its pipe is gone.
+started. The resource tracker then ends by itself: it stops when the last process holding its
+pipe is gone.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import gc
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
-import resource
-import signal
+import pickle
 import threading
-import weakref
+from multiprocessing.connection import Connection
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from .worker import PARENT_ENV, frame, kill_trees, serve, unframe
 
 log = logging.getLogger(__name__)
 
 PRELOAD = ["nianbao.drafts.lifeline", "nianbao.drafts.checked"]  # the engine, the 批注版 and the slim result
-PARENT_ENV = "NIANBAO_POOL_PARENT"  # the bot's pid, for the forkserver (see lifeline.py)
-PR_SET_PDEATHSIG = 1
-QUEUED_PER_WORKER = 1  # checks handed to the executor beyond those running, per worker
+QUEUED_PER_WORKER = 1  # checks waiting in a worker's pipe behind the one it runs
+MAX_CRASHES = 2  # a check whose worker dies under it this often is reported as failed
 
 
 class CheckFailed(Exception):
@@ -54,40 +58,6 @@ class CheckFailed(Exception):
 
 class CheckTimedOut(Exception):
     """A check ran longer than the limit; its worker was stopped."""
-
-
-class WorkerError(Exception):
-    """An exception raised in a worker, flattened to text: not every exception pickles."""
-
-
-def die_with_parent(signum: int) -> bool:
-    """Ask Linux to send ``signum`` to this process when its parent ends (prctl
-    PR_SET_PDEATHSIG); False where that is not available."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _end_with_children(signum: int | None = None, frame: object = None) -> None:
-    """A worker whose forkserver died: kill what it started (LibreOffice), then end."""
-    for pid in _descendants([os.getpid()]):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    os._exit(1)
 
 
 def _name_the_parent() -> None:
@@ -100,55 +70,41 @@ def _name_the_parent() -> None:
     os.environ[PARENT_ENV] = str(os.getpid()) if main_thread else ""
 
 
-def _start_worker(megabytes: int, bot_pid: int) -> None:
-    # the engine the forkserver imported lives as long as the worker: out of the garbage
-    # collector's way, so that the full collections a burst of checks sets off walk only what
-    # the checks made (they cost the worker ~0.2 ms a draft)
-    gc.freeze()
-    if megabytes:
-        limit = megabytes * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    signal.signal(signal.SIGTERM, _end_with_children)
-    die_with_parent(signal.SIGTERM)
-    if not _alive(bot_pid):  # the bot died before the line above took effect
-        _end_with_children()
+@dataclass(eq=False)
+class _Check:
+    task: bytes  # framed pickle of (function, args, kwargs)
+    future: asyncio.Future
+    crashes: int = 0
 
 
-def _call(function: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
-    try:
-        return function(*args, **kwargs)
-    except MemoryError:
-        raise
-    except Exception as error:  # noqa: BLE001 - anything at all must come back as a result
-        raise WorkerError(f"{type(error).__name__}: {error}") from None
+@dataclass(eq=False)
+class _Worker:
+    process: Any  # multiprocessing.Process
+    pipes: tuple[Any, Any]  # the bot's ends: checks to it, outcomes from it
+    checks: deque[_Check] = field(default_factory=deque)  # the first is running; the others wait in its pipe
+    sending: asyncio.WriteTransport | None = None
+    receiving: asyncio.ReadTransport | None = None
+    clock: asyncio.TimerHandle | None = None  # the running check's time limit
+    stopped: bool = False
 
 
-class _Turns:
-    """Which of the checks handed to one executor hold a worker. The executor starts them in the
-    order they were handed over, each as a worker comes free; a check handed over while every
-    worker is busy is queued, and its turn comes when a check before it ends."""
+class _Outcomes(asyncio.Protocol):
+    """The worker's outcome pipe: each whole message to the pool; its end (the worker died, or
+    was stopped) too."""
 
-    def __init__(self, workers: int) -> None:
-        self.free = workers
-        self.queued: deque[asyncio.Event] = deque()
+    def __init__(self, pool: "CheckPool", worker: _Worker) -> None:
+        self.pool, self.worker, self.buffer = pool, worker, bytearray()
 
-    def take(self) -> asyncio.Event | None:
-        """None: a worker is free, the check starts now; else an event set when its turn comes."""
-        if self.free > 0 and not self.queued:
-            self.free -= 1
-            return None
-        turn = asyncio.Event()
-        self.queued.append(turn)
-        return turn
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while (message := unframe(self.buffer)) is not None:
+            self.pool._finished(self.worker, message)
 
-    def give_back(self, turn: asyncio.Event | None) -> None:
-        """A check ended (``turn``: what ``take`` gave it): its worker goes to the next one queued."""
-        if turn is not None and not turn.is_set():  # it ended while still queued: it held no worker
-            self.queued.remove(turn)
-        elif self.queued:
-            self.queued.popleft().set()
-        else:
-            self.free += 1
+    def eof_received(self) -> bool:
+        return False  # close the transport: connection_lost follows
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.pool._lost(self.worker)
 
 
 class CheckPool:
@@ -158,151 +114,251 @@ class CheckPool:
         self.memory_mb = memory_mb
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(PRELOAD)
-        self._turns: weakref.WeakKeyDictionary[ProcessPoolExecutor, _Turns] = weakref.WeakKeyDictionary()
-        self._executor = self._new_executor()
-        self._slots: asyncio.Semaphore | None = None  # created in the running loop
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop the workers' pipes are on
+        self._running: list[_Worker] = []
+        self._starting = 0  # workers being started for this loop
+        self._generation = 0  # bumped when the pool moves to another loop: starts for the old one are void
+        self._waiting: deque[_Check] = deque()  # not handed to a worker yet
+        self._tasks: set[asyncio.Future] = set()
         self._closed = False
-        self.restarts = 0
+        self.restarts = 0  # workers replaced (stopped by the pool, or died)
 
-    def _new_executor(self, workers: int | None = None) -> ProcessPoolExecutor:
-        executor = ProcessPoolExecutor(
-            workers or self.workers, mp_context=self._context, initializer=_start_worker, initargs=(self.memory_mb, os.getpid())
-        )
-        self._turns[executor] = _Turns(workers or self.workers)
-        return executor
+    def worker_pids(self) -> list[int]:
+        return [worker.process.pid for worker in self._running]
 
     async def run(self, function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-        """Run ``function(*args, **kwargs)`` in a worker.
-
-        If the pool breaks under it (another check crashed its worker, or a worker was killed),
-        a check that was running runs again on its own in a one-off worker, once one of the new
-        pool's places is free (no more checks run at once than there are workers): a check that
-        crashes there too is the culprit, and only it is reported as failed. A check that was
-        still waiting for a worker cannot be the culprit; it goes to the new pool."""
+        """``function(*args, **kwargs)`` in a worker (see the module's docstring for what a
+        crash, a hang and a cancellation do)."""
         if self._closed:
             raise CheckFailed("the pool is shut down")
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(self.workers * (1 + QUEUED_PER_WORKER))
-        _name_the_parent()
-        async with self._slots:
-            while True:
-                executor = self._usable_executor()
-                started: list[bool] = []
-                try:
-                    return await self._await(executor, function, args, kwargs, started)
-                except (BrokenProcessPool, asyncio.CancelledError):
-                    if not self._lost_to_replacement(executor):
-                        self._replace(executor, "a check was cancelled")  # stop the worker still running it
-                        raise
-                    self._replace(executor, "a worker died")
-                if started[0]:
-                    return await self._alone(function, args, kwargs)
-
-    async def _alone(self, function, args: tuple, kwargs: dict) -> Any:
-        """A check that was running in a pool that broke, again in a one-off worker of its own, in
-        one of the new pool's places (its time limit starts when it has one)."""
-        turns = self._turns[self._usable_executor()]
-        turn = turns.take()
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            if self._loop is not None and self._loop.is_running() and not self._loop.is_closed():
+                # the workers' pipes belong to another running loop (a face on a loop of its own)
+                return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self.run(function, *args, **kwargs), self._loop))
+            self._bind(loop)
+        check = _Check(frame(pickle.dumps((function, args, kwargs), pickle.HIGHEST_PROTOCOL)), loop.create_future())
+        self._waiting.append(check)
+        self._top_up()
+        self._hand_over()
         try:
-            if turn is not None:
-                await turn.wait()
-            alone = self._new_executor(workers=1)
-            try:
-                return await self._await(alone, function, args, kwargs)
-            except BrokenProcessPool:
-                raise CheckFailed("the worker died") from None
-            finally:
-                _kill_workers(alone)
-        finally:
-            turns.give_back(turn)
-
-    def _usable_executor(self) -> ProcessPoolExecutor:
-        """The pool, replaced first if it broke while idle (a worker killed from outside)."""
-        if getattr(self._executor, "_broken", False):
-            self._replace(self._executor, "the pool broke while idle")
-        return self._executor
-
-    async def _await(
-        self, executor: ProcessPoolExecutor, function, args: tuple, kwargs: dict, started: list[bool] | None = None
-    ) -> Any:
-        """The check in ``executor``, timed from when it has a worker (``started`` is told whether
-        it had one when it ended)."""
-        turns = self._turns[executor]
-        turn = turns.take()
-        try:
-            future = asyncio.get_running_loop().run_in_executor(executor, _call, function, args, kwargs)
-            if turn is not None:  # queued: its clock starts when a worker comes free for it
-                await _first_of(future, turn)
-            return await asyncio.wait_for(future, self.timeout)
-        except asyncio.TimeoutError:
-            if executor is self._executor:
-                self._replace(executor, "a check timed out")
-            raise CheckTimedOut from None
-        except (MemoryError, WorkerError) as error:
-            raise CheckFailed(str(error) or "out of memory") from None
-        finally:
-            if started is not None:
-                started.append(turn is None or turn.is_set())
-            turns.give_back(turn)
-
-    def _lost_to_replacement(self, executor: ProcessPoolExecutor) -> bool:
-        """A BrokenProcessPool always is; a CancelledError only when the pool cancelled our
-        future (being replaced), not when our own task is being cancelled."""
-        task = asyncio.current_task()
-        return not (task is not None and task.cancelling()) and (
-            executor is not self._executor or getattr(executor, "_broken", False)
-        )
-
-    def _replace(self, broken: ProcessPoolExecutor, why: str) -> None:
-        if broken is not self._executor or self._closed:
-            return  # another caller already replaced it, or we are shutting down
-        log.warning("replacing the check pool: %s", why)
-        self.restarts += 1
-        self._executor = self._new_executor()
-        _kill_workers(broken)
+            return await check.future
+        except asyncio.CancelledError:
+            self._drop(check)
+            raise
 
     def shutdown(self) -> None:
         self._closed = True
-        _kill_workers(self._executor)
+        workers, self._running = self._running, []
+        kill_trees([worker.process.pid for worker in workers if worker.process.pid])
+        loop = self._loop
+        if loop is not None and not loop.is_closed() and not _on(loop):
+            loop.call_soon_threadsafe(self._close_all, workers)
+        else:
+            self._close_all(workers)
+
+    # ------------------------------------------------------------ on the loop
+
+    def _bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Serve checks from ``loop``: the workers of a loop that ended are stopped."""
+        if self._running:
+            kill_trees([worker.process.pid for worker in self._running])
+            for worker in self._running:
+                worker.stopped = True
+                self._close_pipes(worker, self._loop)
+        self._running, self._waiting, self._starting, self._loop = [], deque(), 0, loop
+        self._generation += 1
+
+    def _top_up(self) -> None:
+        """Start workers until there are as many as wanted."""
+        missing = self.workers - len(self._running) - self._starting
+        if missing <= 0 or self._closed:
+            return
+        _name_the_parent()
+        multiprocessing.forkserver.ensure_running()  # from this thread (see _name_the_parent)
+        for _ in range(missing):
+            self._starting += 1
+            task = asyncio.ensure_future(self._start_one())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _start_one(self) -> None:
+        loop, generation = asyncio.get_running_loop(), self._generation
+        worker = None
+        try:
+            process, sending, receiving = await asyncio.to_thread(self._new_process)
+            worker = _Worker(process, (sending, receiving))
+            if not self._closed and self._generation == generation:
+                worker.sending, _ = await loop.connect_write_pipe(asyncio.BaseProtocol, sending)
+                worker.receiving, _ = await loop.connect_read_pipe(lambda: _Outcomes(self, worker), receiving)
+        except Exception:  # noqa: BLE001 - fork failing (out of memory): the checks waiting are told
+            log.exception("a check worker could not be started")
+        if self._generation != generation:  # the pool moved to another loop meanwhile
+            if worker is not None:
+                kill_trees([worker.process.pid])
+                self._close_pipes(worker, loop)
+            return
+        self._starting -= 1
+        if worker is not None and worker.receiving is not None and not self._closed:
+            self._running.append(worker)
+            self._hand_over()
+            return
+        if worker is not None:
+            worker.stopped = True
+            kill_trees([worker.process.pid])
+            self._close_pipes(worker, loop)
+        if not self._running and not self._starting and not self._closed:
+            self._fail_waiting(CheckFailed("no check worker could be started"))
+
+    def _new_process(self) -> tuple[Any, Any, Any]:
+        """A worker started (in a thread: starting one waits for the forkserver), with the bot's
+        ends of its pipes as files (a file is closed once, whoever closes it first: a
+        ``Connection`` collected with its transport would close the descriptor twice)."""
+        task_reader, task_writer = os.pipe()
+        outcome_reader, outcome_writer = os.pipe()
+        for_worker = (Connection(task_reader, writable=False), Connection(outcome_writer, readable=False))
+        try:
+            process = self._context.Process(
+                target=serve, args=(*for_worker, self.memory_mb, os.getpid()), name="nianbao-check", daemon=True
+            )
+            process.start()
+        except BaseException:
+            os.close(task_writer)
+            os.close(outcome_reader)
+            raise
+        finally:
+            for end in for_worker:  # the worker has its own copies: the pipe ends with the worker
+                end.close()
+        return process, open(task_writer, "wb", buffering=0), open(outcome_reader, "rb", buffering=0)
+
+    def _hand_over(self) -> None:
+        """Hand waiting checks to the workers with room in their pipes, the least busy first."""
+        while self._waiting:
+            worker = min(self._running, key=lambda w: len(w.checks), default=None)
+            if worker is None or len(worker.checks) > QUEUED_PER_WORKER:
+                return
+            check = self._waiting.popleft()
+            if check.future.done():
+                continue
+            worker.checks.append(check)
+            worker.sending.write(check.task)
+            if len(worker.checks) == 1:
+                self._start_clock(worker)
+
+    def _start_clock(self, worker: _Worker) -> None:
+        worker.clock = asyncio.get_running_loop().call_later(self.timeout, self._timed_out, worker)
+
+    def _finished(self, worker: _Worker, message: bytes) -> None:
+        if worker.stopped or not worker.checks:
+            return
+        check = worker.checks.popleft()
+        worker.clock.cancel()
+        if worker.checks:
+            self._start_clock(worker)  # the next one started as soon as this one ended
+        self._hand_over()
+        if check.future.done():  # its caller was cancelled
+            return
+        try:
+            status, value = pickle.loads(message)
+        except Exception as error:  # noqa: BLE001 - a result that does not load is a failed check
+            status, value = "failed", f"the result cannot be read: {type(error).__name__}"
+        if status == "done":
+            check.future.set_result(value)
+        else:
+            check.future.set_exception(CheckFailed(value))
+
+    def _timed_out(self, worker: _Worker) -> None:
+        check = worker.checks.popleft()
+        self._stop(worker, "a check timed out")
+        if not check.future.done():
+            check.future.set_exception(CheckTimedOut())
+
+    def _lost(self, worker: _Worker) -> None:
+        """The worker's outcome pipe closed: it died by itself, unless the pool stopped it."""
+        if worker.stopped:
+            return
+        check = worker.checks.popleft() if worker.checks else None
+        self._stop(worker, "a worker died")
+        if check is None or check.future.done():
+            return
+        check.crashes += 1
+        if check.crashes >= MAX_CRASHES:
+            check.future.set_exception(CheckFailed("the worker died"))
+        else:  # once more, in a fresh worker: it may not have been the check that killed it
+            self._waiting.appendleft(check)
+            self._hand_over()
+
+    def _drop(self, check: _Check) -> None:
+        """A check whose caller was cancelled: dropped while it waits, its worker stopped while it
+        runs (one waiting in a worker's pipe runs, and its outcome is dropped)."""
+        if check in self._waiting:
+            self._waiting.remove(check)
+            return
+        for worker in self._running:
+            if worker.checks and worker.checks[0] is check:
+                worker.checks.popleft()
+                self._stop(worker, "a check was cancelled")
+                return
+
+    def _stop(self, worker: _Worker, why: str) -> None:
+        """Kill ``worker`` (and what it started) and start another; the checks waiting in its pipe
+        never started: they go first to the others."""
+        worker.stopped = True
+        if worker in self._running:
+            self._running.remove(worker)
+            self.restarts += 1
+            log.warning("replacing a check worker: %s", why)
+        if worker.clock is not None:
+            worker.clock.cancel()
+        self._waiting.extendleft(reversed(worker.checks))
+        worker.checks.clear()
+        task = asyncio.ensure_future(asyncio.to_thread(_end, worker.process))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        self._close_pipes(worker, self._loop)
+        if self._waiting:  # else the next check starts one: a worker that cannot start is not restarted in a loop
+            self._top_up()
+            self._hand_over()
+
+    def _close_pipes(self, worker: _Worker, loop: asyncio.AbstractEventLoop | None) -> None:
+        """Close the bot's ends of ``worker``'s pipes (their transports are on ``loop``)."""
+        if loop is not None and not loop.is_closed():
+            if worker.sending is not None and not worker.sending.is_closing():
+                worker.sending.abort()  # what is still buffered for a worker being killed is dropped
+            if worker.receiving is not None and not worker.receiving.is_closing():
+                worker.receiving.close()
+        if loop is None or not loop.is_running():  # the transports' own closing would never run
+            for pipe in worker.pipes:
+                pipe.close()
+
+    def _close_all(self, workers: list[_Worker]) -> None:
+        for worker in workers:
+            worker.stopped = True
+            if worker.clock is not None:
+                worker.clock.cancel()
+            self._close_pipes(worker, self._loop)
+            self._waiting.extend(worker.checks)
+        if self._loop is not None and not self._loop.is_closed():
+            self._fail_waiting(CheckFailed("the pool is shut down"))
+
+    def _fail_waiting(self, error: Exception) -> None:
+        waiting, self._waiting = self._waiting, deque()
+        for check in waiting:
+            if not check.future.done():
+                check.future.set_exception(error)
 
 
-async def _first_of(future: asyncio.Future, turn: asyncio.Event) -> None:
-    """Wait until ``future`` is done or ``turn`` is set; cancelled, cancel ``future`` too."""
-    waiting = asyncio.ensure_future(turn.wait())
+def _end(process: Any) -> None:
+    """Kill a worker and everything it started, and wait for it to be gone (in a thread)."""
+    if process.pid:
+        kill_trees([process.pid])
+    process.join(10)
+    if process.exitcode is not None:
+        process.close()
+
+
+def _on(loop: asyncio.AbstractEventLoop) -> bool:
     try:
-        await asyncio.wait((future, waiting), return_when=asyncio.FIRST_COMPLETED)
-    except asyncio.CancelledError:
-        future.cancel()
-        raise
-    finally:
-        waiting.cancel()
-
-
-def _kill_workers(executor: ProcessPoolExecutor) -> None:
-    # private attribute: the only way to stop a worker stuck in a task
-    workers = [p.pid for p in (getattr(executor, "_processes", None) or {}).values() if p.pid]
-    for pid in _descendants(workers) + workers:  # children first: they would outlive their parent
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    executor.shutdown(wait=False, cancel_futures=True)
-
-
-def _descendants(roots: list[int]) -> list[int]:
-    """Every process below ``roots`` (Linux /proc; elsewhere none are found)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            pid, rest = stat.read_text().split(" (", 1)
-            parent = int(rest.rsplit(") ", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(parent, []).append(int(pid))
-    found: list[int] = []
-    pending = list(roots)
-    while pending:
-        for child in children.get(pending.pop(), []):
-            found.append(child)
-            pending.append(child)
-    return found
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return getattr(loop, "_thread_id", None) in (None, threading.get_ident())

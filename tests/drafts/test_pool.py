@@ -1,11 +1,12 @@
 """The check pool: results cross the process boundary intact; a hang, a crash or a memory bomb
-costs one worker, not the bot."""
+costs one worker, not the bot, and not the checks running beside it."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import pickle
+import threading
 import time
 from pathlib import Path
 
@@ -176,8 +177,8 @@ async def test_after_a_crash_no_more_checks_run_at_once_than_there_are_workers()
 
 async def test_a_pool_broken_while_idle_is_replaced_before_the_next_check(pool, sample_texts):
     await pool.run(time.sleep, 0.1)  # workers started
-    for process in list(pool._executor._processes.values()):
-        os.kill(process.pid, 9)
+    for pid in pool.worker_pids():
+        os.kill(pid, 9)
     await asyncio.sleep(0.5)
     text = next(iter(sample_texts.values()))
     assert (await pool.run(check_bytes, text.encode(), "x.txt")).report is not None
@@ -192,3 +193,101 @@ async def test_no_check_runs_after_shutdown(pool):
     pool.shutdown()
     with pytest.raises(CheckFailed):
         await pool.run(time.sleep, 0.1)
+
+
+async def _until(condition, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    return condition()
+
+
+def _count_run(path: str, seconds: float) -> int:
+    """Note one run in ``path`` (each run appends a line), sleep, and say how many runs there were."""
+    with open(path, "a") as runs:
+        runs.write("run\n")
+    time.sleep(seconds)
+    return len(Path(path).read_text().splitlines())
+
+
+async def test_a_check_that_times_out_costs_its_worker_only(tmp_path):
+    # the hang and a good check run side by side: the good one finishes once, never rerun
+    pool = CheckPool(2, timeout=TIMEOUT, memory_mb=1024)
+    try:
+        await pool.run(time.sleep, 0)
+        assert await _until(lambda: len(pool.worker_pids()) == 2)  # both workers started
+        runs = tmp_path / "runs"
+
+        async def good_check_running_when_the_hang_is_stopped() -> int:
+            await asyncio.sleep(TIMEOUT * 0.3)
+            return await pool.run(_count_run, str(runs), TIMEOUT * 0.9)
+
+        results = await asyncio.gather(pool.run(_hang), good_check_running_when_the_hang_is_stopped(), return_exceptions=True)
+        assert isinstance(results[0], CheckTimedOut) and results[1] == 1
+        assert runs.read_text().splitlines() == ["run"] and pool.restarts == 1
+    finally:
+        pool.shutdown()
+
+
+async def test_a_cancelled_check_that_has_not_started_stops_no_worker():
+    pool = CheckPool(1, timeout=TIMEOUT, memory_mb=1024)
+    try:
+        running = asyncio.ensure_future(pool.run(_span, 0.5))
+        queued = [asyncio.ensure_future(pool.run(_span, 0.1)) for _ in range(3)]  # one in the worker's pipe, two here
+        await asyncio.sleep(0.2)
+        for task in queued:
+            task.cancel()
+        start, end = await running
+        assert end - start >= 0.5 and pool.restarts == 0
+        assert all(task.cancelled() for task in queued)
+    finally:
+        pool.shutdown()
+
+
+async def test_a_cancelled_check_that_runs_stops_its_worker_and_the_next_is_served():
+    pool = CheckPool(1, timeout=20, memory_mb=1024)
+    try:
+        pids = await pool.run(os.getpid), pool.worker_pids()
+        running = asyncio.ensure_future(pool.run(_hang))
+        await asyncio.sleep(0.3)
+        running.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await running
+        assert await pool.run(os.getpid) not in pids[1] and pool.restarts == 1
+    finally:
+        pool.shutdown()
+
+
+def _big(megabytes: int) -> bytes:
+    return bytes(range(256)) * (megabytes * 4096)
+
+
+async def test_outcomes_larger_than_a_pipe_arrive_whole(pool):
+    big, small = await asyncio.gather(pool.run(_big, 6), pool.run(_big, 1))
+    assert big == _big(6) and small == _big(1)
+
+
+async def test_a_pool_serves_a_second_event_loop_in_another_thread(pool, sample_texts):
+    text = next(iter(sample_texts.values()))
+    first = await pool.run(check_bytes, text.encode(), "here.txt")
+    found: list = []
+
+    def elsewhere() -> None:
+        found.append(asyncio.run(pool.run(check_bytes, text.encode(), "there.txt")))
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    while thread.is_alive():
+        await asyncio.sleep(0.05)  # this loop keeps serving the workers' pipes meanwhile
+    assert [i.json_dict() for i in found[0].issues] == [i.json_dict() for i in first.issues] and pool.restarts == 0
+
+
+async def test_a_worker_killed_while_idle_is_replaced_only_when_a_check_comes(pool):
+    await pool.run(time.sleep, 0)
+    assert await _until(lambda: len(pool.worker_pids()) == 2)
+    os.kill(pool.worker_pids()[0], 9)
+    assert await _until(lambda: len(pool.worker_pids()) == 1) and pool.restarts == 1
+    await asyncio.sleep(0.3)
+    assert len(pool.worker_pids()) == 1  # not restarted for nothing (nor in a loop, were it dying at start)
+    assert await pool.run(os.getpid) in pool.worker_pids()
+    assert await _until(lambda: len(pool.worker_pids()) == 2)
