@@ -93,6 +93,9 @@ class TelegramDeliver:
             log.warning("could not tell chat %s about its draft", chat_id)
 
     async def download(self, file_id: str) -> bytes:
+        by_id = getattr(self.bot, "download_by_id", None)
+        if by_id is not None:
+            return await self._send(lambda: by_id(file_id))
         telegram_file = await self._send(lambda: self.bot.get_file(file_id))
         return bytes(await self._send(telegram_file.download_as_bytearray))
 
