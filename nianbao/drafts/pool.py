@@ -9,13 +9,15 @@ them for every check: a third of the bot's own work on a draft in a burst). Work
 from a forkserver that has already imported the engine, so starting or replacing one is cheap,
 and each has an address-space limit.
 
-A worker runs one check at a time, and has its next check waiting in its pipe
+A worker runs one check at a time, and has its next checks waiting in its pipe
 (``QUEUED_PER_WORKER``; the others wait here): a worker that finishes one starts the next at once,
-instead of waiting for the bot's event loop to hand it over. The time limit counts only the check
+instead of waiting for the bot's event loop to hand it over (in a burst the loop is busy for a
+few milliseconds at a time, and an unreadable file is checked in a tenth of one). The price: the
+checks waiting behind a check that hangs wait for its time limit before another worker takes them. The time limit counts only the check
 itself, never time spent queueing: a check's clock starts when the one before it in its worker
 ends. Since the bot knows which check each worker is running:
 - a check that overruns its limit gets its worker killed, with everything the worker started (a
-  LibreOffice conversion); the check waiting in that worker's pipe goes to another worker;
+  LibreOffice conversion); the checks waiting in that worker's pipe go to another worker;
 - a worker that dies under a check (a crash, the OOM killer, someone's ``kill``) is replaced and
   the check runs once more in another worker: a check that kills its worker twice is reported as
   failed, and no other check is ever blamed for it;
@@ -48,7 +50,7 @@ from .worker import PARENT_ENV, frame, kill_trees, serve, unframe
 log = logging.getLogger(__name__)
 
 PRELOAD = ["nianbao.drafts.lifeline", "nianbao.drafts.checked"]  # the engine, the 批注版 and the slim result
-QUEUED_PER_WORKER = 1  # checks waiting in a worker's pipe behind the one it runs
+QUEUED_PER_WORKER = 2  # checks waiting in a worker's pipe behind the one it runs
 MAX_CRASHES = 2  # a check whose worker dies under it this often is reported as failed
 
 

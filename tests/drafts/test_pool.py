@@ -233,7 +233,7 @@ async def test_a_cancelled_check_that_has_not_started_stops_no_worker():
     pool = CheckPool(1, timeout=TIMEOUT, memory_mb=1024)
     try:
         running = asyncio.ensure_future(pool.run(_span, 0.5))
-        queued = [asyncio.ensure_future(pool.run(_span, 0.1)) for _ in range(3)]  # one in the worker's pipe, two here
+        queued = [asyncio.ensure_future(pool.run(_span, 0.1)) for _ in range(3)]  # two in the worker's pipe, one here
         await asyncio.sleep(0.2)
         for task in queued:
             task.cancel()
