@@ -8,7 +8,8 @@ behind it, and a burst of drafts does not queue ``/status`` behind the drafts' b
     db = AsyncStore(store)
     member = await db.get_member(user_id)            # any Store method, same arguments
     png = await db.report(status_picture, config, year, today)  # function(store, ...) in a thread
-    entry = await db.together(step)(data)            # a write whose calls at one moment share a commit
+    entry = await db.together(step)(data)            # a write sharing a commit with those made at the moment
+    person = await db.read_together(person_of)(config, user_id)  # a short read sharing a trip
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import asyncio
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 from .store import Store
 
@@ -25,10 +26,11 @@ from .store import Store
 class AsyncStore:
     def __init__(self, store: Store, *, readers: int = 4, writers: int = 4, reporters: int = 2) -> None:
         self.store = store
+        self._readers = readers
         self._reads = ThreadPoolExecutor(readers, thread_name_prefix="store-read")
         self._writes = ThreadPoolExecutor(writers, thread_name_prefix="store-write")
         self._reports = ThreadPoolExecutor(reporters, thread_name_prefix="store-report")
-        self._together: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Callable[..., Any], Together]] = weakref.WeakKeyDictionary()
+        self._together: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[Batches, Batches]] = weakref.WeakKeyDictionary()
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         method = getattr(self.store, name)
@@ -64,13 +66,26 @@ class AsyncStore:
         """``function(store, *args)`` in the reporters' threads (a supervisor's view: reads and work)."""
         return await self._run(self._reports, function, args, kwargs)
 
-    def together(self, function: Callable[..., Any]) -> "Together":
-        """``function(store, ...)`` as a write whose calls, when many come at once, go to the store
-        together (``Together``; called in a coroutine: each event loop has its own batches)."""
-        batches = self._together.setdefault(asyncio.get_running_loop(), {})
-        if function not in batches:
-            batches[function] = Together(self, function)
-        return batches[function]
+    def together(self, function: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+        """``function(store, ...)`` as a write that goes to the store with the other writes made at
+        the same moment (``Batches``: one trip, one commit; called in a coroutine: each event loop
+        has its own batches)."""
+        return partial(self._batches()[0], function)
+
+    def read_together(self, function: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+        """``function(store, ...)`` as a short read that goes to the readers' threads with the
+        others made at the same moment (one trip for the hundred senders of a burst's updates)."""
+        return partial(self._batches()[1], function)
+
+    def _batches(self) -> tuple["Batches", "Batches"]:
+        loop = asyncio.get_running_loop()
+        found = self._together.get(loop)
+        if found is None:
+            found = self._together[loop] = (
+                Batches(partial(self.write, _each_in_a_savepoint), at_once=1),  # one writer at a time anyway
+                Batches(partial(self.read, _each_of), at_once=self._readers),
+            )
+        return found
 
     async def _run(self, executor: ThreadPoolExecutor, function, args, kwargs) -> Any:
         call = partial(function, self.store, *args, **kwargs)
@@ -81,40 +96,44 @@ class AsyncStore:
             executor.shutdown(wait=False, cancel_futures=True)
 
 
-class Together:
-    """Group commit for one write step. The calls made while a batch of them is being written wait
-    for it, then go to the writers' threads together: one trip, one transaction, one commit (one
-    sync of the journal to the disk), each call in a savepoint of its own, so one that raises
-    fails alone (a failing commit fails them all). Each call returns once its write is committed,
-    as with ``AsyncStore.write``. When drafts arrive by the hundred, their admissions take a few
-    commits instead of hundreds, and the writers' queue stays short for the drafts already being
-    checked; a call on a quiet store is written at once."""
+class Batches:
+    """Calls to the store that go to its threads together. A call made while ``at_once`` batches
+    are on their way waits for one of them, then goes with the others that waited: one trip to a
+    thread (handing work to a thread and hearing back cost the event loop a wake-up each, and the
+    thread one too), and for writes one transaction, so one commit (one sync of the journal to the
+    disk) for all of them, each call in a savepoint of its own so that one that raises fails alone
+    (a failing commit fails them all). Each call returns once its batch is done (written:
+    committed), as with ``AsyncStore.write``/``read``. When drafts arrive by the hundred, their
+    admissions take a few commits instead of hundreds, and a call on a quiet store goes at once."""
 
-    def __init__(self, db: AsyncStore, function: Callable[..., Any]) -> None:
-        self.db, self.function = db, function
-        self._waiting: list[tuple[tuple, dict, asyncio.Future]] = []
-        self._writing = False
+    def __init__(self, run: Callable[[list[tuple[Callable[..., Any], tuple, dict]]], Awaitable[list[tuple[bool, Any]]]], *, at_once: int) -> None:
+        self._run, self.at_once = run, at_once
+        self._waiting: list[tuple[Callable[..., Any], tuple, dict, asyncio.Future]] = []
+        self._going = 0  # batches on their way
+        self._soon = False  # a batch is to leave in this turn of the loop
 
-    async def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        future = asyncio.get_running_loop().create_future()
-        self._waiting.append((args, kwargs, future))
-        if not self._writing:
-            self._writing = True
-            asyncio.get_running_loop().call_soon(self._next_batch)  # the calls made in this turn of the loop join it
+    async def __call__(self, function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._waiting.append((function, args, kwargs, future))
+        if not self._soon and self._going < self.at_once:
+            self._soon = True
+            loop.call_soon(self._next_batch)  # the calls made in this turn of the loop join it
         return await future
 
     def _next_batch(self) -> None:
-        batch, self._waiting = self._waiting, []
-        if not batch:
-            self._writing = False
+        self._soon = False
+        if not self._waiting or self._going >= self.at_once:
             return
-        calls = [(args, kwargs) for args, kwargs, _ in batch]
-        written = asyncio.ensure_future(self.db.write(_each_in_a_savepoint, self.function, calls))
-        written.add_done_callback(lambda done: self._settle(batch, done))
+        batch, self._waiting = self._waiting, []
+        self._going += 1
+        going = asyncio.ensure_future(self._run([(function, args, kwargs) for function, args, kwargs, _ in batch]))
+        going.add_done_callback(lambda done: self._settle(batch, done))
 
-    def _settle(self, batch: list[tuple[tuple, dict, asyncio.Future]], done: asyncio.Future) -> None:
+    def _settle(self, batch: list[tuple[Callable[..., Any], tuple, dict, asyncio.Future]], done: asyncio.Future) -> None:
+        self._going -= 1
         error = asyncio.CancelledError() if done.cancelled() else done.exception()
-        for number, (_, _, future) in enumerate(batch):
+        for number, (*_, future) in enumerate(batch):
             if future.done():  # its caller was cancelled (its write stands, as with ``write``)
                 continue
             if error is not None:
@@ -128,14 +147,25 @@ class Together:
         self._next_batch()
 
 
-def _each_in_a_savepoint(store: Store, function: Callable[..., Any], calls: list[tuple[tuple, dict]]) -> list[tuple[bool, Any]]:
+def _each_in_a_savepoint(store: Store, calls: list[tuple[Callable[..., Any], tuple, dict]]) -> list[tuple[bool, Any]]:
     """``function(store, *args, **kwargs)`` for each call, in one transaction: (raised, result or error) each."""
     results: list[tuple[bool, Any]] = []
     with store.transaction():
-        for args, kwargs in calls:
+        for function, args, kwargs in calls:
             try:
                 with store.transaction():
                     results.append((False, function(store, *args, **kwargs)))
             except Exception as error:  # noqa: BLE001 - this call's failure is its caller's alone
                 results.append((True, error))
+    return results
+
+
+def _each_of(store: Store, calls: list[tuple[Callable[..., Any], tuple, dict]]) -> list[tuple[bool, Any]]:
+    """``function(store, *args, **kwargs)`` for each call: (raised, result or error) each."""
+    results: list[tuple[bool, Any]] = []
+    for function, args, kwargs in calls:
+        try:
+            results.append((False, function(store, *args, **kwargs)))
+        except Exception as error:  # noqa: BLE001 - this call's failure is its caller's alone
+            results.append((True, error))
     return results

@@ -73,7 +73,7 @@ class Office:
         return self.clock().astimezone(self.config.tz).date()
 
     async def person(self, user_id: int) -> Person:
-        return await self.db.read(person_of, self.config, user_id)
+        return await self.db.read_together(person_of)(self.config, user_id)
 
     async def tell(self, user_ids: list[int], text: str, agency_id: int | None = None) -> None:
         """Tell people something in every face they use: kept as a notice for the web desk, and

@@ -1,9 +1,11 @@
-"""Group commit (``AsyncStore.together``): drafts journalled at the same moment share one commit,
-each is written exactly as on its own, and one that fails fails alone."""
+"""Group commit (``AsyncStore.together``): writes made at the same moment, whatever their step,
+share one commit, each is written exactly as on its own, and one that fails fails alone; short
+reads made at the same moment (``read_together``) share one trip to a reader's thread."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
@@ -62,3 +64,34 @@ async def test_each_event_loop_has_its_own_batches(db, store):
     here = await asyncio.wait_for(asyncio.gather(*[aio.together(journal)(update_id) for update_id in range(1, 51)]), 30)
     assert here == list(range(1, 51)) and await other == list(range(100, 150))
     assert store.inbox_counts() == {"received": 100}
+
+
+def answered(store: Store, update_id: int) -> str:
+    store.inbox_answered(update_id)
+    return "answered"
+
+
+async def test_different_steps_made_at_once_share_a_commit(db, store):
+    aio, commits = db
+    await asyncio.gather(*[aio.together(journal)(update_id) for update_id in range(1, 11)])
+    commits.clear()
+    results = await asyncio.gather(
+        *[aio.together(answered)(update_id) for update_id in range(1, 6)], *[aio.together(journal)(update_id) for update_id in range(11, 16)]
+    )
+    assert results == ["answered"] * 5 + list(range(11, 16)) and len(commits) == 1
+    assert store.inbox_counts() == {"answered": 5, "received": 10}
+
+
+def member_or_refusal(store: Store, user_id: int) -> tuple[int, str | None]:
+    if user_id == 13:
+        raise LookupError("this one fails")
+    return threading.get_ident(), store.get_member(user_id)
+
+
+async def test_reads_made_at_once_share_a_trip_and_one_that_fails_fails_alone(db, store):
+    aio, _ = db
+    results = await asyncio.gather(*[aio.read_together(member_or_refusal)(user_id) for user_id in range(1, 101)], return_exceptions=True)
+    assert isinstance(results[12], LookupError)
+    answered = [result for number, result in enumerate(results) if number != 12]
+    assert [member for _, member in answered] == [None] * 99
+    assert len({thread for thread, _ in answered}) == 1  # one reader's thread took them all, in one go
