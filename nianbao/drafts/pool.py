@@ -34,6 +34,7 @@ pipe is gone.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import multiprocessing
 import multiprocessing.forkserver
@@ -45,7 +46,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .worker import PARENT_ENV, frame, kill_trees, serve, unframe
+from .worker import PARENT_ENV, end_process, frame, kill_trees, serve, unframe
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,7 @@ class CheckPool:
         self._generation = 0  # bumped when the pool moves to another loop: starts for the old one are void
         self._waiting: deque[_Check] = deque()  # not handed to a worker yet
         self._tasks: set[asyncio.Future] = set()
+        self._delegated: set[concurrent.futures.Future] = set()  # checks run for another loop
         self._closed = False
         self.restarts = 0  # workers replaced (stopped by the pool, or died)
 
@@ -136,8 +138,7 @@ class CheckPool:
         loop = asyncio.get_running_loop()
         if self._loop is not loop:
             if self._loop is not None and self._loop.is_running() and not self._loop.is_closed():
-                # the workers' pipes belong to another running loop (a face on a loop of its own)
-                return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self.run(function, *args, **kwargs), self._loop))
+                return await self._run_on(self._loop, function, args, kwargs)
             self._bind(loop)
         check = _Check(frame(pickle.dumps((function, args, kwargs), pickle.HIGHEST_PROTOCOL)), loop.create_future())
         self._waiting.append(check)
@@ -148,6 +149,19 @@ class CheckPool:
         except asyncio.CancelledError:
             self._drop(check)
             raise
+
+    async def _run_on(self, home: asyncio.AbstractEventLoop, function: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+        """The check run by the loop the workers' pipes are on (a face on a loop of its own calls)."""
+        delegated = asyncio.run_coroutine_threadsafe(self.run(function, *args, **kwargs), home)
+        self._delegated.add(delegated)
+        try:
+            return await asyncio.wrap_future(delegated)
+        except asyncio.CancelledError:
+            if asyncio.current_task().cancelling():
+                raise  # our caller's own cancellation
+            raise CheckFailed("the check pool's event loop ended") from None
+        finally:
+            self._delegated.discard(delegated)
 
     def shutdown(self) -> None:
         self._closed = True
@@ -168,6 +182,9 @@ class CheckPool:
             for worker in self._running:
                 worker.stopped = True
                 self._close_pipes(worker, self._loop)
+        for delegated in list(self._delegated):  # sent to the loop that ended, which will never answer them
+            if not delegated.done():
+                delegated.set_exception(CheckFailed("the check pool's event loop ended"))
         self._running, self._waiting, self._starting, self._loop = [], deque(), 0, loop
         self._generation += 1
 
@@ -177,7 +194,13 @@ class CheckPool:
         if missing <= 0 or self._closed:
             return
         _name_the_parent()
-        multiprocessing.forkserver.ensure_running()  # from this thread (see _name_the_parent)
+        try:
+            multiprocessing.forkserver.ensure_running()  # from this thread (see _name_the_parent)
+        except Exception:  # noqa: BLE001 - restarting a forkserver killed by the OOM killer can fail
+            log.exception("the check workers' forkserver could not be started")
+            if not self._running and not self._starting:
+                self._fail_waiting(CheckFailed("no check worker could be started"))
+            return
         for _ in range(missing):
             self._starting += 1
             task = asyncio.ensure_future(self._start_one())
@@ -193,6 +216,13 @@ class CheckPool:
             if not self._closed and self._generation == generation:
                 worker.sending, _ = await loop.connect_write_pipe(asyncio.BaseProtocol, sending)
                 worker.receiving, _ = await loop.connect_read_pipe(lambda: _Outcomes(self, worker), receiving)
+        except asyncio.CancelledError:  # the loop is ending
+            if self._generation == generation:
+                self._starting -= 1
+            if worker is not None:
+                kill_trees([worker.process.pid])
+                self._close_pipes(worker, loop)
+            raise
         except Exception:  # noqa: BLE001 - fork failing (out of memory): the checks waiting are told
             log.exception("a check worker could not be started")
         if self._generation != generation:  # the pool moved to another loop meanwhile
@@ -270,6 +300,8 @@ class CheckPool:
             check.future.set_exception(CheckFailed(value))
 
     def _timed_out(self, worker: _Worker) -> None:
+        if worker.stopped or not worker.checks:
+            return
         check = worker.checks.popleft()
         self._stop(worker, "a check timed out")
         if not check.future.done():
@@ -286,8 +318,9 @@ class CheckPool:
         check.crashes += 1
         if check.crashes >= MAX_CRASHES:
             check.future.set_exception(CheckFailed("the worker died"))
-        else:  # once more, in a fresh worker: it may not have been the check that killed it
+        else:  # once more: it may not have been the check that killed it
             self._waiting.appendleft(check)
+            self._top_up()
             self._hand_over()
 
     def _drop(self, check: _Check) -> None:
@@ -314,7 +347,7 @@ class CheckPool:
             worker.clock.cancel()
         self._waiting.extendleft(reversed(worker.checks))
         worker.checks.clear()
-        task = asyncio.ensure_future(asyncio.to_thread(_end, worker.process))
+        task = asyncio.ensure_future(asyncio.to_thread(end_process, worker.process))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         self._close_pipes(worker, self._loop)
@@ -324,13 +357,14 @@ class CheckPool:
 
     def _close_pipes(self, worker: _Worker, loop: asyncio.AbstractEventLoop | None) -> None:
         """Close the bot's ends of ``worker``'s pipes (their transports are on ``loop``)."""
+        transports = (worker.sending, worker.receiving)
         if loop is not None and not loop.is_closed():
             if worker.sending is not None and not worker.sending.is_closing():
                 worker.sending.abort()  # what is still buffered for a worker being killed is dropped
             if worker.receiving is not None and not worker.receiving.is_closing():
                 worker.receiving.close()
-        if loop is None or not loop.is_running():  # the transports' own closing would never run
-            for pipe in worker.pipes:
+        for pipe, transport in zip(worker.pipes, transports):
+            if transport is None or loop is None or not loop.is_running():  # else its transport closes it
                 pipe.close()
 
     def _close_all(self, workers: list[_Worker]) -> None:
@@ -348,15 +382,6 @@ class CheckPool:
         for check in waiting:
             if not check.future.done():
                 check.future.set_exception(error)
-
-
-def _end(process: Any) -> None:
-    """Kill a worker and everything it started, and wait for it to be gone (in a thread)."""
-    if process.pid:
-        kill_trees([process.pid])
-    process.join(10)
-    if process.exitcode is not None:
-        process.close()
 
 
 def _on(loop: asyncio.AbstractEventLoop) -> bool:

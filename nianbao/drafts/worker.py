@@ -124,6 +124,16 @@ def _end_with_children(signum: int | None = None, frame: object = None) -> None:
     os._exit(1)
 
 
+def end_process(process: Any) -> None:
+    """Kill a worker (a ``multiprocessing.Process``) and everything it started, and wait for it to
+    be gone (blocking: in a thread)."""
+    if process.pid:
+        kill_trees([process.pid])
+    process.join(10)
+    if process.exitcode is not None:
+        process.close()
+
+
 def kill_trees(pids: list[int]) -> None:
     """Kill ``pids`` and every process below them, children first: they would outlive their
     parent (a LibreOffice conversion runs in a session of its own)."""

@@ -291,3 +291,69 @@ async def test_a_worker_killed_while_idle_is_replaced_only_when_a_check_comes(po
     assert len(pool.worker_pids()) == 1  # not restarted for nothing (nor in a loop, were it dying at start)
     assert await pool.run(os.getpid) in pool.worker_pids()
     assert await _until(lambda: len(pool.worker_pids()) == 2)
+
+
+async def test_a_crash_in_a_pool_of_one_worker_is_retried_and_reported_not_hung():
+    # the only worker dies under the check: it must run once more in a fresh worker and then be
+    # reported as failed, not wait for a worker nobody starts
+    pool = CheckPool(1, timeout=20, memory_mb=1024)
+    try:
+        await pool.run(time.sleep, 0)
+        with pytest.raises(CheckFailed):
+            await asyncio.wait_for(pool.run(_die), 10)
+        assert pool.restarts == 2
+    finally:
+        pool.shutdown()
+
+
+async def test_a_forkserver_that_cannot_restart_fails_the_checks_instead_of_hanging_them(monkeypatch):
+    import multiprocessing.forkserver
+
+    pool = CheckPool(1, timeout=20, memory_mb=1024)
+    try:
+        await pool.run(time.sleep, 0)
+        checks = [asyncio.ensure_future(pool.run(time.sleep, 1)) for _ in range(3)]
+        await asyncio.sleep(0.2)
+
+        def out_of_memory() -> None:
+            raise OSError(12, "Cannot allocate memory")
+
+        monkeypatch.setattr(multiprocessing.forkserver, "ensure_running", out_of_memory)
+        os.kill(pool.worker_pids()[0], 9)
+        results = await asyncio.wait_for(asyncio.gather(*checks, return_exceptions=True), 10)
+        assert all(isinstance(result, CheckFailed) for result in results)
+    finally:
+        monkeypatch.undo()
+        pool.shutdown()
+
+
+def _home_loop(pool: CheckPool, bound: threading.Event, end: threading.Event) -> None:
+    async def serve() -> None:
+        await pool.run(time.sleep, 0)  # the workers' pipes are on this loop
+        bound.set()
+        while not end.is_set():
+            await asyncio.sleep(0.01)
+
+    asyncio.run(serve())
+
+
+async def test_a_check_delegated_to_a_loop_that_ends_fails_and_is_not_cancelled():
+    pool = CheckPool(1, timeout=20, memory_mb=1024)
+    bound, end = threading.Event(), threading.Event()
+    home = threading.Thread(target=_home_loop, args=(pool, bound, end))
+    home.start()
+    try:
+        while not bound.is_set():
+            await asyncio.sleep(0.01)
+        check = asyncio.ensure_future(pool.run(time.sleep, 1))
+        await asyncio.sleep(0.3)
+        end.set()  # the home loop ends (asyncio.run cancels what it runs) under the check
+        with pytest.raises(CheckFailed):
+            await asyncio.wait_for(check, 10)
+        await asyncio.get_running_loop().run_in_executor(None, home.join)
+        result = await pool.run(check_bytes, b"\xe4\xb8\x80", "after.txt")  # the pool moves to this loop
+        assert result.error is not None or result.report is not None
+    finally:
+        end.set()
+        home.join()
+        pool.shutdown()
