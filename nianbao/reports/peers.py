@@ -8,6 +8,8 @@ import statistics
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from ..storage.figures import INDEX, Cells
+
 Tables = dict[str, Any]
 
 # (name shown, table, row, columns summed)
@@ -26,6 +28,10 @@ KEY_FIGURES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("行政强制", "主动公开", "行政强制", ("本年处理决定数量",)),
 )
 FIGURE_NAMES = tuple(name for name, *_ in KEY_FIGURES)
+_KEY_PLACES = tuple(
+    ((table, row, column), INDEX[(table, row, column)])
+    for _, table, rows, columns in KEY_FIGURES for row in rows.split("|") for column in columns
+)
 
 FAR_IQR = 3.0  # beyond this many interquartile ranges from the quartiles: far from the peers
 FAR_MINIMUM = 10  # and at least this large a difference (small counts vary a lot)
@@ -43,6 +49,20 @@ def _number(value: Any) -> float | None:
         return float(str(value).strip())
     except ValueError:
         return None
+
+
+def key_figures_of_cells(cells: Cells) -> dict[str, float | None]:
+    """``key_figures`` of a report from the figures kept of it (``storage.figures``): a county's
+    peers are compared without opening each report's JSON."""
+    return key_figures(_key_tables(cells))
+
+
+def _key_tables(cells: Cells) -> dict[str, dict[str, dict[str, Any]]]:
+    """The key figures' cells of ``cells`` laid out as tables."""
+    tables: dict[str, dict[str, dict[str, Any]]] = {}
+    for (table, row, column), place in _KEY_PLACES:
+        tables.setdefault(table, {}).setdefault(row, {})[column] = cells[place]
+    return tables
 
 
 def key_figures(tables: Tables | None) -> dict[str, float | None]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 
-from nianbao.reports.peers import key_figures, outliers_of, peer_spreads
+from nianbao.reports.peers import key_figures, key_figures_of_cells, outliers_of, peer_spreads
+from nianbao.storage.figures import cells_of
+from nianbao.validators.engine import check_bytes
 
 
 def tables(new: int = 9, licences: int = 3, review: int = 0) -> dict:
@@ -22,6 +24,19 @@ def test_key_figures_sum_the_lawsuits_and_read_blank_as_missing():
     blank = copy.deepcopy(tables())
     blank["主动公开"]["行政许可"]["本年处理决定数量"] = None
     assert key_figures(blank)["行政许可"] is None and key_figures(None)["行政许可"] is None
+
+
+def test_the_figures_kept_of_a_report_give_its_key_figures(sample_texts):
+    # peers are compared from the figures kept when a report is stored, not from its JSON
+    read = []
+    for name, text in sample_texts.items():
+        stored = check_bytes(text.encode(), f"{name}.txt").report.tables_json()
+        assert key_figures_of_cells(cells_of(stored)) == key_figures(stored), name
+        read.append(key_figures(stored)["本年新收申请"])
+    assert sum(figure is not None for figure in read) >= 4  # the samples' figures were read, not all missing
+    blank = copy.deepcopy(tables())
+    blank["复议诉讼"]["复议后起诉"]["总计"] = "—"
+    assert key_figures_of_cells(cells_of(blank)) == key_figures(blank) and key_figures(blank)["行政诉讼"] is None
 
 
 def test_quartiles_and_outliers_far_from_peers_zero_among_large_and_a_jump():
