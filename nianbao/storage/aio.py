@@ -156,6 +156,8 @@ def _each_in_a_savepoint(store: Store, calls: list[tuple[Callable[..., Any], tup
                 with store.transaction():
                     results.append((False, function(store, *args, **kwargs)))
             except Exception as error:  # noqa: BLE001 - this call's failure is its caller's alone
+                if not store.in_transaction():
+                    raise  # SQLite undid the whole batch (a full disk): every call of it failed
                 results.append((True, error))
     return results
 

@@ -115,6 +115,7 @@ class Connection:
     def __init__(self, path: str | PathLike[str], *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
+        self._writing = threading.local()  # .active: this thread is inside a write transaction
         self._closed = False
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -191,6 +192,7 @@ class Connection:
                 conn.execute(f"RELEASE {name}")
                 return
             conn.execute("BEGIN IMMEDIATE")
+            self._writing.active = True
             try:
                 yield conn
                 conn.execute("COMMIT")
@@ -198,6 +200,8 @@ class Connection:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._writing.active = False
 
     def transaction(self):
         """Several writes as one transaction (``with store.transaction(): ...``): one commit
@@ -212,19 +216,35 @@ class Connection:
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, row)) for row in cur.fetchall()]
 
+    def _reading(self) -> tuple[sqlite3.Connection, Any]:
+        """The connection a read goes to, and its lock: the reader connection (its own snapshot),
+        except in a thread inside a write transaction, whose reads must see what it has written
+        and not committed yet (a batch of steps in one transaction: one step's look at whether a
+        file is still needed must see the row another step of the batch just wrote)."""
+        if getattr(self._writing, "active", False):
+            return self._conn, self._lock  # held by this thread already (reentrant)
+        return self._reader, self._read_lock
+
     def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        """A read outside any transaction, on the reader connection (its own snapshot)."""
-        with self._read_lock:
+        """A read (see ``_reading`` for which connection)."""
+        conn, lock = self._reading()
+        with lock:
             self._live()
-            return self._fetch(self._reader, sql, params)
+            return self._fetch(conn, sql, params)
 
     def _tuples(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> tuple[list[str], list[tuple]]:
         """Like ``_rows``, as the column names and plain tuples: for reads of every agency, where
         a dict per row is a cost of its own."""
-        with self._read_lock:
+        conn, lock = self._reading()
+        with lock:
             self._live()
-            cur = self._reader.execute(sql, params)
+            cur = conn.execute(sql, params)
             return [d[0] for d in cur.description], cur.fetchall()
+
+    def in_transaction(self) -> bool:
+        """Whether the writing connection is inside a transaction (SQLite ends one by itself on a
+        full disk or an I/O error, whatever savepoints were open)."""
+        return self._live().in_transaction
 
     def _one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
         rows = self._rows(sql, params)

@@ -123,3 +123,32 @@ def test_a_copy_a_decision_is_keeping_is_not_deleted_by_another_drafts_answer(tm
     assert store.get_inbox(1).state == "answered" and store.get_inbox(2).sha256 == sha
     assert files.get(sha) == text and steps.stored_bytes(store, files, agency.id) == len(text)
     store.close()
+
+
+async def test_a_test_draft_answered_in_the_batch_that_keeps_the_same_bytes_leaves_them(tmp_path, sample_texts):
+    # the supervisor's pasted test and an agency's draft of the same bytes finish together: their
+    # steps share one transaction, and the answer's look whether the bytes are still needed must
+    # see the row the agency's decision has just written in it
+    import asyncio
+
+    from nianbao.storage.aio import AsyncStore
+
+    text = next(iter(sample_texts.values())).encode()
+    store = Store(tmp_path / "nianbao.db")
+    agency = store.get_agency(store.add_agency("学张乡人民政府", "township"))
+    config = Config(database=str(tmp_path / "nianbao.db"), report_year=2024)
+    files, review = FileStore(config.files_path), ReviewService(config)
+    test, _, _ = steps.admit(store, files, text, 1, quota=None, chat_id=SUPERVISOR, user_id=SUPERVISOR, kind="paste", file_name="粘贴.txt", now=NOW)
+    test = steps.decide(store, files, review, config, test, None, check_draft(text, "粘贴.txt"), "chat")
+    draft, _, _ = steps.admit(store, files, None, 2, quota=None, chat_id=STAFF_B, user_id=STAFF_B, kind="document", file_id="f2", file_name="年报.txt", now=NOW)
+    db = AsyncStore(store)
+    try:
+        await asyncio.gather(
+            db.together(steps.decide)(files, review, config, draft, agency, check_draft(text, "年报.txt"), "chat", text),
+            db.together(steps.answered)(files, 1, NOW, len(test.reply)),
+        )
+    finally:
+        db.shutdown()
+    assert store.get_inbox(1).state == "answered" and store.get_inbox(2).sha256 == hashlib.sha256(text).hexdigest()
+    assert files.get(hashlib.sha256(text).hexdigest()) == text  # the agency's copy is still there
+    store.close()

@@ -95,3 +95,22 @@ async def test_reads_made_at_once_share_a_trip_and_one_that_fails_fails_alone(db
     answered = [result for number, result in enumerate(results) if number != 12]
     assert [member for _, member in answered] == [None] * 99
     assert len({thread for thread, _ in answered}) == 1  # one reader's thread took them all, in one go
+
+
+def put(store: Store, key: int, size: int) -> int:
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO blobs VALUES (?, ?)", (key, b"x" * size))
+    return key
+
+
+async def test_a_full_disk_in_the_middle_of_a_batch_fails_the_whole_batch_and_nothing_of_it_is_kept(db, store):
+    # SQLite undoes the whole transaction on a full disk, whatever savepoints were open: no call
+    # of the batch may then be told it was written, nor run on in a transaction of its own
+    aio, _ = db
+    with store.transaction() as conn:
+        conn.execute("CREATE TABLE blobs (k INTEGER, v BLOB)")
+    pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
+    store._conn.execute(f"PRAGMA max_page_count = {pages + 4}")  # a disk with room for a few pages
+    results = await asyncio.gather(aio.together(put)(1, 10), aio.together(put)(2, 1_000_000), aio.together(put)(3, 10), return_exceptions=True)
+    kept = [key for (key,) in store._conn.execute("SELECT k FROM blobs").fetchall()]
+    assert kept == [] and all(isinstance(result, Exception) for result in results)
