@@ -177,11 +177,9 @@ class CheckPool:
 
     def _bind(self, loop: asyncio.AbstractEventLoop) -> None:
         """Serve checks from ``loop``: the workers of a loop that ended are stopped."""
-        if self._running:
-            kill_trees([worker.process.pid for worker in self._running])
-            for worker in self._running:
-                worker.stopped = True
-                self._close_pipes(worker, self._loop)
+        kill_trees([worker.process.pid for worker in self._running])
+        for worker in self._running:
+            self._discard(worker, self._loop, killed=True)
         for delegated in list(self._delegated):  # sent to the loop that ended, which will never answer them
             if not delegated.done():
                 delegated.set_exception(CheckFailed("the check pool's event loop ended"))
@@ -216,31 +214,20 @@ class CheckPool:
             if not self._closed and self._generation == generation:
                 worker.sending, _ = await loop.connect_write_pipe(asyncio.BaseProtocol, sending)
                 worker.receiving, _ = await loop.connect_read_pipe(lambda: _Outcomes(self, worker), receiving)
-        except asyncio.CancelledError:  # the loop is ending
-            if self._generation == generation:
-                self._starting -= 1
-            if worker is not None:
-                kill_trees([worker.process.pid])
-                self._close_pipes(worker, loop)
-            raise
         except Exception:  # noqa: BLE001 - fork failing (out of memory): the checks waiting are told
             log.exception("a check worker could not be started")
-        if self._generation != generation:  # the pool moved to another loop meanwhile
-            if worker is not None:
-                kill_trees([worker.process.pid])
-                self._close_pipes(worker, loop)
-            return
-        self._starting -= 1
-        if worker is not None and worker.receiving is not None and not self._closed:
-            self._running.append(worker)
-            self._hand_over()
-            return
-        if worker is not None:
-            worker.stopped = True
-            kill_trees([worker.process.pid])
-            self._close_pipes(worker, loop)
-        if not self._running and not self._starting and not self._closed:
-            self._fail_waiting(CheckFailed("no check worker could be started"))
+        finally:  # (a CancelledError, the loop ending, goes on after this)
+            current = self._generation == generation  # else the pool moved to another loop meanwhile
+            if current:
+                self._starting -= 1
+            if current and worker is not None and worker.receiving is not None and not self._closed:
+                self._running.append(worker)
+                self._hand_over()
+            else:
+                if worker is not None:
+                    self._discard(worker, loop)
+                if current and not self._running and not self._starting and not self._closed:
+                    self._fail_waiting(CheckFailed("no check worker could be started"))
 
     def _new_process(self) -> tuple[Any, Any, Any]:
         """A worker started (in a thread: starting one waits for the forkserver), with the bot's
@@ -338,22 +325,29 @@ class CheckPool:
     def _stop(self, worker: _Worker, why: str) -> None:
         """Kill ``worker`` (and what it started) and start another; the checks waiting in its pipe
         never started: they go first to the others."""
-        worker.stopped = True
         if worker in self._running:
             self._running.remove(worker)
             self.restarts += 1
             log.warning("replacing a check worker: %s", why)
-        if worker.clock is not None:
-            worker.clock.cancel()
-        self._waiting.extendleft(reversed(worker.checks))
-        worker.checks.clear()
-        task = asyncio.ensure_future(asyncio.to_thread(end_process, worker.process))
+        task = asyncio.ensure_future(asyncio.to_thread(end_process, worker.process))  # killed and waited for there
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        self._close_pipes(worker, self._loop)
+        self._discard(worker, self._loop, killed=True)
+        self._waiting.extendleft(reversed(worker.checks))
+        worker.checks.clear()
         if self._waiting:  # else the next check starts one: a worker that cannot start is not restarted in a loop
             self._top_up()
             self._hand_over()
+
+    def _discard(self, worker: _Worker, loop: asyncio.AbstractEventLoop | None, *, killed: bool = False) -> None:
+        """``worker`` done with: marked stopped (what its pipes still say is ignored), its clock
+        stopped, killed with what it started (unless ``killed`` already), its pipes closed."""
+        worker.stopped = True
+        if worker.clock is not None:
+            worker.clock.cancel()
+        if not killed:
+            kill_trees([worker.process.pid])
+        self._close_pipes(worker, loop)
 
     def _close_pipes(self, worker: _Worker, loop: asyncio.AbstractEventLoop | None) -> None:
         """Close the bot's ends of ``worker``'s pipes (their transports are on ``loop``)."""
@@ -369,10 +363,7 @@ class CheckPool:
 
     def _close_all(self, workers: list[_Worker]) -> None:
         for worker in workers:
-            worker.stopped = True
-            if worker.clock is not None:
-                worker.clock.cancel()
-            self._close_pipes(worker, self._loop)
+            self._discard(worker, self._loop, killed=True)
             self._waiting.extend(worker.checks)
         if self._loop is not None and not self._loop.is_closed():
             self._fail_waiting(CheckFailed("the pool is shut down"))

@@ -116,11 +116,7 @@ def _alive(pid: int) -> bool:
 def _end_with_children(signum: int | None = None, frame: object = None) -> None:
     """A worker whose forkserver died (or that is told to end): kill what it started
     (LibreOffice), then end."""
-    for pid in descendants([os.getpid()]):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+    _kill(descendants([os.getpid()]))
     os._exit(1)
 
 
@@ -137,7 +133,12 @@ def end_process(process: Any) -> None:
 def kill_trees(pids: list[int]) -> None:
     """Kill ``pids`` and every process below them, children first: they would outlive their
     parent (a LibreOffice conversion runs in a session of its own)."""
-    for pid in descendants(pids) + pids:
+    if pids:  # (looking for descendants reads every process's entry in /proc)
+        _kill(descendants(pids) + pids)
+
+
+def _kill(pids: list[int]) -> None:
+    for pid in pids:
         try:
             os.kill(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

@@ -15,6 +15,7 @@ behind it, and a burst of drafts does not queue ``/status`` behind the drafts' b
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -148,26 +149,22 @@ class Batches:
 
 
 def _each_in_a_savepoint(store: Store, calls: list[tuple[Callable[..., Any], tuple, dict]]) -> list[tuple[bool, Any]]:
-    """``function(store, *args, **kwargs)`` for each call, in one transaction: (raised, result or error) each."""
-    results: list[tuple[bool, Any]] = []
+    """``function(store, *args, **kwargs)`` for each call, in one transaction, each in a savepoint
+    of its own: (raised, result or error) each."""
     with store.transaction():
-        for function, args, kwargs in calls:
-            try:
-                with store.transaction():
-                    results.append((False, function(store, *args, **kwargs)))
-            except Exception as error:  # noqa: BLE001 - this call's failure is its caller's alone
-                if not store.in_transaction():
-                    raise  # SQLite undid the whole batch (a full disk): every call of it failed
-                results.append((True, error))
-    return results
+        return _each_of(store, calls, in_savepoints=True)
 
 
-def _each_of(store: Store, calls: list[tuple[Callable[..., Any], tuple, dict]]) -> list[tuple[bool, Any]]:
-    """``function(store, *args, **kwargs)`` for each call: (raised, result or error) each."""
+def _each_of(store: Store, calls: list[tuple[Callable[..., Any], tuple, dict]], *, in_savepoints: bool = False) -> list[tuple[bool, Any]]:
+    """``function(store, *args, **kwargs)`` for each call (each in a savepoint of its own when
+    ``in_savepoints``): (raised, result or error) each."""
     results: list[tuple[bool, Any]] = []
     for function, args, kwargs in calls:
         try:
-            results.append((False, function(store, *args, **kwargs)))
+            with store.transaction() if in_savepoints else contextlib.nullcontext():
+                results.append((False, function(store, *args, **kwargs)))
         except Exception as error:  # noqa: BLE001 - this call's failure is its caller's alone
+            if in_savepoints and not store.in_transaction():
+                raise  # SQLite undid the whole batch (a full disk): every call of it failed
             results.append((True, error))
     return results
