@@ -212,15 +212,16 @@ def _count_run(path: str, seconds: float) -> int:
 
 async def test_a_check_that_times_out_costs_its_worker_only(tmp_path):
     # the hang and a good check run side by side: the good one finishes once, never rerun
-    pool = CheckPool(2, timeout=TIMEOUT, memory_mb=1024)
+    limit = 3.0  # the good check runs from half the limit to 1.2 times it: well clear of its own limit on a busy machine
+    pool = CheckPool(2, timeout=limit, memory_mb=1024)
     try:
         await pool.run(time.sleep, 0)
         assert await _until(lambda: len(pool.worker_pids()) == 2)  # both workers started
         runs = tmp_path / "runs"
 
         async def good_check_running_when_the_hang_is_stopped() -> int:
-            await asyncio.sleep(TIMEOUT * 0.3)
-            return await pool.run(_count_run, str(runs), TIMEOUT * 0.9)
+            await asyncio.sleep(limit * 0.5)
+            return await pool.run(_count_run, str(runs), limit * 0.7)
 
         results = await asyncio.gather(pool.run(_hang), good_check_running_when_the_hang_is_stopped(), return_exceptions=True)
         assert isinstance(results[0], CheckTimedOut) and results[1] == 1
